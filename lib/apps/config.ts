@@ -1,0 +1,13 @@
+import { type ConfigOf, defineLayerConfig } from "../config/schema.ts";
+import { upstreamStackKey } from "../config/stackRef.ts";
+
+export const appsConfigSchema = defineLayerConfig({
+  layer: "apps",
+  keys: {
+    network_stack: upstreamStackKey("network"),
+    storage_stack: upstreamStackKey("storage"),
+    auth_stack: upstreamStackKey("auth"),
+  },
+});
+
+export type AppsConfig = ConfigOf<typeof appsConfigSchema.keys>;

@@ -1,0 +1,128 @@
+/**
+ * The offline render: every layer of a stack, in order, in this process, under the mock runtime,
+ * each layer reading the outputs the previous ones produced. Used by `bun run render` and the tests.
+ */
+import { err, ok, type Result } from "neverthrow";
+import { configSchemas, parseConfig } from "../config/registry.ts";
+import type { ConfigError, KeySpecs, RawConfig } from "../config/schema.ts";
+import { readStackFile } from "../config/stackFile.ts";
+import { LAYERS, type Layer, projectName } from "../layers.ts";
+import { type AnyLayerProgram, runLayer, type StackContext, upstreamStackName } from "../pulumi/program.ts";
+import { type LayerDocuments, layerDocuments, toYaml } from "./documents.ts";
+import { type MockRun, runUnderMocks, type UpstreamStack } from "./mockRuntime.ts";
+import { offlineInvokes } from "./offlineInvokes.ts";
+
+export type Programs = Readonly<Record<Layer, AnyLayerProgram>>;
+
+export interface RenderedLayer extends MockRun {
+  layer: Layer;
+  config: object;
+  documents: LayerDocuments;
+  /** File name (in the output folder) to contents. */
+  files: Record<string, string>;
+  /** Lines the layer's own `summarize` adds to the render summary. */
+  notes: string[];
+}
+
+/** The organization Pulumi uses for self-managed backends, and so for derived stack references. */
+export const OFFLINE_ORGANIZATION = "organization";
+
+/** Reads and checks every layer's stack file; all errors of all layers at once. */
+export const readStackConfig = (
+  root: string,
+  stack: string,
+): Result<Record<Layer, RawConfig>, ConfigError[]> => {
+  const errors: ConfigError[] = [];
+  const raw: Partial<Record<Layer, RawConfig>> = {};
+  for (const layer of LAYERS) {
+    const read = readStackFile(root, layer, stack).andThen((values) =>
+      parseConfig(layer, values).map(() => values),
+    );
+    if (read.isOk()) raw[layer] = read.value;
+    else errors.push(...read.error);
+  }
+  return errors.length > 0 ? err(errors) : ok(raw as Record<Layer, RawConfig>);
+};
+
+/** Plaintext secret values of a stack's config, to prove none of them reaches the output. */
+export const secretPlaintexts = (raw: Record<Layer, RawConfig>): string[] =>
+  LAYERS.flatMap((layer) =>
+    Object.entries(configSchemas[layer].keys as KeySpecs)
+      .filter(([, spec]) => spec.secret)
+      .map(([key]) => raw[layer][key]),
+  ).filter((value): value is string => typeof value === "string" && value.length >= 4);
+
+const layerFiles = (layer: Layer, documents: LayerDocuments): Record<string, string> => {
+  const orNone = (text: string) => (text === "" ? "# (none)\n" : text);
+  return {
+    [`${layer}.yaml`]: orNone(toYaml(documents.kubernetes)),
+    [`${layer}.helm.yaml`]: orNone(toYaml(documents.helm)),
+    [`${layer}.external.yaml`]: orNone(toYaml(documents.external)),
+  };
+};
+
+/**
+ * Renders every layer of `stack`. Config problems come back as errors before any program runs;
+ * a program failure (e.g. a broken upstream contract) is thrown.
+ */
+export const renderStack = async (
+  programs: Programs,
+  root: string,
+  stack: string,
+): Promise<Result<RenderedLayer[], ConfigError[]>> => {
+  const raw = readStackConfig(root, stack);
+  if (raw.isErr()) return err(raw.error);
+  const context: StackContext = { stack, organization: OFFLINE_ORGANIZATION };
+  const rendered: RenderedLayer[] = [];
+  const outputsByLayer = new Map<Layer, UpstreamStack>();
+
+  for (const layer of LAYERS) {
+    const program = programs[layer];
+    const config = parseConfig(layer, raw.value[layer])._unsafeUnwrap();
+    const upstreamByName = new Map(
+      Object.keys(program.reads).map((upstream) => [
+        upstreamStackName(upstream as Layer, config, context),
+        outputsByLayer.get(upstream as Layer),
+      ]),
+    );
+    const run = await runUnderMocks(
+      {
+        project: projectName(layer),
+        stack,
+        stackReference: (name) => upstreamByName.get(name),
+        invokes: offlineInvokes,
+      },
+      () => runLayer(program, raw.value[layer], context),
+    );
+    outputsByLayer.set(layer, run.outputs);
+    const documents = layerDocuments(run.resources);
+    rendered.push({
+      layer,
+      config,
+      ...run,
+      documents,
+      files: layerFiles(layer, documents),
+      notes: program.summarize?.(config) ?? [],
+    });
+  }
+
+  const leaks = findLeaks(rendered, secretPlaintexts(raw.value));
+  if (leaks.length > 0) {
+    throw new Error(
+      `secret config values reached the render output in ${leaks.join(", ")}; nothing was written`,
+    );
+  }
+  return ok(rendered);
+};
+
+/** Files (and stack outputs) that contain any of the given plaintexts. */
+export const findLeaks = (layers: readonly RenderedLayer[], plaintexts: readonly string[]): string[] =>
+  layers.flatMap((layer) => {
+    const publicOutputs = Object.fromEntries(
+      Object.entries(layer.outputs.outputs).filter(([key]) => !layer.outputs.secretOutputNames.includes(key)),
+    );
+    const texts = { ...layer.files, [`${layer.layer} stack outputs`]: JSON.stringify(publicOutputs) };
+    return Object.entries(texts)
+      .filter(([, text]) => plaintexts.some((secret) => text.includes(secret)))
+      .map(([name]) => name);
+  });

@@ -1,0 +1,92 @@
+/**
+ * The short report `bun run render` prints: what each layer creates, the IP plan and every
+ * hostname with its exposure and auth, read back from the rendered objects themselves.
+ */
+import type { KubernetesObject } from "./documents.ts";
+import type { RenderedLayer } from "./render.ts";
+
+const MIDDLEWARES = "traefik.ingress.kubernetes.io/router.middlewares";
+const LB_IPS = "metallb.io/loadBalancerIPs";
+
+interface Host {
+  host: string;
+  ingressClass: string;
+  middlewares: string;
+  owner: string;
+}
+
+const ingressHosts = (object: KubernetesObject): Host[] => {
+  const owner = `${object.metadata.namespace ?? "default"}/${object.metadata.name ?? "?"}`;
+  const middlewares = object.metadata.annotations?.[MIDDLEWARES] ?? "";
+  if (object.kind === "Ingress") {
+    const spec = object.spec as { ingressClassName?: string; rules?: { host?: string }[] } | undefined;
+    return (spec?.rules ?? []).map((rule) => ({
+      host: rule.host ?? "*",
+      ingressClass: spec?.ingressClassName ?? "(default)",
+      middlewares,
+      owner,
+    }));
+  }
+  if (object.kind === "IngressRoute") {
+    const spec = object.spec as
+      | { ingressClassName?: string; routes?: { match?: string; middlewares?: { name: string }[] }[] }
+      | undefined;
+    return (spec?.routes ?? []).flatMap((route) =>
+      [...(route.match ?? "").matchAll(/Host\(`([^`]+)`\)/g)].map((match) => ({
+        host: match[1] ?? "?",
+        ingressClass:
+          spec?.ingressClassName ??
+          object.metadata.annotations?.["kubernetes.io/ingress.class"] ??
+          "(default)",
+        middlewares: (route.middlewares ?? []).map((m) => m.name).join(","),
+        owner,
+      })),
+    );
+  }
+  return [];
+};
+
+const loadBalancerIps = (object: KubernetesObject): string[] => {
+  if (object.kind !== "Service") return [];
+  const ips = object.metadata.annotations?.[LB_IPS];
+  return ips ? [`${ips.padEnd(16)} ${object.metadata.namespace}/${object.metadata.name}`] : [];
+};
+
+const table = (rows: string[][]): string[] => {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
+  return rows.map((row) =>
+    `  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ")}`.trimEnd(),
+  );
+};
+
+export const summarize = (stack: string, layers: readonly RenderedLayer[]): string => {
+  const lines = [`Rendered stack ${stack}:`];
+  lines.push(
+    ...table(
+      layers.map((layer) => [
+        layer.layer,
+        `${layer.documents.kubernetes.length} objects`,
+        `${layer.documents.helm.length} Helm releases`,
+        `${layer.documents.external.length} external`,
+      ]),
+    ),
+  );
+  for (const layer of layers) {
+    if (layer.notes.length > 0) lines.push("", `${layer.layer}:`, ...layer.notes.map((note) => `  ${note}`));
+  }
+  const objects = layers.flatMap((layer) => layer.documents.kubernetes.map(({ body }) => body));
+  const ips = objects.flatMap(loadBalancerIps).sort();
+  if (ips.length > 0) lines.push("", "Fixed LoadBalancer IPs:", ...ips.map((ip) => `  ${ip}`));
+  const hosts = objects.flatMap(ingressHosts).sort((a, b) => a.host.localeCompare(b.host));
+  if (hosts.length > 0) {
+    lines.push(
+      "",
+      "Hostnames:",
+      ...table([
+        ["host", "class", "auth", "object"],
+        ...hosts.map((h) => [h.host, h.ingressClass, h.middlewares === "" ? "none" : h.middlewares, h.owner]),
+      ]),
+    );
+  }
+  return lines.join("\n");
+};

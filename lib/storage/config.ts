@@ -1,0 +1,57 @@
+import { type ConfigOf, defineLayerConfig, optional, required, withDefault } from "../config/schema.ts";
+import { absolutePath, hostname, ianaTimezone, integer, utcOffsetHours } from "../config/values.ts";
+
+export const storageConfigSchema = defineLayerConfig({
+  layer: "storage",
+  keys: {
+    nfs_hostname: required(hostname, {
+      doc: "NAS host name or IP; every NFS mount and the Longhorn backup target use it",
+      type: "host name or IPv4",
+      example: "nas.lan",
+    }),
+    nfs_share_path: required(absolutePath, {
+      doc: "NFS export the `nfs` StorageClass provisions volumes under (one subfolder per claim)",
+      type: "absolute path",
+      example: "/volume1/kubernetes",
+    }),
+    longhorn_nfs_backup_path: required(absolutePath, {
+      doc: "NFS export Longhorn writes its backups to",
+      type: "absolute path",
+      example: "/volume1/backups/longhorn",
+    }),
+    timezone: optional(ianaTimezone, {
+      doc: "Local time zone for backup and maintenance schedules (preferred over timezone_offset)",
+      type: "IANA zone",
+      example: "Australia/Brisbane",
+    }),
+    timezone_offset: optional(utcOffsetHours, {
+      doc: "Hours from UTC, as the seed used it, when no timezone is set (Talos nodes run on UTC)",
+      type: "hours, may be fractional or negative",
+      example: "10",
+    }),
+    longhorn_replica_count: withDefault(integer(1, 5), "2", {
+      doc: "Replicas per Longhorn volume; at most the number of nodes",
+      type: "integer 1-5",
+      example: "3",
+    }),
+    longhorn_data_path: withDefault(absolutePath, "/var/lib/longhorn", {
+      doc: "Node path Longhorn stores volumes in; /var/mnt/longhorn with a Talos >= 1.10 UserVolumeConfig",
+      type: "absolute path",
+      example: "/var/mnt/longhorn",
+    }),
+  },
+  check(config) {
+    return config.timezone !== undefined && config.timezoneOffset !== undefined
+      ? [
+          {
+            key: "timezone_offset",
+            value: String(config.timezoneOffset),
+            message: `is set together with timezone (${config.timezone}); the two could disagree`,
+            fix: "keep only timezone: `pulumi config rm timezone_offset`",
+          },
+        ]
+      : [];
+  },
+});
+
+export type StorageConfig = ConfigOf<typeof storageConfigSchema.keys>;

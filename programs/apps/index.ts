@@ -1,0 +1,4 @@
+import { pulumiEntry } from "../../lib/pulumi/entry.ts";
+import { appsProgram } from "./program.ts";
+
+export default pulumiEntry(appsProgram);

@@ -1,0 +1,30 @@
+/** Renders a stack once per test process and shares the result between suites. */
+import { resolve } from "node:path";
+import type { Layer } from "../../lib/layers.ts";
+import { type RenderedLayer, renderStack } from "../../lib/render/render.ts";
+import { programs } from "../../programs/index.ts";
+
+export const ROOT = resolve(import.meta.dir, "../..");
+
+const renders = new Map<string, Promise<RenderedLayer[]>>();
+
+/** The example stack (or another stack under config/), rendered offline; throws on config errors. */
+export const renderedStack = (stack = "example", root = ROOT): Promise<RenderedLayer[]> => {
+  const key = `${root}\0${stack}`;
+  if (!renders.has(key)) {
+    renders.set(
+      key,
+      renderStack(programs, root, stack).then((result) => {
+        if (result.isErr()) throw new Error(JSON.stringify(result.error, null, 2));
+        return result.value;
+      }),
+    );
+  }
+  return renders.get(key) as Promise<RenderedLayer[]>;
+};
+
+export const renderedLayer = async (layer: Layer, stack = "example"): Promise<RenderedLayer> => {
+  const found = (await renderedStack(stack)).find((rendered) => rendered.layer === layer);
+  if (!found) throw new Error(`layer ${layer} was not rendered`);
+  return found;
+};
