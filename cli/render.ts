@@ -5,21 +5,28 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { formatConfigError } from "../lib/config/schema.ts";
-import { renderStack } from "../lib/render/render.ts";
-import { summarize } from "../lib/render/summary.ts";
-import { programs } from "../programs/index.ts";
+import { type ConfigError, formatConfigError } from "../lib/config/schema.ts";
+import { readStackConfig } from "../lib/config/stackFile.ts";
 import { parseArgs } from "./args.ts";
 
 const root = resolve(import.meta.dir, "..");
 const options = parseArgs(process.argv.slice(2), { stack: "example" });
-const result = await renderStack(programs, root, options.stack);
 
-if (result.isErr()) {
-  console.error(`Stack ${options.stack} has ${result.error.length} config error(s); nothing was rendered:\n`);
-  for (const error of result.error) console.error(`  ${formatConfigError(error)}`);
+// Check the config before loading Pulumi, so a mistake is reported at once.
+const config = readStackConfig(root, options.stack);
+if (config.isErr()) fail(config.error);
+
+const [{ renderStack }, { summarize }, { programs }] = await Promise.all([
+  import("../lib/render/render.ts"),
+  import("../lib/render/summary.ts"),
+  import("../programs/index.ts"),
+]);
+const result = await renderStack(programs, root, options.stack).catch((error: unknown) => {
+  // A program refused to run (e.g. an upstream contract broke): its message says why; no stack trace.
+  console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
-}
+});
+if (result.isErr()) fail(result.error);
 
 const outDir = resolve(root, options.out);
 mkdirSync(outDir, { recursive: true });
@@ -28,3 +35,9 @@ for (const layer of result.value) {
 }
 console.log(summarize(options.stack, result.value));
 console.log(`\nWrote ${result.value.length * 3} files to ${options.out}/`);
+
+function fail(errors: readonly ConfigError[]): never {
+  console.error(`Stack ${options.stack} has ${errors.length} config error(s); nothing was rendered:\n`);
+  for (const error of errors) console.error(`  ${formatConfigError(error)}`);
+  process.exit(1);
+}

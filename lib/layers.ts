@@ -6,3 +6,12 @@ export type Layer = (typeof LAYERS)[number];
 export const projectName = (layer: Layer): string => `homelab-${layer}`;
 
 export const isLayer = (value: string): value is Layer => (LAYERS as readonly string[]).includes(value);
+
+/** What destroying a layer deletes for good; `destroy` refuses without an explicit confirmation. */
+export const DATA_HELD: Readonly<Record<Layer, string>> = {
+  network: "both Pi-hole volumes (settings, local DNS records, query history)",
+  storage:
+    "Longhorn itself and with it every Longhorn volume in the cluster, plus the backup and trim schedules",
+  auth: "the Pocket ID volume (users, passkeys, OAuth clients) and Tinyauth's volume (sessions)",
+  apps: "every app's Longhorn volumes and Postgres databases (NFS data stays on the NAS)",
+};

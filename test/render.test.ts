@@ -1,17 +1,127 @@
 import { describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { readStackConfig } from "../lib/config/stackFile.ts";
 import { LAYERS } from "../lib/layers.ts";
-import { renderedStack } from "./support/render.ts";
+import { layerDocuments, toYaml } from "../lib/render/documents.ts";
+import { REDACTED, type RecordedResource, redactSecrets } from "../lib/render/mockRuntime.ts";
+import { findLeaks, renderStack, secretPlaintexts } from "../lib/render/render.ts";
+import { programs } from "../programs/index.ts";
+import { ROOT, renderedStack } from "./support/render.ts";
+
+const EXAMPLE_SECRETS = secretPlaintexts(readStackConfig(ROOT, "example")._unsafeUnwrap());
 
 describe("offline render of the example stack", () => {
-  test("renders every layer in deploy order", async () => {
+  test("renders every layer in deploy order, three files each", async () => {
     const layers = await renderedStack();
     expect(layers.map((layer) => layer.layer)).toEqual([...LAYERS]);
+    for (const layer of layers) {
+      expect(Object.keys(layer.files).sort()).toEqual(
+        [`${layer.layer}.external.yaml`, `${layer.layer}.helm.yaml`, `${layer.layer}.yaml`].sort(),
+      );
+    }
   });
 
-  test("each layer's outputs satisfy what the next layers read", async () => {
-    const layers = await renderedStack();
-    const network = layers[0]?.outputs.outputs;
-    expect(network?.domain).toBe("example.com");
-    expect(network?.externalHostname).toBe("external.example.com");
+  test("is byte-identical when repeated", async () => {
+    const first = await renderedStack();
+    const second = (await renderStack(programs, ROOT, "example"))._unsafeUnwrap();
+    for (const [i, layer] of first.entries()) expect(second[i]?.files).toEqual(layer.files);
   });
+
+  test("no example secret appears in plaintext in any file or public output", async () => {
+    expect(EXAMPLE_SECRETS.length).toBeGreaterThanOrEqual(5);
+    const layers = await renderedStack();
+    const everything = layers.flatMap((layer) => [
+      ...Object.values(layer.files),
+      JSON.stringify(layer.outputs),
+    ]);
+    for (const secret of EXAMPLE_SECRETS) {
+      for (const text of everything) expect(text.includes(secret)).toBe(false);
+    }
+  });
+
+  test("every Kubernetes object has an explicit name", async () => {
+    for (const layer of await renderedStack()) {
+      for (const { body, resource } of layer.documents.kubernetes) {
+        expect({ resource: resource.name, name: body.metadata?.name }).toEqual({
+          resource: resource.name,
+          name: expect.any(String),
+        });
+      }
+    }
+  });
+});
+
+describe("render command", () => {
+  test("an invalid stack prints every error, exits non-zero and writes nothing", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "render-")), "out");
+    const run = Bun.spawnSync(
+      ["bun", join(ROOT, "cli/render.ts"), "--stack", "no-such-stack", "--out", out],
+      {
+        cwd: ROOT,
+      },
+    );
+    expect(run.exitCode).toBe(1);
+    const stderr = run.stderr.toString();
+    expect(stderr).toContain("Stack no-such-stack has 4 config error(s); nothing was rendered");
+    for (const layer of LAYERS)
+      expect(stderr).toContain(`config/${layer}/Pulumi.no-such-stack.yaml does not exist`);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("redaction", () => {
+  const secret = {
+    [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig,
+    value: { token: "s3cret", n: 3 },
+  };
+
+  test("replaces every leaf under a Pulumi secret and keeps the shape", () => {
+    expect(redactSecrets({ data: secret, plain: "visible" })).toEqual({
+      data: { token: REDACTED, n: REDACTED },
+      plain: "visible",
+    });
+  });
+
+  const recorded = (inputs: Record<string, unknown>): RecordedResource => ({
+    urn: "urn:pulumi:s::p::kubernetes:core/v1:Secret::x",
+    type: "kubernetes:core/v1:Secret",
+    name: "x",
+    custom: true,
+    protect: false,
+    retainOnDelete: false,
+    dependsOn: [],
+    parent: "",
+    inputs,
+  });
+
+  test("Secret objects are redacted whole even when a value was not marked secret", () => {
+    const { kubernetes } = layerDocuments([
+      recorded({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "x" },
+        stringData: { password: "plain" },
+      }),
+    ]);
+    expect(kubernetes[0]?.body.stringData).toEqual({ password: REDACTED });
+    expect(toYaml(kubernetes)).not.toContain("plain");
+  });
+
+  test("the leak guard names the file a secret reached", () => {
+    const layer = {
+      layer: "network" as const,
+      files: { "network.yaml": "password: hunter22", "network.helm.yaml": "" },
+      outputs: { outputs: { token: "hunter22" }, secretOutputNames: ["token"] },
+    };
+    expect(findLeaks([layer as never], ["hunter22"])).toEqual(["network.yaml"]);
+  });
+});
+
+test("the README's render command writes what the tests render", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  expect(readme).toContain("bun install && bun run render");
+  expect(readme).toContain("bun test");
 });

@@ -6,8 +6,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { err, ok, type Result } from "neverthrow";
 import { parse as parseYaml } from "yaml";
-import { type Layer, projectName } from "../layers.ts";
-import { type ConfigError, ENCRYPTED, type RawConfig, type RawValue } from "./schema.ts";
+import { LAYERS, type Layer, projectName } from "../layers.ts";
+import { configSchemas, parseConfig } from "./registry.ts";
+import { type ConfigError, ENCRYPTED, type KeySpecs, type RawConfig, type RawValue } from "./schema.ts";
 
 export const stackFilePath = (root: string, layer: Layer, stack: string): string =>
   join(root, "config", layer, `Pulumi.${stack}.yaml`);
@@ -80,3 +81,30 @@ export const readStackFile = (
   }
   return rawConfigFromEntries(layer, Object.entries(config));
 };
+
+/** Reads and checks every layer's stack file: all errors of all layers at once. */
+export const readStackConfig = (
+  root: string,
+  stack: string,
+): Result<Record<Layer, RawConfig>, ConfigError[]> => {
+  const errors: ConfigError[] = [];
+  const raw: Partial<Record<Layer, RawConfig>> = {};
+  for (const layer of LAYERS) {
+    const read = readStackFile(root, layer, stack).andThen((values) =>
+      parseConfig(layer, values).map(() => values),
+    );
+    if (read.isOk()) raw[layer] = read.value;
+    else errors.push(...read.error);
+  }
+  return errors.length > 0 ? err(errors) : ok(raw as Record<Layer, RawConfig>);
+};
+
+/** Secret keys whose value sits in the stack file in plain text, readable by anyone with the repository. */
+export const plaintextSecretKeys = (
+  raw: Readonly<Record<Layer, RawConfig>>,
+): { layer: Layer; key: string }[] =>
+  LAYERS.flatMap((layer) =>
+    Object.entries(configSchemas[layer].keys as KeySpecs)
+      .filter(([key, spec]) => spec.secret && typeof raw[layer][key] === "string")
+      .map(([key]) => ({ layer, key })),
+  );

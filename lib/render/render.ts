@@ -3,9 +3,9 @@
  * each layer reading the outputs the previous ones produced. Used by `bun run render` and the tests.
  */
 import { err, ok, type Result } from "neverthrow";
-import { configSchemas, parseConfig } from "../config/registry.ts";
-import type { ConfigError, KeySpecs, RawConfig } from "../config/schema.ts";
-import { readStackFile } from "../config/stackFile.ts";
+import { parseConfig } from "../config/registry.ts";
+import type { ConfigError, RawConfig } from "../config/schema.ts";
+import { plaintextSecretKeys, readStackConfig } from "../config/stackFile.ts";
 import { LAYERS, type Layer, projectName } from "../layers.ts";
 import { type AnyLayerProgram, runLayer, type StackContext, upstreamStackName } from "../pulumi/program.ts";
 import { type LayerDocuments, layerDocuments, toYaml } from "./documents.ts";
@@ -27,30 +27,11 @@ export interface RenderedLayer extends MockRun {
 /** The organization Pulumi uses for self-managed backends, and so for derived stack references. */
 export const OFFLINE_ORGANIZATION = "organization";
 
-/** Reads and checks every layer's stack file; all errors of all layers at once. */
-export const readStackConfig = (
-  root: string,
-  stack: string,
-): Result<Record<Layer, RawConfig>, ConfigError[]> => {
-  const errors: ConfigError[] = [];
-  const raw: Partial<Record<Layer, RawConfig>> = {};
-  for (const layer of LAYERS) {
-    const read = readStackFile(root, layer, stack).andThen((values) =>
-      parseConfig(layer, values).map(() => values),
-    );
-    if (read.isOk()) raw[layer] = read.value;
-    else errors.push(...read.error);
-  }
-  return errors.length > 0 ? err(errors) : ok(raw as Record<Layer, RawConfig>);
-};
-
 /** Plaintext secret values of a stack's config, to prove none of them reaches the output. */
 export const secretPlaintexts = (raw: Record<Layer, RawConfig>): string[] =>
-  LAYERS.flatMap((layer) =>
-    Object.entries(configSchemas[layer].keys as KeySpecs)
-      .filter(([, spec]) => spec.secret)
-      .map(([key]) => raw[layer][key]),
-  ).filter((value): value is string => typeof value === "string" && value.length >= 4);
+  plaintextSecretKeys(raw)
+    .map(({ layer, key }) => String(raw[layer][key]))
+    .filter((value) => value.length >= 4);
 
 const layerFiles = (layer: Layer, documents: LayerDocuments): Record<string, string> => {
   const orNone = (text: string) => (text === "" ? "# (none)\n" : text);

@@ -1,0 +1,74 @@
+import { describe, expect, test } from "bun:test";
+import { authContract, networkContract, validateContract } from "../lib/contracts.ts";
+import { projectName } from "../lib/layers.ts";
+import { defineProgram, runLayer, upstreamStackName } from "../lib/pulumi/program.ts";
+import { runUnderMocks } from "../lib/render/mockRuntime.ts";
+import { exampleRaw } from "./support/config.ts";
+import { renderedLayer } from "./support/render.ts";
+
+const STACK = "organization/homelab-network/example";
+
+describe("contract validation", () => {
+  test("names every missing and invalid key, the stack and the fix", () => {
+    const result = validateContract(
+      networkContract,
+      { domain: "example.com", publicIngressIp: "nope" },
+      STACK,
+    );
+    const message = result._unsafeUnwrapErr();
+    expect(message).toContain(`The network stack ${STACK} does not provide what this layer needs`);
+    expect(message).toContain('publicIngressIp: "nope" is not an IPv4 address');
+    expect(message).toContain("privateIngressClass: missing (expected a non-empty string)");
+    expect(message).toContain("bun run deploy:network");
+    expect(message).not.toContain("domain:");
+  });
+
+  test("accepts what the network layer really exports", async () => {
+    const network = await renderedLayer("network");
+    expect(validateContract(networkContract, network.outputs.outputs, STACK).isOk()).toBe(true);
+  });
+
+  test("rejects a middleware reference Traefik would not resolve", () => {
+    const outputs = {
+      publicAuthMiddleware: "tinyauth/forward-auth",
+      privateAuthMiddleware: "tinyauth-forward-auth@kubernetescrd",
+      pocketIdIssuerUrl: "https://pocketid.example.com",
+      tinyauthUrl: "http://auth.example.com",
+    };
+    const message = validateContract(authContract, outputs, "s")._unsafeUnwrapErr();
+    expect(message).toContain("publicAuthMiddleware");
+    expect(message).toContain("tinyauthUrl");
+    expect(message).not.toContain("pocketIdIssuerUrl");
+  });
+});
+
+describe("stack references", () => {
+  const context = { stack: "home", organization: "organization" };
+
+  test("are derived from the stack name and the upstream project", () => {
+    expect(upstreamStackName("network", {}, context)).toBe(`organization/${projectName("network")}/home`);
+  });
+
+  test("can be overridden by config", () => {
+    expect(upstreamStackName("network", { networkStack: "me/net/prod" }, context)).toBe("me/net/prod");
+  });
+
+  test("a read of an incomplete upstream stack fails before any resource, naming key and stack", async () => {
+    const reader = defineProgram({ layer: "apps", reads: { network: networkContract }, run: () => ({}) });
+    const run = runUnderMocks(
+      {
+        project: projectName("apps"),
+        stack: "home",
+        invokes: {},
+        stackReference: (name) =>
+          name === "organization/homelab-network/home"
+            ? { outputs: { domain: "example.com" }, secretOutputNames: [] }
+            : undefined,
+      },
+      () => runLayer(reader, exampleRaw("apps"), context),
+    );
+    await expect(run).rejects.toThrow(
+      /network stack organization\/homelab-network\/home[\s\S]*publicIngressClass: missing/,
+    );
+  });
+});

@@ -1,0 +1,21 @@
+/** Raw configs for config tests: the example stack's values, changed one key at a time. */
+
+import type { RawConfig } from "../../lib/config/schema.ts";
+import { readStackConfig } from "../../lib/config/stackFile.ts";
+import type { Layer } from "../../lib/layers.ts";
+import { ROOT } from "./render.ts";
+
+const example = readStackConfig(ROOT, "example")._unsafeUnwrap();
+
+/** The example stack's raw config of `layer`, with `changes` applied (undefined deletes a key). */
+export const exampleRaw = (
+  layer: Layer,
+  changes: Record<string, RawConfig[string] | undefined> = {},
+): RawConfig => {
+  const raw: Record<string, RawConfig[string]> = { ...example[layer] };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) delete raw[key];
+    else raw[key] = value;
+  }
+  return raw;
+};
