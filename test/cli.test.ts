@@ -1,0 +1,192 @@
+import { beforeEach, describe, expect, test } from "bun:test";
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "../cli/args.ts";
+import { type Environment, pulumiCommand, versionAtLeast } from "../cli/pulumi.ts";
+import { validateStack } from "../cli/validate.ts";
+import { LAYERS } from "../lib/layers.ts";
+import { ROOT } from "./support/render.ts";
+
+/** A repository copy with only config/, so tests can write broken stacks without touching the real one. */
+const scratchRoot = (): string => {
+  const root = mkdtempSync(join(tmpdir(), "homelab-cli-"));
+  cpSync(join(ROOT, "config"), join(root, "config"), { recursive: true });
+  return root;
+};
+
+interface Recorded extends Environment {
+  calls: { argv: string[]; env: Record<string, string | undefined> }[];
+  logged: string[];
+}
+
+const fakeEnvironment = (root: string, options: { version?: string; failOn?: string } = {}): Recorded => {
+  const calls: Recorded["calls"] = [];
+  const logged: string[] = [];
+  return {
+    root,
+    env: { HOME: root },
+    calls,
+    logged,
+    run: async (argv, env) => {
+      calls.push({ argv, env });
+      return options.failOn && argv.includes(join(root, "programs", options.failOn)) && argv[1] !== "stack"
+        ? 7
+        : 0;
+    },
+    capture: async () => (options.version === undefined ? "v3.230.0\n" : options.version || undefined),
+    log: (line) => logged.push(line),
+  };
+};
+
+let root: string;
+beforeEach(() => {
+  root = scratchRoot();
+  for (const layer of LAYERS) {
+    cpSync(
+      join(root, "config", layer, "Pulumi.example.yaml"),
+      join(root, "config", layer, "Pulumi.home.yaml"),
+    );
+  }
+});
+
+describe("deploy and preview", () => {
+  test("validate first, then select the stack and run pulumi in the layer's project", async () => {
+    const environment = fakeEnvironment(root);
+    expect(await pulumiCommand(["up", "network", "--stack", "home"], environment)).toBe(0);
+    const cwd = join(root, "programs", "network");
+    expect(environment.calls.map((call) => call.argv)).toEqual([
+      ["pulumi", "stack", "select", "home", "--create", "--cwd", cwd],
+      ["pulumi", "up", "--stack", "home", "--cwd", cwd],
+    ]);
+  });
+
+  test("an invalid config stops before Pulumi is called, listing every error", async () => {
+    writeFileSync(
+      join(root, "config/network/Pulumi.home.yaml"),
+      "config:\n  homelab-network:domain: not a domain\n  homelab-network:dns_server_ip: 1.2.3\n",
+    );
+    const environment = fakeEnvironment(root);
+    expect(await pulumiCommand(["preview", "network", "--stack", "home"], environment)).toBe(1);
+    expect(environment.calls).toEqual([]);
+    const text = environment.logged.join("\n");
+    expect(text).toContain("Pulumi was not called");
+    expect(text).toContain("domain");
+    expect(text).toContain("dns_server_ip");
+    expect(text).toContain("cloudflare_api_token");
+  });
+
+  test("without a configured backend, a git-ignored file backend in the repository is used and announced", async () => {
+    const environment = fakeEnvironment(root);
+    await pulumiCommand(["preview", "storage", "--stack", "home"], environment);
+    expect(environment.calls[0]?.env.PULUMI_BACKEND_URL).toBe(`file://${join(root, ".pulumi-state")}`);
+    expect(environment.logged.join("\n")).toContain("local file backend in .pulumi-state/");
+  });
+
+  test("a configured backend is left alone", async () => {
+    const environment = { ...fakeEnvironment(root), env: { HOME: root, PULUMI_BACKEND_URL: "s3://bucket" } };
+    await pulumiCommand(["preview", "storage", "--stack", "home"], environment);
+    expect(environment.calls[0]?.env.PULUMI_BACKEND_URL).toBe("s3://bucket");
+  });
+
+  test("deploy all runs the layers in order and stops at the first failure", async () => {
+    const environment = fakeEnvironment(root, { failOn: "storage" });
+    expect(await pulumiCommand(["up", "all", "--stack", "home"], environment)).toBe(7);
+    const ups = environment.calls.filter((call) => call.argv[1] === "up").map((call) => call.argv.at(-1));
+    expect(ups).toEqual([join(root, "programs/network"), join(root, "programs/storage")]);
+    expect(environment.logged.join("\n")).toContain("Stopped at the storage layer");
+  });
+
+  test("arguments after -- go to pulumi", async () => {
+    const environment = fakeEnvironment(root);
+    await pulumiCommand(["preview", "apps", "--stack", "home", "--", "--diff"], environment);
+    expect(environment.calls[1]?.argv.at(-1)).toBe("--diff");
+  });
+
+  test("a missing or old Pulumi CLI is reported, not run", async () => {
+    const missing = fakeEnvironment(root, { version: "" });
+    expect(await pulumiCommand(["up", "apps", "--stack", "home"], missing)).toBe(1);
+    expect(missing.logged.join("\n")).toContain("The Pulumi CLI was not found");
+    const old = fakeEnvironment(root, { version: "v3.200.1" });
+    expect(await pulumiCommand(["up", "apps", "--stack", "home"], old)).toBe(1);
+    expect(old.calls).toEqual([]);
+  });
+});
+
+describe("destroy", () => {
+  test("refuses a layer with data without --confirm-data-loss and says what would be lost", async () => {
+    const environment = fakeEnvironment(root);
+    expect(await pulumiCommand(["destroy", "storage", "--stack", "home"], environment)).toBe(1);
+    expect(environment.calls).toEqual([]);
+    expect(environment.logged.join("\n")).toContain("every Longhorn volume");
+  });
+
+  test("runs with the confirmation flag", async () => {
+    const environment = fakeEnvironment(root);
+    expect(
+      await pulumiCommand(["destroy", "apps", "--stack", "home", "--confirm-data-loss"], environment),
+    ).toBe(0);
+    expect(environment.calls.at(-1)?.argv.slice(0, 2)).toEqual(["pulumi", "destroy"]);
+  });
+
+  test("never destroys all layers at once", async () => {
+    expect(await pulumiCommand(["destroy", "all", "--confirm-data-loss"], fakeEnvironment(root))).toBe(2);
+  });
+});
+
+describe("validate", () => {
+  test("ten independent mistakes give ten numbered errors", () => {
+    const broken: Record<string, string> = {
+      network: [
+        "homelab-network:domain: https://example.com", // 1 URL instead of a domain
+        "homelab-network:ip_address_pool: 192.168.4.100-192.168.4.80", // 2 reversed range
+        "homelab-network:public_ingress_ip: 192.168.4.70",
+        "homelab-network:private_ingress_ip: 192.168.4.700", // 3 bad IP
+        "homelab-network:dns_server_ip: 192.168.4.53",
+        "homelab-network:real_external_ip: 10.0.0.1", // 4 private external IP
+        "homelab-network:cert_manager_email: admin", // 5 not an email
+        "homelab-network:cloudflare_api_token: t",
+        "homelab-network:pihole_admin_password: short", // 6 too short
+      ].join("\n  "),
+      storage: [
+        "homelab-storage:nfs_hostname: nas.lan",
+        "homelab-storage:nfs_share_path: volume1/kubernetes", // 7 relative path
+        "homelab-storage:longhorn_nfs_backup_path: /volume1/backups",
+        "homelab-storage:timezone: Mars/Olympus_Mons", // 8 unknown zone
+      ].join("\n  "),
+      auth: [
+        "homelab-auth:pocket_id_encryption_key: too-short", // 9 under 16 characters
+      ].join("\n  "),
+      apps: ["homelab-apps:network_stak: home"].join("\n  "), // 10 typo
+    };
+    for (const [layer, body] of Object.entries(broken)) {
+      writeFileSync(join(root, "config", layer, "Pulumi.broken.yaml"), `config:\n  ${body}\n`);
+    }
+    const { ok, lines } = validateStack(root, "broken");
+    expect(ok).toBe(false);
+    expect(lines[0]).toBe("Stack broken: 10 config error(s):");
+    expect(lines.slice(1).filter((line) => /^ +\d+\. /.test(line))).toHaveLength(10);
+    expect(lines.join("\n")).toContain("did you mean network_stack?");
+  });
+
+  test("a valid stack passes and plaintext secrets are flagged", () => {
+    const { ok, lines } = validateStack(root, "home");
+    expect(ok).toBe(true);
+    expect(lines.some((line) => line.includes("cloudflare_api_token is stored in plain text"))).toBe(true);
+  });
+});
+
+describe("arguments", () => {
+  test("--stack, --out and flags", () => {
+    const options = parseArgs(["up", "--stack=prod", "--out", "dir", "--confirm-data-loss"]);
+    expect(options).toMatchObject({ stack: "prod", out: "dir", positional: ["up"] });
+    expect(options.flags.has("--confirm-data-loss")).toBe(true);
+  });
+
+  test("version comparison", () => {
+    expect(versionAtLeast("v3.227.0", [3, 227, 0])).toBe(true);
+    expect(versionAtLeast("v3.226.9", [3, 227, 0])).toBe(false);
+    expect(versionAtLeast("v4.0.0", [3, 227, 0])).toBe(true);
+    expect(versionAtLeast("garbage", [3, 227, 0])).toBe(false);
+  });
+});
