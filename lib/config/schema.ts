@@ -126,8 +126,11 @@ export const camelCase = (key: string): string =>
 export interface LayerSchema<K extends KeySpecs = KeySpecs> {
   layer: Layer;
   keys: K;
-  /** Checks across keys, run once every key parsed. Return one error per broken rule. */
-  check?(config: ConfigOf<K>): Omit<ConfigError, "layer">[];
+  /**
+   * Checks across keys; one error per broken rule. Runs even when some keys failed to parse (those
+   * are undefined here), so every problem is reported in one go.
+   */
+  check?(config: Partial<ConfigOf<K>>): Omit<ConfigError, "layer">[];
 }
 
 export const defineLayerConfig = <K extends KeySpecs>(schema: LayerSchema<K>): LayerSchema<K> => schema;
@@ -183,10 +186,9 @@ export const parseLayerConfig = <K extends KeySpecs>(
     });
   }
 
-  if (errors.length > 0) return err(errors);
-  const typed = config as ConfigOf<K>;
-  const crossErrors = schema.check?.(typed) ?? [];
-  return crossErrors.length > 0 ? err(crossErrors.map((e) => ({ layer: schema.layer, ...e }))) : ok(typed);
+  const crossErrors = schema.check?.(config as Partial<ConfigOf<K>>) ?? [];
+  errors.push(...crossErrors.map((e) => ({ layer: schema.layer, ...e })));
+  return errors.length > 0 ? err(errors) : ok(config as ConfigOf<K>);
 };
 
 export const formatConfigError = (e: ConfigError): string =>

@@ -94,12 +94,14 @@ export const networkConfigSchema = defineLayerConfig({
   },
   check(config) {
     const errors = [];
+    const pool = config.ipAddressPool;
     const fixedIps = [
       ["public_ingress_ip", config.publicIngressIp],
       ["private_ingress_ip", config.privateIngressIp],
       ["dns_server_ip", config.dnsServerIp],
     ] as const;
     for (const [index, [key, ip]] of fixedIps.entries()) {
+      if (ip === undefined) continue;
       const clash = fixedIps.slice(0, index).find(([, other]) => other === ip);
       if (clash) {
         errors.push({
@@ -109,8 +111,7 @@ export const networkConfigSchema = defineLayerConfig({
           fix: "give each service its own IP outside ip_address_pool",
         });
       }
-      if (rangeContains(config.ipAddressPool, ip)) {
-        const pool = config.ipAddressPool;
+      if (pool && rangeContains(pool, ip)) {
         errors.push({
           key,
           value: ip,
