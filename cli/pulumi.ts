@@ -134,7 +134,7 @@ export const pulumiCommand = async (argv: readonly string[], environment: Enviro
 
 if (import.meta.main) {
   const code = await pulumiCommand(process.argv.slice(2), {
-    root: resolve(import.meta.dir, ".."),
+    root: resolve(import.meta.dirname, ".."),
     env: process.env,
     run: async (argv, env) => Bun.spawn(argv, { env, stdio: ["inherit", "inherit", "inherit"] }).exited,
     capture: async (argv) => {

@@ -9,7 +9,7 @@ import { type ConfigError, formatConfigError } from "../lib/config/schema.ts";
 import { readStackConfig } from "../lib/config/stackFile.ts";
 import { parseArgs } from "./args.ts";
 
-const root = resolve(import.meta.dir, "..");
+const root = resolve(import.meta.dirname, "..");
 const options = parseArgs(process.argv.slice(2), { stack: "example" });
 
 // Check the config before loading Pulumi, so a mistake is reported at once.

@@ -36,7 +36,7 @@ export const validateStack = (root: string, stack: string): { ok: boolean; lines
 
 if (import.meta.main) {
   const options = parseArgs(process.argv.slice(2));
-  const { ok, lines } = validateStack(resolve(import.meta.dir, ".."), options.stack);
+  const { ok, lines } = validateStack(resolve(import.meta.dirname, ".."), options.stack);
   (ok ? console.log : console.error)(lines.join("\n"));
   process.exit(ok ? 0 : 1);
 }

@@ -4,7 +4,7 @@ import type { Layer } from "../../lib/layers.ts";
 import { type RenderedLayer, renderStack } from "../../lib/render/render.ts";
 import { programs } from "../../programs/index.ts";
 
-export const ROOT = resolve(import.meta.dir, "../..");
+export const ROOT = resolve(import.meta.dirname, "../..");
 
 const renders = new Map<string, Promise<RenderedLayer[]>>();
 
