@@ -1,0 +1,406 @@
+/**
+ * The whole auth layer as plain data: which objects exist, in which order, which are protected,
+ * and what the layer exports. Pure: the program only turns the plan into Pulumi resources.
+ */
+
+import type { IIngressRoute } from "@kubernetes-models/traefik/traefik.io/v1alpha1/IngressRoute";
+import type { IMiddleware } from "@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware";
+import type * as k8s from "@pulumi/kubernetes";
+import type { Secret } from "../config/secret.ts";
+import type { AuthContract, NetworkContract, StorageContract } from "../contracts.ts";
+import type { AuthConfig } from "./config.ts";
+import {
+  appLabels,
+  clusterService,
+  dashboardIngressRoute,
+  forwardAuthAddress,
+  forwardAuthMiddleware,
+  httpsIngress,
+  longhornVolumeClaim,
+  middlewareReference,
+  plainEnv,
+  restrictedNamespace,
+  secretEnv,
+  webAppDeployment,
+} from "./objects.ts";
+import { authHosts, authUrls, POCKET_ID_PROVIDER } from "./urls.ts";
+import { POCKET_ID, TINYAUTH } from "./versions.ts";
+
+export const POCKET_ID_NAMESPACE = "pocket-id";
+export const TINYAUTH_NAMESPACE = "tinyauth";
+export const MIDDLEWARE_NAME = "forward-auth";
+/** Port the Longhorn UI and Pi-hole web Services listen on (contract docs). */
+const UI_SERVICE_PORT = 80;
+/** Non-root uid/gid; both images start fine as any uid (components.md sections 9 and 10). */
+const APP_UID = 1000;
+
+interface Planned<K extends string, T> {
+  kind: K;
+  /** Pulumi resource name, unique and stable within the layer. */
+  resource: string;
+  object: T;
+  /** Resource names this one is created after. */
+  after: string[];
+}
+
+export interface PlannedSecret {
+  kind: "Secret";
+  resource: string;
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  /** Plaintext stays inside `Secret` values until the edge writes them into the Secret's stringData. */
+  values: Record<string, Secret>;
+  after: string[];
+}
+
+export type PlannedObject =
+  | Planned<"Namespace", k8s.types.input.core.v1.Namespace>
+  | PlannedSecret
+  /** Always created with protect + retainOnDelete. */
+  | Planned<"PersistentVolumeClaim", k8s.types.input.core.v1.PersistentVolumeClaim>
+  | Planned<"Deployment", k8s.types.input.apps.v1.Deployment>
+  | Planned<"Service", k8s.types.input.core.v1.Service>
+  | Planned<"Ingress", k8s.types.input.networking.v1.Ingress>
+  /** Traefik CRs; their CRDs come from the network layer's Traefik charts (another stack). */
+  | Planned<"Middleware", IMiddleware>
+  | Planned<"IngressRoute", IIngressRoute>;
+
+export interface AuthPlan {
+  /** False on the first deploy, before Tinyauth's OAuth client exists in Pocket ID. */
+  tinyauthConfigured: boolean;
+  objects: PlannedObject[];
+  exports: AuthContract;
+}
+
+export interface AuthPlanInput {
+  config: AuthConfig;
+  network: NetworkContract;
+  storage: StorageContract;
+}
+
+interface OAuthClient {
+  id: Secret;
+  secret: Secret;
+}
+
+const oauthClient = (config: AuthConfig): OAuthClient | undefined =>
+  config.tinyauthOauthClientId !== undefined && config.tinyauthOauthClientSecret !== undefined
+    ? { id: config.tinyauthOauthClientId, secret: config.tinyauthOauthClientSecret }
+    : undefined;
+
+/** Ingresses for one service on both classes; the public one is published against the router's record. */
+const bothClasses = (
+  base: { name: string; namespace: string; host: string; service: string; servicePort: number },
+  network: NetworkContract,
+  after: string[],
+): PlannedObject[] => [
+  {
+    kind: "Ingress",
+    resource: `${base.name}-public`,
+    object: httpsIngress({
+      ...base,
+      name: `${base.name}-public`,
+      ingressClass: network.publicIngressClass,
+      publishTarget: network.externalHostname,
+    }),
+    after,
+  },
+  {
+    kind: "Ingress",
+    resource: `${base.name}-private`,
+    object: httpsIngress({
+      ...base,
+      name: `${base.name}-private`,
+      ingressClass: network.privateIngressClass,
+    }),
+    after,
+  },
+];
+
+const pocketIdObjects = ({ config, network, storage }: AuthPlanInput): PlannedObject[] => {
+  const namespace = POCKET_ID_NAMESPACE;
+  const urls = authUrls(network.domain);
+  const secretName = "pocket-id";
+  const claim = "pocket-id-data";
+  return [
+    { kind: "Namespace", resource: "pocket-id-namespace", object: restrictedNamespace(namespace), after: [] },
+    {
+      kind: "Secret",
+      resource: "pocket-id-secret",
+      name: secretName,
+      namespace,
+      labels: appLabels("pocket-id"),
+      values: { "encryption-key": config.pocketIdEncryptionKey },
+      after: ["pocket-id-namespace"],
+    },
+    {
+      kind: "PersistentVolumeClaim",
+      resource: "pocket-id-data",
+      object: longhornVolumeClaim({
+        name: claim,
+        namespace,
+        app: "pocket-id",
+        storageClass: storage.longhornStorageClass,
+        size: "1Gi",
+        backupJobGroup: storage.backupJobGroup,
+      }),
+      after: ["pocket-id-namespace"],
+    },
+    {
+      kind: "Deployment",
+      resource: "pocket-id",
+      object: webAppDeployment({
+        name: "pocket-id",
+        namespace,
+        image: POCKET_ID.image,
+        port: POCKET_ID.port,
+        env: [
+          plainEnv("APP_URL", urls.pocketId),
+          // Only Traefik reaches the pod; trust its X-Forwarded-* for client IPs and scheme.
+          plainEnv("TRUST_PROXY", "true"),
+          secretEnv("ENCRYPTION_KEY", secretName, "encryption-key"),
+        ],
+        // GET /healthz answers 204 in v2.14.0 (backend/internal/controller/healthz_controller.go).
+        healthPath: "/healthz",
+        dataClaim: claim,
+        dataPath: "/app/data",
+        uid: APP_UID,
+        resources: { cpu: "50m", memory: "128Mi", memoryLimit: "512Mi" },
+      }),
+      after: ["pocket-id-secret", "pocket-id-data"],
+    },
+    {
+      kind: "Service",
+      resource: "pocket-id-service",
+      object: clusterService("pocket-id", namespace, POCKET_ID.port),
+      after: ["pocket-id-namespace"],
+    },
+    // The identity provider itself is never behind the auth middleware: that would be a login loop.
+    ...bothClasses(
+      {
+        name: "pocket-id",
+        namespace,
+        host: authHosts(network.domain).pocketId,
+        service: "pocket-id",
+        servicePort: POCKET_ID.port,
+      },
+      network,
+      ["pocket-id-service"],
+    ),
+  ];
+};
+
+export const tinyauthEnv = (
+  domain: string,
+  allowedUsers: readonly string[] | undefined,
+  secretName: string,
+) => {
+  const urls = authUrls(domain);
+  const provider = `TINYAUTH_OAUTH_PROVIDERS_${POCKET_ID_PROVIDER.toUpperCase()}`;
+  return [
+    plainEnv("TINYAUTH_APPURL", urls.tinyauth),
+    plainEnv("TINYAUTH_AUTH_SECURECOOKIE", "true"),
+    // Sessions and OIDC keys on the data volume, whatever the image's defaults.
+    plainEnv("TINYAUTH_DATABASE_PATH", "/data/tinyauth.db"),
+    // No per-app ACL labels: the pod has no Kubernetes API access to read them.
+    plainEnv("TINYAUTH_LABELPROVIDER", "none"),
+    secretEnv(`${provider}_CLIENTID`, secretName, "client-id"),
+    secretEnv(`${provider}_CLIENTSECRET`, secretName, "client-secret"),
+    plainEnv(`${provider}_AUTHURL`, urls.authorize),
+    plainEnv(`${provider}_TOKENURL`, urls.token),
+    plainEnv(`${provider}_USERINFOURL`, urls.userinfo),
+    plainEnv(`${provider}_SCOPES`, "openid email profile groups"),
+    plainEnv(`${provider}_NAME`, "Pocket ID"),
+    plainEnv("TINYAUTH_OAUTH_AUTOREDIRECT", POCKET_ID_PROVIDER),
+    ...(allowedUsers !== undefined && allowedUsers.length > 0
+      ? [plainEnv("TINYAUTH_OAUTH_WHITELIST", allowedUsers.join(","))]
+      : []),
+  ];
+};
+
+/** Tinyauth's namespace, data volume and middleware exist from the first deploy (see the README). */
+const tinyauthBase = ({ storage }: AuthPlanInput): PlannedObject[] => {
+  const namespace = TINYAUTH_NAMESPACE;
+  return [
+    { kind: "Namespace", resource: "tinyauth-namespace", object: restrictedNamespace(namespace), after: [] },
+    {
+      kind: "PersistentVolumeClaim",
+      resource: "tinyauth-data",
+      object: longhornVolumeClaim({
+        name: "tinyauth-data",
+        namespace,
+        app: "tinyauth",
+        storageClass: storage.longhornStorageClass,
+        size: "1Gi",
+        backupJobGroup: storage.backupJobGroup,
+      }),
+      after: ["tinyauth-namespace"],
+    },
+    {
+      // Until Tinyauth runs, Traefik cannot reach this address and answers 500: fail closed.
+      kind: "Middleware",
+      resource: "tinyauth-forward-auth",
+      object: forwardAuthMiddleware(
+        MIDDLEWARE_NAME,
+        namespace,
+        forwardAuthAddress("tinyauth", namespace, TINYAUTH.port),
+      ),
+      after: ["tinyauth-namespace"],
+    },
+  ];
+};
+
+const tinyauthApp = ({ config, network }: AuthPlanInput, client: OAuthClient): PlannedObject[] => {
+  const namespace = TINYAUTH_NAMESPACE;
+  const secretName = "tinyauth-oauth-client";
+  return [
+    {
+      kind: "Secret",
+      resource: "tinyauth-oauth-client",
+      name: secretName,
+      namespace,
+      labels: appLabels("tinyauth"),
+      values: { "client-id": client.id, "client-secret": client.secret },
+      after: ["tinyauth-namespace"],
+    },
+    {
+      kind: "Deployment",
+      resource: "tinyauth",
+      object: webAppDeployment({
+        name: "tinyauth",
+        namespace,
+        image: TINYAUTH.image,
+        port: TINYAUTH.port,
+        env: tinyauthEnv(network.domain, config.tinyauthAllowedUsers, secretName),
+        // GET /api/healthz answers 200 in v5.1.3 (internal/controller/health_controller.go).
+        healthPath: "/api/healthz",
+        dataClaim: "tinyauth-data",
+        dataPath: "/data",
+        uid: APP_UID,
+        resources: { cpu: "20m", memory: "64Mi", memoryLimit: "256Mi" },
+      }),
+      after: ["tinyauth-oauth-client", "tinyauth-data"],
+    },
+    {
+      kind: "Service",
+      resource: "tinyauth-service",
+      object: clusterService("tinyauth", namespace, TINYAUTH.port),
+      after: ["tinyauth-namespace"],
+    },
+    // The login page itself: on both classes so apps on the public class can send users here.
+    ...bothClasses(
+      {
+        name: "tinyauth",
+        namespace,
+        host: authHosts(network.domain).tinyauth,
+        service: "tinyauth",
+        servicePort: TINYAUTH.port,
+      },
+      network,
+      ["tinyauth-service"],
+    ),
+  ];
+};
+
+/** Infrastructure UIs of earlier layers, on the private class, each behind the middleware. */
+const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
+  const hosts = authHosts(network.domain);
+  const middleware = middlewareReference(TINYAUTH_NAMESPACE, MIDDLEWARE_NAME);
+  const after = ["tinyauth-forward-auth", "tinyauth"];
+  const dashboards = [
+    {
+      id: "private",
+      namespace: network.privateTraefikNamespace,
+      host: hosts.traefikPrivate,
+      ingressClass: network.privateIngressClass,
+    },
+    // The public Traefik's api@internal exists only inside the public Traefik, so its dashboard
+    // route must be served by that instance (see the README).
+    {
+      id: "public",
+      namespace: network.publicTraefikNamespace,
+      host: hosts.traefikPublic,
+      ingressClass: network.publicIngressClass,
+    },
+  ];
+  return [
+    {
+      kind: "Ingress",
+      resource: "longhorn-ui",
+      object: httpsIngress({
+        name: "longhorn-ui",
+        namespace: storage.longhornNamespace,
+        host: hosts.longhorn,
+        ingressClass: network.privateIngressClass,
+        service: storage.longhornUiService,
+        servicePort: UI_SERVICE_PORT,
+        middleware,
+      }),
+      after,
+    },
+    {
+      kind: "Ingress",
+      resource: "pihole-admin",
+      object: httpsIngress({
+        name: "pihole-admin",
+        namespace: network.piholeNamespace,
+        host: hosts.pihole,
+        ingressClass: network.privateIngressClass,
+        service: network.piholeWebService,
+        servicePort: UI_SERVICE_PORT,
+        middleware,
+      }),
+      after,
+    },
+    ...dashboards.flatMap((dashboard): PlannedObject[] => [
+      {
+        // IngressRoutes may not reference a Middleware in another namespace unless the chart sets
+        // allowCrossNamespace, so each Traefik namespace gets its own copy of the same forwardAuth.
+        kind: "Middleware",
+        resource: `traefik-${dashboard.id}-forward-auth`,
+        object: forwardAuthMiddleware(
+          MIDDLEWARE_NAME,
+          dashboard.namespace,
+          forwardAuthAddress("tinyauth", TINYAUTH_NAMESPACE, TINYAUTH.port),
+        ),
+        after: ["tinyauth"],
+      },
+      {
+        kind: "IngressRoute",
+        resource: `traefik-${dashboard.id}-dashboard`,
+        object: dashboardIngressRoute({
+          name: "traefik-dashboard",
+          namespace: dashboard.namespace,
+          host: dashboard.host,
+          ingressClass: dashboard.ingressClass,
+          middleware: MIDDLEWARE_NAME,
+        }),
+        after: [`traefik-${dashboard.id}-forward-auth`],
+      },
+    ]),
+  ];
+};
+
+export const authPlan = (input: AuthPlanInput): AuthPlan => {
+  const client = oauthClient(input.config);
+  const urls = authUrls(input.network.domain);
+  const middleware = middlewareReference(TINYAUTH_NAMESPACE, MIDDLEWARE_NAME);
+  return {
+    tinyauthConfigured: client !== undefined,
+    objects: [
+      ...pocketIdObjects(input),
+      ...tinyauthBase(input),
+      // Tinyauth v5 refuses to start without a login provider, and a UI must never be reachable
+      // without working auth: both wait for the OAuth client.
+      ...(client === undefined ? [] : [...tinyauthApp(input, client), ...protectedUis(input)]),
+    ],
+    exports: {
+      // Middlewares are not filtered by ingress class: one object serves both classes.
+      publicAuthMiddleware: middleware,
+      privateAuthMiddleware: middleware,
+      pocketIdIssuerUrl: urls.pocketId,
+      tinyauthUrl: urls.tinyauth,
+    },
+  };
+};

@@ -1,0 +1,57 @@
+/**
+ * Every hostname and URL of the auth layer, derived from the network layer's `domain` and nothing
+ * else, so a second domain changes every one of them (the tests prove it).
+ */
+
+export interface AuthHosts {
+  pocketId: string;
+  tinyauth: string;
+  longhorn: string;
+  pihole: string;
+  /** Dashboard of the private Traefik. */
+  traefikPrivate: string;
+  /** Dashboard of the public Traefik. */
+  traefikPublic: string;
+}
+
+export const authHosts = (domain: string): AuthHosts => ({
+  pocketId: `pocketid.${domain}`,
+  tinyauth: `auth.${domain}`,
+  longhorn: `longhorn.${domain}`,
+  pihole: `pihole.${domain}`,
+  traefikPrivate: `traefik.${domain}`,
+  traefikPublic: `traefik-public.${domain}`,
+});
+
+/** Tinyauth's id for the Pocket ID provider: it names the env vars and the callback path. */
+export const POCKET_ID_PROVIDER = "pocketid";
+
+export interface AuthUrls {
+  /** Pocket ID's APP_URL, which is also its OIDC issuer. */
+  pocketId: string;
+  /** First-time setup page: creates Pocket ID's admin user. */
+  pocketIdSetup: string;
+  authorize: string;
+  token: string;
+  userinfo: string;
+  /** Tinyauth's TINYAUTH_APPURL. */
+  tinyauth: string;
+  /** The redirect URI to register on Tinyauth's OAuth client in Pocket ID. */
+  tinyauthCallback: string;
+}
+
+export const authUrls = (domain: string): AuthUrls => {
+  const hosts = authHosts(domain);
+  const pocketId = `https://${hosts.pocketId}`;
+  const tinyauth = `https://${hosts.tinyauth}`;
+  return {
+    pocketId,
+    pocketIdSetup: `${pocketId}/setup`,
+    // Pocket ID v2 OIDC endpoints (components.md section 9).
+    authorize: `${pocketId}/authorize`,
+    token: `${pocketId}/api/oidc/token`,
+    userinfo: `${pocketId}/api/oidc/userinfo`,
+    tinyauth,
+    tinyauthCallback: `${tinyauth}/api/oauth/callback/${POCKET_ID_PROVIDER}`,
+  };
+};
