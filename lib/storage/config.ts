@@ -1,5 +1,6 @@
 import { type ConfigOf, defineLayerConfig, optional, required, withDefault } from "../config/schema.ts";
 import { absolutePath, hostname, ianaTimezone, integer, utcOffsetHours } from "../config/values.ts";
+import { localSchedule } from "./schedule.ts";
 
 export const storageConfigSchema = defineLayerConfig({
   layer: "storage",
@@ -38,6 +39,21 @@ export const storageConfigSchema = defineLayerConfig({
       doc: "Node path Longhorn stores volumes in; /var/mnt/longhorn with a Talos >= 1.10 UserVolumeConfig",
       type: "absolute path",
       example: "/var/mnt/longhorn",
+    }),
+    longhorn_backup_schedule: withDefault(localSchedule, "daily 03:00", {
+      doc: "Local time of the Longhorn volume backup (retain 7) of volumes in the backup job group",
+      type: "`daily HH:MM` or `<days> HH:MM`",
+      example: "daily 03:00",
+    }),
+    longhorn_trim_schedule: withDefault(localSchedule, "sun 02:00", {
+      doc: "Local time of the filesystem trim of volumes in the trim job group (before the backup)",
+      type: "`daily HH:MM` or `<days> HH:MM`",
+      example: "sun 02:00",
+    }),
+    longhorn_system_backup_schedule: withDefault(localSchedule, "sun 04:00", {
+      doc: "Local time of the Longhorn system backup (settings, volumes, recurring jobs) to the NFS target",
+      type: "`daily HH:MM` or `<days> HH:MM`",
+      example: "sun 04:00",
     }),
   },
   check(config) {

@@ -1,0 +1,34 @@
+/** Small pieces every part of the storage layer shares. */
+
+export interface Toleration {
+  key: string;
+  operator: "Exists" | "Equal";
+  value?: string;
+  effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+/** Talos taints control-plane nodes; on a control-plane-only cluster storage must run there anyway. */
+export const CONTROL_PLANE_TOLERATION: Toleration = {
+  key: "node-role.kubernetes.io/control-plane",
+  operator: "Exists",
+  effect: "NoSchedule",
+};
+
+export interface NamespaceObject {
+  apiVersion: "v1";
+  kind: "Namespace";
+  metadata: { name: string; labels: Record<string, string> };
+}
+
+/** Talos enforces Pod Security `baseline`; `privileged` relaxes one namespace (components.md §0). */
+export const PRIVILEGED_POD_SECURITY: Readonly<Record<string, string>> = {
+  "pod-security.kubernetes.io/enforce": "privileged",
+  "pod-security.kubernetes.io/audit": "privileged",
+  "pod-security.kubernetes.io/warn": "privileged",
+};
+
+export const namespace = (name: string, labels: Readonly<Record<string, string>> = {}): NamespaceObject => ({
+  apiVersion: "v1",
+  kind: "Namespace",
+  metadata: { name, labels: { "app.kubernetes.io/part-of": "homelab-storage", ...labels } },
+});
