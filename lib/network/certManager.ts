@@ -1,0 +1,124 @@
+/**
+ * cert-manager with Let's Encrypt over Cloudflare DNS-01, and the wildcard certificate.
+ *
+ * The wildcard certificate is issued once, into the public Traefik namespace, and made the default
+ * certificate of both Traefik instances by one TLSStore (traefik.ts). Both instances read Secrets
+ * cluster-wide, so no copy is needed: one ACME order per renewal, no replication tool.
+ */
+import type { Secret } from "../config/secret.ts";
+import type { NetworkConfig } from "./config.ts";
+import { issuers, namespaces, secrets, wildcard } from "./names.ts";
+import {
+  type ChartRelease,
+  controlPlaneToleration,
+  type KubeObject,
+  type NetworkPlan,
+  namespace,
+  namespaceId,
+  objectId,
+  planned,
+  plannedSecret,
+  releaseId,
+} from "./plan.ts";
+import { charts } from "./versions.ts";
+
+export const CERT_MANAGER_RELEASE = releaseId(namespaces.certManager, "cert-manager");
+
+/**
+ * Pi-hole answers for the domain inside the LAN (split horizon), so DNS-01 self-checks must ask
+ * public resolvers, or they would never see the challenge record.
+ */
+export const DNS01_NAMESERVERS = "1.1.1.1:53,1.0.0.1:53";
+
+export const certManagerValues = (): Record<string, unknown> => ({
+  crds: { enabled: true, keep: true },
+  dns01RecursiveNameservers: DNS01_NAMESERVERS,
+  dns01RecursiveNameserversOnly: true,
+  tolerations: [controlPlaneToleration],
+  webhook: { tolerations: [controlPlaneToleration] },
+  cainjector: { tolerations: [controlPlaneToleration] },
+  // A Helm hook Job; Pulumi's Chart renders hooks as plain objects, and the release waits for the
+  // webhook Deployment anyway.
+  startupapicheck: { enabled: false },
+});
+
+export const certManagerRelease = (): ChartRelease => ({
+  id: CERT_MANAGER_RELEASE,
+  name: "cert-manager",
+  namespace: namespaces.certManager,
+  chart: charts.certManager,
+  values: certManagerValues(),
+  after: [namespaceId(namespaces.certManager)],
+});
+
+export const ACME_SERVERS = {
+  staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
+  production: "https://acme-v02.api.letsencrypt.org/directory",
+} as const;
+
+export type AcmeEnvironment = keyof typeof ACME_SERVERS;
+
+export const clusterIssuer = (environment: AcmeEnvironment, config: NetworkConfig): KubeObject => ({
+  apiVersion: "cert-manager.io/v1",
+  kind: "ClusterIssuer",
+  metadata: { name: issuers[environment] },
+  spec: {
+    acme: {
+      server: ACME_SERVERS[environment],
+      email: config.certManagerEmail,
+      privateKeySecretRef: { name: `${issuers[environment]}-account-key` },
+      solvers: [
+        {
+          selector: { dnsZones: [config.domain] },
+          dns01: {
+            cloudflare: {
+              // A ClusterIssuer reads it from the cluster-resource namespace (cert-manager's).
+              apiTokenSecretRef: { name: secrets.cloudflareToken.name, key: secrets.cloudflareToken.key },
+            },
+          },
+        },
+      ],
+    },
+  },
+});
+
+export const wildcardCertificate = (config: NetworkConfig): KubeObject => ({
+  apiVersion: "cert-manager.io/v1",
+  kind: "Certificate",
+  metadata: { name: wildcard.certificate, namespace: wildcard.namespace },
+  spec: {
+    secretName: wildcard.secret,
+    dnsNames: [`*.${config.domain}`, config.domain],
+    issuerRef: {
+      name: issuers[config.letsencryptEnvironment],
+      kind: "ClusterIssuer",
+      group: "cert-manager.io",
+    },
+    privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+  },
+});
+
+export const certManagerPlan = (config: NetworkConfig, cloudflareToken: Secret): Partial<NetworkPlan> => {
+  const issuerObjects = (["staging", "production"] as const).map((environment) =>
+    clusterIssuer(environment, config),
+  );
+  const tokenSecret = plannedSecret(namespaces.certManager, secrets.cloudflareToken.name, {
+    [secrets.cloudflareToken.key]: cloudflareToken,
+  });
+  const chosenIssuer = issuerObjects.find(
+    (issuer) => issuer.metadata.name === issuers[config.letsencryptEnvironment],
+  );
+  return {
+    namespaces: [namespace(namespaces.certManager)],
+    secrets: [tokenSecret],
+    releases: [certManagerRelease()],
+    objects: [
+      ...issuerObjects.map((issuer) => planned(issuer, [CERT_MANAGER_RELEASE, tokenSecret.id])),
+      // Issued into the public Traefik namespace, so it also waits for that namespace (planned()).
+      planned(wildcardCertificate(config), [
+        CERT_MANAGER_RELEASE,
+        ...(chosenIssuer ? [objectId(chosenIssuer)] : []),
+      ]),
+    ],
+  };
+};

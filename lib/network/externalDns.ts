@@ -1,0 +1,128 @@
+/**
+ * external-dns, one release per target (the chart runs one provider per release):
+ *
+ * - `external-dns-cloudflare`: only `traefik-public` Ingresses, published in Cloudflare as CNAMEs
+ *   of the one record that holds the router's public IP (`<external_record>.<domain>`), TXT
+ *   registry with its own owner id, limited to the domain.
+ * - `external-dns-pihole-primary` / `-secondary`: both classes, published in each Pi-hole with the
+ *   in-cluster ingress IP from the Ingress status (split horizon: LAN clients skip the router).
+ *   Pi-hole stores only A/AAAA/CNAME, so registry noop with upsert-only (never deletes records
+ *   someone made by hand). One release per Pi-hole, so both hold the same local records.
+ *
+ * Flags are for the pinned app v0.21.0; `--pihole-api-version` is gone in v0.22.0.
+ */
+import type { Secret } from "../config/secret.ts";
+import type { NetworkConfig } from "./config.ts";
+import {
+  ingressClasses,
+  namespaces,
+  type PiholeInstance,
+  pihole,
+  piholeWebService,
+  secrets,
+} from "./names.ts";
+import {
+  type ChartRelease,
+  controlPlaneToleration,
+  type NetworkPlan,
+  namespace,
+  namespaceId,
+  type PlannedSecret,
+  plannedSecret,
+  releaseId,
+} from "./plan.ts";
+import { charts } from "./versions.ts";
+
+export const externalHostname = (config: NetworkConfig): string =>
+  `${config.externalRecord}.${config.domain}`;
+
+const secretEnv = (name: string, ref: { name: string; key: string }) => ({
+  name,
+  valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } },
+});
+
+export const cloudflareExternalDnsValues = (config: NetworkConfig): Record<string, unknown> => ({
+  provider: { name: "cloudflare" },
+  // Ingresses only: a Service can never be published on the internet by accident.
+  sources: ["ingress"],
+  policy: "sync",
+  registry: "txt",
+  txtOwnerId: "homelab-network",
+  domainFilters: [config.domain],
+  env: [secretEnv("CF_API_TOKEN", secrets.cloudflareToken)],
+  extraArgs: [
+    `--ingress-class=${ingressClasses.public}`,
+    // Every public host becomes a CNAME of the record holding the router's IP, instead of the
+    // Ingress status (the LAN address of the public Traefik). Since v0.18 default targets only
+    // fill empty targets unless forced.
+    `--default-targets=${externalHostname(config)}`,
+    "--force-default-targets",
+    // --cloudflare-proxied stays off (its default): DNS only, the router forwards 80/443 to the
+    // public Traefik with no Cloudflare proxy in between.
+  ],
+  tolerations: [controlPlaneToleration],
+});
+
+export const piholeServerUrl = (instance: PiholeInstance): string =>
+  `http://${piholeWebService(instance)}.${namespaces.pihole}.svc.cluster.local`;
+
+export const piholeExternalDnsValues = (
+  config: NetworkConfig,
+  instance: PiholeInstance,
+): Record<string, unknown> => ({
+  provider: { name: "pihole" },
+  sources: ["ingress", "service"],
+  policy: "upsert-only",
+  registry: "noop",
+  domainFilters: [config.domain],
+  env: [secretEnv("EXTERNAL_DNS_PIHOLE_PASSWORD", secrets.piholePassword)],
+  extraArgs: [
+    `--ingress-class=${ingressClasses.public}`,
+    `--ingress-class=${ingressClasses.private}`,
+    `--pihole-server=${piholeServerUrl(instance)}`,
+    "--pihole-api-version=6",
+  ],
+  tolerations: [controlPlaneToleration],
+});
+
+export const externalDnsReleaseName = (target: "cloudflare" | PiholeInstance): string =>
+  target === "cloudflare" ? "external-dns-cloudflare" : `external-dns-pihole-${target}`;
+
+export const externalDnsPlan = (
+  config: NetworkConfig,
+  cloudflareToken: Secret,
+  piholePassword: Secret,
+): Partial<NetworkPlan> => {
+  const ns = namespaces.externalDns;
+  const tokenSecret: PlannedSecret = plannedSecret(ns, secrets.cloudflareToken.name, {
+    [secrets.cloudflareToken.key]: cloudflareToken,
+  });
+  const passwordSecret = plannedSecret(ns, secrets.piholePassword.name, {
+    [secrets.piholePassword.key]: piholePassword,
+  });
+  const release = (
+    target: "cloudflare" | PiholeInstance,
+    values: Record<string, unknown>,
+    after: string[],
+  ): ChartRelease => ({
+    id: releaseId(ns, externalDnsReleaseName(target)),
+    name: externalDnsReleaseName(target),
+    namespace: ns,
+    chart: charts.externalDns,
+    values,
+    // The Pi-hole releases cannot log in before their Pi-hole runs, and Pi-hole waits for storage
+    // (deployed after this layer): do not block the deploy on them.
+    ...(target === "cloudflare" ? {} : { skipAwait: true }),
+    after: [namespaceId(ns), ...after],
+  });
+  return {
+    namespaces: [namespace(ns)],
+    secrets: [tokenSecret, passwordSecret],
+    releases: [
+      release("cloudflare", cloudflareExternalDnsValues(config), [tokenSecret.id]),
+      ...pihole.instances.map((instance) =>
+        release(instance, piholeExternalDnsValues(config, instance), [passwordSecret.id]),
+      ),
+    ],
+  };
+};

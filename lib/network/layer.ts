@@ -1,0 +1,45 @@
+/** The whole network layer as one plan, and the contract values it exports. */
+import type { NetworkContract } from "../contracts.ts";
+import { certManagerPlan } from "./certManager.ts";
+import type { NetworkConfig } from "./config.ts";
+import { externalDnsPlan, externalHostname } from "./externalDns.ts";
+import { metallbPlan } from "./metallb.ts";
+import { ingressClasses, issuers, namespaces, pihole, wildcard } from "./names.ts";
+import { piholePlan } from "./pihole.ts";
+import { mergePlans, type NetworkPlan } from "./plan.ts";
+import { traefikPlan } from "./traefik.ts";
+
+export const networkPlan = (config: NetworkConfig): NetworkPlan =>
+  mergePlans(
+    metallbPlan(config),
+    traefikPlan(config),
+    certManagerPlan(config, config.cloudflareApiToken),
+    externalDnsPlan(config, config.cloudflareApiToken, config.piholeAdminPassword),
+    piholePlan(config, config.piholeAdminPassword),
+  );
+
+/** Every name here is the name of an object the plan creates (checked by the tests). */
+export const networkExports = (config: NetworkConfig): NetworkContract => ({
+  domain: config.domain,
+  publicIngressClass: ingressClasses.public,
+  privateIngressClass: ingressClasses.private,
+  publicIngressIp: config.publicIngressIp,
+  privateIngressIp: config.privateIngressIp,
+  dnsServerIp: config.dnsServerIp,
+  productionIssuer: issuers.production,
+  stagingIssuer: issuers.staging,
+  wildcardCertificateSecret: `${wildcard.namespace}/${wildcard.secret}`,
+  externalHostname: externalHostname(config),
+  publicTraefikNamespace: namespaces.traefikPublic,
+  privateTraefikNamespace: namespaces.traefikPrivate,
+  piholeNamespace: namespaces.pihole,
+  piholeWebService: pihole.webService,
+});
+
+/** Lines for the render summary: the IP and DNS plan. */
+export const networkSummary = (config: NetworkConfig): string[] => [
+  `MetalLB pool ${config.ipAddressPool.text} (auto); fixed: public ingress ${config.publicIngressIp}, private ingress ${config.privateIngressIp}, DNS ${config.dnsServerIp}`,
+  `Cloudflare: ${externalHostname(config)} A <real_external_ip>; ${ingressClasses.public} hosts -> CNAME ${externalHostname(config)}`,
+  `Pi-hole (primary + secondary on ${config.dnsServerIp}): ${ingressClasses.public} hosts -> ${config.publicIngressIp}, ${ingressClasses.private} hosts -> ${config.privateIngressIp}`,
+  `TLS: *.${config.domain} + ${config.domain} from ${issuers[config.letsencryptEnvironment]} in ${wildcard.namespace}/${wildcard.secret} (default of both Traefiks)`,
+];

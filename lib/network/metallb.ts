@@ -1,0 +1,90 @@
+/**
+ * MetalLB in L2 mode: the chart (native speaker, no FRR), one auto-assigned pool for
+ * `ip_address_pool` and one manual pool per fixed service IP, all announced over L2.
+ */
+import type { NetworkConfig } from "./config.ts";
+import { metallbPools, namespaces } from "./names.ts";
+import {
+  type ChartRelease,
+  controlPlaneToleration,
+  type KubeObject,
+  type NetworkPlan,
+  namespace,
+  namespaceId,
+  planned,
+  releaseId,
+} from "./plan.ts";
+import { charts } from "./versions.ts";
+
+export const METALLB_RELEASE = releaseId(namespaces.metallb, "metallb");
+
+export const metallbValues = (): Record<string, unknown> => ({
+  // Chart 0.16 defaults to the FRR-K8s backend; L2 needs neither it nor the FRR sidecar.
+  frrk8s: { enabled: false },
+  crds: { enabled: true },
+  controller: { tolerations: [controlPlaneToleration] },
+  speaker: {
+    frr: { enabled: false },
+    // Talos labels control-plane nodes exclude-from-external-load-balancers; announce from them anyway.
+    ignoreExcludeLB: true,
+    // Adds NoSchedule tolerations for the master and control-plane taints (chart default, made explicit).
+    tolerateMaster: true,
+  },
+});
+
+export const metallbRelease = (): ChartRelease => ({
+  id: METALLB_RELEASE,
+  name: "metallb",
+  namespace: namespaces.metallb,
+  chart: charts.metallb,
+  values: metallbValues(),
+  after: [namespaceId(namespaces.metallb)],
+});
+
+export interface PoolSpec {
+  name: string;
+  addresses: string[];
+  autoAssign: boolean;
+}
+
+/** The pools: `ip_address_pool` is handed out automatically; each fixed IP only on request. */
+export const poolSpecs = (config: NetworkConfig): PoolSpec[] => [
+  { name: metallbPools.lan, addresses: [config.ipAddressPool.text], autoAssign: true },
+  { name: metallbPools.publicIngress, addresses: [`${config.publicIngressIp}/32`], autoAssign: false },
+  { name: metallbPools.privateIngress, addresses: [`${config.privateIngressIp}/32`], autoAssign: false },
+  { name: metallbPools.dns, addresses: [`${config.dnsServerIp}/32`], autoAssign: false },
+];
+
+/** Plan id of a pool object, for Services that need their pool to exist first. */
+export const poolId = (name: string): string => `ipaddresspool/${namespaces.metallb}/${name}`;
+
+export const ipAddressPool = (pool: PoolSpec): KubeObject => ({
+  apiVersion: "metallb.io/v1beta1",
+  kind: "IPAddressPool",
+  metadata: { name: pool.name, namespace: namespaces.metallb },
+  spec: {
+    addresses: pool.addresses,
+    autoAssign: pool.autoAssign,
+    // The first and last address of a /24 trip up some old clients; irrelevant for a /32.
+    avoidBuggyIPs: false,
+  },
+});
+
+export const l2Advertisement = (pools: readonly PoolSpec[]): KubeObject => ({
+  apiVersion: "metallb.io/v1beta1",
+  kind: "L2Advertisement",
+  metadata: { name: "lan", namespace: namespaces.metallb },
+  spec: { ipAddressPools: pools.map((pool) => pool.name) },
+});
+
+export const metallbPlan = (config: NetworkConfig): Partial<NetworkPlan> => {
+  const pools = poolSpecs(config);
+  return {
+    namespaces: [namespace(namespaces.metallb, "privileged")],
+    releases: [metallbRelease()],
+    objects: [
+      ...pools.map((pool) => planned(ipAddressPool(pool), [METALLB_RELEASE])),
+      planned(l2Advertisement(pools), [METALLB_RELEASE]),
+    ],
+  };
+};

@@ -1,0 +1,52 @@
+/**
+ * The names of everything the network layer creates that other code refers to. The program's
+ * contract exports are built from these, so an exported name is always the name of a real object.
+ */
+export const namespaces = {
+  metallb: "metallb-system",
+  traefikPublic: "traefik-public",
+  traefikPrivate: "traefik-private",
+  certManager: "cert-manager",
+  externalDns: "external-dns",
+  pihole: "pihole",
+} as const;
+
+export const ingressClasses = { public: "traefik-public", private: "traefik-private" } as const;
+
+export const issuers = { staging: "letsencrypt-staging", production: "letsencrypt-production" } as const;
+
+/** The one wildcard certificate: issued once into the public Traefik namespace (see certManager.ts). */
+export const wildcard = {
+  namespace: namespaces.traefikPublic,
+  certificate: "wildcard",
+  secret: "wildcard-tls",
+} as const;
+
+export const metallbPools = {
+  /** `ip_address_pool`: handed out automatically. */
+  lan: "lan",
+  publicIngress: "public-ingress",
+  privateIngress: "private-ingress",
+  dns: "dns",
+} as const;
+
+export const secrets = {
+  /** Key `api-token`; one copy in cert-manager (ClusterIssuers) and one in external-dns. */
+  cloudflareToken: { name: "cloudflare-api-token", key: "api-token" },
+  /** Key `password`; one copy in pihole (FTL) and one in external-dns. */
+  piholePassword: { name: "pihole-admin-password", key: "password" },
+} as const;
+
+export const pihole = {
+  instances: ["primary", "secondary"] as const,
+  /** LoadBalancer Service on dns_server_ip selecting both Pi-holes, TCP and UDP 53. */
+  dnsService: "pihole-dns",
+  /** ClusterIP admin UI of the primary (the auth layer exposes it); external-dns writes through it. */
+  webService: "pihole-web",
+} as const;
+
+export type PiholeInstance = (typeof pihole.instances)[number];
+
+/** ClusterIP web Service of one Pi-hole: the primary's is the admin UI of the contract. */
+export const piholeWebService = (instance: PiholeInstance): string =>
+  instance === "primary" ? pihole.webService : `pihole-${instance}-web`;

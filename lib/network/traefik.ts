@@ -1,0 +1,183 @@
+/**
+ * Two Traefik instances, one per exposure: `traefik-public` (internet, via the router's port
+ * forward) and `traefik-private` (LAN only). Each runs in its own namespace and serves only its own
+ * IngressClass (plain Ingresses and Traefik CRDs alike). The LoadBalancer Service and the
+ * IngressClass are created here, not by the chart, so the fixed IP and the class are visible and
+ * checked in the render. One TLSStore `default` makes the wildcard certificate both instances'
+ * default certificate.
+ */
+import type { NetworkConfig } from "./config.ts";
+import { poolId } from "./metallb.ts";
+import { ingressClasses, metallbPools, namespaces, wildcard } from "./names.ts";
+import {
+  type ChartRelease,
+  controlPlaneToleration,
+  type KubeObject,
+  type NetworkPlan,
+  namespace,
+  namespaceId,
+  planned,
+  releaseId,
+} from "./plan.ts";
+import { charts } from "./versions.ts";
+
+export type Exposure = "public" | "private";
+
+export interface TraefikInstance {
+  exposure: Exposure;
+  /** Namespace, Helm release and Service name. */
+  name: string;
+  namespace: string;
+  ingressClass: string;
+  ip: string;
+  pool: string;
+  /** `Local` keeps the client's source IP (no SNAT); traffic only reaches nodes running Traefik. */
+  externalTrafficPolicy: "Local" | "Cluster";
+  /** Ingresses without a class get this one: the LAN-only class, so nothing is public by accident. */
+  isDefaultClass: boolean;
+}
+
+export const traefikInstances = (config: NetworkConfig): TraefikInstance[] => [
+  {
+    exposure: "public",
+    name: "traefik-public",
+    namespace: namespaces.traefikPublic,
+    ingressClass: ingressClasses.public,
+    ip: config.publicIngressIp,
+    pool: metallbPools.publicIngress,
+    externalTrafficPolicy: "Local",
+    isDefaultClass: false,
+  },
+  {
+    exposure: "private",
+    name: "traefik-private",
+    namespace: namespaces.traefikPrivate,
+    ingressClass: ingressClasses.private,
+    ip: config.privateIngressIp,
+    pool: metallbPools.privateIngress,
+    externalTrafficPolicy: "Cluster",
+    isDefaultClass: true,
+  },
+];
+
+export const traefikReleaseId = (instance: Pick<TraefikInstance, "namespace" | "name">): string =>
+  releaseId(instance.namespace, instance.name);
+
+/** The public release installs Traefik's CRDs; the private one skips them (one owner per CRD). */
+export const TRAEFIK_CRDS_RELEASE = releaseId(namespaces.traefikPublic, "traefik-public");
+
+/** Pod labels the chart sets (`traefik.labelselector`): name, and instance `<release>-<namespace>`. */
+export const traefikSelector = (instance: TraefikInstance): Record<string, string> => ({
+  "app.kubernetes.io/name": "traefik",
+  "app.kubernetes.io/instance": `${instance.name}-${instance.namespace}`,
+});
+
+export const traefikValues = (instance: TraefikInstance): Record<string, unknown> => ({
+  deployment: { replicas: 1 },
+  // Created by this layer (traefikIngressClass), so its name is the contract's.
+  ingressClass: { enabled: false },
+  // Created by this layer (traefikService) with the MetalLB fixed-IP annotation.
+  service: { enabled: false },
+  providers: {
+    kubernetesIngress: {
+      // Both instances share the controller string traefik.io/ingress-controller: without this
+      // each would serve every Traefik IngressClass.
+      ingressClass: instance.ingressClass,
+      // Copies the LoadBalancer IP into Ingress status; external-dns (Pi-hole) publishes it.
+      publishedService: { enabled: true, pathOverride: `${instance.namespace}/${instance.name}` },
+    },
+    kubernetesCRD: {
+      // IngressRoutes must name their class (spec.ingressClassName or the
+      // kubernetes.io/ingress.class annotation); unclassed ones are served by neither instance.
+      ingressClass: instance.ingressClass,
+      // IngressRoutes (e.g. the dashboards) may use middlewares from the auth layer's namespace.
+      allowCrossNamespace: true,
+      // Only the TLSStore/TLSOption named `default` in this namespace count (Traefik v3.7.11+);
+      // two `default` stores in different namespaces would cancel each other out.
+      defaultTLSResourcesNamespace: wildcard.namespace,
+    },
+  },
+  ports: {
+    web: {
+      http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } },
+    },
+    websecure: { http: { tls: { enabled: true } } },
+  },
+  // The dashboard stays internal (entrypoint `traefik` is not exposed); the auth layer routes to it.
+  api: { dashboard: true },
+  ingressRoute: { dashboard: { enabled: false } },
+  tlsStore: {},
+  tolerations: [controlPlaneToleration],
+});
+
+export const traefikRelease = (instance: TraefikInstance): ChartRelease => ({
+  id: traefikReleaseId(instance),
+  name: instance.name,
+  namespace: instance.namespace,
+  chart: charts.traefik,
+  values: traefikValues(instance),
+  ...(traefikReleaseId(instance) === TRAEFIK_CRDS_RELEASE ? {} : { skipCrds: true }),
+  after: [
+    namespaceId(instance.namespace),
+    ...(traefikReleaseId(instance) === TRAEFIK_CRDS_RELEASE ? [] : [TRAEFIK_CRDS_RELEASE]),
+  ],
+});
+
+export const LB_IPS_ANNOTATION = "metallb.io/loadBalancerIPs";
+
+export const traefikService = (instance: TraefikInstance): KubeObject => ({
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: {
+    name: instance.name,
+    namespace: instance.namespace,
+    labels: traefikSelector(instance),
+    annotations: { [LB_IPS_ANNOTATION]: instance.ip, "metallb.io/address-pool": instance.pool },
+  },
+  spec: {
+    type: "LoadBalancer",
+    externalTrafficPolicy: instance.externalTrafficPolicy,
+    selector: traefikSelector(instance),
+    ports: [
+      { name: "web", port: 80, targetPort: "web", protocol: "TCP" },
+      { name: "websecure", port: 443, targetPort: "websecure", protocol: "TCP" },
+    ],
+  },
+});
+
+export const traefikIngressClass = (instance: TraefikInstance): KubeObject => ({
+  apiVersion: "networking.k8s.io/v1",
+  kind: "IngressClass",
+  metadata: {
+    name: instance.ingressClass,
+    annotations: { "ingressclass.kubernetes.io/is-default-class": String(instance.isDefaultClass) },
+  },
+  spec: { controller: "traefik.io/ingress-controller" },
+});
+
+/**
+ * The one default TLSStore. Both instances watch every namespace and may read Secrets cluster-wide
+ * (chart RBAC), so a single store next to the certificate's Secret serves both.
+ */
+export const defaultTlsStore = (): KubeObject => ({
+  apiVersion: "traefik.io/v1alpha1",
+  kind: "TLSStore",
+  metadata: { name: "default", namespace: wildcard.namespace },
+  spec: { defaultCertificate: { secretName: wildcard.secret } },
+});
+
+export const traefikPlan = (config: NetworkConfig): Partial<NetworkPlan> => {
+  const instances = traefikInstances(config);
+  return {
+    namespaces: instances.map((instance) => namespace(instance.namespace)),
+    releases: instances.map(traefikRelease),
+    objects: [
+      ...instances.flatMap((instance) => [
+        planned(traefikIngressClass(instance), []),
+        // Without its pool MetalLB cannot hand out the fixed IP.
+        planned(traefikService(instance), [traefikReleaseId(instance), poolId(instance.pool)]),
+      ]),
+      planned(defaultTlsStore(), [TRAEFIK_CRDS_RELEASE]),
+    ],
+  };
+};
