@@ -1,0 +1,143 @@
+/**
+ * The first deploy: no OAuth client for Tinyauth yet. Pocket ID still comes up, nothing is exposed
+ * without a login, and the program says exactly what to do next.
+ */
+import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
+import { authPlan } from "../lib/auth/plan.ts";
+import { firstDeploySteps } from "../lib/auth/setup.ts";
+import { authUrls } from "../lib/auth/urls.ts";
+import { parseConfig } from "../lib/config/registry.ts";
+import type { KubernetesObject } from "../lib/render/documents.ts";
+import { authProgram } from "../programs/auth/program.ts";
+import { type AuthRun, exampleAuthConfig, OTHER_NETWORK, OTHER_STORAGE, runAuth } from "./support/auth.ts";
+import { validateObject } from "./support/kubernetesModels.ts";
+
+const FIRST_DEPLOY = { tinyauth_oauth_client_id: undefined, tinyauth_oauth_client_secret: undefined };
+const DOMAIN = OTHER_NETWORK.domain;
+
+const names = (objects: KubernetesObject[]) =>
+  objects.map((o) => `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`).sort();
+
+describe("first deploy, before Tinyauth's OAuth client exists", () => {
+  let run: AuthRun;
+  let warnings: string[];
+  const warn = spyOn(console, "warn");
+  beforeAll(async () => {
+    warn.mockImplementation(() => {});
+    run = await runAuth(exampleAuthConfig(FIRST_DEPLOY));
+    warnings = warn.mock.calls.map((args) => args.map(String).join(" "));
+  });
+  afterAll(() => warn.mockRestore());
+
+  test("deploys Pocket ID completely, and only Tinyauth's namespace, volume and middleware", () => {
+    expect(names(run.objects)).toEqual(
+      [
+        "Namespace /pocket-id",
+        "Namespace /tinyauth",
+        "Secret pocket-id/pocket-id",
+        "PersistentVolumeClaim pocket-id/pocket-id-data",
+        "PersistentVolumeClaim tinyauth/tinyauth-data",
+        "Deployment pocket-id/pocket-id",
+        "Service pocket-id/pocket-id",
+        "Ingress pocket-id/pocket-id-public",
+        "Ingress pocket-id/pocket-id-private",
+        "Middleware tinyauth/forward-auth",
+      ].sort(),
+    );
+    for (const { resource, body } of run.documents.kubernetes) {
+      if (body.kind === "PersistentVolumeClaim")
+        expect([resource.protect, resource.retainOnDelete]).toEqual([true, true]);
+    }
+  });
+
+  test("no UI is exposed: every route that is not Pocket ID waits for working auth", () => {
+    const routes = run.objects.filter((o) => o.kind === "Ingress" || o.kind === "IngressRoute");
+    expect(routes.every((o) => o.metadata.namespace === "pocket-id")).toBe(true);
+  });
+
+  test("the contract is still exported (the middleware exists and fails closed until Tinyauth runs)", () => {
+    expect(run.outputs.outputs).toEqual({
+      publicAuthMiddleware: "tinyauth-forward-auth@kubernetescrd",
+      privateAuthMiddleware: "tinyauth-forward-auth@kubernetescrd",
+      pocketIdIssuerUrl: `https://pocketid.${DOMAIN}`,
+      tinyauthUrl: `https://auth.${DOMAIN}`,
+      tinyauthStatus: "waiting for tinyauth_oauth_client_id/secret",
+    });
+  });
+
+  test("pulumi.log.warn prints the setup URL, the callback URL and both config commands", () => {
+    const text = warnings.join("\n");
+    expect(text).toContain(`https://pocketid.${DOMAIN}/setup`);
+    expect(text).toContain(`https://auth.${DOMAIN}/api/oauth/callback/pocketid`);
+    expect(text).toContain("pulumi config set --secret tinyauth_oauth_client_id <client id>");
+    expect(text).toContain("pulumi config set --secret tinyauth_oauth_client_secret <client secret>");
+    expect(text).toContain("programs/auth");
+  });
+
+  test("every object validates", async () => {
+    for (const object of run.objects) expect((await validateObject(object)).status).toBe("valid");
+  });
+
+  test("the render summary prints the same steps, with the domain as a placeholder", () => {
+    const config = parseConfig("auth", exampleAuthConfig(FIRST_DEPLOY))._unsafeUnwrap();
+    const lines = authProgram.summarize?.(config) ?? [];
+    expect(lines).toEqual(firstDeploySteps("<domain>"));
+    expect(lines.join("\n")).toContain("https://pocketid.<domain>/setup");
+    expect(lines.join("\n")).toContain("https://auth.<domain>/api/oauth/callback/pocketid");
+    expect(lines.join("\n")).toContain("pulumi config set --secret tinyauth_oauth_client_secret");
+  });
+});
+
+describe("configured", () => {
+  test("no warning, and the summary reports the client and the allow-list", async () => {
+    const warn = spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      await runAuth(exampleAuthConfig());
+      expect(warn.mock.calls.map((args) => String(args[0])).filter((m) => m.includes("/setup"))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
+    const config = parseConfig(
+      "auth",
+      exampleAuthConfig({ tinyauth_allowed_users: "a@x.org,b@x.org" }),
+    )._unsafeUnwrap();
+    expect(authProgram.summarize?.(config)).toEqual([
+      "Tinyauth OAuth client: configured (provider pocketid, auto-redirect to Pocket ID)",
+      "Allowed users: a@x.org, b@x.org",
+    ]);
+  });
+
+  test("only one of the two client keys is a config error naming the missing one", () => {
+    const result = parseConfig("auth", exampleAuthConfig({ tinyauth_oauth_client_secret: undefined }));
+    expect(result.isErr()).toBe(true);
+    expect(result._unsafeUnwrapErr().map((e) => e.key)).toEqual(["tinyauth_oauth_client_secret"]);
+  });
+});
+
+describe("pure pieces", () => {
+  test("every URL comes from the domain", () => {
+    expect(authUrls("lab.example.org")).toEqual({
+      pocketId: "https://pocketid.lab.example.org",
+      pocketIdSetup: "https://pocketid.lab.example.org/setup",
+      authorize: "https://pocketid.lab.example.org/authorize",
+      token: "https://pocketid.lab.example.org/api/oidc/token",
+      userinfo: "https://pocketid.lab.example.org/api/oidc/userinfo",
+      tinyauth: "https://auth.lab.example.org",
+      tinyauthCallback: "https://auth.lab.example.org/api/oauth/callback/pocketid",
+    });
+  });
+
+  test("the plan's order only names earlier objects, in both modes", () => {
+    for (const changes of [{}, FIRST_DEPLOY]) {
+      const config = parseConfig("auth", exampleAuthConfig(changes))._unsafeUnwrap();
+      const plan = authPlan({ config, network: OTHER_NETWORK, storage: OTHER_STORAGE });
+      const seen = new Set<string>();
+      for (const planned of plan.objects) {
+        for (const name of planned.after)
+          expect(seen.has(name) ? name : `${planned.resource} before ${name}`).toBe(name);
+        expect(seen.has(planned.resource)).toBe(false);
+        seen.add(planned.resource);
+      }
+    }
+  });
+});
