@@ -95,7 +95,9 @@ describe("auth layer, example stack (offline render)", () => {
   let auth: RenderedLayer;
   let objects: KubernetesObject[];
   let network: Record<string, unknown>;
+  let storage: Record<string, unknown>;
   beforeAll(async () => {
+    storage = (await renderedLayer("storage")).outputs.outputs;
     auth = await renderedLayer("auth");
     objects = auth.documents.kubernetes.map(({ body }) => body);
     network = (await renderedLayer("network")).outputs.outputs;
@@ -249,16 +251,18 @@ describe("auth layer, example stack (offline render)", () => {
   test("every infrastructure UI is on the private class behind the auth middleware", () => {
     const uis = ofKind(objects, "Ingress").filter((o) => !AUTH_NAMESPACES.has(o.metadata.namespace ?? ""));
     expect(uis.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual(
-      [`${network.piholeNamespace}/pihole-admin`, "longhorn-system/longhorn-ui"].sort(),
+      [`${network.piholeNamespace}/pihole-admin`, `${storage.longhornNamespace}/longhorn-ui`].sort(),
     );
     for (const ui of uis) {
       expect(ui.metadata.annotations?.[MIDDLEWARES]).toBe(MIDDLEWARE_REF);
       expect(spec<IngressSpec>(ui).ingressClassName).toBe(network.privateIngressClass as string);
     }
-    const longhorn = spec<IngressSpec>(find(objects, "Ingress", "longhorn-system", "longhorn-ui"));
+    const longhorn = spec<IngressSpec>(
+      find(objects, "Ingress", storage.longhornNamespace as string, "longhorn-ui"),
+    );
     expect(longhorn.rules[0]?.host).toBe("longhorn.example.com");
     expect(longhorn.rules[0]?.http.paths[0]?.backend.service).toEqual({
-      name: "longhorn-frontend",
+      name: storage.longhornUiService as string,
       port: { number: 80 },
     });
     const pihole = spec<IngressSpec>(
@@ -308,8 +312,12 @@ describe("auth layer, example stack (offline render)", () => {
     for (const { resource, body } of claims) {
       expect(resource.protect).toBe(true);
       expect(resource.retainOnDelete).toBe(true);
-      expect(spec<{ storageClassName: string }>(body).storageClassName).toBe("longhorn");
-      expect(body.metadata.labels?.["recurring-job-group.longhorn.io/backup"]).toBe("enabled");
+      expect(spec<{ storageClassName: string }>(body).storageClassName).toBe(
+        storage.longhornStorageClass as string,
+      );
+      expect(body.metadata.labels?.[`recurring-job-group.longhorn.io/${storage.backupJobGroup}`]).toBe(
+        "enabled",
+      );
     }
   });
 
