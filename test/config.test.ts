@@ -252,6 +252,7 @@ const MUST_REJECT: Rejection[] = [
     "network_stack",
     "organization/project/stack",
   ],
+  ["a user name in the allow-list", "auth", { tinyauth_allowed_users: "alice@example.com,bob" }, "tinyauth_allowed_users", "item 2 (bob) is not an email address"],
   ["a typo in an apps key", "apps", { auth_stak: "home" }, "auth_stak", "did you mean auth_stack?"],
 ];
 
@@ -314,7 +315,7 @@ const MUST_ACCEPT: [string, Layer, Record<string, RawConfig[string] | undefined>
     "auth",
     { tinyauth_oauth_client_id: undefined, tinyauth_oauth_client_secret: undefined },
   ],
-  ["an allow-list of users", "auth", { tinyauth_allowed_users: "alice@example.com,bob" }],
+  ["an allow-list of users", "auth", { tinyauth_allowed_users: "alice@example.com,bob@example.com" }],
   ["an explicit upstream stack", "apps", { network_stack: "myorg/homelab-network/home" }],
 ];
 

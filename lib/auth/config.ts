@@ -1,6 +1,6 @@
 import { type ConfigOf, defineLayerConfig, optional, secretKey } from "../config/schema.ts";
 import { upstreamStackKey } from "../config/stackRef.ts";
-import { list, text } from "../config/values.ts";
+import { email, list, text } from "../config/values.ts";
 
 export const authConfigSchema = defineLayerConfig({
   layer: "auth",
@@ -23,9 +23,9 @@ export const authConfigSchema = defineLayerConfig({
       type: "string",
       example: "<client secret>",
     }),
-    tinyauth_allowed_users: optional(list(text(1)), {
-      doc: "Emails or user names allowed through Tinyauth; unset lets every Pocket ID user in",
-      type: "list of strings",
+    tinyauth_allowed_users: optional(list(email), {
+      doc: "Emails of the Pocket ID users Tinyauth lets in (matched against the user's email); unset lets every Pocket ID user in",
+      type: "list of emails",
       example: "alice@example.com,bob@example.com",
     }),
     network_stack: upstreamStackKey("network"),
