@@ -1,5 +1,6 @@
 import { type ConfigOf, defineLayerConfig } from "../config/schema.ts";
 import { upstreamStackKey } from "../config/stackRef.ts";
+import { appSecretsKey } from "./secrets.ts";
 
 export const appsConfigSchema = defineLayerConfig({
   layer: "apps",
@@ -7,6 +8,7 @@ export const appsConfigSchema = defineLayerConfig({
     network_stack: upstreamStackKey("network"),
     storage_stack: upstreamStackKey("storage"),
     auth_stack: upstreamStackKey("auth"),
+    app_secrets: appSecretsKey,
   },
 });
 

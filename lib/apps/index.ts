@@ -1,0 +1,18 @@
+/** What an app file imports: `import { app, pipe, withPrivateIngress, ... } from "../../../lib/apps/index.ts"`. */
+export {
+  addCapabilities,
+  allowRunAsRoot,
+  withAuth,
+  withConfigFile,
+  withEnv,
+  withLonghornVolume,
+  withNfsVolume,
+  withPostgres,
+  withPrivateIngress,
+  withProbes,
+  withPublicIngress,
+  withResources,
+  withSecretEnv,
+} from "./builders.ts";
+export type { AppContracts } from "./render.ts";
+export { type AppBuilder, type AppSpec, app, pipe } from "./spec.ts";

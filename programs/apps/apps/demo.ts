@@ -1,0 +1,16 @@
+import {
+  app,
+  pipe,
+  withAuth,
+  withNfsVolume,
+  withPrivateIngress,
+  withProbes,
+} from "../../../lib/apps/index.ts";
+
+export default pipe(
+  app("demo", { image: "traefik/whoami:v1.11.0", port: 8080, args: ["--port=8080"] }),
+  withNfsVolume({ name: "data", path: "/volume1/kubernetes/demo", mountPath: "/data" }),
+  withPrivateIngress(),
+  withAuth(),
+  withProbes({ path: "/health" }),
+);

@@ -1,0 +1,194 @@
+/** Fixtures for the apps tests: upstream contract values, a structural CNPG Cluster check, and a mock-runtime runner. */
+import { existsSync, readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import type { AppContracts } from "../../lib/apps/render.ts";
+import type { RawConfig } from "../../lib/config/schema.ts";
+import { runLayer } from "../../lib/pulumi/program.ts";
+import { type MockRun, runUnderMocks } from "../../lib/render/mockRuntime.ts";
+import { offlineInvokes } from "../../lib/render/offlineInvokes.ts";
+import { appsProgramFor } from "../../programs/apps/program.ts";
+
+export const CONTRACTS: AppContracts = {
+  network: {
+    domain: "example.com",
+    publicIngressClass: "traefik-public",
+    privateIngressClass: "traefik-private",
+    publicIngressIp: "192.168.4.70",
+    privateIngressIp: "192.168.4.71",
+    dnsServerIp: "192.168.4.53",
+    productionIssuer: "letsencrypt-production",
+    stagingIssuer: "letsencrypt-staging",
+    wildcardCertificateSecret: "traefik-public/wildcard-tls",
+    externalHostname: "external.example.com",
+    publicTraefikNamespace: "traefik-public",
+    privateTraefikNamespace: "traefik-private",
+    piholeNamespace: "pihole",
+    piholeWebService: "pihole-web",
+  },
+  storage: {
+    nfsStorageClass: "nfs",
+    longhornStorageClass: "longhorn",
+    backupJobGroup: "backup",
+    trimJobGroup: "trim",
+    nfsServer: "nas.lan",
+    backupTarget: "nfs://nas.lan:/volume1/backups/longhorn",
+    longhornNamespace: "longhorn-system",
+    longhornUiService: "longhorn-frontend",
+  },
+  auth: {
+    publicAuthMiddleware: "tinyauth-public-auth@kubernetescrd",
+    privateAuthMiddleware: "tinyauth-private-auth@kubernetescrd",
+    pocketIdIssuerUrl: "https://pocketid.example.com",
+    tinyauthUrl: "https://auth.example.com",
+  },
+};
+
+// ---------------------------------------------------------------- CloudNativePG Cluster
+
+export const CNPG_CRD_PATH = "/work/shared/reference/schemas/crd-cnpg-cluster.yaml";
+
+interface OpenApiSchema {
+  type?: string;
+  properties?: Record<string, OpenApiSchema>;
+  additionalProperties?: OpenApiSchema | boolean;
+  items?: OpenApiSchema;
+  required?: string[];
+  enum?: unknown[];
+  minimum?: number;
+  "x-kubernetes-preserve-unknown-fields"?: boolean;
+  "x-kubernetes-int-or-string"?: boolean;
+}
+
+/** A small OpenAPI v3 structural validator: types, unknown fields, required fields, enums, minimums. */
+export const schemaProblems = (value: unknown, schema: OpenApiSchema, path = ""): string[] => {
+  const at = path === "" ? "(root)" : path;
+  if (schema["x-kubernetes-int-or-string"]) {
+    return typeof value === "string" || Number.isInteger(value) ? [] : [`${at}: not an int or string`];
+  }
+  switch (schema.type) {
+    case "string":
+      if (typeof value !== "string") return [`${at}: not a string`];
+      break;
+    case "integer":
+      if (!Number.isInteger(value)) return [`${at}: not an integer`];
+      if (schema.minimum !== undefined && (value as number) < schema.minimum)
+        return [`${at}: below ${schema.minimum}`];
+      break;
+    case "boolean":
+      if (typeof value !== "boolean") return [`${at}: not a boolean`];
+      break;
+    case "array":
+      if (!Array.isArray(value)) return [`${at}: not an array`];
+      return value.flatMap((item, i) =>
+        schema.items ? schemaProblems(item, schema.items, `${path}[${i}]`) : [],
+      );
+    case "object": {
+      if (typeof value !== "object" || value === null || Array.isArray(value))
+        return [`${at}: not an object`];
+      const record = value as Record<string, unknown>;
+      const problems = (schema.required ?? [])
+        .filter((key) => !(key in record))
+        .map((key) => `${at}: missing ${key}`);
+      for (const [key, inner] of Object.entries(record)) {
+        const sub = `${path === "" ? "" : `${path}.`}${key}`;
+        const property = schema.properties?.[key];
+        if (property) problems.push(...schemaProblems(inner, property, sub));
+        else if (typeof schema.additionalProperties === "object")
+          problems.push(...schemaProblems(inner, schema.additionalProperties, sub));
+        else if (!schema["x-kubernetes-preserve-unknown-fields"] && schema.additionalProperties !== true)
+          problems.push(`${sub}: unknown field`);
+      }
+      return problems;
+    }
+  }
+  if (schema.enum && !schema.enum.includes(value)) return [`${at}: not one of ${schema.enum.join(", ")}`];
+  return [];
+};
+
+/** The v1 schema of the Cluster CRD (operator 1.30.0), when the reference copy is on this machine. */
+export const cnpgClusterSchema = (): OpenApiSchema | undefined => {
+  if (!existsSync(CNPG_CRD_PATH)) return undefined;
+  const crd = parseYaml(readFileSync(CNPG_CRD_PATH, "utf8")) as {
+    spec: { versions: { name: string; schema: { openAPIV3Schema: OpenApiSchema } }[] };
+  };
+  return crd.spec.versions.find((version) => version.name === "v1")?.schema.openAPIV3Schema;
+};
+
+/**
+ * The fields of the Cluster spec this layer writes, with their CRD types (read off
+ * crd-cnpg-cluster.yaml, operator 1.30.0): a check that works without the reference copy.
+ */
+export const clusterStructureProblems = (object: Record<string, unknown>): string[] => {
+  const problems: string[] = [];
+  if (object.apiVersion !== "postgresql.cnpg.io/v1") problems.push("apiVersion is not postgresql.cnpg.io/v1");
+  if (object.kind !== "Cluster") problems.push("kind is not Cluster");
+  const metadata = object.metadata as { name?: unknown; namespace?: unknown } | undefined;
+  if (typeof metadata?.name !== "string" || typeof metadata.namespace !== "string")
+    problems.push("metadata needs name and namespace");
+  const spec = object.spec as Record<string, unknown> | undefined;
+  if (!spec) return [...problems, "no spec"];
+  const known: Record<string, (v: unknown) => boolean> = {
+    instances: (v) => Number.isInteger(v) && (v as number) >= 1,
+    imageName: (v) => typeof v === "string",
+    enablePDB: (v) => typeof v === "boolean",
+    enableSuperuserAccess: (v) => typeof v === "boolean",
+    bootstrap: (v) => {
+      const initdb = (v as { initdb?: Record<string, unknown> }).initdb;
+      return (
+        initdb !== undefined &&
+        Object.keys(initdb).every((k) => ["database", "owner"].includes(k)) &&
+        typeof initdb.database === "string" &&
+        typeof initdb.owner === "string"
+      );
+    },
+    storage: (v) => {
+      const s = v as Record<string, unknown>;
+      return (
+        Object.keys(s).every((k) => ["size", "storageClass"].includes(k)) &&
+        typeof s.size === "string" &&
+        typeof s.storageClass === "string"
+      );
+    },
+    inheritedMetadata: (v) => {
+      const labels = (v as { labels?: Record<string, unknown> }).labels ?? {};
+      return Object.values(labels).every((label) => typeof label === "string");
+    },
+  };
+  if (!("instances" in spec)) problems.push("spec.instances is required");
+  for (const [key, value] of Object.entries(spec)) {
+    const check = known[key];
+    if (!check) problems.push(`spec.${key} is not a field this check knows`);
+    else if (!check(value)) problems.push(`spec.${key} has the wrong shape`);
+  }
+  return problems;
+};
+
+// ---------------------------------------------------------------- mock runtime
+
+const STACK = "test";
+const upstreamName = (layer: string) => `organization/homelab-${layer}/${STACK}`;
+
+/** Runs the apps program over `dir` under the mock runtime with the fixture contracts. */
+export const runApps = (
+  dir: string,
+  raw: RawConfig = {},
+  contracts: AppContracts = CONTRACTS,
+): Promise<MockRun> => {
+  const upstream: Record<string, Record<string, unknown>> = {
+    [upstreamName("network")]: { ...contracts.network },
+    [upstreamName("storage")]: { ...contracts.storage },
+    [upstreamName("auth")]: { ...contracts.auth },
+  };
+  return runUnderMocks(
+    {
+      project: "homelab-apps",
+      stack: STACK,
+      stackReference: (name) => {
+        const outputs = upstream[name];
+        return outputs ? { outputs, secretOutputNames: [] } : undefined;
+      },
+      invokes: offlineInvokes,
+    },
+    () => runLayer(appsProgramFor(dir), raw, { stack: STACK, organization: "organization" }),
+  );
+};
