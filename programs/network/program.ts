@@ -3,7 +3,7 @@
  * reveals secrets only into Secret objects and the Cloudflare provider, and looks up the zone.
  */
 import { DnsRecord } from "@pulumi/cloudflare/dnsRecord";
-import { getZonesOutput } from "@pulumi/cloudflare/getZones";
+import { getZones } from "@pulumi/cloudflare/getZones";
 import { Provider as CloudflareProvider } from "@pulumi/cloudflare/provider";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -122,33 +122,33 @@ export const createPlan = (plan: NetworkPlan): Map<string, pulumi.Resource> => {
   return created;
 };
 
-/** The zone of `domain` (a clear error when the token cannot see it) and the external record. */
-const createExternalRecord = (config: NetworkConfig): DnsRecord => {
-  const provider = new CloudflareProvider("cloudflare", {
-    apiToken: pulumi.secret(reveal(config.cloudflareApiToken)),
-  });
-  const zoneId = getZonesOutput({ name: config.domain }, { provider }).apply((found) => {
-    const zone = pickZone(
-      config.domain,
-      (found.results ?? []).map((z) => ({ id: z.id, name: z.name, status: z.status })),
-    );
-    if (zone.isErr()) throw new pulumi.RunError(zone.error);
-    return zone.value.id;
-  });
-  const spec = externalRecordSpec(config);
-  return new DnsRecord(
-    "external-record",
-    { ...spec, zoneId, content: pulumi.secret(reveal(config.realExternalIp)) },
-    { provider },
+const cloudflareProvider = (config: NetworkConfig): CloudflareProvider =>
+  new CloudflareProvider("cloudflare", { apiToken: pulumi.secret(reveal(config.cloudflareApiToken)) });
+
+/** The id of `domain`'s zone; a token that cannot see it fails with one clear message. */
+const lookupZone = async (config: NetworkConfig, provider: CloudflareProvider): Promise<string> => {
+  const found = await getZones({ name: config.domain }, { provider });
+  const zone = pickZone(
+    config.domain,
+    (found.results ?? []).map((z) => ({ id: z.id, name: z.name, status: z.status })),
   );
+  if (zone.isErr()) throw new pulumi.RunError(zone.error);
+  return zone.value.id;
 };
 
 export const networkProgram = defineProgram({
   layer: "network",
   reads: {},
-  run: ({ config }): ContractExports<typeof networkContract> => {
+  run: async ({ config }): Promise<ContractExports<typeof networkContract>> => {
+    // Looked up first, so a zone the token cannot see stops the deploy before anything changes.
+    const provider = cloudflareProvider(config);
+    const zoneId = await lookupZone(config, provider);
     createPlan(networkPlan(config));
-    createExternalRecord(config);
+    new DnsRecord(
+      "external-record",
+      { ...externalRecordSpec(config), zoneId, content: pulumi.secret(reveal(config.realExternalIp)) },
+      { provider },
+    );
     return networkExports(config);
   },
   summarize: networkSummary,

@@ -1,0 +1,146 @@
+/** The network layer's pure builders, and the program's zone lookup under the mock runtime. */
+import { describe, expect, test } from "bun:test";
+import { parseConfig } from "../lib/config/registry.ts";
+import type { RawConfig } from "../lib/config/schema.ts";
+import { readStackFile } from "../lib/config/stackFile.ts";
+import { pickZone } from "../lib/network/cloudflare.ts";
+import type { NetworkConfig } from "../lib/network/config.ts";
+import { piholeExternalDnsValues } from "../lib/network/externalDns.ts";
+import { networkExports, networkPlan } from "../lib/network/layer.ts";
+import { poolSpecs } from "../lib/network/metallb.ts";
+import { traefikInstances, traefikValues } from "../lib/network/traefik.ts";
+import { runLayer } from "../lib/pulumi/program.ts";
+import { runUnderMocks } from "../lib/render/mockRuntime.ts";
+import { offlineInvokes } from "../lib/render/offlineInvokes.ts";
+import { networkProgram } from "../programs/network/program.ts";
+import { ROOT } from "./support/render.ts";
+
+const exampleRaw = (): RawConfig => readStackFile(ROOT, "network", "example")._unsafeUnwrap();
+const configOf = (overrides: Record<string, string> = {}): NetworkConfig =>
+  parseConfig("network", { ...exampleRaw(), ...overrides })._unsafeUnwrap() as NetworkConfig;
+
+describe("Cloudflare zone lookup", () => {
+  test("picks the zone named exactly like the domain", () => {
+    const zones = [
+      { id: "a", name: "example.org" },
+      { id: "b", name: "Example.com" },
+    ];
+    expect(pickZone("example.com", zones)._unsafeUnwrap().id).toBe("b");
+  });
+
+  test("a missing zone is one message naming the domain, the token, what it sees and the fix", () => {
+    const message = pickZone("example.com", [{ id: "a", name: "other.org" }])._unsafeUnwrapErr();
+    expect(message).toContain("Cloudflare zone example.com is not visible to cloudflare_api_token");
+    expect(message).toContain("(it sees: other.org)");
+    expect(message).toContain("Zone:Zone:Read and Zone:DNS:Edit on example.com");
+    expect(pickZone("example.com", [])._unsafeUnwrapErr()).toContain("it sees no zone with that name");
+  });
+
+  test("the program fails with that message, before registering any resource", async () => {
+    const run = runUnderMocks(
+      {
+        project: "homelab-network",
+        stack: "zoneless",
+        stackReference: () => undefined,
+        invokes: {
+          "cloudflare:index/getZones:getZones": () => ({ results: [{ id: "z", name: "other.org" }] }),
+        },
+      },
+      () => runLayer(networkProgram, exampleRaw(), { stack: "zoneless", organization: "organization" }),
+    );
+    await expect(run).rejects.toThrow("Cloudflare zone example.com is not visible to cloudflare_api_token");
+  });
+
+  test("the offline render answers the lookup with the zone asked for", () => {
+    const answer = offlineInvokes["cloudflare:index/getZones:getZones"]?.({ name: "example.net" });
+    expect(answer?.results).toEqual([expect.objectContaining({ name: "example.net", status: "active" })]);
+  });
+});
+
+describe("plan", () => {
+  test("ids are unique and every dependency names an item of the plan", () => {
+    const plan = networkPlan(configOf());
+    const items = [...plan.namespaces, ...plan.secrets, ...plan.releases, ...plan.objects];
+    const ids = items.map((item) => item.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const item of items) for (const id of item.after) expect(ids).toContain(id);
+  });
+
+  test("only the Pi-hole volumes are stateful", () => {
+    const stateful = networkPlan(configOf())
+      .objects.filter((o) => o.stateful)
+      .map((o) => o.id);
+    expect(stateful.sort()).toEqual([
+      "persistentvolumeclaim/pihole/pihole-primary-config",
+      "persistentvolumeclaim/pihole/pihole-secondary-config",
+    ]);
+  });
+
+  test("letsencrypt_environment=staging issues the wildcard certificate from the staging issuer", () => {
+    const certificate = networkPlan(configOf({ letsencrypt_environment: "staging" })).objects.find(
+      (o) => o.object.kind === "Certificate",
+    );
+    if (!certificate) throw new Error("no Certificate in the plan");
+    expect((certificate.object.spec as { issuerRef: { name: string } }).issuerRef.name).toBe(
+      "letsencrypt-staging",
+    );
+    expect(certificate.after).toContain("clusterissuer/cluster/letsencrypt-staging");
+  });
+
+  test("IPs, domain and upstreams follow the config", () => {
+    const config = configOf({
+      domain: "home.example.net",
+      ip_address_pool: "10.0.10.0/26",
+      public_ingress_ip: "10.0.10.100",
+      private_ingress_ip: "10.0.10.101",
+      dns_server_ip: "10.0.10.253",
+      external_record: "wan",
+      pihole_upstream_dns: "9.9.9.9,149.112.112.112",
+    });
+    expect(poolSpecs(config).map((p) => [p.name, p.addresses[0], p.autoAssign])).toEqual([
+      ["lan", "10.0.10.0/26", true],
+      ["public-ingress", "10.0.10.100/32", false],
+      ["private-ingress", "10.0.10.101/32", false],
+      ["dns", "10.0.10.253/32", false],
+    ]);
+    const exports = networkExports(config);
+    expect(exports.externalHostname).toBe("wan.home.example.net");
+    expect([exports.publicIngressIp, exports.privateIngressIp, exports.dnsServerIp]).toEqual([
+      "10.0.10.100",
+      "10.0.10.101",
+      "10.0.10.253",
+    ]);
+    const plan = networkPlan(config);
+    const deployment = plan.objects.find((o) => o.object.kind === "Deployment");
+    if (!deployment) throw new Error("no Deployment in the plan");
+    const env = (
+      deployment.object.spec as {
+        template: { spec: { containers: { env: { name: string; value?: string }[] }[] } };
+      }
+    ).template.spec.containers[0]?.env;
+    expect(env?.find((e) => e.name === "FTLCONF_dns_upstreams")?.value).toBe("9.9.9.9;149.112.112.112");
+    const cloudflare = plan.releases.find((r) => r.name === "external-dns-cloudflare");
+    expect(cloudflare?.values.extraArgs).toContain("--default-targets=wan.home.example.net");
+    expect(cloudflare?.values.domainFilters).toEqual(["home.example.net"]);
+  });
+
+  test("the two Traefik instances never share a class, namespace or IP", () => {
+    const [pub, priv] = traefikInstances(configOf());
+    expect(pub?.ingressClass).not.toBe(priv?.ingressClass);
+    expect(pub?.namespace).not.toBe(priv?.namespace);
+    expect(pub?.ip).not.toBe(priv?.ip);
+    for (const instance of [pub, priv]) {
+      const values = traefikValues(instance as NonNullable<typeof pub>) as {
+        providers: { kubernetesIngress: { ingressClass: string } };
+      };
+      expect(values.providers.kubernetesIngress.ingressClass).toBe(instance?.ingressClass as string);
+    }
+  });
+
+  test("external-dns flags fit the pinned app v0.21.0", () => {
+    const args = piholeExternalDnsValues(configOf(), "primary").extraArgs as string[];
+    // v0.21.0 defaults to the Pi-hole v5 API; Pi-hole 2026.x only speaks v6.
+    expect(args).toContain("--pihole-api-version=6");
+    for (const arg of args) expect(arg).toMatch(/^--(ingress-class|pihole-server|pihole-api-version)=/);
+  });
+});
