@@ -206,6 +206,7 @@ describe("Traefik", () => {
         const providers = ((await release(instance.name)).body.values as Any).providers;
         expect(providers.kubernetesIngress.ingressClass).toBe(instance.name);
         expect(providers.kubernetesCRD.ingressClass).toBe(instance.name);
+        expect(providers.kubernetesCRD.allowCrossNamespace).toBe(false);
       });
 
       test("LoadBalancer Service on its fixed IP through the MetalLB annotation", async () => {

@@ -90,8 +90,9 @@ export const traefikValues = (instance: TraefikInstance): Record<string, unknown
       // IngressRoutes must name their class (spec.ingressClassName or the
       // kubernetes.io/ingress.class annotation); unclassed ones are served by neither instance.
       ingressClass: instance.ingressClass,
-      // IngressRoutes (e.g. the dashboards) may use middlewares from the auth layer's namespace.
-      allowCrossNamespace: true,
+      // IngressRoutes reference only Middlewares/Services of their own namespace (chart default,
+      // explicit); plain Ingresses may still name `<namespace>-<name>@kubernetescrd` middlewares.
+      allowCrossNamespace: false,
       // Only the TLSStore/TLSOption named `default` in this namespace count (Traefik v3.7.11+);
       // two `default` stores in different namespaces would cancel each other out.
       defaultTLSResourcesNamespace: wildcard.namespace,
