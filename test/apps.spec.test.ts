@@ -58,7 +58,9 @@ describe("app() and pipe", () => {
       { name: "B", value: "2" },
     ]);
     expect(start.env).toEqual([]);
-    expect(() => (spec.env as { name: string }[]).push({ name: "C" })).toThrow();
+    expect(() =>
+      (spec.env as unknown as { name: string; value: string }[]).push({ name: "C", value: "" }),
+    ).toThrow();
   });
 });
 

@@ -86,6 +86,8 @@ export const schemaProblems = (value: unknown, schema: OpenApiSchema, path = "")
       if (typeof value !== "object" || value === null || Array.isArray(value))
         return [`${at}: not an object`];
       const record = value as Record<string, unknown>;
+      // `metadata` and other object fields without properties are checked by the API server, not the CRD.
+      if (schema.properties === undefined && schema.additionalProperties === undefined) return [];
       const problems = (schema.required ?? [])
         .filter((key) => !(key in record))
         .map((key) => `${at}: missing ${key}`);
