@@ -3,6 +3,7 @@
  * without a login, and the program says exactly what to do next.
  */
 import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
+import type { AuthConfig } from "../lib/auth/config.ts";
 import { authPlan } from "../lib/auth/plan.ts";
 import { firstDeploySteps } from "../lib/auth/setup.ts";
 import { authUrls } from "../lib/auth/urls.ts";
@@ -11,6 +12,13 @@ import type { KubernetesObject } from "../lib/render/documents.ts";
 import { authProgram } from "../programs/auth/program.ts";
 import { type AuthRun, exampleAuthConfig, OTHER_NETWORK, OTHER_STORAGE, runAuth } from "./support/auth.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
+
+/** What the render hands `summarize`: the config and the upstream contracts (only the domain is read). */
+const summaryInput = (config: AuthConfig) => ({
+  config,
+  upstream: { network: { domain: "home.example.net" } } as never,
+  stack: "example",
+});
 
 const FIRST_DEPLOY = { tinyauth_oauth_client_id: undefined, tinyauth_oauth_client_secret: undefined };
 const DOMAIN = OTHER_NETWORK.domain;
@@ -78,12 +86,12 @@ describe("first deploy, before Tinyauth's OAuth client exists", () => {
     for (const object of run.objects) expect((await validateObject(object)).status).toBe("valid");
   });
 
-  test("the render summary prints the same steps, with the domain as a placeholder", () => {
+  test("the render summary prints the same steps, with the configured domain", () => {
     const config = parseConfig("auth", exampleAuthConfig(FIRST_DEPLOY))._unsafeUnwrap();
-    const lines = authProgram.summarize?.(config) ?? [];
-    expect(lines).toEqual(firstDeploySteps("<domain>"));
-    expect(lines.join("\n")).toContain("https://pocketid.<domain>/setup");
-    expect(lines.join("\n")).toContain("https://auth.<domain>/api/oauth/callback/pocketid");
+    const lines = authProgram.summarize?.(summaryInput(config)) ?? [];
+    expect(lines).toEqual(firstDeploySteps("home.example.net"));
+    expect(lines.join("\n")).toContain("https://pocketid.home.example.net/setup");
+    expect(lines.join("\n")).toContain("https://auth.home.example.net/api/oauth/callback/pocketid");
     expect(lines.join("\n")).toContain("pulumi config set --secret tinyauth_oauth_client_secret");
   });
 });
@@ -101,7 +109,7 @@ describe("configured", () => {
       "auth",
       exampleAuthConfig({ tinyauth_allowed_users: "a@x.org,b@x.org" }),
     )._unsafeUnwrap();
-    expect(authProgram.summarize?.(config)).toEqual([
+    expect(authProgram.summarize?.(summaryInput(config))).toEqual([
       "Tinyauth OAuth client: configured (provider pocketid, auto-redirect to Pocket ID)",
       "Allowed users: a@x.org, b@x.org",
     ]);

@@ -19,14 +19,15 @@ export const firstDeploySteps = (domain: string): string[] => {
   ];
 };
 
-/**
- * What the render summary can say from the auth config alone: the summary gets no upstream
- * contracts, so the domain appears as `<domain>` (the network layer's `domain`).
- */
-export const setupSummary = (configured: boolean, allowedUsers: readonly string[] | undefined): string[] =>
+/** The auth layer's lines in the render summary: the OAuth client's state, or the first-deploy steps. */
+export const setupSummary = (
+  configured: boolean,
+  allowedUsers: readonly string[] | undefined,
+  domain: string,
+): string[] =>
   configured
     ? [
         "Tinyauth OAuth client: configured (provider pocketid, auto-redirect to Pocket ID)",
         `Allowed users: ${allowedUsers && allowedUsers.length > 0 ? allowedUsers.join(", ") : "every Pocket ID user"}`,
       ]
-    : firstDeploySteps("<domain>");
+    : firstDeploySteps(domain);

@@ -27,7 +27,7 @@ export interface LayerProgram<L extends Layer, U extends Upstreams, O extends ob
   /** Builds the layer's resources; returns its stack outputs. */
   run(input: LayerInput<L, U>): O | Promise<O>;
   /** Lines for the render summary that only this layer can explain (e.g. schedules in local time). */
-  summarize?(config: LayerConfig<L>): string[];
+  summarize?(input: LayerInput<L, U>): string[];
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry of programs with different type parameters.
@@ -65,11 +65,15 @@ const readContract = async <C extends Contract<Shape>>(
   return result.value;
 };
 
-/** Runs a layer: every config error at once, before any resource; then the contracts; then the program. */
+/**
+ * Runs a layer: every config error at once, before any resource; then the contracts; then the
+ * program. `inspect` sees the program's input (the render uses it for the layer's summary).
+ */
 export const runLayer = async <L extends Layer, U extends Upstreams, O extends object>(
   program: LayerProgram<L, U, O>,
   raw: RawConfig,
   context: StackContext,
+  inspect?: (input: LayerInput<L, U>) => void,
 ): Promise<O> => {
   const parsed = parseConfig(program.layer, raw);
   if (parsed.isErr()) {
@@ -86,5 +90,7 @@ export const runLayer = async <L extends Layer, U extends Upstreams, O extends o
     }),
   );
   const upstream = Object.fromEntries(entries) as UpstreamValues<U>;
-  return program.run({ config, upstream, stack: context.stack });
+  const input = { config, upstream, stack: context.stack };
+  inspect?.(input);
+  return program.run(input);
 };

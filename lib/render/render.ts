@@ -66,6 +66,7 @@ export const renderStack = async (
         outputsByLayer.get(upstream as Layer),
       ]),
     );
+    let input: Parameters<NonNullable<AnyLayerProgram["summarize"]>>[0] | undefined;
     const run = await runUnderMocks(
       {
         project: projectName(layer),
@@ -73,7 +74,10 @@ export const renderStack = async (
         stackReference: (name) => upstreamByName.get(name),
         invokes: offlineInvokes,
       },
-      () => runLayer(program, raw.value[layer], context),
+      () =>
+        runLayer(program, raw.value[layer], context, (seen) => {
+          input = seen;
+        }),
     );
     outputsByLayer.set(layer, run.outputs);
     const documents = layerDocuments(run.resources);
@@ -83,7 +87,7 @@ export const renderStack = async (
       ...run,
       documents,
       files: layerFiles(layer, documents),
-      notes: program.summarize?.(config) ?? [],
+      notes: input ? (program.summarize?.(input) ?? []) : [],
     });
   }
 

@@ -88,9 +88,10 @@ export const authProgram = defineProgram({
       tinyauthStatus: plan.tinyauthConfigured ? "configured" : "waiting for tinyauth_oauth_client_id/secret",
     };
   },
-  summarize: (config) =>
+  summarize: ({ config, upstream }) =>
     setupSummary(
       config.tinyauthOauthClientId !== undefined && config.tinyauthOauthClientSecret !== undefined,
       config.tinyauthAllowedUsers,
+      upstream.network.domain,
     ),
 });

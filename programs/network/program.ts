@@ -151,5 +151,5 @@ export const networkProgram = defineProgram({
     );
     return networkExports(config);
   },
-  summarize: networkSummary,
+  summarize: ({ config }) => networkSummary(config),
 });

@@ -91,7 +91,7 @@ export const storageProgram = defineProgram({
       longhornUiService: LONGHORN_UI_SERVICE,
     };
   },
-  summarize: (config) => {
+  summarize: ({ config }) => {
     const { zone, plans } = jobPlans(config);
     return [
       `NFS StorageClass ${NFS_STORAGE_CLASS}: ${config.nfsHostname}:${config.nfsSharePath}/<namespace>/<claim> (Retain)`,
