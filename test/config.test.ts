@@ -252,7 +252,13 @@ const MUST_REJECT: Rejection[] = [
     "network_stack",
     "organization/project/stack",
   ],
-  ["a user name in the allow-list", "auth", { tinyauth_allowed_users: "alice@example.com,bob" }, "tinyauth_allowed_users", "item 2 (bob) is not an email address"],
+  [
+    "a user name in the allow-list",
+    "auth",
+    { tinyauth_allowed_users: "alice@example.com,bob" },
+    "tinyauth_allowed_users",
+    "item 2 (bob) is not an email address",
+  ],
   ["a typo in an apps key", "apps", { auth_stak: "home" }, "auth_stak", "did you mean auth_stack?"],
 ];
 
