@@ -5,6 +5,7 @@
  */
 import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { err, ok, type Result } from "neverthrow";
 import { checkReferences } from "./integrity.ts";
 import { type AppContracts, type AppObject, renderApp } from "./render.ts";
@@ -47,7 +48,7 @@ export const importApps = async (dir: string): Promise<{ sources: AppSource[]; s
   const sources = await Promise.all(
     modules.map(async (file): Promise<AppSource> => {
       try {
-        const module = (await import(join(dir, file))) as { default?: unknown };
+        const module = (await import(pathToFileURL(join(dir, file)).href)) as { default?: unknown };
         return { file, load: { ok: true, value: module.default } };
       } catch (error) {
         return { file, load: { ok: false, error: message(error) } };

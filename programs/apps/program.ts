@@ -11,7 +11,7 @@ import { authContract, networkContract, storageContract } from "../../lib/contra
 import { defineProgram } from "../../lib/pulumi/program.ts";
 import { createResources } from "./resources.ts";
 
-export const APPS_DIR = join(import.meta.dir, "apps");
+export const APPS_DIR = join(import.meta.dirname, "apps");
 
 export const appsProgramFor = (dir: string) =>
   defineProgram({
