@@ -128,10 +128,10 @@ export const protectionProblems = (layers: readonly Pick<RenderedLayer, "layer" 
         .filter(([, policy]) => policy !== "Retain")
         .map(([path, policy]) => `${name} sets ${path} to ${String(policy)}, not Retain`);
       const chartClass = CHART_CLASSES[body.chart];
-      if (chartClass?.when(body.values) && at(body.values, chartClass.path) !== "Retain")
+      if (chartClass?.when(body.values) && at(body.values, chartClass.path) === undefined)
         problems.push(
           `${name} creates a StorageClass without ${chartClass.path.join(".")}: Retain (the chart default is Delete)`,
         );
-      return [...new Set(problems)];
+      return problems;
     }),
   ]);
