@@ -81,18 +81,18 @@ describe("apps layer of the example stack (full offline render)", () => {
       .map((r) => `${r.type.split(":").pop()} ${r.name} ${r.protect} ${r.retainOnDelete}`)
       .sort();
     expect(flagged).toEqual([
-      "Cluster miniflux/miniflux-db true true",
-      "Deployment demo/demo false false",
-      "Deployment miniflux/miniflux false false",
-      "Ingress demo/demo-private false false",
-      "Ingress miniflux/miniflux-private false false",
-      "Namespace demo true true",
-      "Namespace miniflux true true",
-      "PersistentVolume demo-data true true",
-      "PersistentVolumeClaim demo/demo-data true true",
-      "Secret miniflux/miniflux-secrets false false",
-      "Service demo/demo false false",
-      "Service miniflux/miniflux false false",
+      "Cluster cluster/miniflux/miniflux-db true true",
+      "Deployment deployment/demo/demo false false",
+      "Deployment deployment/miniflux/miniflux false false",
+      "Ingress ingress/demo/demo-private false false",
+      "Ingress ingress/miniflux/miniflux-private false false",
+      "Namespace namespace/cluster/demo true true",
+      "Namespace namespace/cluster/miniflux true true",
+      "PersistentVolume persistentvolume/cluster/demo-data true true",
+      "PersistentVolumeClaim persistentvolumeclaim/demo/demo-data true true",
+      "Secret secret/miniflux/miniflux-secrets false false",
+      "Service service/demo/demo false false",
+      "Service service/miniflux/miniflux false false",
     ]);
   });
 
@@ -102,14 +102,23 @@ describe("apps layer of the example stack (full offline render)", () => {
       (resources.find((r) => r.name === name && r.type.endsWith(type))?.dependsOn ?? [])
         .map((urn) => urn.split("::").pop())
         .sort();
-    expect(after("demo/demo", "Deployment")).toEqual(["demo", "demo/demo-data"]);
-    expect(after("miniflux/miniflux", "Deployment")).toEqual([
-      "miniflux",
-      "miniflux/miniflux-db",
-      "miniflux/miniflux-secrets",
+    expect(after("deployment/demo/demo", "Deployment")).toEqual([
+      "namespace/cluster/demo",
+      "persistentvolumeclaim/demo/demo-data",
     ]);
-    expect(after("demo/demo-private", "Ingress")).toEqual(["demo/demo", "demo/demo"]);
-    expect(after("demo/demo-data", "PersistentVolumeClaim")).toEqual(["demo", "demo-data"]);
+    expect(after("deployment/miniflux/miniflux", "Deployment")).toEqual([
+      "cluster/miniflux/miniflux-db",
+      "namespace/cluster/miniflux",
+      "secret/miniflux/miniflux-secrets",
+    ]);
+    expect(after("ingress/demo/demo-private", "Ingress")).toEqual([
+      "deployment/demo/demo",
+      "service/demo/demo",
+    ]);
+    expect(after("persistentvolumeclaim/demo/demo-data", "PersistentVolumeClaim")).toEqual([
+      "namespace/cluster/demo",
+      "persistentvolume/cluster/demo-data",
+    ]);
   });
 
   test("the Miniflux admin password reaches only its Secret, redacted; the plaintext is nowhere", async () => {
@@ -148,9 +157,9 @@ export default ({ network }: AppContracts) =>
     const other = { ...CONTRACTS, network: { ...CONTRACTS.network, domain: "home.example.net" } };
     const run = await runApps(dir, {}, other);
     expect(run.outputs.outputs.apps).toEqual(["hello", "site"]);
-    const deployment = run.resources.find((r) => r.name === "site/site" && r.type.endsWith("Deployment"));
+    const deployment = run.resources.find((r) => r.name === "deployment/site/site");
     expect(JSON.stringify(deployment?.inputs)).toContain("https://site.home.example.net");
-    const ingress = run.resources.find((r) => r.name === "hello/hello-private");
+    const ingress = run.resources.find((r) => r.name === "ingress/hello/hello-private");
     expect(JSON.stringify(ingress?.inputs)).toContain('"host":"hello.home.example.net"');
   });
 

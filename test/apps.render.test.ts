@@ -13,7 +13,7 @@ import {
   withSecretEnv,
 } from "../lib/apps/builders.ts";
 import { checkReferences } from "../lib/apps/integrity.ts";
-import { type AppObject, type KubeObject, podSecurityLevel, renderApp } from "../lib/apps/render.ts";
+import { type KubeObject, type PlannedObject, podSecurityLevel, renderApp } from "../lib/apps/render.ts";
 import { type AppSecrets, NO_APP_SECRETS, parseAppSecrets } from "../lib/apps/secrets.ts";
 import { type AppSpec, app, pipe } from "../lib/apps/spec.ts";
 import { isSecret, reveal } from "../lib/config/secret.ts";
@@ -22,7 +22,7 @@ import miniflux from "../programs/apps/apps/miniflux.ts";
 import { CONTRACTS, clusterStructureProblems, cnpgClusterSchema, schemaProblems } from "./support/apps.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 
-const render = (spec: AppSpec, secrets: AppSecrets = NO_APP_SECRETS): AppObject[] =>
+const render = (spec: AppSpec, secrets: AppSecrets = NO_APP_SECRETS): PlannedObject[] =>
   renderApp(spec, CONTRACTS, secrets)._unsafeUnwrap();
 const objectsOf = (spec: AppSpec, secrets?: AppSecrets): KubeObject[] =>
   render(spec, secrets).map((o) => o.object);
@@ -57,13 +57,17 @@ describe("the demo app", () => {
   const objects = render(demo);
 
   test("renders exactly these objects, in creation order, with their dependencies", () => {
-    expect(objects.map((o) => [o.key, o.stateful, o.dependsOn])).toEqual([
-      ["Namespace demo", true, []],
-      ["PersistentVolume demo-data", true, []],
-      ["PersistentVolumeClaim demo/demo-data", true, ["Namespace demo", "PersistentVolume demo-data"]],
-      ["Deployment demo/demo", false, ["Namespace demo", "PersistentVolumeClaim demo/demo-data"]],
-      ["Service demo/demo", false, ["Namespace demo"]],
-      ["Ingress demo/demo-private", false, ["Service demo/demo", "Deployment demo/demo"]],
+    expect(objects.map((o) => [o.id, o.stateful ?? false, o.after])).toEqual([
+      ["namespace/cluster/demo", true, []],
+      ["persistentvolume/cluster/demo-data", true, []],
+      [
+        "persistentvolumeclaim/demo/demo-data",
+        true,
+        ["namespace/cluster/demo", "persistentvolume/cluster/demo-data"],
+      ],
+      ["deployment/demo/demo", false, ["namespace/cluster/demo", "persistentvolumeclaim/demo/demo-data"]],
+      ["service/demo/demo", false, ["namespace/cluster/demo"]],
+      ["ingress/demo/demo-private", false, ["service/demo/demo", "deployment/demo/demo"]],
     ]);
   });
 
@@ -145,14 +149,14 @@ describe("Longhorn volumes", () => {
   test("every claim, PV, the Cluster and the namespace are marked stateful", () => {
     const stateful = render(kitchenSink, SINK_SECRETS)
       .filter((o) => o.stateful)
-      .map((o) => o.key);
+      .map((o) => o.id);
     expect(stateful).toEqual([
-      "Namespace sink",
-      "PersistentVolume sink-media",
-      "PersistentVolumeClaim sink/sink-media",
-      "PersistentVolumeClaim sink/sink-data",
-      "PersistentVolumeClaim sink/sink-cache",
-      "Cluster sink/sink-db",
+      "namespace/cluster/sink",
+      "persistentvolume/cluster/sink-media",
+      "persistentvolumeclaim/sink/sink-media",
+      "persistentvolumeclaim/sink/sink-data",
+      "persistentvolumeclaim/sink/sink-cache",
+      "cluster/sink/sink-db",
     ]);
   });
 

@@ -142,9 +142,9 @@ describe("pure pieces", () => {
       const seen = new Set<string>();
       for (const planned of plan.objects) {
         for (const name of planned.after)
-          expect(seen.has(name) ? name : `${planned.resource} before ${name}`).toBe(name);
-        expect(seen.has(planned.resource)).toBe(false);
-        seen.add(planned.resource);
+          expect(seen.has(name) ? name : `${planned.id} before ${name}`).toBe(name);
+        expect(seen.has(planned.id)).toBe(false);
+        seen.add(planned.id);
       }
     }
   });

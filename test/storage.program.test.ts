@@ -106,8 +106,8 @@ describe("storage layer under the mock runtime (example stack)", () => {
     });
 
     test("the StorageClass waits for the driver chart", async () => {
-      const sc = await resourceNamed("kubernetes:storage.k8s.io/v1:StorageClass", "nfs-storage-class");
-      const driver = await resourceNamed(CHART, "csi-driver-nfs");
+      const sc = await resourceNamed("kubernetes:storage.k8s.io/v1:StorageClass", "storageclass/cluster/nfs");
+      const driver = await resourceNamed(CHART, "helm/kube-system/csi-driver-nfs");
       expect(sc.dependsOn).toContain(driver.urn);
     });
   });
@@ -123,9 +123,12 @@ describe("storage layer under the mock runtime (example stack)", () => {
         "pod-security.kubernetes.io/audit": "privileged",
         "pod-security.kubernetes.io/warn": "privileged",
       });
-      const resource = await resourceNamed("kubernetes:core/v1:Namespace", "longhorn-system");
+      const resource = await resourceNamed(
+        "kubernetes:core/v1:Namespace",
+        "namespace/cluster/longhorn-system",
+      );
       expect([resource.protect, resource.retainOnDelete]).toEqual([true, true]);
-      const chart = await resourceNamed(CHART, "longhorn");
+      const chart = await resourceNamed(CHART, "helm/longhorn-system/longhorn");
       expect(chart.dependsOn).toContain(resource.urn);
       expect([chart.protect, chart.retainOnDelete]).toEqual([true, true]);
     });
@@ -232,8 +235,8 @@ describe("storage layer under the mock runtime (example stack)", () => {
   test("every custom resource depends on the chart that installs its CRD", async () => {
     const layer = await storage();
     const chartOf: Record<string, string> = {
-      "longhorn.io": "longhorn",
-      "postgresql.cnpg.io": "cloudnative-pg",
+      "longhorn.io": "helm/longhorn-system/longhorn",
+      "postgresql.cnpg.io": "helm/cnpg-system/cloudnative-pg",
     };
     const custom = layer.documents.kubernetes.filter(({ body }) => body.apiVersion.includes("."));
     expect(custom.length).toBeGreaterThanOrEqual(3);
@@ -325,8 +328,8 @@ describe("storage layer under the mock runtime (example stack)", () => {
     });
 
     test("its namespace exists first (baseline is enough) and both are protected", async () => {
-      const ns = await resourceNamed("kubernetes:core/v1:Namespace", "cnpg-system");
-      const chart = await resourceNamed(CHART, "cloudnative-pg");
+      const ns = await resourceNamed("kubernetes:core/v1:Namespace", "namespace/cluster/cnpg-system");
+      const chart = await resourceNamed(CHART, "helm/cnpg-system/cloudnative-pg");
       expect(chart.dependsOn).toContain(ns.urn);
       expect([ns.protect, ns.retainOnDelete, chart.protect, chart.retainOnDelete]).toEqual([
         true,
@@ -404,9 +407,9 @@ describe("storage layer under the mock runtime, other stacks", () => {
         .map((r) => [r.name, (r.inputs.spec as { cron: string }).cron]),
     );
     expect(crons).toEqual({
-      "recurring-job-filesystem-trim": "0 1 * * 0",
-      "recurring-job-volume-backup": "30 0 * * *",
-      "recurring-job-system-backup": "0 3 * * 0",
+      "recurringjob/longhorn-system/filesystem-trim": "0 1 * * 0",
+      "recurringjob/longhorn-system/volume-backup": "30 0 * * *",
+      "recurringjob/longhorn-system/system-backup": "0 3 * * 0",
     });
     const config = parseConfig("storage", { ...raw, timezone: "Europe/Berlin" })._unsafeUnwrap();
     const notes = storageProgram.summarize?.({ config, upstream: {}, stack: "example" }) ?? [];
@@ -420,14 +423,16 @@ describe("storage layer under the mock runtime, other stacks", () => {
 
   test("timezone_offset -5 (seed style), 3 replicas, Talos >= 1.10 data path", async () => {
     const run = await render({ timezone_offset: "-5" });
-    const longhorn = run.resources.find((r) => r.type === CHART && r.name === "longhorn");
+    const longhorn = run.resources.find(
+      (r) => r.type === CHART && r.name === "helm/longhorn-system/longhorn",
+    );
     const values = longhorn?.inputs.values as Record<string, Record<string, unknown>>;
     expect(values.defaultSettings?.defaultReplicaCount).toBe(3);
     expect(values.defaultSettings?.defaultDataPath).toBe("/var/mnt/longhorn");
     expect(values.persistence?.defaultClassReplicaCount).toBe(3);
     expect(values.csi?.attacherReplicaCount).toBe(2);
     expect(values.defaultBackupStore).toEqual({ backupTarget: "nfs://192.168.4.10:/export/longhorn" });
-    const backup = run.resources.find((r) => r.name === "recurring-job-volume-backup");
+    const backup = run.resources.find((r) => r.name === "recurringjob/longhorn-system/volume-backup");
     expect((backup?.inputs.spec as { cron?: string } | undefined)?.cron).toBe("0 8 * * *");
     expect(run.outputs.outputs.backupTarget).toBe("nfs://192.168.4.10:/export/longhorn");
   });

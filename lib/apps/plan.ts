@@ -7,8 +7,9 @@ import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { err, ok, type Result } from "neverthrow";
+import type { PlannedObject } from "../plan.ts";
 import { checkReferences } from "./integrity.ts";
-import { type AppContracts, type AppObject, renderApp } from "./render.ts";
+import { type AppContracts, renderApp } from "./render.ts";
 import { type AppSecrets, unusedSecrets } from "./secrets.ts";
 import { type AppSpec, isAppSpec } from "./spec.ts";
 import { formatProblem, validateApp } from "./validate.ts";
@@ -26,7 +27,7 @@ export interface AppSource {
 export interface PlannedApp {
   file: string;
   spec: AppSpec;
-  objects: AppObject[];
+  objects: PlannedObject[];
 }
 
 /** Files in the apps folder that are app modules; anything else there (but a README) is an error. */

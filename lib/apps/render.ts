@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { err, ok, type Result } from "neverthrow";
 import type { Secret } from "../config/secret.ts";
 import type { AuthContract, NetworkContract, StorageContract } from "../contracts.ts";
+import { type KubeObject, objectId, type PlannedObject } from "../plan.ts";
 import { type AppSecrets, lookupSecret } from "./secrets.ts";
 import {
   type AppSpec,
@@ -25,33 +26,7 @@ export interface AppContracts {
   auth: AuthContract;
 }
 
-export interface KubeMetadata {
-  name: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
-
-/** A Kubernetes object as plain data. Secret objects carry `Secret` values in stringData. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: KubeMetadata;
-  [field: string]: unknown;
-}
-
-export interface AppObject {
-  /** `Kind namespace/name` (or `Kind name` when cluster-scoped): unique within the layer. */
-  key: string;
-  object: KubeObject;
-  /** Holds data: protected and retained on delete. */
-  stateful: boolean;
-  /** Keys of the objects that must exist first. */
-  dependsOn: string[];
-}
-
-export const objectKey = (object: Pick<KubeObject, "kind" | "metadata">): string =>
-  `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`;
+export type { KubeObject, PlannedObject };
 
 // ---------------------------------------------------------------- names and labels
 
@@ -450,7 +425,7 @@ export const renderApp = (
   spec: AppSpec,
   contracts: AppContracts,
   secrets: AppSecrets,
-): Result<AppObject[], AppProblem[]> => {
+): Result<PlannedObject[], AppProblem[]> => {
   const n = names(spec);
   const problems: AppProblem[] = [];
   const secretData: Record<string, Secret> = {};
@@ -467,16 +442,17 @@ export const renderApp = (
   }
   if (problems.length > 0) return err(problems);
 
-  const objects: AppObject[] = [];
+  const objects: PlannedObject[] = [];
   const stateful = spec.volumes.length > 0 || spec.postgres !== undefined;
   const push = (object: KubeObject, options: { stateful?: boolean; dependsOn?: string[] } = {}) => {
+    const id = objectId(object);
     objects.push({
-      key: objectKey(object),
+      id,
       object,
-      stateful: options.stateful ?? false,
-      dependsOn: options.dependsOn ?? [],
+      after: options.dependsOn ?? [],
+      ...(options.stateful ? { stateful: true } : {}),
     });
-    return objectKey(object);
+    return id;
   };
 
   // Removing an app that holds data must not delete its namespace (and with it the claims).

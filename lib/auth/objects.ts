@@ -6,12 +6,15 @@
 import type { IIngressRoute } from "@kubernetes-models/traefik/traefik.io/v1alpha1/IngressRoute";
 import type { IMiddleware } from "@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware";
 import type * as k8s from "@pulumi/kubernetes";
+import type { KubeObject } from "../plan.ts";
 
-type Namespace = k8s.types.input.core.v1.Namespace;
-type Pvc = k8s.types.input.core.v1.PersistentVolumeClaim;
-type Deployment = k8s.types.input.apps.v1.Deployment;
-type Service = k8s.types.input.core.v1.Service;
-type Ingress = k8s.types.input.networking.v1.Ingress;
+/** A plan object (plain, with apiVersion, kind and name) that also has the API's precise shape. */
+type Typed<T> = T & KubeObject;
+type Namespace = Typed<k8s.types.input.core.v1.Namespace>;
+type Pvc = Typed<k8s.types.input.core.v1.PersistentVolumeClaim>;
+type Deployment = Typed<k8s.types.input.apps.v1.Deployment>;
+type Service = Typed<k8s.types.input.core.v1.Service>;
+type Ingress = Typed<k8s.types.input.networking.v1.Ingress>;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type Probe = k8s.types.input.core.v1.Probe;
 
@@ -241,7 +244,11 @@ export const middlewareReference = (namespace: string, name: string): string =>
  * client claimed, so a client cannot make Tinyauth judge a different host or path than the one
  * being served. (Traefik warns unless the field is set explicitly; components.md section 2.)
  */
-export const forwardAuthMiddleware = (name: string, namespace: string, address: string): IMiddleware => ({
+export const forwardAuthMiddleware = (
+  name: string,
+  namespace: string,
+  address: string,
+): Typed<IMiddleware> => ({
   apiVersion: "traefik.io/v1alpha1",
   kind: "Middleware",
   metadata: { name, namespace, labels: appLabels("tinyauth") },
@@ -265,7 +272,7 @@ export interface DashboardRouteSpec {
   middleware: string;
 }
 
-export const dashboardIngressRoute = (spec: DashboardRouteSpec): IIngressRoute => ({
+export const dashboardIngressRoute = (spec: DashboardRouteSpec): Typed<IIngressRoute> => ({
   apiVersion: "traefik.io/v1alpha1",
   kind: "IngressRoute",
   metadata: { name: spec.name, namespace: spec.namespace, labels: appLabels("traefik-dashboard") },

@@ -3,11 +3,9 @@
  * and what the layer exports. Pure: the program only turns the plan into Pulumi resources.
  */
 
-import type { IIngressRoute } from "@kubernetes-models/traefik/traefik.io/v1alpha1/IngressRoute";
-import type { IMiddleware } from "@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware";
-import type * as k8s from "@pulumi/kubernetes";
 import type { Secret } from "../config/secret.ts";
 import type { AuthContract, NetworkContract, StorageContract } from "../contracts.ts";
+import { type PlannedObject, secretObject } from "../plan.ts";
 import type { AuthConfig } from "./config.ts";
 import {
   appLabels,
@@ -34,41 +32,10 @@ const UI_SERVICE_PORT = 80;
 /** Non-root uid/gid; both images start fine as any uid (components.md sections 9 and 10). */
 const APP_UID = 1000;
 
-interface Planned<K extends string, T> {
-  kind: K;
-  /** Pulumi resource name, unique and stable within the layer. */
-  resource: string;
-  object: T;
-  /** Resource names this one is created after. */
-  after: string[];
-}
-
-export interface PlannedSecret {
-  kind: "Secret";
-  resource: string;
-  name: string;
-  namespace: string;
-  labels: Record<string, string>;
-  /** Plaintext stays inside `Secret` values until the edge writes them into the Secret's stringData. */
-  values: Record<string, Secret>;
-  after: string[];
-}
-
-export type PlannedObject =
-  | Planned<"Namespace", k8s.types.input.core.v1.Namespace>
-  | PlannedSecret
-  /** Always created with protect + retainOnDelete. */
-  | Planned<"PersistentVolumeClaim", k8s.types.input.core.v1.PersistentVolumeClaim>
-  | Planned<"Deployment", k8s.types.input.apps.v1.Deployment>
-  | Planned<"Service", k8s.types.input.core.v1.Service>
-  | Planned<"Ingress", k8s.types.input.networking.v1.Ingress>
-  /** Traefik CRs; their CRDs come from the network layer's Traefik charts (another stack). */
-  | Planned<"Middleware", IMiddleware>
-  | Planned<"IngressRoute", IIngressRoute>;
-
 export interface AuthPlan {
   /** False on the first deploy, before Tinyauth's OAuth client exists in Pocket ID. */
   tinyauthConfigured: boolean;
+  /** Every object, in order; the shared edge creates them (lib/pulumi/createPlan.ts). */
   objects: PlannedObject[];
   exports: AuthContract;
 }
@@ -96,8 +63,7 @@ const bothClasses = (
   after: string[],
 ): PlannedObject[] => [
   {
-    kind: "Ingress",
-    resource: `${base.name}-public`,
+    id: `${base.name}-public`,
     object: httpsIngress({
       ...base,
       name: `${base.name}-public`,
@@ -107,8 +73,7 @@ const bothClasses = (
     after,
   },
   {
-    kind: "Ingress",
-    resource: `${base.name}-private`,
+    id: `${base.name}-private`,
     object: httpsIngress({
       ...base,
       name: `${base.name}-private`,
@@ -124,19 +89,20 @@ const pocketIdObjects = ({ config, network, storage }: AuthPlanInput): PlannedOb
   const secretName = "pocket-id";
   const claim = "pocket-id-data";
   return [
-    { kind: "Namespace", resource: "pocket-id-namespace", object: restrictedNamespace(namespace), after: [] },
+    { id: "pocket-id-namespace", object: restrictedNamespace(namespace), after: [] },
     {
-      kind: "Secret",
-      resource: "pocket-id-secret",
-      name: secretName,
-      namespace,
-      labels: appLabels("pocket-id"),
-      values: { "encryption-key": config.pocketIdEncryptionKey },
+      id: "pocket-id-secret",
+      object: secretObject(
+        { name: secretName, namespace, labels: appLabels("pocket-id") },
+        {
+          "encryption-key": config.pocketIdEncryptionKey,
+        },
+      ),
       after: ["pocket-id-namespace"],
     },
     {
-      kind: "PersistentVolumeClaim",
-      resource: "pocket-id-data",
+      stateful: true,
+      id: "pocket-id-data",
       object: longhornVolumeClaim({
         name: claim,
         namespace,
@@ -148,8 +114,7 @@ const pocketIdObjects = ({ config, network, storage }: AuthPlanInput): PlannedOb
       after: ["pocket-id-namespace"],
     },
     {
-      kind: "Deployment",
-      resource: "pocket-id",
+      id: "pocket-id",
       object: webAppDeployment({
         name: "pocket-id",
         namespace,
@@ -171,8 +136,7 @@ const pocketIdObjects = ({ config, network, storage }: AuthPlanInput): PlannedOb
       after: ["pocket-id-secret", "pocket-id-data"],
     },
     {
-      kind: "Service",
-      resource: "pocket-id-service",
+      id: "pocket-id-service",
       object: clusterService("pocket-id", namespace, POCKET_ID.port),
       after: ["pocket-id-namespace"],
     },
@@ -223,10 +187,10 @@ export const tinyauthEnv = (
 const tinyauthBase = ({ storage }: AuthPlanInput): PlannedObject[] => {
   const namespace = TINYAUTH_NAMESPACE;
   return [
-    { kind: "Namespace", resource: "tinyauth-namespace", object: restrictedNamespace(namespace), after: [] },
+    { id: "tinyauth-namespace", object: restrictedNamespace(namespace), after: [] },
     {
-      kind: "PersistentVolumeClaim",
-      resource: "tinyauth-data",
+      stateful: true,
+      id: "tinyauth-data",
       object: longhornVolumeClaim({
         name: "tinyauth-data",
         namespace,
@@ -239,8 +203,7 @@ const tinyauthBase = ({ storage }: AuthPlanInput): PlannedObject[] => {
     },
     {
       // Until Tinyauth runs, Traefik cannot reach this address and answers 500: fail closed.
-      kind: "Middleware",
-      resource: "tinyauth-forward-auth",
+      id: "tinyauth-forward-auth",
       object: forwardAuthMiddleware(
         MIDDLEWARE_NAME,
         namespace,
@@ -256,17 +219,18 @@ const tinyauthApp = ({ config, network }: AuthPlanInput, client: OAuthClient): P
   const secretName = "tinyauth-oauth-client";
   return [
     {
-      kind: "Secret",
-      resource: "tinyauth-oauth-client",
-      name: secretName,
-      namespace,
-      labels: appLabels("tinyauth"),
-      values: { "client-id": client.id, "client-secret": client.secret },
+      id: "tinyauth-oauth-client",
+      object: secretObject(
+        { name: secretName, namespace, labels: appLabels("tinyauth") },
+        {
+          "client-id": client.id,
+          "client-secret": client.secret,
+        },
+      ),
       after: ["tinyauth-namespace"],
     },
     {
-      kind: "Deployment",
-      resource: "tinyauth",
+      id: "tinyauth",
       object: webAppDeployment({
         name: "tinyauth",
         namespace,
@@ -283,8 +247,7 @@ const tinyauthApp = ({ config, network }: AuthPlanInput, client: OAuthClient): P
       after: ["tinyauth-oauth-client", "tinyauth-data"],
     },
     {
-      kind: "Service",
-      resource: "tinyauth-service",
+      id: "tinyauth-service",
       object: clusterService("tinyauth", namespace, TINYAUTH.port),
       after: ["tinyauth-namespace"],
     },
@@ -326,8 +289,7 @@ const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
   ];
   return [
     {
-      kind: "Ingress",
-      resource: "longhorn-ui",
+      id: "longhorn-ui",
       object: httpsIngress({
         name: "longhorn-ui",
         namespace: storage.longhornNamespace,
@@ -340,8 +302,7 @@ const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
       after,
     },
     {
-      kind: "Ingress",
-      resource: "pihole-admin",
+      id: "pihole-admin",
       object: httpsIngress({
         name: "pihole-admin",
         namespace: network.piholeNamespace,
@@ -357,8 +318,7 @@ const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
       {
         // IngressRoutes may not reference a Middleware in another namespace unless the chart sets
         // allowCrossNamespace, so each Traefik namespace gets its own copy of the same forwardAuth.
-        kind: "Middleware",
-        resource: `traefik-${dashboard.id}-forward-auth`,
+        id: `traefik-${dashboard.id}-forward-auth`,
         object: forwardAuthMiddleware(
           MIDDLEWARE_NAME,
           dashboard.namespace,
@@ -367,8 +327,7 @@ const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
         after: ["tinyauth"],
       },
       {
-        kind: "IngressRoute",
-        resource: `traefik-${dashboard.id}-dashboard`,
+        id: `traefik-${dashboard.id}-dashboard`,
         object: dashboardIngressRoute({
           name: "traefik-dashboard",
           namespace: dashboard.namespace,

@@ -12,10 +12,10 @@ import {
   type ChartRelease,
   controlPlaneToleration,
   type KubeObject,
-  type NetworkPlan,
   namespace,
   namespaceId,
   objectId,
+  type Plan,
   planned,
   plannedSecret,
   releaseId,
@@ -98,7 +98,7 @@ export const wildcardCertificate = (config: NetworkConfig): KubeObject => ({
   },
 });
 
-export const certManagerPlan = (config: NetworkConfig, cloudflareToken: Secret): Partial<NetworkPlan> => {
+export const certManagerPlan = (config: NetworkConfig, cloudflareToken: Secret): Partial<Plan> => {
   const issuerObjects = (["staging", "production"] as const).map((environment) =>
     clusterIssuer(environment, config),
   );
@@ -109,10 +109,10 @@ export const certManagerPlan = (config: NetworkConfig, cloudflareToken: Secret):
     (issuer) => issuer.metadata.name === issuers[config.letsencryptEnvironment],
   );
   return {
-    namespaces: [namespace(namespaces.certManager)],
-    secrets: [tokenSecret],
     releases: [certManagerRelease()],
     objects: [
+      namespace(namespaces.certManager),
+      tokenSecret,
       ...issuerObjects.map((issuer) => planned(issuer, [CERT_MANAGER_RELEASE, tokenSecret.id])),
       // Issued into the public Traefik namespace, so it also waits for that namespace (planned()).
       planned(wildcardCertificate(config), [

@@ -24,10 +24,9 @@ import {
 import {
   type ChartRelease,
   controlPlaneToleration,
-  type NetworkPlan,
   namespace,
   namespaceId,
-  type PlannedSecret,
+  type Plan,
   plannedSecret,
   releaseId,
 } from "./plan.ts";
@@ -92,9 +91,9 @@ export const externalDnsPlan = (
   config: NetworkConfig,
   cloudflareToken: Secret,
   piholePassword: Secret,
-): Partial<NetworkPlan> => {
+): Partial<Plan> => {
   const ns = namespaces.externalDns;
-  const tokenSecret: PlannedSecret = plannedSecret(ns, secrets.cloudflareToken.name, {
+  const tokenSecret = plannedSecret(ns, secrets.cloudflareToken.name, {
     [secrets.cloudflareToken.key]: cloudflareToken,
   });
   const passwordSecret = plannedSecret(ns, secrets.piholePassword.name, {
@@ -116,8 +115,7 @@ export const externalDnsPlan = (
     after: [namespaceId(ns), ...after],
   });
   return {
-    namespaces: [namespace(ns)],
-    secrets: [tokenSecret, passwordSecret],
+    objects: [namespace(ns), tokenSecret, passwordSecret],
     releases: [
       release("cloudflare", cloudflareExternalDnsValues(config), [tokenSecret.id]),
       ...pihole.instances.map((instance) =>

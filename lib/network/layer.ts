@@ -1,15 +1,15 @@
 /** The whole network layer as one plan, and the contract values it exports. */
 import type { NetworkContract } from "../contracts.ts";
+import { mergePlans, type Plan } from "../plan.ts";
 import { certManagerPlan } from "./certManager.ts";
 import type { NetworkConfig } from "./config.ts";
 import { externalDnsPlan, externalHostname } from "./externalDns.ts";
 import { metallbPlan } from "./metallb.ts";
 import { ingressClasses, issuers, namespaces, pihole, wildcard } from "./names.ts";
 import { piholePlan } from "./pihole.ts";
-import { mergePlans, type NetworkPlan } from "./plan.ts";
 import { traefikPlan } from "./traefik.ts";
 
-export const networkPlan = (config: NetworkConfig): NetworkPlan =>
+export const networkPlan = (config: NetworkConfig): Plan =>
   mergePlans(
     metallbPlan(config),
     traefikPlan(config),

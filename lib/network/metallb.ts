@@ -8,9 +8,9 @@ import {
   type ChartRelease,
   controlPlaneToleration,
   type KubeObject,
-  type NetworkPlan,
   namespace,
   namespaceId,
+  type Plan,
   planned,
   releaseId,
 } from "./plan.ts";
@@ -77,12 +77,12 @@ export const l2Advertisement = (pools: readonly PoolSpec[]): KubeObject => ({
   spec: { ipAddressPools: pools.map((pool) => pool.name) },
 });
 
-export const metallbPlan = (config: NetworkConfig): Partial<NetworkPlan> => {
+export const metallbPlan = (config: NetworkConfig): Partial<Plan> => {
   const pools = poolSpecs(config);
   return {
-    namespaces: [namespace(namespaces.metallb, "privileged")],
     releases: [metallbRelease()],
     objects: [
+      namespace(namespaces.metallb, "privileged"),
       ...pools.map((pool) => planned(ipAddressPool(pool), [METALLB_RELEASE])),
       planned(l2Advertisement(pools), [METALLB_RELEASE]),
     ],

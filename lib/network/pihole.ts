@@ -10,8 +10,8 @@ import { metallbPools, namespaces, type PiholeInstance, pihole, piholeWebService
 import {
   controlPlaneToleration,
   type KubeObject,
-  type NetworkPlan,
   namespace,
+  type Plan,
   planned,
   plannedSecret,
 } from "./plan.ts";
@@ -154,15 +154,15 @@ export const piholeDnsService = (config: NetworkConfig): KubeObject => ({
   },
 });
 
-export const piholePlan = (config: NetworkConfig, password: Secret): Partial<NetworkPlan> => {
+export const piholePlan = (config: NetworkConfig, password: Secret): Partial<Plan> => {
   const passwordSecret = plannedSecret(NS, secrets.piholePassword.name, {
     [secrets.piholePassword.key]: password,
   });
   return {
     // Baseline is enough: no host network, no capabilities beyond the default set (no DHCP).
-    namespaces: [namespace(NS, "baseline")],
-    secrets: [passwordSecret],
     objects: [
+      namespace(NS, "baseline"),
+      passwordSecret,
       ...pihole.instances.flatMap((instance) => {
         const claim = planned(piholeClaim(instance), [], true);
         return [

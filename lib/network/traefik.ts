@@ -13,9 +13,9 @@ import {
   type ChartRelease,
   controlPlaneToleration,
   type KubeObject,
-  type NetworkPlan,
   namespace,
   namespaceId,
+  type Plan,
   planned,
   releaseId,
 } from "./plan.ts";
@@ -167,12 +167,12 @@ export const defaultTlsStore = (): KubeObject => ({
   spec: { defaultCertificate: { secretName: wildcard.secret } },
 });
 
-export const traefikPlan = (config: NetworkConfig): Partial<NetworkPlan> => {
+export const traefikPlan = (config: NetworkConfig): Partial<Plan> => {
   const instances = traefikInstances(config);
   return {
-    namespaces: instances.map((instance) => namespace(instance.namespace)),
     releases: instances.map(traefikRelease),
     objects: [
+      ...instances.map((instance) => namespace(instance.namespace)),
       ...instances.flatMap((instance) => [
         planned(traefikIngressClass(instance), []),
         // Without its pool MetalLB cannot hand out the fixed IP.

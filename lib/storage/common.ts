@@ -1,4 +1,5 @@
 /** Small pieces every part of the storage layer shares. */
+import type { KubeObject } from "../plan.ts";
 
 export interface Toleration {
   key: string;
@@ -14,7 +15,7 @@ export const CONTROL_PLANE_TOLERATION: Toleration = {
   effect: "NoSchedule",
 };
 
-export interface NamespaceObject {
+export interface NamespaceObject extends KubeObject {
   apiVersion: "v1";
   kind: "Namespace";
   metadata: { name: string; labels: Record<string, string> };

@@ -2,6 +2,7 @@
  * csi-driver-nfs and the `nfs` StorageClass: one subfolder per claim under `nfs_share_path` on the
  * NAS, kept when the claim goes away (reclaim Retain, and the driver told to retain on delete too).
  */
+import type { KubeObject } from "../plan.ts";
 
 export const NFS_STORAGE_CLASS = "nfs";
 export const NFS_PROVISIONER = "nfs.csi.k8s.io";
@@ -11,7 +12,7 @@ export const NFS_MOUNT_OPTIONS: readonly string[] = ["nfsvers=4.1"];
 // biome-ignore lint/suspicious/noTemplateCurlyInString: csi-driver-nfs placeholders, not JavaScript.
 export const NFS_SUBDIR = "${pvc.metadata.namespace}/${pvc.metadata.name}";
 
-export interface StorageClassObject {
+export interface StorageClassObject extends KubeObject {
   apiVersion: "storage.k8s.io/v1";
   kind: "StorageClass";
   metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> };

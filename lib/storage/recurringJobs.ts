@@ -4,7 +4,9 @@
  * and backup jobs through job groups (`recurring-job-group.longhorn.io/<group>: enabled`), whose
  * names the storage contract exports for the apps layer.
  */
+
 import { err, ok, type Result } from "neverthrow";
+import type { KubeObject } from "../plan.ts";
 import { LONGHORN_NAMESPACE } from "./longhorn.ts";
 import {
   describeDrift,
@@ -43,7 +45,7 @@ export interface RecurringJobPlan {
   schedule: PlannedSchedule;
 }
 
-export interface RecurringJobObject {
+export interface RecurringJobObject extends KubeObject {
   apiVersion: "longhorn.io/v1beta2";
   kind: "RecurringJob";
   metadata: { name: string; namespace: string; labels: Record<string, string> };

@@ -8,8 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { importApps, planApps } from "../../lib/apps/plan.ts";
 import { appHosts } from "../../lib/apps/render.ts";
 import { authContract, networkContract, storageContract } from "../../lib/contracts.ts";
+import { createPlan } from "../../lib/pulumi/createPlan.ts";
 import { defineProgram } from "../../lib/pulumi/program.ts";
-import { createResources } from "./resources.ts";
 
 export const APPS_DIR = join(import.meta.dirname, "apps");
 
@@ -27,7 +27,8 @@ export const appsProgramFor = (dir: string) =>
             .join("\n")}`,
         );
       }
-      createResources(plan.value.flatMap((planned) => planned.objects));
+      // The CloudNativePG Cluster CRD comes with the storage layer's operator chart (another stack).
+      createPlan({ releases: [], objects: plan.value.flatMap((planned) => planned.objects) });
       return {
         apps: plan.value.map(({ spec }) => spec.name),
         hosts: plan.value.flatMap(({ spec }) => appHosts(spec, upstream.network)),

@@ -1,0 +1,123 @@
+/**
+ * A layer as plain data: the Helm releases and Kubernetes objects it creates, each with a stable
+ * id (its Pulumi resource name) and the ids it waits for. Every layer builds one with pure
+ * functions; one Pulumi edge (lib/pulumi/createPlan.ts) turns any plan into resources, so order,
+ * protection and secrets are handled the same way everywhere, and checkable without Pulumi.
+ */
+import { err, ok, type Result } from "neverthrow";
+import type { Secret } from "./config/secret.ts";
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/**
+ * A Kubernetes object as the API server takes it. In a Secret, `stringData` values may be config
+ * `Secret`s: only the edge reveals them, straight into Pulumi secrets.
+ */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** The stable id of an object in a plan (and its Pulumi resource name): `kind/namespace/name`. */
+export const objectId = (object: Pick<KubeObject, "kind" | "metadata">): string =>
+  `${object.kind.toLowerCase()}/${object.metadata.namespace ?? "cluster"}/${object.metadata.name}`;
+
+/** The stable id of a Helm release in a plan: `helm/namespace/name`. */
+export const releaseId = (namespace: string, name: string): string => `helm/${namespace}/${name}`;
+
+/** A Secret whose values stay config `Secret`s until the edge reveals them. */
+export const secretObject = (
+  metadata: ObjectMeta,
+  stringData: Readonly<Record<string, Secret>>,
+): KubeObject => ({
+  apiVersion: "v1",
+  kind: "Secret",
+  metadata,
+  type: "Opaque",
+  stringData,
+});
+
+export interface ChartRef {
+  chart: string;
+  version: string;
+  repo: string;
+}
+
+interface Planned {
+  /** The Pulumi resource name: unique in the layer and stable (renaming it replaces the resource). */
+  id: string;
+  /** Ids created before this one; a custom resource lists the release that installs its CRD. */
+  after: readonly string[];
+  /** Holds data: protected in Pulumi and left in the cluster if it ever leaves the code. */
+  stateful?: boolean;
+}
+
+export interface PlannedObject extends Planned {
+  object: KubeObject;
+}
+
+export interface PlannedRelease extends Planned {
+  /** Helm release name. */
+  name: string;
+  namespace: string;
+  chart: ChartRef;
+  values: Record<string, unknown>;
+  /** Leave the chart's `crds/` out (another release installs the same CRDs). */
+  skipCrds?: boolean;
+  /** Do not wait for the release's workloads to become ready. */
+  skipAwait?: boolean;
+}
+
+export interface Plan {
+  releases: readonly PlannedRelease[];
+  objects: readonly PlannedObject[];
+}
+
+export type PlanItem = PlannedRelease | PlannedObject;
+
+export const isRelease = (item: PlanItem): item is PlannedRelease => "chart" in item;
+
+export const mergePlans = (...plans: readonly Partial<Plan>[]): Plan => ({
+  releases: plans.flatMap((plan) => plan.releases ?? []),
+  objects: plans.flatMap((plan) => plan.objects ?? []),
+});
+
+/**
+ * The plan's items in creation order (each after everything it waits for, otherwise in plan
+ * order), or what is wrong with it: a duplicate id, an unknown dependency or a cycle.
+ */
+export const orderPlan = (plan: Plan): Result<PlanItem[], string> => {
+  const items: PlanItem[] = [...plan.releases, ...plan.objects];
+  const ids = new Set<string>();
+  const problems: string[] = [];
+  for (const item of items) {
+    if (ids.has(item.id)) problems.push(`${item.id} is planned twice`);
+    ids.add(item.id);
+  }
+  for (const item of items) {
+    const unknown = item.after.filter((id) => !ids.has(id));
+    if (unknown.length > 0) problems.push(`${item.id} waits for ${unknown.join(", ")}, which is not planned`);
+  }
+  if (problems.length > 0) return err(problems.join("; "));
+
+  const ordered: PlanItem[] = [];
+  const done = new Set<string>();
+  let pending = items;
+  while (pending.length > 0) {
+    const ready = pending.filter((item) => item.after.every((id) => done.has(id)));
+    if (ready.length === 0) return err(`dependency cycle among ${pending.map((item) => item.id).join(", ")}`);
+    for (const item of ready) {
+      ordered.push(item);
+      done.add(item.id);
+    }
+    pending = pending.filter((item) => !done.has(item.id));
+  }
+  return ok(ordered);
+};

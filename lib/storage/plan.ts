@@ -1,0 +1,58 @@
+/**
+ * The storage layer as a plan (lib/plan.ts): csi-driver-nfs and the `nfs` StorageClass, Longhorn
+ * with its recurring jobs, and the CloudNativePG operator, in order and with protection.
+ */
+import { objectId, type Plan, type PlannedObject, type PlannedRelease, releaseId } from "../plan.ts";
+import { cloudnativePgValues, cnpgNamespace } from "./cloudnativePg.ts";
+import type { StorageConfig } from "./config.ts";
+import { longhornNamespace, longhornValues } from "./longhorn.ts";
+import { csiDriverNfsValues, nfsStorageClass } from "./nfs.ts";
+import { checkRecurringJobName, type RecurringJobPlan, recurringJob } from "./recurringJobs.ts";
+import { type ChartPin, CLOUDNATIVE_PG, CSI_DRIVER_NFS, LONGHORN } from "./versions.ts";
+
+const release = (
+  pin: ChartPin,
+  values: Record<string, unknown>,
+  after: string[],
+  stateful = false,
+): PlannedRelease => ({
+  id: releaseId(pin.namespace, pin.release),
+  name: pin.release,
+  namespace: pin.namespace,
+  chart: { chart: pin.chart, version: pin.version, repo: pin.repo },
+  values,
+  after,
+  ...(stateful ? { stateful } : {}),
+});
+
+const object = (body: PlannedObject["object"], after: string[], stateful = false): PlannedObject => ({
+  id: objectId(body),
+  object: body,
+  after,
+  ...(stateful ? { stateful } : {}),
+});
+
+/** Job names are checked here, so a name Longhorn would reject never reaches the cluster. */
+export const storagePlan = (config: StorageConfig, jobs: readonly RecurringJobPlan[]): Plan => {
+  for (const job of jobs) {
+    const name = checkRecurringJobName(job.name);
+    if (name.isErr()) throw new Error(`storage: recurring job ${name.error}`);
+  }
+  // Deleting Longhorn's or CloudNativePG's namespace or chart deletes their CRDs, and with them
+  // every volume's or database's metadata: both are kept like the data itself.
+  const longhornNs = object(longhornNamespace(), [], true);
+  const cnpgNs = object(cnpgNamespace(), [], true);
+  const nfsDriver = release(CSI_DRIVER_NFS, csiDriverNfsValues(), []);
+  const longhorn = release(LONGHORN, longhornValues(config), [longhornNs.id], true);
+  const cnpg = release(CLOUDNATIVE_PG, cloudnativePgValues(), [cnpgNs.id], true);
+  return {
+    releases: [nfsDriver, longhorn, cnpg],
+    objects: [
+      // The driver lives in kube-system, which Talos exempts from Pod Security.
+      object(nfsStorageClass(config), [nfsDriver.id]),
+      longhornNs,
+      ...jobs.map((job) => object(recurringJob(job), [longhorn.id])),
+      cnpgNs,
+    ],
+  };
+};
