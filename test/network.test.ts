@@ -395,6 +395,8 @@ describe("external-dns", () => {
       expect(values.registry).toBe("noop");
       expect(values.policy).toBe("upsert-only");
       expect(values.domainFilters).toEqual(["example.com"]);
+      // Its own annotation prefix: the Cloudflare `target` of public Ingresses must not reach the LAN.
+      expect(values.annotationPrefix).toBe("pihole.external-dns.alpha.kubernetes.io/");
       expect(args(values)).toEqual([
         "--ingress-class=traefik-public",
         "--ingress-class=traefik-private",

@@ -62,6 +62,9 @@ export const cloudflareExternalDnsValues = (config: NetworkConfig): Record<strin
   tolerations: [controlPlaneToleration],
 });
 
+/** The annotation prefix only the Pi-hole external-dns instances read. */
+export const PIHOLE_ANNOTATION_PREFIX = "pihole.external-dns.alpha.kubernetes.io/";
+
 export const piholeServerUrl = (instance: PiholeInstance): string =>
   `http://${piholeWebService(instance)}.${namespaces.pihole}.svc.cluster.local`;
 
@@ -71,6 +74,11 @@ export const piholeExternalDnsValues = (
 ): Record<string, unknown> => ({
   provider: { name: "pihole" },
   sources: ["ingress", "service"],
+  // Split horizon: the Cloudflare instance reads the standard annotations (a public Ingress's
+  // `target` is the router's record); the Pi-holes must ignore them and publish the in-cluster
+  // ingress IP from the Ingress status instead. A Service gets a LAN record with
+  // `pihole.external-dns.alpha.kubernetes.io/hostname`.
+  annotationPrefix: PIHOLE_ANNOTATION_PREFIX,
   policy: "upsert-only",
   registry: "noop",
   domainFilters: [config.domain],
