@@ -66,7 +66,7 @@ const AUTH_NAMESPACES = new Set(["pocket-id", "tinyauth"]);
 const find = (
   objects: KubernetesObject[],
   kind: string,
-  namespace: string,
+  namespace: string | undefined,
   name: string,
 ): KubernetesObject => {
   const found = objects.find(
@@ -172,6 +172,21 @@ describe("auth layer, example stack (offline render)", () => {
     const deployment = spec<DeploymentSpec>(find(objects, "Deployment", "tinyauth", "tinyauth"));
     expect(deployment.strategy.type).toBe("Recreate");
     expect(deployment.template.spec.enableServiceLinks).toBe(false);
+    // The label provider reads Ingress annotations (per-app access rules): a token, read-only access.
+    expect(deployment.template.spec).toMatchObject({
+      serviceAccountName: "tinyauth",
+      automountServiceAccountToken: true,
+    });
+    const role = find(objects, "ClusterRole", undefined, "tinyauth-ingress-reader") as unknown as {
+      rules: unknown;
+    };
+    expect(role.rules).toEqual([
+      { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: ["get", "list", "watch"] },
+    ]);
+    const binding = find(objects, "ClusterRoleBinding", undefined, "tinyauth-ingress-reader") as unknown as {
+      subjects: unknown;
+    };
+    expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "tinyauth", namespace: "tinyauth" }]);
     const c = container(objects, "tinyauth", "tinyauth");
     expect(c.image).toBe("ghcr.io/tinyauthapp/tinyauth:v5.1.3");
     expect(c.ports?.[0]?.containerPort).toBe(3000);
@@ -182,7 +197,7 @@ describe("auth layer, example stack (offline render)", () => {
       TINYAUTH_APPURL: { name: "TINYAUTH_APPURL", value: "https://auth.example.com" },
       TINYAUTH_AUTH_SECURECOOKIE: { name: "TINYAUTH_AUTH_SECURECOOKIE", value: "true" },
       TINYAUTH_DATABASE_PATH: { name: "TINYAUTH_DATABASE_PATH", value: "/data/tinyauth.db" },
-      TINYAUTH_LABELPROVIDER: { name: "TINYAUTH_LABELPROVIDER", value: "none" },
+      TINYAUTH_LABELPROVIDER: { name: "TINYAUTH_LABELPROVIDER", value: "kubernetes" },
       TINYAUTH_OAUTH_PROVIDERS_POCKETID_CLIENTID: {
         name: "TINYAUTH_OAUTH_PROVIDERS_POCKETID_CLIENTID",
         valueFrom: byRef("client-id"),
@@ -377,7 +392,7 @@ describe("auth layer, example stack (offline render)", () => {
   });
 
   test("every rendered object validates with kubernetes-models", async () => {
-    expect(objects.length).toBe(21);
+    expect(objects.length).toBe(24);
     for (const object of objects) {
       const result = await validateObject(object);
       expect({

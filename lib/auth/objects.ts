@@ -103,6 +103,8 @@ export interface WebAppSpec {
   /** Non-root identity; the data volume is group-owned by `fsGroup`. */
   uid: number;
   resources: { cpu: string; memory: string; memoryLimit: string };
+  /** A ServiceAccount whose token the pod needs (to read the Kubernetes API); none by default. */
+  serviceAccount?: string;
 }
 
 /**
@@ -124,7 +126,9 @@ export const webAppDeployment = (spec: WebAppSpec): Deployment => {
         metadata: { labels },
         spec: {
           enableServiceLinks: false,
-          automountServiceAccountToken: false,
+          ...(spec.serviceAccount === undefined
+            ? { automountServiceAccountToken: false }
+            : { serviceAccountName: spec.serviceAccount, automountServiceAccountToken: true }),
           securityContext: {
             runAsNonRoot: true,
             runAsUser: spec.uid,
@@ -166,6 +170,35 @@ export const webAppDeployment = (spec: WebAppSpec): Deployment => {
     },
   };
 };
+
+export const serviceAccount = (
+  name: string,
+  namespace: string,
+): Typed<k8s.types.input.core.v1.ServiceAccount> => ({
+  apiVersion: "v1",
+  kind: "ServiceAccount",
+  metadata: { name, namespace, labels: appLabels(name) },
+});
+
+/** Read-only access to Ingresses in every namespace: where Tinyauth finds per-app access rules. */
+export const ingressReaderRole = (name: string): Typed<k8s.types.input.rbac.v1.ClusterRole> => ({
+  apiVersion: "rbac.authorization.k8s.io/v1",
+  kind: "ClusterRole",
+  metadata: { name, labels: appLabels(name) },
+  rules: [{ apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: ["get", "list", "watch"] }],
+});
+
+export const clusterRoleBinding = (
+  name: string,
+  role: string,
+  account: { name: string; namespace: string },
+): Typed<k8s.types.input.rbac.v1.ClusterRoleBinding> => ({
+  apiVersion: "rbac.authorization.k8s.io/v1",
+  kind: "ClusterRoleBinding",
+  metadata: { name, labels: appLabels(name) },
+  roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+  subjects: [{ kind: "ServiceAccount", name: account.name, namespace: account.namespace }],
+});
 
 export const clusterService = (name: string, namespace: string, port: number): Service => ({
   apiVersion: "v1",

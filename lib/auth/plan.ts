@@ -9,16 +9,19 @@ import { type PlannedObject, secretObject } from "../plan.ts";
 import type { AuthConfig } from "./config.ts";
 import {
   appLabels,
+  clusterRoleBinding,
   clusterService,
   dashboardIngressRoute,
   forwardAuthAddress,
   forwardAuthMiddleware,
   httpsIngress,
+  ingressReaderRole,
   longhornVolumeClaim,
   middlewareReference,
   plainEnv,
   restrictedNamespace,
   secretEnv,
+  serviceAccount,
   webAppDeployment,
 } from "./objects.ts";
 import { authHosts, authUrls, POCKET_ID_PROVIDER } from "./urls.ts";
@@ -167,8 +170,8 @@ export const tinyauthEnv = (
     plainEnv("TINYAUTH_AUTH_SECURECOOKIE", "true"),
     // Sessions and OIDC keys on the data volume, whatever the image's defaults.
     plainEnv("TINYAUTH_DATABASE_PATH", "/data/tinyauth.db"),
-    // No per-app ACL labels: the pod has no Kubernetes API access to read them.
-    plainEnv("TINYAUTH_LABELPROVIDER", "none"),
+    // Per-app access rules (`tinyauth.apps.<app>.*` Ingress annotations, written by `withAuth`).
+    plainEnv("TINYAUTH_LABELPROVIDER", "kubernetes"),
     secretEnv(`${provider}_CLIENTID`, secretName, "client-id"),
     secretEnv(`${provider}_CLIENTSECRET`, secretName, "client-secret"),
     plainEnv(`${provider}_AUTHURL`, urls.authorize),
@@ -219,6 +222,20 @@ const tinyauthApp = ({ config, network }: AuthPlanInput, client: OAuthClient): P
   const secretName = "tinyauth-oauth-client";
   return [
     {
+      id: "tinyauth-service-account",
+      object: serviceAccount("tinyauth", namespace),
+      after: ["tinyauth-namespace"],
+    },
+    { id: "tinyauth-ingress-reader", object: ingressReaderRole("tinyauth-ingress-reader"), after: [] },
+    {
+      id: "tinyauth-ingress-reader-binding",
+      object: clusterRoleBinding("tinyauth-ingress-reader", "tinyauth-ingress-reader", {
+        name: "tinyauth",
+        namespace,
+      }),
+      after: ["tinyauth-service-account", "tinyauth-ingress-reader"],
+    },
+    {
       id: "tinyauth-oauth-client",
       object: secretObject(
         { name: secretName, namespace, labels: appLabels("tinyauth") },
@@ -243,8 +260,9 @@ const tinyauthApp = ({ config, network }: AuthPlanInput, client: OAuthClient): P
         dataPath: "/data",
         uid: APP_UID,
         resources: { cpu: "20m", memory: "64Mi", memoryLimit: "256Mi" },
+        serviceAccount: "tinyauth",
       }),
-      after: ["tinyauth-oauth-client", "tinyauth-data"],
+      after: ["tinyauth-oauth-client", "tinyauth-data", "tinyauth-ingress-reader-binding"],
     },
     {
       id: "tinyauth-service",
