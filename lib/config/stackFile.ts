@@ -99,12 +99,35 @@ export const readStackConfig = (
   return errors.length > 0 ? err(errors) : ok(raw as Record<Layer, RawConfig>);
 };
 
-/** Secret keys whose value sits in the stack file in plain text, readable by anyone with the repository. */
+/**
+ * The plaintexts in a secret key's raw value: the value itself, or for a structured value (a map
+ * such as app_secrets, which Pulumi hands over as JSON text) each leaf that is not encrypted
+ * (`{secure: ...}`). Empty when every leaf is encrypted.
+ */
+export const plaintextLeaves = (raw: RawValue | undefined): string[] => {
+  if (typeof raw !== "string") return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return [raw];
+  }
+  if (typeof parsed !== "object" || parsed === null) return [raw];
+  const leaves = (value: unknown): string[] => {
+    if (isEncrypted(value)) return [];
+    if (Array.isArray(value)) return value.flatMap(leaves);
+    if (typeof value === "object" && value !== null) return Object.values(value).flatMap(leaves);
+    return value === null || value === undefined ? [] : [String(value)];
+  };
+  return leaves(parsed);
+};
+
+/** Secret keys whose value (or any leaf of it) sits in the stack file in plain text, readable by anyone with the repository. */
 export const plaintextSecretKeys = (
   raw: Readonly<Record<Layer, RawConfig>>,
 ): { layer: Layer; key: string }[] =>
   LAYERS.flatMap((layer) =>
     Object.entries(configSchemas[layer].keys as KeySpecs)
-      .filter(([key, spec]) => spec.secret && typeof raw[layer][key] === "string")
+      .filter(([key, spec]) => spec.secret && plaintextLeaves(raw[layer][key]).length > 0)
       .map(([key]) => ({ layer, key })),
   );

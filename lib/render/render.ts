@@ -5,7 +5,7 @@
 import { err, ok, type Result } from "neverthrow";
 import { parseConfig } from "../config/registry.ts";
 import type { ConfigError, RawConfig } from "../config/schema.ts";
-import { plaintextSecretKeys, readStackConfig } from "../config/stackFile.ts";
+import { plaintextLeaves, plaintextSecretKeys, readStackConfig } from "../config/stackFile.ts";
 import { LAYERS, type Layer, projectName } from "../layers.ts";
 import { type AnyLayerProgram, runLayer, type StackContext, upstreamStackName } from "../pulumi/program.ts";
 import { type LayerDocuments, layerDocuments, toYaml } from "./documents.ts";
@@ -27,10 +27,13 @@ export interface RenderedLayer extends MockRun {
 /** The organization Pulumi uses for self-managed backends, and so for derived stack references. */
 export const OFFLINE_ORGANIZATION = "organization";
 
-/** Plaintext secret values of a stack's config, to prove none of them reaches the output. */
+/**
+ * Plaintext secret values of a stack's config, to prove none of them reaches the output: each
+ * leaf of a map-valued secret (app_secrets) on its own, since the map's JSON text never appears whole.
+ */
 export const secretPlaintexts = (raw: Record<Layer, RawConfig>): string[] =>
   plaintextSecretKeys(raw)
-    .map(({ layer, key }) => String(raw[layer][key]))
+    .flatMap(({ layer, key }) => plaintextLeaves(raw[layer][key]))
     .filter((value) => value.length >= 4);
 
 const layerFiles = (layer: Layer, documents: LayerDocuments): Record<string, string> => {
