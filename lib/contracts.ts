@@ -77,6 +77,11 @@ export const networkContract = defineContract("network", {
   piholeNamespace: nonEmptyString,
   /** ClusterIP Service of the Pi-hole web admin (port 80). */
   piholeWebService: nonEmptyString,
+  /**
+   * Annotation prefix only the Pi-hole external-dns instances read: `<prefix>target: <ip>` on an
+   * IngressRoute gives it a LAN DNS record (IngressRoutes have no status to take an IP from).
+   */
+  lanDnsAnnotationPrefix: nonEmptyString,
 });
 
 export const storageContract = defineContract("storage", {

@@ -294,28 +294,52 @@ describe("auth layer, example stack (offline render)", () => {
     const main = spec<{ forwardAuth: ForwardAuth }>(find(objects, "Middleware", "tinyauth", "forward-auth"));
     const routes = ofKind(objects, "IngressRoute");
     const expected = [
-      [network.privateTraefikNamespace, network.privateIngressClass, "traefik.example.com"],
-      [network.publicTraefikNamespace, network.publicIngressClass, "traefik-public.example.com"],
+      [
+        network.privateTraefikNamespace,
+        network.privateIngressClass,
+        "traefik.example.com",
+        network.privateIngressIp,
+      ],
+      [
+        network.publicTraefikNamespace,
+        network.publicIngressClass,
+        "traefik-public.example.com",
+        network.publicIngressIp,
+      ],
     ] as const;
     expect(routes.map((r) => r.metadata.namespace).sort()).toEqual(
       expected.map(([ns]) => ns as string).sort(),
     );
-    for (const [namespace, ingressClass, host] of expected) {
-      const route = spec<IngressRouteSpec>(
-        find(objects, "IngressRoute", namespace as string, "traefik-dashboard"),
-      );
+    for (const [namespace, ingressClass, host, ip] of expected) {
+      const object = find(objects, "IngressRoute", namespace as string, "traefik-dashboard");
+      // A LAN DNS record for the route, read by the Pi-hole external-dns only (IngressRoutes have no status).
+      expect(object.metadata.annotations).toEqual({
+        [`${network.lanDnsAnnotationPrefix}target`]: ip as string,
+      });
+      const route = spec<IngressRouteSpec>(object);
       expect(route.ingressClassName).toBe(ingressClass as string);
       expect(route.entryPoints).toEqual(["websecure"]);
       expect(route.tls).toEqual({});
       expect(route.routes).toHaveLength(1);
       expect(route.routes[0]?.match).toBe(`Host(\`${host}\`)`);
       expect(route.routes[0]?.services).toEqual([{ kind: "TraefikService", name: "api@internal" }]);
-      expect(route.routes[0]?.middlewares).toEqual([{ name: "forward-auth" }]);
+      const lanOnly = namespace === network.publicTraefikNamespace;
+      expect(route.routes[0]?.middlewares).toEqual(
+        lanOnly ? [{ name: "lan-only" }, { name: "forward-auth" }] : [{ name: "forward-auth" }],
+      );
       const copy = spec<{ forwardAuth: ForwardAuth }>(
         find(objects, "Middleware", namespace as string, "forward-auth"),
       );
       expect(copy).toEqual(main);
     }
+  });
+
+  test("the public Traefik's dashboard answers only LAN clients, before any login page", () => {
+    const allowList = spec<{ ipAllowList: { sourceRange: string[] } }>(
+      find(objects, "Middleware", network.publicTraefikNamespace as string, "lan-only"),
+    );
+    expect(allowList.ipAllowList.sourceRange).toEqual(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]);
+    expect(ofKind(objects, "Middleware").filter((m) => m.metadata.name === "lan-only")).toHaveLength(1);
   });
 
   test("state is on protected Longhorn volumes in the backup group", () => {
@@ -392,7 +416,7 @@ describe("auth layer, example stack (offline render)", () => {
   });
 
   test("every rendered object validates with kubernetes-models", async () => {
-    expect(objects.length).toBe(24);
+    expect(objects.length).toBe(25);
     for (const object of objects) {
       const result = await validateObject(object);
       expect({

@@ -646,6 +646,7 @@ describe("contract exports", () => {
       privateTraefikNamespace: "traefik-private",
       piholeNamespace: "pihole",
       piholeWebService: "pihole-web",
+      lanDnsAnnotationPrefix: "pihole.external-dns.alpha.kubernetes.io/",
     });
   });
 

@@ -294,6 +294,20 @@ export const forwardAuthMiddleware = (
   },
 });
 
+/** Private address ranges: what a LAN-only route accepts as client IPs. */
+export const LAN_SOURCE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
+
+/**
+ * Rejects clients outside the LAN. Used where a UI must be served by the internet-facing Traefik
+ * (which keeps client IPs: externalTrafficPolicy Local) but must not be reachable from outside.
+ */
+export const lanOnlyMiddleware = (name: string, namespace: string): Typed<IMiddleware> => ({
+  apiVersion: "traefik.io/v1alpha1",
+  kind: "Middleware",
+  metadata: { name, namespace, labels: appLabels("traefik-dashboard") },
+  spec: { ipAllowList: { sourceRange: [...LAN_SOURCE_RANGES] } },
+});
+
 export interface DashboardRouteSpec {
   name: string;
   /** The Traefik instance's namespace: its `api@internal` is only reachable through its own routers. */
@@ -301,14 +315,21 @@ export interface DashboardRouteSpec {
   host: string;
   /** Selects which Traefik instance serves the route (needs `providers.kubernetesCRD.ingressClass` on it). */
   ingressClass: string;
-  /** A Middleware in the same namespace (IngressRoutes may not reference other namespaces by default). */
-  middleware: string;
+  /** Middlewares in the same namespace, in order (IngressRoutes may not reference other namespaces by default). */
+  middlewares: readonly string[];
+  /** The route's LAN DNS record: the annotation the Pi-hole external-dns reads, and the ingress IP. */
+  lanDns: { annotationPrefix: string; target: string };
 }
 
 export const dashboardIngressRoute = (spec: DashboardRouteSpec): Typed<IIngressRoute> => ({
   apiVersion: "traefik.io/v1alpha1",
   kind: "IngressRoute",
-  metadata: { name: spec.name, namespace: spec.namespace, labels: appLabels("traefik-dashboard") },
+  metadata: {
+    name: spec.name,
+    namespace: spec.namespace,
+    labels: appLabels("traefik-dashboard"),
+    annotations: { [`${spec.lanDns.annotationPrefix}target`]: spec.lanDns.target },
+  },
   spec: {
     ingressClassName: spec.ingressClass,
     entryPoints: [WEBSECURE],
@@ -316,7 +337,7 @@ export const dashboardIngressRoute = (spec: DashboardRouteSpec): Typed<IIngressR
       {
         kind: "Rule",
         match: `Host(\`${spec.host}\`)`,
-        middlewares: [{ name: spec.middleware }],
+        middlewares: spec.middlewares.map((name) => ({ name })),
         services: [{ kind: "TraefikService", name: "api@internal" }],
       },
     ],

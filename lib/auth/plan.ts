@@ -16,6 +16,7 @@ import {
   forwardAuthMiddleware,
   httpsIngress,
   ingressReaderRole,
+  lanOnlyMiddleware,
   longhornVolumeClaim,
   middlewareReference,
   plainEnv,
@@ -30,6 +31,7 @@ import { POCKET_ID, TINYAUTH } from "./versions.ts";
 export const POCKET_ID_NAMESPACE = "pocket-id";
 export const TINYAUTH_NAMESPACE = "tinyauth";
 export const MIDDLEWARE_NAME = "forward-auth";
+export const LAN_ONLY_MIDDLEWARE = "lan-only";
 /** Port the Longhorn UI and Pi-hole web Services listen on (contract docs). */
 const UI_SERVICE_PORT = 80;
 /** Non-root uid/gid; both images start fine as any uid (components.md sections 9 and 10). */
@@ -295,14 +297,18 @@ const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
       namespace: network.privateTraefikNamespace,
       host: hosts.traefikPrivate,
       ingressClass: network.privateIngressClass,
+      ingressIp: network.privateIngressIp,
+      lanOnly: false,
     },
     // The public Traefik's api@internal exists only inside the public Traefik, so its dashboard
-    // route must be served by that instance (see the README).
+    // route must be served by that instance; an IP allow-list keeps it off the internet all the same.
     {
       id: "public",
       namespace: network.publicTraefikNamespace,
       host: hosts.traefikPublic,
       ingressClass: network.publicIngressClass,
+      ingressIp: network.publicIngressIp,
+      lanOnly: true,
     },
   ];
   return [
@@ -344,6 +350,15 @@ const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
         ),
         after: ["tinyauth"],
       },
+      ...(dashboard.lanOnly
+        ? [
+            {
+              id: `traefik-${dashboard.id}-lan-only`,
+              object: lanOnlyMiddleware(LAN_ONLY_MIDDLEWARE, dashboard.namespace),
+              after: [],
+            },
+          ]
+        : []),
       {
         id: `traefik-${dashboard.id}-dashboard`,
         object: dashboardIngressRoute({
@@ -351,9 +366,14 @@ const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
           namespace: dashboard.namespace,
           host: dashboard.host,
           ingressClass: dashboard.ingressClass,
-          middleware: MIDDLEWARE_NAME,
+          // The IP check first: outside the LAN there is not even a login page.
+          middlewares: dashboard.lanOnly ? [LAN_ONLY_MIDDLEWARE, MIDDLEWARE_NAME] : [MIDDLEWARE_NAME],
+          lanDns: { annotationPrefix: network.lanDnsAnnotationPrefix, target: dashboard.ingressIp },
         }),
-        after: [`traefik-${dashboard.id}-forward-auth`],
+        after: [
+          `traefik-${dashboard.id}-forward-auth`,
+          ...(dashboard.lanOnly ? [`traefik-${dashboard.id}-lan-only`] : []),
+        ],
       },
     ]),
   ];

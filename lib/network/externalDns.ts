@@ -73,7 +73,8 @@ export const piholeExternalDnsValues = (
   instance: PiholeInstance,
 ): Record<string, unknown> => ({
   provider: { name: "pihole" },
-  sources: ["ingress", "service"],
+  // traefik-proxy: IngressRoutes (the Traefik dashboards) get LAN records from their target annotation.
+  sources: ["ingress", "service", "traefik-proxy"],
   // Split horizon: the Cloudflare instance reads the standard annotations (a public Ingress's
   // `target` is the router's record); the Pi-holes must ignore them and publish the in-cluster
   // ingress IP from the Ingress status instead. A Service gets a LAN record with

@@ -3,7 +3,7 @@ import type { NetworkContract } from "../contracts.ts";
 import { mergePlans, type Plan } from "../plan.ts";
 import { certManagerPlan } from "./certManager.ts";
 import type { NetworkConfig } from "./config.ts";
-import { externalDnsPlan, externalHostname } from "./externalDns.ts";
+import { externalDnsPlan, externalHostname, PIHOLE_ANNOTATION_PREFIX } from "./externalDns.ts";
 import { metallbPlan } from "./metallb.ts";
 import { ingressClasses, issuers, namespaces, pihole, wildcard } from "./names.ts";
 import { piholePlan } from "./pihole.ts";
@@ -34,6 +34,7 @@ export const networkExports = (config: NetworkConfig): NetworkContract => ({
   privateTraefikNamespace: namespaces.traefikPrivate,
   piholeNamespace: namespaces.pihole,
   piholeWebService: pihole.webService,
+  lanDnsAnnotationPrefix: PIHOLE_ANNOTATION_PREFIX,
 });
 
 /** Lines for the render summary: the IP and DNS plan. */

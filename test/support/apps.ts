@@ -24,6 +24,7 @@ export const CONTRACTS: AppContracts = {
     privateTraefikNamespace: "traefik-private",
     piholeNamespace: "pihole",
     piholeWebService: "pihole-web",
+    lanDnsAnnotationPrefix: "pihole.external-dns.alpha.kubernetes.io/",
   },
   storage: {
     nfsStorageClass: "nfs",

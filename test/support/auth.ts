@@ -38,6 +38,7 @@ export const OTHER_NETWORK: NetworkContract = {
   privateTraefikNamespace: "ingress-lan",
   piholeNamespace: "dns",
   piholeWebService: "pihole-admin-web",
+  lanDnsAnnotationPrefix: "lan.dns.example/",
 };
 
 export const OTHER_STORAGE: StorageContract = {
