@@ -127,6 +127,6 @@ export const toYaml = <T>(documents: readonly RenderedResource<T>[]): string =>
   documents
     .map(
       ({ resource, body }) =>
-        `#${header(resource)}\n${stringify(body, { sortMapEntries: true, lineWidth: 0 })}`,
+        `#${header(resource)}\n${stringify(body, { sortMapEntries: true, lineWidth: 0, directives: false })}`,
     )
     .join("---\n");

@@ -6,8 +6,38 @@
  * Pulumi's public `setMocks` hides resource options from the mocks, so the resource monitor it
  * installs is wrapped to read them off each registration request.
  */
+import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
+
+/**
+ * Pulumi wraps each of its internal promises (several per resource) in `debuggablePromise`, which
+ * captures `new Error().stack` for a leak report only `PULUMI_DEBUG_PROMISE_LEAKS` ever prints.
+ * Under the mock runtime those stack captures are most of the cost of registering a resource, and
+ * their strings most of the memory (500 generated apps, `bun run bench`: several seconds and
+ * ~300 MB). So the render takes them with an empty stack; the leak detection itself is unchanged,
+ * and setting PULUMI_DEBUG_PROMISE_LEAKS brings the full stacks back.
+ */
+const skipPromiseStacks = (): void => {
+  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return;
+  type Wrap = (promise: Promise<unknown>, context: unknown) => Promise<unknown>;
+  const debuggable = createRequire(import.meta.url)("@pulumi/pulumi/runtime/debuggable") as {
+    debuggablePromise: Wrap & { withoutStacks?: true };
+  };
+  const original = debuggable.debuggablePromise;
+  if (original.withoutStacks) return;
+  const withoutStacks: Wrap = (promise, context) => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return original(promise, context);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
+  debuggable.debuggablePromise = Object.assign(withoutStacks, { withoutStacks: true as const });
+};
+skipPromiseStacks();
 
 export const REDACTED = "<redacted>";
 
