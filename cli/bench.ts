@@ -1,0 +1,218 @@
+/**
+ * `bun run bench [--json <file>] [--strict]`: how fast the toolkit is, measured, with budgets.
+ *
+ * 1. the full offline render of the example stack as a cold process (`bun cli/render.ts`), 5 runs;
+ * 2. the stack rendered with 10, 100 and 500 generated apps, each size in its own child process
+ *    (so peak memory is per size): see `appsChild` for exactly what is timed;
+ * 3. the whole `bun test` suite as a child process, 3 runs;
+ * 4. the same full render under Node.js (`node --import tsx cli/render.ts`), 3 runs, as a ratio.
+ *
+ * Prints Markdown tables (stdout; progress goes to stderr) and checks the budgets in
+ * lib/bench/report.ts. Exits 0 whatever the figures, so a noisy machine never breaks a pipeline;
+ * with `--strict` it exits 1 when any budget is missed. `--json <file>` writes the same figures.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { stringify } from "yaml";
+import { generateApps } from "../lib/bench/apps.ts";
+import {
+  type AppsRun,
+  type BenchResults,
+  checkBudgets,
+  formatReport,
+  perApp,
+  type Summary,
+  summarize,
+} from "../lib/bench/report.ts";
+import { LAYERS } from "../lib/layers.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const APP_COUNTS = [10, 100, 500];
+const RENDER_RUNS = 5;
+const TEST_RUNS = 3;
+const NODE_RUNS = 3;
+
+const argv = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const index = argv.indexOf(name);
+  return index === -1 ? undefined : argv[index + 1];
+};
+
+const progress = (text: string) => process.stderr.write(`${text}\n`);
+
+/** Runs a command to completion; its wall time in ms. Output is discarded unless it fails. */
+const timed = (command: string, args: readonly string[], allowFailure = false) => {
+  const started = performance.now();
+  const result = spawnSync(command, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+  const ms = performance.now() - started;
+  const ok = result.status === 0;
+  if (!ok && !allowFailure) {
+    const output = `${result.stdout ?? ""}${result.stderr ?? ""}${result.error?.message ?? ""}`;
+    throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status}):\n${output.slice(-2000)}`);
+  }
+  return { ms, ok, stdout: result.stdout ?? "" };
+};
+
+const repeat = (label: string, runs: number, run: () => number): Summary => {
+  const times: number[] = [];
+  for (let i = 1; i <= runs; i++) {
+    times.push(run());
+    progress(`  ${label} ${i}/${runs}: ${Math.round(times[times.length - 1] as number)} ms`);
+  }
+  return summarize(times);
+};
+
+// ---------------------------------------------------------------- the apps child
+
+/** A folder with config/ copied from the example stack, the apps layer's file replaced. */
+const stackRoot = (dir: string, appSecrets: Record<string, Record<string, string>>): string => {
+  for (const layer of LAYERS) {
+    mkdirSync(join(dir, "config", layer), { recursive: true });
+    const target = join(dir, "config", layer, "Pulumi.example.yaml");
+    if (layer === "apps") {
+      const config = Object.keys(appSecrets).length > 0 ? { "homelab-apps:app_secrets": appSecrets } : {};
+      writeFileSync(target, stringify({ config }));
+    } else {
+      copyFileSync(join(ROOT, "config", layer, "Pulumi.example.yaml"), target);
+    }
+  }
+  return dir;
+};
+
+/**
+ * In its own process: writes `count` generated app modules (the real builders) to a temp folder,
+ * loads everything, warms up with one render of the real example stack, then times two renders
+ * of the whole stack with `renderStack` (network, storage and auth from the example stack, apps =
+ * `appsProgramFor(folder)`): one with an empty apps folder, one with the generated apps. The
+ * second is the figure; the difference divided by `count` is the time per app, so per-app figures
+ * are not diluted by the fixed cost of the first three layers. Imports and process start are not
+ * in it (the cold full render measures those); the child's whole wall time is reported apart.
+ */
+const appsChild = async (count: number): Promise<void> => {
+  const work = mkdtempSync(join(tmpdir(), "homelab-bench-"));
+  try {
+    const generated = generateApps(count, join(ROOT, "lib/apps/index.ts"));
+    const appsDir = join(work, "apps");
+    const emptyDir = join(work, "empty");
+    mkdirSync(appsDir);
+    mkdirSync(emptyDir);
+    for (const [file, source] of Object.entries(generated.files)) writeFileSync(join(appsDir, file), source);
+    const appsRoot = stackRoot(join(work, "with-apps"), generated.appSecrets);
+    const emptyRoot = stackRoot(join(work, "without-apps"), {});
+
+    const [{ renderStack }, { programs }, { appsProgramFor }] = await Promise.all([
+      import("../lib/render/render.ts"),
+      import("../programs/index.ts"),
+      import("../programs/apps/program.ts"),
+    ]);
+    const render = async (root: string, dir: string) => {
+      const started = performance.now();
+      const result = await renderStack({ ...programs, apps: appsProgramFor(dir) }, root, "example");
+      const ms = performance.now() - started;
+      if (result.isErr()) throw new Error(JSON.stringify(result.error, null, 2));
+      const apps = result.value.find((layer) => layer.layer === "apps");
+      return { ms, resources: apps?.resources.length ?? 0, deployed: apps?.outputs.outputs.apps };
+    };
+    const warm = await renderStack(programs, ROOT, "example");
+    if (warm.isErr()) throw new Error(JSON.stringify(warm.error, null, 2));
+    const base = await render(emptyRoot, emptyDir);
+    const full = await render(appsRoot, appsDir);
+    if (!Array.isArray(full.deployed) || full.deployed.length !== count)
+      throw new Error(`expected ${count} apps to be deployed, got ${JSON.stringify(full.deployed)}`);
+    const run: Omit<AppsRun, "processMs"> = {
+      apps: count,
+      resources: full.resources,
+      renderMs: full.ms,
+      baseMs: base.ms,
+      perAppMs: perApp(full.ms, base.ms, count),
+      // maxRSS is in kilobytes.
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    };
+    console.log(JSON.stringify(run));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+};
+
+// ---------------------------------------------------------------- the benchmark
+
+const machine = () => ({
+  cores: availableParallelism(),
+  cpu: cpus()[0]?.model ?? "unknown",
+  memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  bun: Bun.version,
+  node: (() => {
+    try {
+      return execFileSync("node", ["--version"], { encoding: "utf8" }).trim();
+    } catch {
+      return "not found";
+    }
+  })(),
+});
+
+const bench = (): void => {
+  const out = mkdtempSync(join(tmpdir(), "homelab-bench-out-"));
+  const info = machine();
+  const loadBefore = loadavg();
+  const started = performance.now();
+  try {
+    progress(`full render, Bun (1 warm-up run, then ${RENDER_RUNS})`);
+    timed("bun", ["cli/render.ts", "--out", out]);
+    const render = repeat("render", RENDER_RUNS, () => timed("bun", ["cli/render.ts", "--out", out]).ms);
+
+    progress("stack render with generated apps, one child process per size");
+    const apps = APP_COUNTS.map((count): AppsRun => {
+      const child = timed("bun", ["cli/bench.ts", "--apps-child", String(count)]);
+      const run = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}") as Omit<AppsRun, "processMs">;
+      progress(`  ${count} apps: ${Math.round(run.renderMs)} ms, ${run.perAppMs.toFixed(2)} ms/app`);
+      return { ...run, processMs: child.ms };
+    });
+
+    progress(`test suite (${TEST_RUNS} runs)`);
+    let passed = true;
+    const tests = repeat("bun test", TEST_RUNS, () => {
+      const run = timed("bun", ["test"], true);
+      passed &&= run.ok;
+      return run.ms;
+    });
+
+    progress(`full render, Node.js (${NODE_RUNS} runs)`);
+    const node = repeat(
+      "node render",
+      NODE_RUNS,
+      () => timed("node", ["--import", "tsx", "cli/render.ts", "--out", out]).ms,
+    );
+
+    const results: BenchResults = { render, apps, tests: { ...tests, passed }, node };
+    const budgets = checkBudgets(results);
+    const loadAfter = loadavg();
+    const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(" ");
+    console.log(
+      `Machine: ${info.cores} cores (${info.cpu}), ${info.memoryGiB} GiB RAM; Bun ${info.bun}, Node.js ${info.node}; load average ${load(loadBefore)} before, ${load(loadAfter)} after\n`,
+    );
+    console.log(formatReport(results, budgets));
+    const missed = budgets.filter((check) => !check.pass);
+    progress(`\nbench took ${Math.round((performance.now() - started) / 1000)} s`);
+
+    const jsonFile = option("--json");
+    if (jsonFile) {
+      writeFileSync(
+        resolve(jsonFile),
+        `${JSON.stringify({ date: new Date().toISOString(), machine: { ...info, loadBefore, loadAfter }, ...results, budgets }, null, 2)}\n`,
+      );
+      progress(`wrote ${jsonFile}`);
+    }
+    if (missed.length > 0 && argv.includes("--strict")) {
+      progress(`${missed.length} budget(s) missed (--strict)`);
+      process.exitCode = 1;
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+};
+
+const child = option("--apps-child");
+if (child !== undefined) await appsChild(Number(child));
+else bench();

@@ -1,0 +1,157 @@
+/**
+ * The pure part of `bun run bench`: statistics over timed runs, the budgets and their checks, and
+ * the table the command prints (Markdown, so the README can hold it exactly as printed).
+ */
+
+export interface Summary {
+  runs: number[];
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** Median (mean of the two middle values for an even count), min and max of at least one run. */
+export const summarize = (runs: readonly number[]): Summary => {
+  if (runs.length === 0) throw new Error("summarize needs at least one run");
+  const sorted = [...runs].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median =
+    sorted.length % 2 === 1
+      ? (sorted[middle] as number)
+      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return { runs: [...runs], median, min: sorted[0] as number, max: sorted[sorted.length - 1] as number };
+};
+
+/** One apps-layer size, measured in its own process. */
+export interface AppsRun {
+  apps: number;
+  /** Resources the apps layer registered. */
+  resources: number;
+  /** Whole-stack render (all four layers, this many apps), in-process, after warm-up, in ms. */
+  renderMs: number;
+  /** The same render with an empty apps folder, in the same process, in ms. */
+  baseMs: number;
+  /** Marginal cost of one app: (renderMs - baseMs) / apps. */
+  perAppMs: number;
+  /** Peak resident memory of the child process (maxRSS), in MB. */
+  peakRssMb: number;
+  /** The child process from spawn to exit (Bun start, imports, generating, three renders), in ms. */
+  processMs: number;
+}
+
+export const perApp = (renderMs: number, baseMs: number, apps: number): number =>
+  apps > 0 ? Math.max(0, renderMs - baseMs) / apps : 0;
+
+export interface BenchResults {
+  render: Summary;
+  apps: AppsRun[];
+  tests: Summary & { passed: boolean };
+  node: Summary;
+}
+
+export const BUDGETS = {
+  renderMs: 1500,
+  apps500Ms: 5000,
+  /** Per-app time at the largest size may be at most this multiple of the per-app time at 100 apps. */
+  perAppGrowth: 1.5,
+  testsMs: 5000,
+} as const;
+
+export interface BudgetCheck {
+  name: string;
+  limit: string;
+  actual: string;
+  pass: boolean;
+}
+
+const ms = (value: number): string => `${Math.round(value)} ms`;
+
+/** Every budget, checked; a size that was not measured is a miss, never a silent pass. */
+export const checkBudgets = (results: BenchResults): BudgetCheck[] => {
+  const at = (apps: number) => results.apps.find((run) => run.apps === apps);
+  const largest = at(500);
+  const hundred = at(100);
+  const growth = largest && hundred && hundred.perAppMs > 0 ? largest.perAppMs / hundred.perAppMs : undefined;
+  return [
+    {
+      name: "full render (median, cold process)",
+      limit: `< ${ms(BUDGETS.renderMs)}`,
+      actual: ms(results.render.median),
+      pass: results.render.median < BUDGETS.renderMs,
+    },
+    {
+      name: "render with 500 apps",
+      limit: `< ${ms(BUDGETS.apps500Ms)}`,
+      actual: largest ? ms(largest.renderMs) : "not measured",
+      pass: largest !== undefined && largest.renderMs < BUDGETS.apps500Ms,
+    },
+    {
+      name: "time per app does not grow (500 vs 100)",
+      limit: `<= ${BUDGETS.perAppGrowth}x`,
+      actual: growth === undefined ? "not measured" : `${growth.toFixed(2)}x`,
+      pass: growth !== undefined && growth <= BUDGETS.perAppGrowth,
+    },
+    {
+      name: "test suite (median)",
+      limit: `< ${ms(BUDGETS.testsMs)}`,
+      actual: ms(results.tests.median),
+      pass: results.tests.median < BUDGETS.testsMs,
+    },
+  ];
+};
+
+const table = (header: readonly string[], rows: readonly (readonly string[])[]): string =>
+  [
+    `| ${header.join(" | ")} |`,
+    `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`,
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+  ].join("\n");
+
+const fixed = (value: number, digits = 0): string => value.toFixed(digits);
+
+/** The tables `bun run bench` prints, in Markdown. */
+export const formatReport = (results: BenchResults, budgets: readonly BudgetCheck[]): string => {
+  const { render, tests, node } = results;
+  const ratio = render.median / node.median;
+  const timings = table(
+    ["what", "runs", "median", "min", "max"],
+    [
+      ["full render, Bun (`bun cli/render.ts`)", render],
+      ["full render, Node.js (`node --import tsx cli/render.ts`)", node],
+      [`test suite (\`bun test\`${tests.passed ? "" : ", had failures"})`, tests],
+    ].map(([label, s]) => {
+      const summary = s as Summary;
+      return [
+        label as string,
+        String(summary.runs.length),
+        ms(summary.median),
+        ms(summary.min),
+        ms(summary.max),
+      ];
+    }),
+  );
+  const apps = table(
+    ["apps", "resources", "stack render", "per app", "peak memory", "child process"],
+    results.apps.map((run) => [
+      String(run.apps),
+      String(run.resources),
+      ms(run.renderMs),
+      `${fixed(run.perAppMs, 2)} ms`,
+      `${fixed(run.peakRssMb)} MB`,
+      ms(run.processMs),
+    ]),
+  );
+  const checks = table(
+    ["budget", "limit", "measured", "result"],
+    budgets.map((check) => [check.name, check.limit, check.actual, check.pass ? "pass" : "**miss**"]),
+  );
+  return [
+    timings,
+    "",
+    `Bun/Node ratio (render medians): ${fixed(ratio, 2)} (Node.js takes ${fixed(1 / ratio, 1)}x as long)`,
+    "",
+    apps,
+    "",
+    checks,
+  ].join("\n");
+};
