@@ -30,6 +30,17 @@ if (rendered.isErr()) {
 const current = statefulRecords(rendered.value);
 
 if (options.flags.has("--accept")) {
+  if (existsSync(baselinePath)) {
+    const accepted = compareStateful(
+      JSON.parse(readFileSync(baselinePath, "utf8")) as StatefulRecord[],
+      current,
+    );
+    if (accepted.length > 0) {
+      console.log(`Accepting ${accepted.length} change(s) to ${relative}:\n`);
+      for (const finding of accepted) console.log(`  ${finding.id} ${finding.change}`);
+      console.log("");
+    }
+  }
   mkdirSync(dirname(baselinePath), { recursive: true });
   writeFileSync(baselinePath, `${JSON.stringify(current, null, 2)}\n`);
   console.log(
