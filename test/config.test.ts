@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { err } from "neverthrow";
 import { configSchemas, editDistance, parseConfig } from "../lib/config/registry.ts";
-import { type ConfigError, ENCRYPTED, type RawConfig } from "../lib/config/schema.ts";
+import { type ConfigError, ENCRYPTED, type RawConfig, secretKey } from "../lib/config/schema.ts";
 import { isSecret, reveal } from "../lib/config/secret.ts";
 import { rawConfigFromEntries } from "../lib/config/stackFile.ts";
 import { LAYERS, type Layer } from "../lib/layers.ts";
@@ -292,6 +293,20 @@ describe("config must reject", () => {
     expect(errors.map((e) => e.key).sort()).toEqual(
       ["cert_manager_email", "cloudflare_api_token", "domain", "domian", "pihole_admin_password"].sort(),
     );
+  });
+
+  test("a secret parser that echoes its input is redacted, whole words only", () => {
+    const echoing = secretKey((raw) => err({ message: `rejects ${raw} (shorter)`, fix: `not ${raw}` }), {
+      required: true,
+      doc: "",
+      type: "",
+      example: "",
+    });
+    expect(echoing.parse("p@ss.w0rd*")._unsafeUnwrapErr()).toEqual({
+      message: "rejects [secret] (shorter)",
+      fix: "not [secret]",
+    });
+    expect(echoing.parse("short")._unsafeUnwrapErr().message).toBe("rejects [secret] (shorter)");
   });
 
   test("a secret's value never appears in its error", () => {

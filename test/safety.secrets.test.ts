@@ -228,10 +228,7 @@ describe("no secret reaches an error message", () => {
     }
   });
 
-  // Known leak, outside this suite's files: publicIpv4 (lib/config/values.ts) writes the address
-  // into its message, and secretKey (lib/config/schema.ts) passes parser messages through. This
-  // test starts failing (as `failing`) once it is fixed: then make it a plain test.
-  test.failing("an invalid real_external_ip is not echoed in its error", async () => {
+  test("an invalid real_external_ip is not echoed in its error", async () => {
     const root = await brokenRoot({ network: { real_external_ip: INVALID.externalIp } });
     const result = await renderStack(programs, root, STACK);
     if (result.isOk()) throw new Error("expected config errors");

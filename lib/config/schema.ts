@@ -86,6 +86,17 @@ export const withDefault = <T>(parser: Parser<T>, defaultRaw: string, meta: KeyM
 };
 
 /**
+ * A parser's problem with any echo of the secret value taken out: messages must never carry it.
+ * Whole words only, so a secret like "short" does not mangle "is shorter than 8 characters".
+ */
+const redactedProblem = (problem: Problem, raw: string): Problem => {
+  const value = raw.trim();
+  if (value === "") return problem;
+  const echo = new RegExp(`(?<![\\w-])${value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`, "g");
+  return { message: problem.message.replace(echo, "[secret]"), fix: problem.fix.replace(echo, "[secret]") };
+};
+
+/**
  * A secret key. Its content is checked whenever the plaintext is available (always inside Pulumi;
  * offline, an encrypted value is accepted as is and checked at deploy time).
  */
@@ -102,7 +113,12 @@ export function secretKey(
     ...meta,
     secret: true,
     defaultText: meta.required ? undefined : "unset",
-    parse: (raw) => (raw === ENCRYPTED ? ok(secret("", false)) : parser(raw).map((value) => secret(value))),
+    parse: (raw) =>
+      raw === ENCRYPTED
+        ? ok(secret("", false))
+        : parser(raw)
+            .map((value) => secret(value))
+            .mapErr((problem) => redactedProblem(problem, raw)),
     absent: () => undefined,
   };
 }

@@ -60,7 +60,7 @@ export const publicIpv4: Parser<string> = (raw) =>
   ipv4(raw).andThen((ip) =>
     isPrivateIpv4(ip)
       ? problem(
-          `is a private or reserved address (${ip}), not reachable from the internet`,
+          "is a private or reserved address, not reachable from the internet",
           "use the public IP your router gets from your ISP (e.g. from `curl ifconfig.me`)",
         )
       : ok(ip),
