@@ -26,11 +26,15 @@ export const validateStack = (root: string, stack: string): { ok: boolean; lines
   const warnings =
     stack === EXAMPLE_STACK
       ? []
-      : plaintextSecretKeys(result.value).map(
-          ({ layer, key }) =>
+      : plaintextSecretKeys(result.value).map(({ layer, key }) => {
+          // A map (app_secrets) is encrypted value by value, through its path.
+          const isMap = String(result.value[layer][key]).trim().startsWith("{");
+          const target = isMap ? `--path '${key}.<app>.<name>'` : key;
+          return (
             `warning: ${layer}: ${key} is stored in plain text in config/${layer}/Pulumi.${stack}.yaml; ` +
-            `encrypt it: cd programs/${layer} && pulumi config set --secret ${key} <value> --stack ${stack}`,
-        );
+            `encrypt it: cd programs/${layer} && pulumi config set --secret ${target} <value> --stack ${stack}`
+          );
+        });
   return { ok: true, lines: [`Stack ${stack}: the config of every layer is valid.`, ...warnings] };
 };
 

@@ -173,6 +173,10 @@ describe("validate", () => {
     const { ok, lines } = validateStack(root, "home");
     expect(ok).toBe(true);
     expect(lines.some((line) => line.includes("cloudflare_api_token is stored in plain text"))).toBe(true);
+    // A map is encrypted value by value, so the hint names its path.
+    expect(lines.find((line) => line.includes("app_secrets is stored in plain text"))).toContain(
+      "pulumi config set --secret --path 'app_secrets.<app>.<name>' <value> --stack home",
+    );
   });
 });
 
