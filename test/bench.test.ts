@@ -128,6 +128,8 @@ describe("formatReport", () => {
       "| 100 | 600 | 1000 ms | 7.00 ms | 200 MB | 1700 ms |",
       "| 500 | 3000 | 4050 ms | 7.50 ms | 600 MB | 4750 ms |",
       "",
+      "Stack render: all four layers in one process, after a warm-up render, with that many generated apps. Per app: (stack render - the same render with no apps) / apps. Peak memory: the child's maxRSS.",
+      "",
       "| budget | limit | measured | result |",
       "|---|---:|---:|---:|",
       "| full render (median, cold process) | < 1500 ms | 900 ms | pass |",
