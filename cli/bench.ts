@@ -200,7 +200,7 @@ const bench = (): void => {
     if (jsonFile) {
       writeFileSync(
         resolve(jsonFile),
-        `${JSON.stringify({ date: new Date().toISOString(), machine: { ...info, loadBefore, loadAfter }, ...results, budgets }, null, 2)}\n`,
+        `${JSON.stringify({ date: new Date().toISOString(), machine: { ...info, loadBefore, loadAfter }, ...results, bunNodeRatio: render.median / node.median, budgets }, null, 2)}\n`,
       );
       progress(`wrote ${jsonFile}`);
     }
