@@ -33,6 +33,8 @@ const APP_COUNTS = [10, 100, 500];
 const RENDER_RUNS = 5;
 const TEST_RUNS = 3;
 const NODE_RUNS = 3;
+/** Sizes up to this many apps are rendered three times (median); larger ones once. */
+const FULL_RUNS_UP_TO = 100;
 
 const argv = process.argv.slice(2);
 const option = (name: string): string | undefined => {
@@ -83,11 +85,12 @@ const stackRoot = (dir: string, appSecrets: Record<string, Record<string, string
 
 /**
  * In its own process: writes `count` generated app modules (the real builders) to a temp folder,
- * loads everything, warms up with one render of the real example stack, then times two renders
- * of the whole stack with `renderStack` (network, storage and auth from the example stack, apps =
- * `appsProgramFor(folder)`): one with an empty apps folder, one with the generated apps. The
- * second is the figure; the difference divided by `count` is the time per app, so per-app figures
- * are not diluted by the fixed cost of the first three layers. Imports and process start are not
+ * loads everything, warms up with one render of the real example stack, then times renders of
+ * the whole stack with `renderStack` (network, storage and auth from the example stack, apps =
+ * `appsProgramFor(folder)`): with an empty apps folder (median of 3) and with the generated apps
+ * (median of 3, or 1 above FULL_RUNS_UP_TO apps). The latter is the figure; the difference
+ * divided by `count` is the time per app, so per-app figures are not diluted by the fixed cost of
+ * the first three layers. Imports and process start are not
  * in it (the cold full render measures those); the child's whole wall time is reported apart.
  */
 const appsChild = async (count: number): Promise<void> => {
@@ -117,18 +120,32 @@ const appsChild = async (count: number): Promise<void> => {
     };
     const warm = await renderStack(programs, ROOT, "example");
     if (warm.isErr()) throw new Error(JSON.stringify(warm.error, null, 2));
-    const base = await render(emptyRoot, emptyDir);
-    const full = await render(appsRoot, appsDir);
-    if (!Array.isArray(full.deployed) || full.deployed.length !== count)
-      throw new Error(`expected ${count} apps to be deployed, got ${JSON.stringify(full.deployed)}`);
+    // Small sizes are quick and noisy: alternate three renders with and without apps and take the
+    // medians. At the largest size one render with apps (the base is still the median of three).
+    const baseRuns: number[] = [];
+    const fullRuns: number[] = [];
+    let full: Awaited<ReturnType<typeof render>> | undefined;
+    let peakRssMb = 0;
+    for (let i = 0; i < 3; i++) {
+      baseRuns.push((await render(emptyRoot, emptyDir)).ms);
+      if (i === 0 || count <= FULL_RUNS_UP_TO) {
+        full = await render(appsRoot, appsDir);
+        fullRuns.push(full.ms);
+      }
+      // Peak memory up to the first render with apps (maxRSS is in kilobytes); repeats would add garbage.
+      if (i === 0) peakRssMb = process.resourceUsage().maxRSS / 1024;
+    }
+    if (!full || !Array.isArray(full.deployed) || full.deployed.length !== count)
+      throw new Error(`expected ${count} apps to be deployed, got ${JSON.stringify(full?.deployed)}`);
+    const base = { ms: summarize(baseRuns).median };
+    const renderMs = summarize(fullRuns).median;
     const run: Omit<AppsRun, "processMs"> = {
       apps: count,
       resources: full.resources,
-      renderMs: full.ms,
+      renderMs,
       baseMs: base.ms,
-      perAppMs: perApp(full.ms, base.ms, count),
-      // maxRSS is in kilobytes.
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      perAppMs: perApp(renderMs, base.ms, count),
+      peakRssMb,
     };
     console.log(JSON.stringify(run));
   } finally {
