@@ -33,8 +33,6 @@ const APP_COUNTS = [10, 100, 500];
 const RENDER_RUNS = 5;
 const TEST_RUNS = 3;
 const NODE_RUNS = 3;
-/** Sizes up to this many apps are rendered three times (median); larger ones once. */
-const FULL_RUNS_UP_TO = 100;
 
 const argv = process.argv.slice(2);
 const option = (name: string): string | undefined => {
@@ -87,8 +85,8 @@ const stackRoot = (dir: string, appSecrets: Record<string, Record<string, string
  * In its own process: writes `count` generated app modules (the real builders) to a temp folder,
  * loads everything, warms up with one render of the real example stack, then times renders of
  * the whole stack with `renderStack` (network, storage and auth from the example stack, apps =
- * `appsProgramFor(folder)`): with an empty apps folder (median of 3) and with the generated apps
- * (median of 3, or 1 above FULL_RUNS_UP_TO apps). The latter is the figure; the difference
+ * `appsProgramFor(folder)`), three times each, alternating: with an empty apps folder and with the
+ * generated apps. The median with apps is the figure; the difference of the medians
  * divided by `count` is the time per app, so per-app figures are not diluted by the fixed cost of
  * the first three layers. Imports and process start are not
  * in it (the cold full render measures those); the child's whole wall time is reported apart.
@@ -120,18 +118,15 @@ const appsChild = async (count: number): Promise<void> => {
     };
     const warm = await renderStack(programs, ROOT, "example");
     if (warm.isErr()) throw new Error(JSON.stringify(warm.error, null, 2));
-    // Small sizes are quick and noisy: alternate three renders with and without apps and take the
-    // medians. At the largest size one render with apps (the base is still the median of three).
+    // Alternate three renders without and with apps and take the medians: the machine may be shared.
     const baseRuns: number[] = [];
     const fullRuns: number[] = [];
     let full: Awaited<ReturnType<typeof render>> | undefined;
     let peakRssMb = 0;
     for (let i = 0; i < 3; i++) {
       baseRuns.push((await render(emptyRoot, emptyDir)).ms);
-      if (i === 0 || count <= FULL_RUNS_UP_TO) {
-        full = await render(appsRoot, appsDir);
-        fullRuns.push(full.ms);
-      }
+      full = await render(appsRoot, appsDir);
+      fullRuns.push(full.ms);
       // Peak memory up to the first render with apps (maxRSS is in kilobytes); repeats would add garbage.
       if (i === 0) peakRssMb = process.resourceUsage().maxRSS / 1024;
     }

@@ -128,7 +128,7 @@ describe("formatReport", () => {
       "| 100 | 600 | 1000 ms | 7.00 ms | 200 MB | 1700 ms |",
       "| 500 | 3000 | 4050 ms | 7.50 ms | 600 MB | 4750 ms |",
       "",
-      "Stack render: all four layers in one process, after a warm-up render, with that many generated apps (median of 3 renders; 1 at 500). Per app: (stack render - the same render with no apps) / apps. Peak memory: the child's maxRSS.",
+      "Stack render: all four layers in one process, after a warm-up render, with that many generated apps (median of 3 renders). Per app: (stack render - the same render with no apps) / apps. Peak memory: the child's maxRSS.",
       "",
       "| budget | limit | measured | result |",
       "|---|---:|---:|---:|",

@@ -153,7 +153,7 @@ export const formatReport = (results: BenchResults, budgets: readonly BudgetChec
     apps,
     "",
     "Stack render: all four layers in one process, after a warm-up render, with that many generated apps " +
-      "(median of 3 renders; 1 at 500). Per app: (stack render - the same render with no apps) / apps. " +
+      "(median of 3 renders). Per app: (stack render - the same render with no apps) / apps. " +
       "Peak memory: the child's maxRSS.",
     "",
     checks,
