@@ -33,6 +33,8 @@ const APP_COUNTS = [10, 100, 500];
 const RENDER_RUNS = 5;
 const TEST_RUNS = 3;
 const NODE_RUNS = 3;
+/** The Bun running this script, for every Bun child (whether or not `bun` is on the PATH). */
+const BUN = process.execPath;
 
 const argv = process.argv.slice(2);
 const option = (name: string): string | undefined => {
@@ -132,14 +134,14 @@ const appsChild = async (count: number): Promise<void> => {
     }
     if (!full || !Array.isArray(full.deployed) || full.deployed.length !== count)
       throw new Error(`expected ${count} apps to be deployed, got ${JSON.stringify(full?.deployed)}`);
-    const base = { ms: summarize(baseRuns).median };
+    const baseMs = summarize(baseRuns).median;
     const renderMs = summarize(fullRuns).median;
     const run: Omit<AppsRun, "processMs"> = {
       apps: count,
       resources: full.resources,
       renderMs,
-      baseMs: base.ms,
-      perAppMs: perApp(renderMs, base.ms, count),
+      baseMs,
+      perAppMs: perApp(renderMs, baseMs, count),
       peakRssMb,
     };
     console.log(JSON.stringify(run));
@@ -171,12 +173,12 @@ const bench = (): void => {
   const started = performance.now();
   try {
     progress(`full render, Bun (1 warm-up run, then ${RENDER_RUNS})`);
-    timed("bun", ["cli/render.ts", "--out", out]);
-    const render = repeat("render", RENDER_RUNS, () => timed("bun", ["cli/render.ts", "--out", out]).ms);
+    timed(BUN, ["cli/render.ts", "--out", out]);
+    const render = repeat("render", RENDER_RUNS, () => timed(BUN, ["cli/render.ts", "--out", out]).ms);
 
     progress("stack render with generated apps, one child process per size");
     const apps = APP_COUNTS.map((count): AppsRun => {
-      const child = timed("bun", ["cli/bench.ts", "--apps-child", String(count)]);
+      const child = timed(BUN, ["cli/bench.ts", "--apps-child", String(count)]);
       const run = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}") as Omit<AppsRun, "processMs">;
       progress(`  ${count} apps: ${Math.round(run.renderMs)} ms, ${run.perAppMs.toFixed(2)} ms/app`);
       return { ...run, processMs: child.ms };
@@ -185,7 +187,7 @@ const bench = (): void => {
     progress(`test suite (${TEST_RUNS} runs)`);
     let passed = true;
     const tests = repeat("bun test", TEST_RUNS, () => {
-      const run = timed("bun", ["test"], true);
+      const run = timed(BUN, ["test"], true);
       passed &&= run.ok;
       return run.ms;
     });
