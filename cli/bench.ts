@@ -11,6 +11,7 @@
  * lib/bench/report.ts. Exits 0 whatever the figures, so a noisy machine never breaks a pipeline;
  * with `--strict` it exits 1 when any budget is missed. `--json <file>` writes the same figures.
  */
+import "../lib/render/skipClosureSerialization.ts";
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";

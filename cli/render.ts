@@ -3,6 +3,7 @@
  * out/<layer>.yaml (Kubernetes objects), out/<layer>.helm.yaml (Helm releases) and
  * out/<layer>.external.yaml (resources outside the cluster), then prints a summary.
  */
+import "../lib/render/skipClosureSerialization.ts";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type ConfigError, formatConfigError } from "../lib/config/schema.ts";
@@ -11,38 +12,6 @@ import { parseArgs } from "./args.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const options = parseArgs(process.argv.slice(2), { stack: "example" });
-
-// @pulumi/pulumi eagerly loads two big modules it only uses to serialize JavaScript functions
-// (closures) for cloud callbacks: @npmcli/arborist (runtime/closure/codePaths.js, ~200 ms) and the
-// TypeScript compiler (runtime/closure/parseFunction.js, ~300 ms). The Bun runtime cannot serialize
-// functions and the render never does, so under Bun both are replaced, before Pulumi is imported,
-// by stubs that throw if anything ever calls them. Under Node (`node --import tsx`) nothing changes.
-if (typeof Bun !== "undefined") {
-  const unused = (module: string) => () => {
-    throw new Error(`${module} is stubbed out by cli/render.ts (only needed to serialize functions)`);
-  };
-  Bun.plugin({
-    name: "render: skip Pulumi's function-serialization dependencies",
-    setup(build) {
-      build.module("@npmcli/arborist", () => ({
-        exports: { Arborist: unused("@npmcli/arborist") },
-        loader: "object",
-      }));
-      build.module("typescript", () => ({
-        exports: new Proxy(
-          {},
-          {
-            get: (_target, key) =>
-              typeof key === "symbol" || ["__esModule", "default", "then"].includes(key)
-                ? undefined
-                : unused(`typescript (${key})`)(),
-          },
-        ),
-        loader: "object",
-      }));
-    },
-  });
-}
 
 // Check the config before loading Pulumi, so a mistake is reported at once.
 const config = readStackConfig(root, options.stack);

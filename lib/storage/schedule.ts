@@ -185,7 +185,20 @@ const isoDate = (instant: Date): string => instant.toISOString().slice(0, 10);
  * smallest, used for the cron) and, if the zone observes daylight saving, the daylight offset and
  * roughly when it starts and ends.
  */
-export const ianaZone = (zone: string, year: number): Extract<ScheduleZone, { kind: "iana" }> => {
+type IanaZone = Extract<ScheduleZone, { kind: "iana" }>;
+const ianaZones = new Map<string, IanaZone>();
+
+/** A zone's offsets over `year` (365 samples, so each zone and year is computed once). */
+export const ianaZone = (zone: string, year: number): IanaZone => {
+  const key = `${zone}@${year}`;
+  const known = ianaZones.get(key);
+  if (known) return known;
+  const computed = sampleIanaZone(zone, year);
+  ianaZones.set(key, computed);
+  return computed;
+};
+
+const sampleIanaZone = (zone: string, year: number): IanaZone => {
   const samples: { date: string; offset: number }[] = [];
   for (let instant = Date.UTC(year, 0, 1, 12); instant < Date.UTC(year + 1, 0, 1); instant += 86_400_000) {
     const date = new Date(instant);
