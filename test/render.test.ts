@@ -116,8 +116,9 @@ describe("redaction", () => {
       layer: "network" as const,
       files: { "network.yaml": "password: hunter22", "network.helm.yaml": "" },
       outputs: { outputs: { token: "hunter22" }, secretOutputNames: ["token"] },
+      notes: ["admin password hunter22"],
     };
-    expect(findLeaks([layer as never], ["hunter22"])).toEqual(["network.yaml"]);
+    expect(findLeaks([layer as never], ["hunter22"])).toEqual(["network.yaml", "network summary"]);
   });
 });
 

@@ -103,13 +103,17 @@ export const renderStack = async (
   return ok(rendered);
 };
 
-/** Files (and stack outputs) that contain any of the given plaintexts. */
+/** Files, public stack outputs and summary lines that contain any of the given plaintexts. */
 export const findLeaks = (layers: readonly RenderedLayer[], plaintexts: readonly string[]): string[] =>
   layers.flatMap((layer) => {
     const publicOutputs = Object.fromEntries(
       Object.entries(layer.outputs.outputs).filter(([key]) => !layer.outputs.secretOutputNames.includes(key)),
     );
-    const texts = { ...layer.files, [`${layer.layer} stack outputs`]: JSON.stringify(publicOutputs) };
+    const texts = {
+      ...layer.files,
+      [`${layer.layer} stack outputs`]: JSON.stringify(publicOutputs),
+      [`${layer.layer} summary`]: layer.notes.join("\n"),
+    };
     return Object.entries(texts)
       .filter(([, text]) => plaintexts.some((secret) => text.includes(secret)))
       .map(([name]) => name);
