@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { parseConfig } from "../lib/config/registry.ts";
 import { storageContract, validateContract } from "../lib/contracts.ts";
@@ -10,7 +11,7 @@ import { offlineInvokes } from "../lib/render/offlineInvokes.ts";
 import type { RenderedLayer } from "../lib/render/render.ts";
 import { storageProgram } from "../programs/storage/program.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
-import { renderedLayer } from "./support/render.ts";
+import { REFERENCE_SCHEMAS, renderedLayer } from "./support/render.ts";
 import {
   RECURRING_JOB_SPEC_FIELDS,
   RECURRING_JOB_TASKS,
@@ -300,7 +301,7 @@ describe("storage layer under the mock runtime (example stack)", () => {
     ]);
   });
 
-  const CRD = "/work/shared/reference/schemas/crd-longhorn-recurringjob.yaml";
+  const CRD = join(REFERENCE_SCHEMAS, "crd-longhorn-recurringjob.yaml");
   test.skipIf(!existsSync(CRD))("the structural check's fields match the Longhorn 1.12.1 CRD", () => {
     const crd = parseYaml(readFileSync(CRD, "utf8")) as {
       spec: {

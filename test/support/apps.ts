@@ -1,5 +1,6 @@
 /** Fixtures for the apps tests: upstream contract values, a structural CNPG Cluster check, and a mock-runtime runner. */
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { AppContracts } from "../../lib/apps/render.ts";
 import type { RawConfig } from "../../lib/config/schema.ts";
@@ -7,6 +8,7 @@ import { runLayer } from "../../lib/pulumi/program.ts";
 import { type MockRun, runUnderMocks } from "../../lib/render/mockRuntime.ts";
 import { offlineInvokes } from "../../lib/render/offlineInvokes.ts";
 import { appsProgramFor } from "../../programs/apps/program.ts";
+import { REFERENCE_SCHEMAS } from "./render.ts";
 
 export const CONTRACTS: AppContracts = {
   network: {
@@ -46,7 +48,7 @@ export const CONTRACTS: AppContracts = {
 
 // ---------------------------------------------------------------- CloudNativePG Cluster
 
-export const CNPG_CRD_PATH = "/work/shared/reference/schemas/crd-cnpg-cluster.yaml";
+export const CNPG_CRD_PATH = join(REFERENCE_SCHEMAS, "crd-cnpg-cluster.yaml");
 
 interface OpenApiSchema {
   type?: string;

@@ -6,6 +6,12 @@ import { programs } from "../../programs/index.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 
+/**
+ * Upstream CRDs and values schemas kept beside the repository (in the team's shared folder), for
+ * tests that check our structural checks against them; those tests are skipped where it is absent.
+ */
+export const REFERENCE_SCHEMAS = resolve(ROOT, "../shared/reference/schemas");
+
 const renders = new Map<string, Promise<RenderedLayer[]>>();
 
 /** The example stack (or another stack under config/), rendered offline; throws on config errors. */
