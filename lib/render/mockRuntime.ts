@@ -148,6 +148,8 @@ export const runUnderMocks = async (
     options.project,
     options.stack,
     false,
+    // What Pulumi reports for self-managed (file) backends; derived stack references use it.
+    "organization",
   );
 
   const monitor = getMonitor() as unknown as Monitor;
