@@ -354,9 +354,12 @@ describe("auth layer, example stack (offline render)", () => {
       expect(spec<{ storageClassName: string }>(body).storageClassName).toBe(
         storage.longhornStorageClass as string,
       );
-      expect(body.metadata.labels?.[`recurring-job-group.longhorn.io/${storage.backupJobGroup}`]).toBe(
-        "enabled",
-      );
+      // Longhorn copies group labels from a claim to its volume only with the source label.
+      expect(body.metadata.labels).toMatchObject({
+        "recurring-job.longhorn.io/source": "enabled",
+        [`recurring-job-group.longhorn.io/${storage.backupJobGroup}`]: "enabled",
+        [`recurring-job-group.longhorn.io/${storage.trimJobGroup}`]: "enabled",
+      });
     }
   });
 

@@ -8,6 +8,7 @@ import { err, ok, type Result } from "neverthrow";
 import type { Secret } from "../config/secret.ts";
 import type { AuthContract, NetworkContract, StorageContract } from "../contracts.ts";
 import { type KubeObject, objectId, type PlannedObject } from "../plan.ts";
+import { recurringJobGroupLabels } from "../storage/recurringJobs.ts";
 import { type AppSecrets, lookupSecret } from "./secrets.ts";
 import {
   type AppSpec,
@@ -34,8 +35,6 @@ export const INGRESS_MIDDLEWARES = "traefik.ingress.kubernetes.io/router.middlew
 /** external-dns (chart 1.21.1, app 0.21.0) reads the `external-dns.alpha.kubernetes.io/` prefix. */
 export const EXTERNAL_DNS_TARGET = "external-dns.alpha.kubernetes.io/target";
 export const CLOUDFLARE_PROXIED = "external-dns.alpha.kubernetes.io/cloudflare-proxied";
-const LONGHORN_SOURCE = "recurring-job.longhorn.io/source";
-export const longhornGroupLabel = (group: string): string => `recurring-job-group.longhorn.io/${group}`;
 /** Tinyauth v5 reads per-app ACLs from Ingress annotations `tinyauth.apps.<app>.<section>.<key>`. */
 export const tinyauthAnnotation = (app: string, field: string): string => `tinyauth.apps.${app}.${field}`;
 
@@ -151,11 +150,8 @@ const nfsObjects = (spec: AppSpec, volume: Volume & { kind: "nfs" }, storage: St
   return { pv, pvc };
 };
 
-const longhornLabels = (storage: StorageContract, backup: boolean): Record<string, string> => ({
-  [LONGHORN_SOURCE]: "enabled",
-  [longhornGroupLabel(storage.trimJobGroup)]: "enabled",
-  ...(backup ? { [longhornGroupLabel(storage.backupJobGroup)]: "enabled" } : {}),
-});
+const longhornLabels = (storage: StorageContract, backup: boolean): Record<string, string> =>
+  recurringJobGroupLabels(backup ? [storage.trimJobGroup, storage.backupJobGroup] : [storage.trimJobGroup]);
 
 const longhornClaim = (spec: AppSpec, volume: Volume & { kind: "longhorn" }, storage: StorageContract) => ({
   apiVersion: "v1",

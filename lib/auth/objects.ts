@@ -7,6 +7,7 @@ import type { IIngressRoute } from "@kubernetes-models/traefik/traefik.io/v1alph
 import type { IMiddleware } from "@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware";
 import type * as k8s from "@pulumi/kubernetes";
 import type { KubeObject } from "../plan.ts";
+import { recurringJobGroupLabels } from "../storage/recurringJobs.ts";
 
 /** A plan object (plain, with apiVersion, kind and name) that also has the API's precise shape. */
 type Typed<T> = T & KubeObject;
@@ -53,8 +54,8 @@ export interface VolumeClaimSpec {
   app: string;
   storageClass: string;
   size: string;
-  /** Longhorn recurring-job group the volume joins (backups). */
-  backupJobGroup: string;
+  /** Longhorn recurring-job groups the volume joins (the storage contract's backup and trim groups). */
+  jobGroups: readonly string[];
 }
 
 export const longhornVolumeClaim = (spec: VolumeClaimSpec): Pvc => ({
@@ -65,7 +66,7 @@ export const longhornVolumeClaim = (spec: VolumeClaimSpec): Pvc => ({
     namespace: spec.namespace,
     labels: {
       ...appLabels(spec.app),
-      [`recurring-job-group.longhorn.io/${spec.backupJobGroup}`]: "enabled",
+      ...recurringJobGroupLabels(spec.jobGroups),
     },
   },
   spec: {
