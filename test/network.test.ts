@@ -458,6 +458,12 @@ describe("Pi-hole", () => {
       expect(container(deployment).volumeMounts).toEqual([{ name: "config", mountPath: "/etc/pihole" }]);
       const resource = await recorded("PersistentVolumeClaim", "pihole", claim);
       expect([resource.protect, resource.retainOnDelete]).toEqual([true, true]);
+      // Backed up by the storage layer's jobs once Longhorn (the default class) holds the volume.
+      expect((await object("PersistentVolumeClaim", "pihole", claim)).metadata.labels).toMatchObject({
+        "recurring-job.longhorn.io/source": "enabled",
+        "recurring-job-group.longhorn.io/backup": "enabled",
+        "recurring-job-group.longhorn.io/trim": "enabled",
+      });
       expect(spec(deployment).strategy).toEqual({ type: "Recreate" });
     }
   });

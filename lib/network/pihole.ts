@@ -4,6 +4,7 @@
  * `dns_server_ip` (TCP and UDP 53). external-dns writes the local records into each of them.
  */
 import type { Secret } from "../config/secret.ts";
+import { BACKUP_JOB_GROUP, recurringJobGroupLabels, TRIM_JOB_GROUP } from "../storage/recurringJobs.ts";
 import type { NetworkConfig } from "./config.ts";
 import { poolId } from "./metallb.ts";
 import { metallbPools, namespaces, type PiholeInstance, pihole, piholeWebService, secrets } from "./names.ts";
@@ -37,7 +38,13 @@ export const PIHOLE_CONFIG_SIZE = "1Gi";
 export const piholeClaim = (instance: PiholeInstance): KubeObject => ({
   apiVersion: "v1",
   kind: "PersistentVolumeClaim",
-  metadata: { name: piholeClaimName(instance), namespace: NS, labels: piholeLabels(instance) },
+  metadata: {
+    name: piholeClaimName(instance),
+    namespace: NS,
+    // Backed up and trimmed with the storage layer's jobs once Longhorn provides the volume (the
+    // network layer deploys first, so it names the storage layer's groups, not its contract).
+    labels: { ...piholeLabels(instance), ...recurringJobGroupLabels([BACKUP_JOB_GROUP, TRIM_JOB_GROUP]) },
+  },
   // No storageClassName: the cluster default (Longhorn once the storage layer runs). A pending
   // claim without a class is bound as soon as a default StorageClass appears.
   spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: PIHOLE_CONFIG_SIZE } } },
