@@ -30,8 +30,8 @@ export interface LayerProgram<L extends Layer, U extends Upstreams, O extends ob
   summarize?(input: LayerInput<L, U>): string[];
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a registry of programs with different type parameters.
-export type AnyLayerProgram = LayerProgram<any, any, object>;
+/** Any layer's program (its methods are bivariant in their input, so every program fits). */
+export type AnyLayerProgram = LayerProgram<Layer, Upstreams, object>;
 
 export const defineProgram = <L extends Layer, U extends Upstreams, O extends object>(
   program: LayerProgram<L, U, O>,
