@@ -19,7 +19,13 @@ const SCHEMAS: Readonly<Record<string, string>> = {
   "cloudnative-pg": "cloudnative-pg-values.schema.json",
 };
 
+const compiled = new Map<string, ReturnType<typeof compile>>();
 const validator = (file: string) => {
+  if (!compiled.has(file)) compiled.set(file, compile(file));
+  return compiled.get(file) as ReturnType<typeof compile>;
+};
+
+const compile = (file: string) => {
   const { $schema: dialect, ...schema } = JSON.parse(readFileSync(join(REFERENCE_SCHEMAS, file), "utf8")) as {
     $schema?: string;
   };
