@@ -30,9 +30,9 @@ const compile = (file: string) => {
     $schema?: string;
   };
   // The dialect picks the validator; the `$schema` URL itself is dropped (metallb's uses https://).
-  const ajv = dialect?.includes("2020-12")
-    ? new Ajv2020({ strict: false, allErrors: true })
-    : new Ajv({ strict: false, allErrors: true });
+  // Upstream's schemas are taken as given (no meta-schema check): that halves the compile time.
+  const options = { strict: false, allErrors: true, validateSchema: false };
+  const ajv = dialect?.includes("2020-12") ? new Ajv2020(options) : new Ajv(options);
   return ajv.compile(schema);
 };
 
