@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { err, ok, type Result } from "neverthrow";
+import { CLOUDFLARE_PROXIED, EXTERNAL_DNS_TARGET, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
 import type { Secret } from "../config/secret.ts";
 import type { AuthContract, NetworkContract, StorageContract } from "../contracts.ts";
 import { type KubeObject, objectId, type PlannedObject } from "../plan.ts";
@@ -31,10 +32,6 @@ export type { KubeObject, PlannedObject };
 
 // ---------------------------------------------------------------- names and labels
 
-export const INGRESS_MIDDLEWARES = "traefik.ingress.kubernetes.io/router.middlewares";
-/** external-dns (chart 1.21.1, app 0.21.0) reads the `external-dns.alpha.kubernetes.io/` prefix. */
-export const EXTERNAL_DNS_TARGET = "external-dns.alpha.kubernetes.io/target";
-export const CLOUDFLARE_PROXIED = "external-dns.alpha.kubernetes.io/cloudflare-proxied";
 /** Tinyauth v5 reads per-app ACLs from Ingress annotations `tinyauth.apps.<app>.<section>.<key>`. */
 export const tinyauthAnnotation = (app: string, field: string): string => `tinyauth.apps.${app}.${field}`;
 
@@ -183,7 +180,7 @@ const ingressObject = (spec: AppSpec, exposure: Exposure, contracts: AppContract
     "traefik.ingress.kubernetes.io/router.tls": "true",
     ...(protectedRoute
       ? {
-          [INGRESS_MIDDLEWARES]: isPublic ? auth.publicAuthMiddleware : auth.privateAuthMiddleware,
+          [TRAEFIK_MIDDLEWARES]: isPublic ? auth.publicAuthMiddleware : auth.privateAuthMiddleware,
           [tinyauthAnnotation(spec.name, "config.domain")]: host,
         }
       : {}),

@@ -6,6 +6,7 @@
 import type { IIngressRoute } from "@kubernetes-models/traefik/traefik.io/v1alpha1/IngressRoute";
 import type { IMiddleware } from "@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware";
 import type * as k8s from "@pulumi/kubernetes";
+import { EXTERNAL_DNS_TARGET, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
 import type { KubeObject } from "../plan.ts";
 import { recurringJobGroupLabels } from "../storage/recurringJobs.ts";
 
@@ -19,9 +20,6 @@ type Ingress = Typed<k8s.types.input.networking.v1.Ingress>;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type Probe = k8s.types.input.core.v1.Probe;
 
-export const MIDDLEWARES_ANNOTATION = "traefik.ingress.kubernetes.io/router.middlewares";
-/** external-dns (chart 1.21.1, app v0.21.0) reads the alpha prefix; see components.md section 4. */
-export const EXTERNAL_DNS_TARGET_ANNOTATION = "external-dns.alpha.kubernetes.io/target";
 export const WEBSECURE = "websecure";
 
 export const appLabels = (name: string): Record<string, string> => ({
@@ -237,8 +235,8 @@ export const httpsIngress = (spec: IngressSpec): Ingress => ({
     annotations: {
       "traefik.ingress.kubernetes.io/router.entrypoints": WEBSECURE,
       "traefik.ingress.kubernetes.io/router.tls": "true",
-      ...(spec.middleware === undefined ? {} : { [MIDDLEWARES_ANNOTATION]: spec.middleware }),
-      ...(spec.publishTarget === undefined ? {} : { [EXTERNAL_DNS_TARGET_ANNOTATION]: spec.publishTarget }),
+      ...(spec.middleware === undefined ? {} : { [TRAEFIK_MIDDLEWARES]: spec.middleware }),
+      ...(spec.publishTarget === undefined ? {} : { [EXTERNAL_DNS_TARGET]: spec.publishTarget }),
     },
   },
   spec: {

@@ -3,6 +3,8 @@
  * its own protected volume for /etc/pihole, both behind one LoadBalancer Service on
  * `dns_server_ip` (TCP and UDP 53). external-dns writes the local records into each of them.
  */
+
+import { METALLB_IPS } from "../annotations.ts";
 import type { Secret } from "../config/secret.ts";
 import { BACKUP_JOB_GROUP, recurringJobGroupLabels, TRIM_JOB_GROUP } from "../storage/recurringJobs.ts";
 import type { NetworkConfig } from "./config.ts";
@@ -16,7 +18,6 @@ import {
   planned,
   plannedSecret,
 } from "./plan.ts";
-import { LB_IPS_ANNOTATION } from "./traefik.ts";
 import { images } from "./versions.ts";
 
 const NS = namespaces.pihole;
@@ -148,7 +149,7 @@ export const piholeDnsService = (config: NetworkConfig): KubeObject => ({
     name: pihole.dnsService,
     namespace: NS,
     labels: { "app.kubernetes.io/name": APP },
-    annotations: { [LB_IPS_ANNOTATION]: config.dnsServerIp, "metallb.io/address-pool": metallbPools.dns },
+    annotations: { [METALLB_IPS]: config.dnsServerIp, "metallb.io/address-pool": metallbPools.dns },
   },
   spec: {
     type: "LoadBalancer",

@@ -6,6 +6,8 @@
  * checked in the render. One TLSStore `default` makes the wildcard certificate both instances'
  * default certificate.
  */
+
+import { METALLB_IPS } from "../annotations.ts";
 import type { NetworkConfig } from "./config.ts";
 import { poolId } from "./metallb.ts";
 import { ingressClasses, metallbPools, namespaces, wildcard } from "./names.ts";
@@ -124,8 +126,6 @@ export const traefikRelease = (instance: TraefikInstance): ChartRelease => ({
   ],
 });
 
-export const LB_IPS_ANNOTATION = "metallb.io/loadBalancerIPs";
-
 export const traefikService = (instance: TraefikInstance): KubeObject => ({
   apiVersion: "v1",
   kind: "Service",
@@ -133,7 +133,7 @@ export const traefikService = (instance: TraefikInstance): KubeObject => ({
     name: instance.name,
     namespace: instance.namespace,
     labels: traefikSelector(instance),
-    annotations: { [LB_IPS_ANNOTATION]: instance.ip, "metallb.io/address-pool": instance.pool },
+    annotations: { [METALLB_IPS]: instance.ip, "metallb.io/address-pool": instance.pool },
   },
   spec: {
     type: "LoadBalancer",

@@ -2,11 +2,10 @@
  * The short report `bun run render` prints: what each layer creates, the IP plan and every
  * hostname with its exposure and auth, read back from the rendered objects themselves.
  */
+
+import { METALLB_IPS, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
 import type { KubernetesObject } from "./documents.ts";
 import type { RenderedLayer } from "./render.ts";
-
-const MIDDLEWARES = "traefik.ingress.kubernetes.io/router.middlewares";
-const LB_IPS = "metallb.io/loadBalancerIPs";
 
 interface Host {
   host: string;
@@ -17,7 +16,7 @@ interface Host {
 
 const ingressHosts = (object: KubernetesObject): Host[] => {
   const owner = `${object.metadata.namespace ?? "default"}/${object.metadata.name ?? "?"}`;
-  const middlewares = object.metadata.annotations?.[MIDDLEWARES] ?? "";
+  const middlewares = object.metadata.annotations?.[TRAEFIK_MIDDLEWARES] ?? "";
   if (object.kind === "Ingress") {
     const spec = object.spec as { ingressClassName?: string; rules?: { host?: string }[] } | undefined;
     return (spec?.rules ?? []).map((rule) => ({
@@ -48,7 +47,7 @@ const ingressHosts = (object: KubernetesObject): Host[] => {
 
 const loadBalancerIps = (object: KubernetesObject): string[] => {
   if (object.kind !== "Service") return [];
-  const ips = object.metadata.annotations?.[LB_IPS];
+  const ips = object.metadata.annotations?.[METALLB_IPS];
   return ips ? [`${ips.padEnd(16)} ${object.metadata.namespace}/${object.metadata.name}`] : [];
 };
 

@@ -1,0 +1,17 @@
+/**
+ * Annotation keys that connect the layers (and the render summary) through the objects they
+ * render: one definition each, so a key can never drift between a producer and a reader.
+ */
+
+/** Traefik middlewares on a plain Ingress: `<namespace>-<name>@kubernetescrd`, comma-separated. */
+export const TRAEFIK_MIDDLEWARES = "traefik.ingress.kubernetes.io/router.middlewares";
+
+/** The fixed IP MetalLB gives a LoadBalancer Service. */
+export const METALLB_IPS = "metallb.io/loadBalancerIPs";
+
+/**
+ * What the Cloudflare external-dns (app 0.21.0, default `external-dns.alpha.kubernetes.io/`
+ * prefix) publishes a host as. The Pi-hole instances read their own prefix (network contract).
+ */
+export const EXTERNAL_DNS_TARGET = "external-dns.alpha.kubernetes.io/target";
+export const CLOUDFLARE_PROXIED = "external-dns.alpha.kubernetes.io/cloudflare-proxied";
