@@ -33,6 +33,12 @@ const httpsUrl: Check<string> = {
   test: (value): value is string => typeof value === "string" && /^https:\/\/[^/\s]+$/.test(value),
 };
 
+const hostList: Check<string[]> = {
+  describe: "a list of host names",
+  test: (value): value is string[] =>
+    Array.isArray(value) && value.every((host) => typeof host === "string" && fqdn(host).isOk()),
+};
+
 /** A Traefik CRD reference as an Ingress annotation wants it: `<namespace>-<name>@kubernetescrd`. */
 const middlewareRef: Check<string> = {
   describe: "a middleware reference like tinyauth-forward-auth@kubernetescrd",
@@ -103,6 +109,8 @@ export const authContract = defineContract("auth", {
   privateAuthMiddleware: middlewareRef,
   pocketIdIssuerUrl: httpsUrl,
   tinyauthUrl: httpsUrl,
+  /** Hosts of the infrastructure UIs the auth layer publishes (Longhorn, Pi-hole, Traefik): apps may not take them. */
+  uiHosts: hostList,
 });
 
 export type NetworkContract = ContractValues<typeof networkContract>;

@@ -248,10 +248,15 @@ export default pipe(app("y", { image: "a:1", port: 80 }), withPrivateIngress({ s
         "login.ts": `import { app, pipe, withPrivateIngress } from "$LIB";
 export default pipe(app("login", { image: "a:1", port: 80 }), withPrivateIngress({ subdomain: "auth" }));
 `,
+        "longhorn.ts": `import { app, pipe, withPrivateIngress } from "$LIB";
+export default pipe(app("longhorn", { image: "a:1", port: 80 }), withPrivateIngress());
+`,
       }),
     );
     expect(message).toContain("pihole.ts: app pihole: its namespace pihole belongs to the platform");
     expect(message).toContain("login.ts: app login: auth.example.com is taken by the platform");
+    // The auth layer's UI hosts come from its contract.
+    expect(message).toContain("longhorn.ts: app longhorn: longhorn.example.com is taken by the platform");
   });
 
   test("the shipped apps folder holds only app modules", async () => {

@@ -69,6 +69,8 @@ describe("first deploy, before Tinyauth's OAuth client exists", () => {
       privateAuthMiddleware: "tinyauth-forward-auth@kubernetescrd",
       pocketIdIssuerUrl: `https://pocketid.${DOMAIN}`,
       tinyauthUrl: `https://auth.${DOMAIN}`,
+      // Reserved for the UIs already, so no app takes a host they will need.
+      uiHosts: [`longhorn.${DOMAIN}`, `pihole.${DOMAIN}`, `traefik.${DOMAIN}`, `traefik-public.${DOMAIN}`],
       tinyauthStatus: "waiting for tinyauth_oauth_client_id/secret",
     });
   });

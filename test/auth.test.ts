@@ -123,6 +123,12 @@ describe("auth layer, example stack (offline render)", () => {
       privateAuthMiddleware: MIDDLEWARE_REF,
       pocketIdIssuerUrl: "https://pocketid.example.com",
       tinyauthUrl: "https://auth.example.com",
+      uiHosts: [
+        "longhorn.example.com",
+        "pihole.example.com",
+        "traefik.example.com",
+        "traefik-public.example.com",
+      ],
     });
     const middleware = find(objects, "Middleware", "tinyauth", "forward-auth");
     expect(`${middleware.metadata.namespace}-${middleware.metadata.name}@kubernetescrd`).toBe(MIDDLEWARE_REF);

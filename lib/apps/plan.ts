@@ -96,6 +96,7 @@ export const planApps = (
   const reservedHosts = new Set([
     hostOfUrl(contracts.auth.tinyauthUrl),
     hostOfUrl(contracts.auth.pocketIdIssuerUrl),
+    ...contracts.auth.uiHosts,
     contracts.network.externalHostname,
   ]);
 

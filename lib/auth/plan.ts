@@ -382,6 +382,7 @@ const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
 export const authPlan = (input: AuthPlanInput): AuthPlan => {
   const client = oauthClient(input.config);
   const urls = authUrls(input.network.domain);
+  const hosts = authHosts(input.network.domain);
   const middleware = middlewareReference(TINYAUTH_NAMESPACE, MIDDLEWARE_NAME);
   return {
     tinyauthConfigured: client !== undefined,
@@ -398,6 +399,8 @@ export const authPlan = (input: AuthPlanInput): AuthPlan => {
       privateAuthMiddleware: middleware,
       pocketIdIssuerUrl: urls.pocketId,
       tinyauthUrl: urls.tinyauth,
+      // Reserved from the first deploy on, even while the UIs wait for Tinyauth.
+      uiHosts: [hosts.longhorn, hosts.pihole, hosts.traefikPrivate, hosts.traefikPublic],
     },
   };
 };

@@ -43,6 +43,12 @@ export const CONTRACTS: AppContracts = {
     privateAuthMiddleware: "tinyauth-private-auth@kubernetescrd",
     pocketIdIssuerUrl: "https://pocketid.example.com",
     tinyauthUrl: "https://auth.example.com",
+    uiHosts: [
+      "longhorn.example.com",
+      "pihole.example.com",
+      "traefik.example.com",
+      "traefik-public.example.com",
+    ],
   },
 };
 
