@@ -16,7 +16,8 @@ import {
   withSecretEnv,
 } from "../lib/apps/builders.ts";
 import { type AppSpec, app, DEFAULT_RESOURCES, effectiveResources, pipe } from "../lib/apps/spec.ts";
-import { bytes, formatProblem, millicores, validateApp } from "../lib/apps/validate.ts";
+import { formatProblem, validateApp } from "../lib/apps/validate.ts";
+import { bytes, millicores } from "../lib/quantity.ts";
 
 const base = () => app("web", { image: "traefik/whoami:v1.11.0", port: 8080 });
 const messages = (spec: AppSpec) => validateApp(spec).map((p) => `${p.where}: ${p.message}`);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { compareStateful, quantityBytes, statefulRecords } from "../lib/guard/stateful.ts";
+import { compareStateful, statefulRecords } from "../lib/guard/stateful.ts";
+import { bytes } from "../lib/quantity.ts";
 import type { KubernetesObject } from "../lib/render/documents.ts";
 import type { RecordedResource } from "../lib/render/mockRuntime.ts";
 
@@ -69,10 +70,10 @@ describe("volume guard", () => {
   });
 
   test("Kubernetes quantities", () => {
-    expect(quantityBytes("10Gi")).toBe(10 * 2 ** 30);
-    expect(quantityBytes("500M")).toBe(5e8);
-    expect(quantityBytes("1.5Ti")).toBe(1.5 * 2 ** 40);
-    expect(quantityBytes("lots")).toBeNaN();
+    expect(bytes("10Gi")).toBe(10 * 2 ** 30);
+    expect(bytes("500M")).toBe(5e8);
+    expect(bytes("1.5Ti")).toBe(1.5 * 2 ** 40);
+    expect(bytes("lots")).toBeUndefined();
   });
 });
 

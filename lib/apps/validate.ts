@@ -3,6 +3,7 @@
  * names the app, where in the spec it is, what is wrong and how to fix it.
  */
 import { absolutePath } from "../config/values.ts";
+import { bytes, millicores } from "../quantity.ts";
 import { type AppSpec, effectiveResources, POSTGRES_FIELDS, type Quantities } from "./spec.ts";
 
 export interface AppProblem {
@@ -28,26 +29,6 @@ const LOOKS_SECRET = /(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|ENC
 export const CONFIG_VOLUME = "config-files";
 
 const isDnsLabel = (text: string): boolean => text.length <= 63 && DNS_LABEL.test(text);
-
-// ---------------------------------------------------------------- quantities
-
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-const DECIMAL: Record<string, number> = { "": 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
-
-/** Bytes of a memory or storage quantity like 512Mi or 1G; undefined when malformed. */
-export const bytes = (quantity: string): number | undefined => {
-  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|K|M|G|T)?$/.exec(quantity);
-  if (!match) return undefined;
-  const unit = match[2] ?? "";
-  return Number(match[1]) * (BINARY[unit] ?? DECIMAL[unit] ?? 1);
-};
-
-/** Millicores of a CPU quantity like 250m or 1.5; undefined when malformed. */
-export const millicores = (quantity: string): number | undefined => {
-  const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(quantity);
-  if (!match) return undefined;
-  return match[2] === "m" ? Number(match[1]) : Number(match[1]) * 1000;
-};
 
 // ---------------------------------------------------------------- rules
 

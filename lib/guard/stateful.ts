@@ -8,6 +8,8 @@
  * PersistentVolumes, StorageClasses (rendered ones, and the `longhorn` class the Longhorn chart
  * creates from its `persistence.*` values), CloudNativePG Clusters and Longhorn Volume objects.
  */
+
+import { bytes } from "../quantity.ts";
 import type { HelmRelease, KubernetesObject, RenderedResource } from "../render/documents.ts";
 import type { RenderedLayer } from "../render/render.ts";
 
@@ -239,29 +241,6 @@ export const statefulRecords = (
     ])
     .sort((a, b) => a.id.localeCompare(b.id));
 
-const UNITS: Readonly<Record<string, number>> = {
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** Bytes in a Kubernetes quantity such as `10Gi` or `500M`; NaN when it is not one. */
-export const quantityBytes = (quantity: string): number => {
-  const match = /^(\d+(?:\.\d+)?)([kMGTPE]i?)?$/.exec(quantity.trim());
-  if (!match) return Number.NaN;
-  return Number(match[1]) * (UNITS[match[2] ?? ""] ?? Number.NaN);
-};
-
 /** The PostgreSQL major version of a CloudNativePG image reference such as `.../postgresql:18.4-system-trixie`. */
 export const postgresMajor = (image: string): string | undefined =>
   /:(\d+)(?:[.\-@]|$)/.exec(image.slice(image.lastIndexOf("/") + 1))?.[1];
@@ -352,8 +331,8 @@ const fieldFinding = (id: string, field: string, before?: string, after?: string
 
 const sizeFinding = (id: string, label: string, before?: string, after?: string): Finding | undefined => {
   if (before === undefined || after === undefined || before === after) return undefined;
-  const [was, now] = [quantityBytes(before), quantityBytes(after)];
-  if (Number.isNaN(was) || Number.isNaN(now))
+  const [was, now] = [bytes(before), bytes(after)];
+  if (was === undefined || now === undefined)
     return {
       id,
       change: `changes ${label}from ${before} to ${after}, which the guard cannot compare as sizes`,
