@@ -8,7 +8,13 @@ import { err, ok, type Result } from "neverthrow";
 import { CLOUDFLARE_PROXIED, EXTERNAL_DNS_TARGET, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
 import type { Secret } from "../config/secret.ts";
 import type { AuthContract, NetworkContract, StorageContract } from "../contracts.ts";
-import { type KubeObject, objectId, type PlannedObject } from "../plan.ts";
+import {
+  type KubeObject,
+  objectId,
+  type PlannedObject,
+  type PodSecurityLevel,
+  podSecurityLabels,
+} from "../plan.ts";
 import { recurringJobGroupLabels } from "../storage/recurringJobs.ts";
 import { type AppSecrets, lookupSecret } from "./secrets.ts";
 import {
@@ -79,7 +85,7 @@ const BASELINE_CAPABILITIES = new Set([
 ]);
 
 /** The strictest Pod Security level the app's pods satisfy; its namespace enforces exactly that. */
-export const podSecurityLevel = (spec: AppSpec): "restricted" | "baseline" | "privileged" => {
+export const podSecurityLevel = (spec: AppSpec): PodSecurityLevel => {
   const added = spec.capabilities?.add ?? [];
   if (added.some((capability) => !BASELINE_CAPABILITIES.has(capability))) return "privileged";
   if (spec.runAsRoot !== undefined || added.some((capability) => capability !== "NET_BIND_SERVICE"))
@@ -98,9 +104,7 @@ const namespaceObject = (spec: AppSpec): KubeObject => {
       name: names(spec).namespace,
       labels: {
         ...commonLabels(spec),
-        "pod-security.kubernetes.io/enforce": level,
-        "pod-security.kubernetes.io/audit": level,
-        "pod-security.kubernetes.io/warn": level,
+        ...podSecurityLabels(level),
       },
     },
   };

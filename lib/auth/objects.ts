@@ -7,7 +7,7 @@ import type { IIngressRoute } from "@kubernetes-models/traefik/traefik.io/v1alph
 import type { IMiddleware } from "@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware";
 import type * as k8s from "@pulumi/kubernetes";
 import { EXTERNAL_DNS_TARGET, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
-import type { KubeObject } from "../plan.ts";
+import { type KubeObject, podSecurityLabels } from "../plan.ts";
 import { recurringJobGroupLabels } from "../storage/recurringJobs.ts";
 
 /** A plan object (plain, with apiVersion, kind and name) that also has the API's precise shape. */
@@ -39,9 +39,7 @@ export const restrictedNamespace = (name: string): Namespace => ({
     name,
     labels: {
       ...appLabels(name),
-      "pod-security.kubernetes.io/enforce": "restricted",
-      "pod-security.kubernetes.io/audit": "restricted",
-      "pod-security.kubernetes.io/warn": "restricted",
+      ...podSecurityLabels("restricted"),
     },
   },
 });

@@ -10,6 +10,8 @@ import {
   type Plan,
   type PlannedObject,
   type PlannedRelease,
+  type PodSecurityLevel,
+  podSecurityLabels,
   releaseId,
   secretObject,
 } from "../plan.ts";
@@ -29,9 +31,6 @@ export const planned = (object: KubeObject, after: string[], stateful = false): 
   ...(stateful ? { stateful } : {}),
 });
 
-/** Pod Security Admission levels (Talos enforces `baseline` by default). */
-export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
-
 export const namespace = (name: string, podSecurity?: PodSecurityLevel): PlannedObject => ({
   id: namespaceId(name),
   after: [],
@@ -42,13 +41,7 @@ export const namespace = (name: string, podSecurity?: PodSecurityLevel): Planned
       name,
       labels: {
         "app.kubernetes.io/part-of": "homelab-network",
-        ...(podSecurity
-          ? {
-              "pod-security.kubernetes.io/enforce": podSecurity,
-              "pod-security.kubernetes.io/audit": podSecurity,
-              "pod-security.kubernetes.io/warn": podSecurity,
-            }
-          : {}),
+        ...(podSecurity ? podSecurityLabels(podSecurity) : {}),
       },
     },
   },

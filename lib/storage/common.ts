@@ -21,13 +21,6 @@ export interface NamespaceObject extends KubeObject {
   metadata: { name: string; labels: Record<string, string> };
 }
 
-/** Talos enforces Pod Security `baseline`; `privileged` relaxes one namespace (components.md §0). */
-export const PRIVILEGED_POD_SECURITY: Readonly<Record<string, string>> = {
-  "pod-security.kubernetes.io/enforce": "privileged",
-  "pod-security.kubernetes.io/audit": "privileged",
-  "pod-security.kubernetes.io/warn": "privileged",
-};
-
 export const namespace = (name: string, labels: Readonly<Record<string, string>> = {}): NamespaceObject => ({
   apiVersion: "v1",
   kind: "Namespace",

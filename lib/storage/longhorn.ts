@@ -3,7 +3,8 @@
  * replica counts, NFS backup target, Retain default StorageClass, no Helm hook job.
  * Keys are those of the longhorn 1.12.1 chart's values.yaml (components.md §6).
  */
-import { CONTROL_PLANE_TOLERATION, namespace, PRIVILEGED_POD_SECURITY } from "./common.ts";
+import { podSecurityLabels } from "../plan.ts";
+import { CONTROL_PLANE_TOLERATION, namespace } from "./common.ts";
 import { LONGHORN } from "./versions.ts";
 
 export const LONGHORN_NAMESPACE = LONGHORN.namespace;
@@ -16,7 +17,7 @@ export const LONGHORN_UI_PORT = 80;
 /** `kubectl taint` syntax for system-managed pods (instance managers, CSI plugin, share managers). */
 export const LONGHORN_TAINT_TOLERATION = `${CONTROL_PLANE_TOLERATION.key}:${CONTROL_PLANE_TOLERATION.effect}`;
 
-export const longhornNamespace = () => namespace(LONGHORN_NAMESPACE, PRIVILEGED_POD_SECURITY);
+export const longhornNamespace = () => namespace(LONGHORN_NAMESPACE, podSecurityLabels("privileged"));
 
 export interface LonghornSettings {
   readonly nfsHostname: string;
