@@ -25,16 +25,6 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
-/** Pod Security Admission levels (Talos enforces `baseline` in every namespace but kube-system). */
-export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
-
-/** Labels that make a namespace enforce, audit and warn at one Pod Security level. */
-export const podSecurityLabels = (level: PodSecurityLevel): Record<string, string> => ({
-  "pod-security.kubernetes.io/enforce": level,
-  "pod-security.kubernetes.io/audit": level,
-  "pod-security.kubernetes.io/warn": level,
-});
-
 /** The stable id of an object in a plan (and its Pulumi resource name): `kind/namespace/name`. */
 export const objectId = (object: Pick<KubeObject, "kind" | "metadata">): string =>
   `${object.kind.toLowerCase()}/${object.metadata.namespace ?? "cluster"}/${object.metadata.name}`;

@@ -8,14 +8,9 @@ import { err, ok, type Result } from "neverthrow";
 import { CLOUDFLARE_PROXIED, EXTERNAL_DNS_TARGET, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
 import type { Secret } from "../config/secret.ts";
 import type { AuthContract, NetworkContract, StorageContract } from "../contracts.ts";
-import {
-  type KubeObject,
-  objectId,
-  type PlannedObject,
-  type PodSecurityLevel,
-  podSecurityLabels,
-} from "../plan.ts";
+import { type KubeObject, objectId, type PlannedObject } from "../plan.ts";
 import { recurringJobGroupLabels } from "../storage/recurringJobs.ts";
+import { type PodSecurityLevel, podSecurityLabels } from "../talos.ts";
 import { type AppSecrets, lookupSecret } from "./secrets.ts";
 import {
   type AppSpec,

@@ -7,8 +7,9 @@ import type { IIngressRoute } from "@kubernetes-models/traefik/traefik.io/v1alph
 import type { IMiddleware } from "@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware";
 import type * as k8s from "@pulumi/kubernetes";
 import { EXTERNAL_DNS_TARGET, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
-import { type KubeObject, podSecurityLabels } from "../plan.ts";
+import type { KubeObject } from "../plan.ts";
 import { recurringJobGroupLabels } from "../storage/recurringJobs.ts";
+import { podSecurityLabels } from "../talos.ts";
 
 /** A plan object (plain, with apiVersion, kind and name) that also has the API's precise shape. */
 type Typed<T> = T & KubeObject;

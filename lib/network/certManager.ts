@@ -6,11 +6,11 @@
  * cluster-wide, so no copy is needed: one ACME order per renewal, no replication tool.
  */
 import type { Secret } from "../config/secret.ts";
+import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
 import type { NetworkConfig } from "./config.ts";
 import { issuers, namespaces, secrets, wildcard } from "./names.ts";
 import {
   type ChartRelease,
-  controlPlaneToleration,
   type KubeObject,
   namespace,
   namespaceId,
@@ -34,9 +34,9 @@ export const certManagerValues = (): Record<string, unknown> => ({
   crds: { enabled: true, keep: true },
   dns01RecursiveNameservers: DNS01_NAMESERVERS,
   dns01RecursiveNameserversOnly: true,
-  tolerations: [controlPlaneToleration],
-  webhook: { tolerations: [controlPlaneToleration] },
-  cainjector: { tolerations: [controlPlaneToleration] },
+  tolerations: [CONTROL_PLANE_TOLERATION],
+  webhook: { tolerations: [CONTROL_PLANE_TOLERATION] },
+  cainjector: { tolerations: [CONTROL_PLANE_TOLERATION] },
   // A Helm hook Job; Pulumi's Chart renders hooks as plain objects, and the release waits for the
   // webhook Deployment anyway.
   startupapicheck: { enabled: false },

@@ -12,6 +12,7 @@
  * Flags are for the pinned app v0.21.0; `--pihole-api-version` is gone in v0.22.0.
  */
 import type { Secret } from "../config/secret.ts";
+import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
 import type { NetworkConfig } from "./config.ts";
 import {
   ingressClasses,
@@ -21,15 +22,7 @@ import {
   piholeWebService,
   secrets,
 } from "./names.ts";
-import {
-  type ChartRelease,
-  controlPlaneToleration,
-  namespace,
-  namespaceId,
-  type Plan,
-  plannedSecret,
-  releaseId,
-} from "./plan.ts";
+import { type ChartRelease, namespace, namespaceId, type Plan, plannedSecret, releaseId } from "./plan.ts";
 import { charts } from "./versions.ts";
 
 export const externalHostname = (config: NetworkConfig): string =>
@@ -59,7 +52,7 @@ export const cloudflareExternalDnsValues = (config: NetworkConfig): Record<strin
     // --cloudflare-proxied stays off (its default): DNS only, the router forwards 80/443 to the
     // public Traefik with no Cloudflare proxy in between.
   ],
-  tolerations: [controlPlaneToleration],
+  tolerations: [CONTROL_PLANE_TOLERATION],
 });
 
 /** The annotation prefix only the Pi-hole external-dns instances read. */
@@ -90,7 +83,7 @@ export const piholeExternalDnsValues = (
     `--pihole-server=${piholeServerUrl(instance)}`,
     "--pihole-api-version=6",
   ],
-  tolerations: [controlPlaneToleration],
+  tolerations: [CONTROL_PLANE_TOLERATION],
 });
 
 export const externalDnsReleaseName = (target: "cloudflare" | PiholeInstance): string =>

@@ -2,11 +2,12 @@
  * MetalLB in L2 mode: the chart (native speaker, no FRR), one auto-assigned pool for
  * `ip_address_pool` and one manual pool per fixed service IP, all announced over L2.
  */
+
+import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
 import type { NetworkConfig } from "./config.ts";
 import { metallbPools, namespaces } from "./names.ts";
 import {
   type ChartRelease,
-  controlPlaneToleration,
   type KubeObject,
   namespace,
   namespaceId,
@@ -22,7 +23,7 @@ export const metallbValues = (): Record<string, unknown> => ({
   // Chart 0.16 defaults to the FRR-K8s backend; L2 needs neither it nor the FRR sidecar.
   frrk8s: { enabled: false },
   crds: { enabled: true },
-  controller: { tolerations: [controlPlaneToleration] },
+  controller: { tolerations: [CONTROL_PLANE_TOLERATION] },
   speaker: {
     frr: { enabled: false },
     // Talos labels control-plane nodes exclude-from-external-load-balancers; announce from them anyway.

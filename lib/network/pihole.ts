@@ -7,17 +7,11 @@
 import { METALLB_IPS } from "../annotations.ts";
 import type { Secret } from "../config/secret.ts";
 import { BACKUP_JOB_GROUP, recurringJobGroupLabels, TRIM_JOB_GROUP } from "../storage/recurringJobs.ts";
+import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
 import type { NetworkConfig } from "./config.ts";
 import { poolId } from "./metallb.ts";
 import { metallbPools, namespaces, type PiholeInstance, pihole, piholeWebService, secrets } from "./names.ts";
-import {
-  controlPlaneToleration,
-  type KubeObject,
-  namespace,
-  type Plan,
-  planned,
-  plannedSecret,
-} from "./plan.ts";
+import { type KubeObject, namespace, type Plan, planned, plannedSecret } from "./plan.ts";
 import { images } from "./versions.ts";
 
 const NS = namespaces.pihole;
@@ -83,7 +77,7 @@ export const piholeDeployment = (config: NetworkConfig, instance: PiholeInstance
       spec: {
         enableServiceLinks: false,
         securityContext: { seccompProfile: { type: "RuntimeDefault" } },
-        tolerations: [controlPlaneToleration],
+        tolerations: [CONTROL_PLANE_TOLERATION],
         affinity: {
           // Keep primary and secondary on different nodes when there are several.
           podAntiAffinity: {

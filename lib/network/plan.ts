@@ -10,11 +10,10 @@ import {
   type Plan,
   type PlannedObject,
   type PlannedRelease,
-  type PodSecurityLevel,
-  podSecurityLabels,
   releaseId,
   secretObject,
 } from "../plan.ts";
+import { type PodSecurityLevel, podSecurityLabels } from "../talos.ts";
 
 /** A Helm release of this layer (the shared plan type, under the name the builders use). */
 export type ChartRelease = PlannedRelease;
@@ -57,10 +56,3 @@ export const plannedSecret = (
   object: secretObject({ name, namespace }, stringData),
   after: [namespaceId(namespace)],
 });
-
-/** Lets pods run on Talos control-plane nodes that keep their NoSchedule taint. */
-export const controlPlaneToleration = {
-  key: "node-role.kubernetes.io/control-plane",
-  operator: "Exists",
-  effect: "NoSchedule",
-} as const;

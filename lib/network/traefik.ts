@@ -8,12 +8,12 @@
  */
 
 import { METALLB_IPS } from "../annotations.ts";
+import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
 import type { NetworkConfig } from "./config.ts";
 import { poolId } from "./metallb.ts";
 import { ingressClasses, metallbPools, namespaces, wildcard } from "./names.ts";
 import {
   type ChartRelease,
-  controlPlaneToleration,
   type KubeObject,
   namespace,
   namespaceId,
@@ -110,7 +110,7 @@ export const traefikValues = (instance: TraefikInstance): Record<string, unknown
   api: { dashboard: true },
   ingressRoute: { dashboard: { enabled: false } },
   tlsStore: {},
-  tolerations: [controlPlaneToleration],
+  tolerations: [CONTROL_PLANE_TOLERATION],
 });
 
 export const traefikRelease = (instance: TraefikInstance): ChartRelease => ({

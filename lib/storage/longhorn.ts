@@ -3,8 +3,8 @@
  * replica counts, NFS backup target, Retain default StorageClass, no Helm hook job.
  * Keys are those of the longhorn 1.12.1 chart's values.yaml (components.md §6).
  */
-import { podSecurityLabels } from "../plan.ts";
-import { CONTROL_PLANE_TOLERATION, namespace } from "./common.ts";
+import { CONTROL_PLANE_TOLERATION, podSecurityLabels } from "../talos.ts";
+import { namespace } from "./common.ts";
 import { LONGHORN } from "./versions.ts";
 
 export const LONGHORN_NAMESPACE = LONGHORN.namespace;
