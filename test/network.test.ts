@@ -7,6 +7,7 @@ import { ipv4Range, ipv4ToNumber } from "../lib/config/values.ts";
 import type { KubernetesObject } from "../lib/render/documents.ts";
 import { REDACTED } from "../lib/render/mockRuntime.ts";
 import type { RenderedLayer } from "../lib/render/render.ts";
+import { EXAMPLE_NETWORK } from "./support/contracts.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 import { metallbProblems } from "./support/networkCrds.ts";
 import { renderedLayer } from "./support/render.ts";
@@ -637,23 +638,7 @@ describe("dependencies and validation", () => {
 
 describe("contract exports", () => {
   test("the values the next layers read", async () => {
-    expect((await network()).outputs.outputs).toEqual({
-      domain: "example.com",
-      publicIngressClass: "traefik-public",
-      privateIngressClass: "traefik-private",
-      publicIngressIp: "192.168.4.70",
-      privateIngressIp: "192.168.4.71",
-      dnsServerIp: "192.168.4.53",
-      productionIssuer: "letsencrypt-production",
-      stagingIssuer: "letsencrypt-staging",
-      wildcardCertificateSecret: "traefik-public/wildcard-tls",
-      externalHostname: "external.example.com",
-      publicTraefikNamespace: "traefik-public",
-      privateTraefikNamespace: "traefik-private",
-      piholeNamespace: "pihole",
-      piholeWebService: "pihole-web",
-      lanDnsAnnotationPrefix: "pihole.external-dns.alpha.kubernetes.io/",
-    });
+    expect((await network()).outputs.outputs).toEqual(EXAMPLE_NETWORK);
   });
 
   test("every exported name is the name of an object this layer creates", async () => {

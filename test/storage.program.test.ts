@@ -10,6 +10,7 @@ import { runUnderMocks } from "../lib/render/mockRuntime.ts";
 import { offlineInvokes } from "../lib/render/offlineInvokes.ts";
 import type { RenderedLayer } from "../lib/render/render.ts";
 import { storageProgram } from "../programs/storage/program.ts";
+import { EXAMPLE_STORAGE } from "./support/contracts.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 import { REFERENCE_SCHEMAS, renderedLayer } from "./support/render.ts";
 import {
@@ -345,16 +346,7 @@ describe("storage layer under the mock runtime (example stack)", () => {
 
   test("exports the storage contract with the real names", async () => {
     const { outputs } = (await storage()).outputs;
-    expect(outputs).toEqual({
-      nfsStorageClass: "nfs",
-      longhornStorageClass: "longhorn",
-      backupJobGroup: "backup",
-      trimJobGroup: "trim",
-      nfsServer: "nas.lan",
-      backupTarget: "nfs://nas.lan:/volume1/backups/longhorn",
-      longhornNamespace: "longhorn-system",
-      longhornUiService: "longhorn-frontend",
-    });
+    expect(outputs).toEqual(EXAMPLE_STORAGE);
     expect(validateContract(storageContract, outputs, "example").isOk()).toBe(true);
   });
 

@@ -8,36 +8,12 @@ import { runLayer } from "../../lib/pulumi/program.ts";
 import { type MockRun, runUnderMocks } from "../../lib/render/mockRuntime.ts";
 import { offlineInvokes } from "../../lib/render/offlineInvokes.ts";
 import { appsProgramFor } from "../../programs/apps/program.ts";
+import { EXAMPLE_NETWORK, EXAMPLE_STORAGE } from "./contracts.ts";
 import { REFERENCE_SCHEMAS } from "./render.ts";
 
 export const CONTRACTS: AppContracts = {
-  network: {
-    domain: "example.com",
-    publicIngressClass: "traefik-public",
-    privateIngressClass: "traefik-private",
-    publicIngressIp: "192.168.4.70",
-    privateIngressIp: "192.168.4.71",
-    dnsServerIp: "192.168.4.53",
-    productionIssuer: "letsencrypt-production",
-    stagingIssuer: "letsencrypt-staging",
-    wildcardCertificateSecret: "traefik-public/wildcard-tls",
-    externalHostname: "external.example.com",
-    publicTraefikNamespace: "traefik-public",
-    privateTraefikNamespace: "traefik-private",
-    piholeNamespace: "pihole",
-    piholeWebService: "pihole-web",
-    lanDnsAnnotationPrefix: "pihole.external-dns.alpha.kubernetes.io/",
-  },
-  storage: {
-    nfsStorageClass: "nfs",
-    longhornStorageClass: "longhorn",
-    backupJobGroup: "backup",
-    trimJobGroup: "trim",
-    nfsServer: "nas.lan",
-    backupTarget: "nfs://nas.lan:/volume1/backups/longhorn",
-    longhornNamespace: "longhorn-system",
-    longhornUiService: "longhorn-frontend",
-  },
+  network: EXAMPLE_NETWORK,
+  storage: EXAMPLE_STORAGE,
   auth: {
     publicAuthMiddleware: "tinyauth-public-auth@kubernetescrd",
     privateAuthMiddleware: "tinyauth-private-auth@kubernetescrd",

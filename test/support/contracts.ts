@@ -1,0 +1,31 @@
+/** The contract values the example stack's network and storage layers export, as literals. */
+import type { NetworkContract, StorageContract } from "../../lib/contracts.ts";
+
+export const EXAMPLE_NETWORK: NetworkContract = {
+  domain: "example.com",
+  publicIngressClass: "traefik-public",
+  privateIngressClass: "traefik-private",
+  publicIngressIp: "192.168.4.70",
+  privateIngressIp: "192.168.4.71",
+  dnsServerIp: "192.168.4.53",
+  productionIssuer: "letsencrypt-production",
+  stagingIssuer: "letsencrypt-staging",
+  wildcardCertificateSecret: "traefik-public/wildcard-tls",
+  externalHostname: "external.example.com",
+  publicTraefikNamespace: "traefik-public",
+  privateTraefikNamespace: "traefik-private",
+  piholeNamespace: "pihole",
+  piholeWebService: "pihole-web",
+  lanDnsAnnotationPrefix: "pihole.external-dns.alpha.kubernetes.io/",
+};
+
+export const EXAMPLE_STORAGE: StorageContract = {
+  nfsStorageClass: "nfs",
+  longhornStorageClass: "longhorn",
+  backupJobGroup: "backup",
+  trimJobGroup: "trim",
+  nfsServer: "nas.lan",
+  backupTarget: "nfs://nas.lan:/volume1/backups/longhorn",
+  longhornNamespace: "longhorn-system",
+  longhornUiService: "longhorn-frontend",
+};
