@@ -10,15 +10,16 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
-  applyObject,
+  type Apply,
   type Clients,
   connect,
   createNodes,
   installCrds,
   provisionPendingClaims,
+  serverSideApply,
 } from "../lib/cluster/api.ts";
 import { ensureBinaries } from "../lib/cluster/build.ts";
-import { type Cluster, startCluster, stopCluster } from "../lib/cluster/cluster.ts";
+import { type Cluster, startCluster, stopCluster, stoppedControllers } from "../lib/cluster/cluster.ts";
 import {
   type KubeObject,
   type LayerManifests,
@@ -28,7 +29,7 @@ import {
 import { observeLayer, takeSnapshot } from "../lib/cluster/observe.ts";
 import { type ApplyResult, formatReport, type LayerReport, workloadSettled } from "../lib/cluster/report.ts";
 import { selfCheckObjects, unmetExpectations } from "../lib/cluster/selfCheck.ts";
-import { longhornStorageClass, type StorageClassLike } from "../lib/cluster/storage.ts";
+import { longhornStorageClass } from "../lib/cluster/storage.ts";
 import { ETCD_VERSION, KUBERNETES_VERSION } from "../lib/cluster/versions.ts";
 
 const USAGE = "usage: bun run verify:cluster [DIR] [--self-check] [--crds DIR] [--wait SECONDS]";
@@ -88,12 +89,12 @@ const renderDir = (): string => {
   return out;
 };
 
-const applyLayer = async (clients: Clients, dir: string, layer: LayerManifests): Promise<LayerReport> => {
+const applyLayer = async (apply: Apply, dir: string, layer: LayerManifests): Promise<LayerReport> => {
   const applied: ApplyResult[] = [];
-  for (const { object } of layer.manifests) applied.push(await applyObject(clients, object));
+  for (const { object } of layer.manifests) applied.push(await apply(object));
   // Longhorn's chart makes its class from a ConfigMap; the chart does not run here, so make it as the chart would.
   for (const release of readHelmReleases(dir, layer.layer).filter(({ chart }) => chart === "longhorn")) {
-    const result = await applyObject(clients, longhornStorageClass(release.values ?? {}));
+    const result = await apply(longhornStorageClass(release.values ?? {}));
     applied.push({ ...result, object: `${result.object} (simulated: the Longhorn chart's class)` });
   }
   return { layer: layer.layer, applied, workloads: [], claims: [] };
@@ -114,25 +115,15 @@ const settle = async (
   const simulated = new Set<string>();
   for (;;) {
     for (const claim of await provisionPendingClaims(clients)) simulated.add(claim);
-    const [snapshot, classes] = await Promise.all([
-      takeSnapshot(clients),
-      clients.storage.listStorageClass(),
-    ]);
+    const snapshot = await takeSnapshot(clients);
     for (const [index, layer] of layers.entries()) {
       const report = reports[index];
-      if (!report) continue;
-      const observed = await observeLayer(
-        clients,
-        accepted(layer, report),
-        snapshot,
-        classes.items as StorageClassLike[],
-      );
-      Object.assign(report, observed);
+      if (report) Object.assign(report, observeLayer(accepted(layer, report), snapshot));
     }
     const settled = reports.every(
       (report) =>
         report.workloads.every(workloadSettled) &&
-        report.claims.every((claim) => claim.bound || claim.kind === "unprovisioned"),
+        report.claims.every((claim) => claim.bound || !claim.waiting),
     );
     if (settled || Date.now() > deadline) return [...simulated].sort();
     await new Promise((done) => setTimeout(done, 1000));
@@ -143,7 +134,8 @@ const verify = async (cluster: Cluster, dir: string, layers: LayerManifests[]): 
   const clients = connect(cluster);
   let started = Date.now();
   await createNodes(clients);
-  const crds = await installCrds(clients, options.values.crds);
+  const apply = serverSideApply(cluster);
+  const crds = await installCrds(clients, apply, options.values.crds);
   console.log(`  3 Talos-like control-plane nodes and ${crds.length} CRDs in ${elapsed(started)}`);
   const crdProblems = crds
     .filter((result) => result.error)
@@ -161,7 +153,7 @@ const verify = async (cluster: Cluster, dir: string, layers: LayerManifests[]): 
     });
   started = Date.now();
   const reports: LayerReport[] = [];
-  for (const layer of layers) reports.push(await applyLayer(clients, dir, layer));
+  for (const layer of layers) reports.push(await applyLayer(apply, dir, layer));
   console.log(
     `  applied ${reports.reduce((sum, report) => sum + report.applied.length, 0)} objects in ${elapsed(started)}; waiting up to ${waitSeconds}s for the controllers…`,
   );
@@ -169,8 +161,7 @@ const verify = async (cluster: Cluster, dir: string, layers: LayerManifests[]): 
   const simulated = await settle(clients, layers, reports);
   console.log(`  settled in ${elapsed(started)}\n`);
 
-  const { text, problems } = formatReport(reports);
-  const all = [...crdProblems, ...problems];
+  const { text, problems: all } = formatReport(reports, [...crdProblems, ...stoppedControllers(cluster)]);
   console.log(text);
   if (simulated.length > 0)
     console.log(`\nSimulated provisioning (no CSI driver runs here): volumes for ${simulated.join(", ")}`);

@@ -179,8 +179,13 @@ describe("API errors", () => {
 });
 
 describe("workloads and claims", () => {
+  const nfs = { metadata: { name: "nfs" }, provisioner: "nfs.csi.k8s.io", reclaimPolicy: "Retain" };
   const deployment = { kind: "Deployment", namespace: "demo", name: "web", uid: "d1", desired: 2 };
   const snapshot = (pods: Snapshot["pods"], events: Snapshot["events"] = []): Snapshot => ({
+    workloads: [],
+    claims: [],
+    volumes: ["pv1"],
+    classes: [nfs],
     replicaSets: [
       { metadata: { uid: "rs1", name: "web-123", namespace: "demo", ownerReferences: [{ uid: "d1" }] } },
     ],
@@ -239,25 +244,39 @@ describe("workloads and claims", () => {
     expect(workloadSettled({ ...base, scheduleError: "untolerated taint" })).toBe(true);
   });
 
-  const nfs = { metadata: { name: "nfs" }, provisioner: "nfs.csi.k8s.io", reclaimPolicy: "Retain" };
   const claim = (spec: Record<string, unknown>, phase = "Pending") => ({
     metadata: { name: "data", namespace: "demo", uid: "u1" },
     spec: { accessModes: ["ReadWriteMany"], resources: { requests: { storage: "5Gi" } }, ...spec },
     status: { phase },
   });
 
-  test("claims: static, simulated, or pending for want of a class", () => {
-    expect(claimState(claim({ volumeName: "pv1", storageClassName: "" }, "Bound"), [nfs])).toMatchObject({
+  test("claims: static, simulated, or pending for want of a class; which may still bind", () => {
+    const state = (spec: Record<string, unknown>, phase?: string) =>
+      claimState(claim(spec, phase), snapshot([]));
+    expect(state({ volumeName: "pv1", storageClassName: "" }, "Bound")).toMatchObject({
       kind: "static",
       bound: true,
     });
-    expect(claimState(claim({ storageClassName: "nfs" }), [nfs])).toMatchObject({
+    expect(state({ volumeName: "pv1", storageClassName: "" })).toMatchObject({
+      kind: "static",
+      waiting: true,
+    });
+    expect(state({ volumeName: "gone", storageClassName: "" })).toMatchObject({
+      waiting: false,
+      detail: "gone, which does not exist",
+    });
+    expect(state({ storageClassName: "nfs" })).toMatchObject({
       kind: "simulated",
       bound: false,
+      waiting: true,
     });
-    expect(claimState(claim({ storageClassName: "fast" }), [nfs]).detail).toBe(
-      "storage class fast does not exist",
-    );
+    expect(state({ storageClassName: "fast" })).toMatchObject({
+      kind: "unprovisioned",
+      waiting: false,
+      detail: "storage class fast does not exist",
+    });
+    // No default class to be given later: it stays pending.
+    expect(state({})).toMatchObject({ kind: "unprovisioned", waiting: false });
   });
 
   test("the simulated volume is bound to the claim by uid, with the class's reclaim policy", () => {
@@ -310,7 +329,7 @@ describe("the report", () => {
         createError: 'violates PodSecurity "baseline:latest"',
       },
     ],
-    claims: [{ name: "demo/data", kind: "static", bound: false, detail: "demo-data" }],
+    claims: [{ name: "demo/data", kind: "static", bound: false, waiting: false, detail: "demo-data" }],
   };
 
   test("every problem names its layer, object and the server's message", () => {

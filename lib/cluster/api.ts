@@ -9,9 +9,13 @@ import {
   ApiextensionsV1Api,
   AppsV1Api,
   CoreV1Api,
+  createConfiguration,
+  type HttpLibrary,
   KubeConfig,
-  KubernetesObjectApi,
-  PatchStrategy,
+  Observable,
+  type RequestContext,
+  ResponseContext,
+  ServerConfiguration,
   StorageV1Api,
   type V1Node,
   type V1PersistentVolume,
@@ -27,12 +31,38 @@ import { type ClaimLike, type StorageClassLike, simulatedClassOf, volumeForClaim
 export const FIELD_MANAGER = "verify-cluster";
 
 export interface Clients {
-  objects: KubernetesObjectApi;
   core: CoreV1Api;
   apps: AppsV1Api;
   storage: StorageV1Api;
   extensions: ApiextensionsV1Api;
 }
+
+/**
+ * client-node sends through undici's fetch with a TLS dispatcher, which Bun's fetch ignores;
+ * Bun's own `tls` option carries the run's CA instead, so the server's certificate is verified.
+ */
+const bunFetch = (ca: string): HttpLibrary => ({
+  send: (request: RequestContext) =>
+    new Observable(
+      fetch(request.getUrl(), {
+        method: request.getHttpMethod().toString(),
+        body: request.getBody() as string | FormData | undefined,
+        headers: request.getHeaders(),
+        signal: request.getSignal() ?? null,
+        tls: { ca },
+      }).then((response) => {
+        const headers: Record<string, string> = {};
+        response.headers.forEach((value, name) => {
+          headers[name] = value;
+        });
+        return new ResponseContext(response.status, headers, {
+          text: () => response.text(),
+          binary: async () => Buffer.from(await response.arrayBuffer()),
+          stream: () => response.body,
+        });
+      }),
+    ),
+});
 
 export const connect = (cluster: Cluster): Clients => {
   const config = new KubeConfig();
@@ -42,31 +72,89 @@ export const connect = (cluster: Cluster): Clients => {
     contexts: [{ name: "verify", cluster: "verify", user: "admin" }],
     currentContext: "verify",
   });
+  const configuration = createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: config },
+    httpApi: bunFetch(readFileSync(cluster.caFile, "utf8")),
+  });
   return {
-    objects: KubernetesObjectApi.makeApiClient(config),
-    core: config.makeApiClient(CoreV1Api),
-    apps: config.makeApiClient(AppsV1Api),
-    storage: config.makeApiClient(StorageV1Api),
-    extensions: config.makeApiClient(ApiextensionsV1Api),
+    core: new CoreV1Api(configuration),
+    apps: new AppsV1Api(configuration),
+    storage: new StorageV1Api(configuration),
+    extensions: new ApiextensionsV1Api(configuration),
   };
 };
 
-/** Server-side apply of one object; a refusal comes back with the server's message. */
-export const applyObject = async (clients: Clients, object: KubeObject): Promise<ApplyResult> => {
-  try {
-    await clients.objects.patch(
-      object,
-      undefined,
-      undefined,
-      FIELD_MANAGER,
-      true,
-      PatchStrategy.ServerSideApply,
-    );
-    return { object: objectName(object) };
-  } catch (error) {
-    return { object: objectName(object), error: apiErrorMessage(error) };
-  }
+/** One request with the run's token and CA: the raw JSON text back, or the server's message. */
+const request = async (
+  cluster: Cluster,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<{ ok: boolean; status: number; text: string; warnings: string[] }> => {
+  const response = await fetch(`${cluster.server}${path}`, {
+    method,
+    body,
+    headers: {
+      Authorization: `Bearer ${cluster.token}`,
+      Accept: "application/json",
+      ...(body ? { "Content-Type": "application/apply-patch+yaml" } : {}),
+    },
+    tls: { ca: readFileSync(cluster.caFile, "utf8") },
+  });
+  // `Warning: 299 - "…"` headers: Pod Security's warn level, deprecations.
+  const warnings = (response.headers.get("warning") ?? "")
+    .split(/,\s*(?=299 )/)
+    .map((warning) => (/^299 - "(.*)"$/.exec(warning.trim())?.[1] ?? "").replaceAll('\\"', '"'))
+    .filter(Boolean);
+  return { ok: response.ok, status: response.status, text: await response.text(), warnings };
 };
+
+interface ApiResource {
+  name: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+/**
+ * Server-side apply as kubectl does it: resource found by discovery, the object sent as is.
+ * (client-node's typed serializer would drop fields whose JSON name is not its property name,
+ * such as `x-kubernetes-int-or-string` in a CRD's schema.)
+ */
+export const serverSideApply = (cluster: Cluster) => {
+  const discovered = new Map<string, ApiResource[]>();
+  const resourceOf = async (object: KubeObject): Promise<ApiResource | undefined> => {
+    const base = object.apiVersion.includes("/") ? `/apis/${object.apiVersion}` : `/api/${object.apiVersion}`;
+    const find = () => discovered.get(base)?.find((r) => r.kind === object.kind && !r.name.includes("/"));
+    if (find()) return find();
+    // Not cached, or a CRD established since: ask again.
+    const response = await request(cluster, "GET", base);
+    if (response.ok)
+      discovered.set(base, (JSON.parse(response.text) as { resources: ApiResource[] }).resources);
+    return find();
+  };
+  return async (object: KubeObject): Promise<ApplyResult> => {
+    const name = objectName(object);
+    const resource = await resourceOf(object);
+    if (!resource)
+      return { object: name, error: `the server has no kind ${object.kind} in ${object.apiVersion}` };
+    const base = object.apiVersion.includes("/") ? `/apis/${object.apiVersion}` : `/api/${object.apiVersion}`;
+    const namespace = resource.namespaced ? `/namespaces/${object.metadata.namespace ?? "default"}` : "";
+    const path = `${base}${namespace}/${resource.name}/${encodeURIComponent(object.metadata.name)}`;
+    const response = await request(
+      cluster,
+      "PATCH",
+      `${path}?fieldManager=${FIELD_MANAGER}&force=true`,
+      JSON.stringify(object),
+    );
+    const warnings = response.warnings.length > 0 ? { warnings: response.warnings } : {};
+    return response.ok
+      ? { object: name, ...warnings }
+      : { object: name, error: apiErrorMessage({ code: response.status, body: response.text }), ...warnings };
+  };
+};
+
+export type Apply = ReturnType<typeof serverSideApply>;
 
 /**
  * The Talos-like nodes. Creating a node makes the API server add the not-ready taint; the node
@@ -101,11 +189,12 @@ export const crdFiles = (dir: string): string[] =>
 /** Applies the CRDs and waits until the server serves them; returns the refusals. */
 export const installCrds = async (
   clients: Clients,
+  apply: Apply,
   dir: string,
   timeoutMs = 30_000,
 ): Promise<ApplyResult[]> => {
   const objects = crdFiles(dir).map((file) => parse(readFileSync(file, "utf8")) as KubeObject);
-  const results = await Promise.all(objects.map((object) => applyObject(clients, object)));
+  const results = await Promise.all(objects.map(apply));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const list = await clients.extensions.listCustomResourceDefinition();

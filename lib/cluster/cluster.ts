@@ -27,6 +27,8 @@ export interface Cluster {
   caFile: string;
   token: string;
   files: RunFiles;
+  /** kube-controller-manager and kube-scheduler: a run in which one stopped proves nothing. */
+  controllers: Server[];
 }
 
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -146,14 +148,24 @@ export const startCluster = async (binaries: Binaries): Promise<Result<Cluster, 
 
   const server = `https://127.0.0.1:${apiserver.value.apiserver}`;
   writeFileSync(files.kubeconfig, kubeconfigText(server, caFile, token), { mode: 0o600 });
-  startServer(
-    "kube-controller-manager",
-    binaries["kube-controller-manager"],
-    controllerManagerArgs(files),
-    log("kube-controller-manager"),
-  );
-  startServer("kube-scheduler", binaries["kube-scheduler"], schedulerArgs(files), log("kube-scheduler"));
-  return ok({ server, caFile, token, files });
+  const controllers = [
+    startServer(
+      "kube-controller-manager",
+      binaries["kube-controller-manager"],
+      controllerManagerArgs(files),
+      log("kube-controller-manager"),
+    ),
+    startServer("kube-scheduler", binaries["kube-scheduler"], schedulerArgs(files), log("kube-scheduler")),
+  ];
+  return ok({ server, caFile, token, files, controllers });
 };
 
 export const stopCluster = stopAll;
+
+/** A problem line for each controller that stopped during the run, with its log's tail. */
+export const stoppedControllers = (cluster: Cluster): string[] =>
+  cluster.controllers
+    .filter((server) => server.exit)
+    .map(
+      (server) => `${server.name} stopped (${server.exit}); last lines of its log:\n${logTail(server.log)}`,
+    );

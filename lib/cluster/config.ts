@@ -74,6 +74,8 @@ export const apiserverArgs = (files: RunFiles, ports: Ports): string[] => [
   "--authorization-mode=Node,RBAC",
   `--admission-control-config-file=${files.admission}`,
   "--enable-admission-plugins=NodeRestriction",
+  // As on Talos: privileged pods are allowed where Pod Security lets them (e.g. longhorn-system).
+  "--allow-privileged=true",
   "--service-cluster-ip-range=10.96.0.0/12",
   "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
   `--service-account-key-file=${files.serviceAccountPub}`,

@@ -32,9 +32,14 @@ export interface EventLike {
 const eventTime = (event: EventLike): number => new Date(event.lastTimestamp ?? 0).getTime();
 
 export interface Snapshot {
+  workloads: (Owned & { kind: string; spec?: { replicas?: number } })[];
   replicaSets: Owned[];
   pods: PodLike[];
   events: EventLike[];
+  claims: (ClaimLike & Owned)[];
+  /** Names of the PersistentVolumes. */
+  volumes: string[];
+  classes: StorageClassLike[];
 }
 
 const ownedBy = (item: Owned, uids: ReadonlySet<string>): boolean =>
@@ -72,20 +77,40 @@ export const workloadState = (
 };
 
 /** A claim's state, judged by how it should bind: to its named volume, or through a provisioner. */
-export const claimState = (claim: ClaimLike, classes: readonly StorageClassLike[]): ClaimState => {
+export const claimState = (claim: ClaimLike, snapshot: Snapshot): ClaimState => {
   const bound = claim.status?.phase === "Bound";
   const name = claimName(claim);
-  if (isStaticClaim(claim)) return { name, kind: "static", bound, detail: claim.spec?.volumeName ?? "" };
+  if (isStaticClaim(claim)) {
+    const volume = claim.spec?.volumeName ?? "";
+    const exists = snapshot.volumes.includes(volume);
+    return {
+      name,
+      kind: "static",
+      bound,
+      waiting: !bound && exists,
+      detail: exists ? volume : `${volume}, which does not exist`,
+    };
+  }
   const className = claim.spec?.storageClassName;
-  const storageClass = classes.find((candidate) => candidate.metadata.name === className);
+  const storageClass = snapshot.classes.find((candidate) => candidate.metadata.name === className);
   if (storageClass && (SIMULATED_PROVISIONERS as readonly string[]).includes(storageClass.provisioner))
-    return { name, kind: "simulated", bound, detail: storageClass.metadata.name };
-  const detail = !className
-    ? "it names no storage class and no default class existed when it was created"
-    : storageClass
-      ? `no provisioner for class ${className} (${storageClass.provisioner}) runs in this check`
-      : `storage class ${className} does not exist`;
-  return { name, kind: "unprovisioned", bound, detail };
+    return { name, kind: "simulated", bound, waiting: !bound, detail: storageClass.metadata.name };
+  const hasDefault = snapshot.classes.some(
+    (candidate) => candidate.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true",
+  );
+  // A claim without a class gets the default one once it exists (the PV controller assigns it).
+  if (!className)
+    return {
+      name,
+      kind: "unprovisioned",
+      bound,
+      waiting: !bound && hasDefault,
+      detail: "it names no storage class and there is no default class",
+    };
+  const detail = storageClass
+    ? `no provisioner for class ${className} (${storageClass.provisioner}) runs in this check`
+    : `storage class ${className} does not exist`;
+  return { name, kind: "unprovisioned", bound, waiting: false, detail };
 };
 
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet"]);
@@ -93,47 +118,52 @@ const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet"]);
 export const isWorkload = (object: KubeObject): boolean =>
   WORKLOAD_KINDS.has(object.kind) && object.apiVersion === "apps/v1";
 
-/** Workload and claim states of one layer's accepted objects, read from the server now. */
-export const observeLayer = async (
-  clients: Clients,
+const sameObject = (object: KubeObject) => (item: Owned) =>
+  item.metadata?.name === object.metadata.name &&
+  item.metadata?.namespace === (object.metadata.namespace ?? "default");
+
+/** Workload and claim states of one layer's accepted objects in the snapshot. */
+export const observeLayer = (
   accepted: readonly KubeObject[],
   snapshot: Snapshot,
-  classes: readonly StorageClassLike[],
-): Promise<{ workloads: WorkloadState[]; claims: ClaimState[] }> => {
-  const workloads: WorkloadState[] = [];
-  const claims: ClaimState[] = [];
-  for (const object of accepted) {
-    const namespace = object.metadata.namespace ?? "default";
-    const name = object.metadata.name;
-    if (isWorkload(object)) {
-      const live =
-        object.kind === "Deployment"
-          ? await clients.apps.readNamespacedDeployment({ name, namespace })
-          : await clients.apps.readNamespacedStatefulSet({ name, namespace });
-      const uid = live.metadata?.uid ?? "";
-      workloads.push(
-        workloadState(
-          { kind: object.kind, namespace, name, uid, desired: live.spec?.replicas ?? 1 },
-          snapshot,
-        ),
-      );
-    } else if (object.kind === "PersistentVolumeClaim") {
-      const live = await clients.core.readNamespacedPersistentVolumeClaim({ name, namespace });
-      claims.push(claimState(live as ClaimLike, classes));
-    }
-  }
-  return { workloads, claims };
-};
+): { workloads: WorkloadState[]; claims: ClaimState[] } => ({
+  workloads: accepted.filter(isWorkload).flatMap((object) => {
+    const live = snapshot.workloads.find((item) => item.kind === object.kind && sameObject(object)(item));
+    if (!live) return [];
+    const { namespace = "default", name = "", uid = "" } = live.metadata ?? {};
+    return [
+      workloadState({ kind: object.kind, namespace, name, uid, desired: live.spec?.replicas ?? 1 }, snapshot),
+    ];
+  }),
+  claims: accepted
+    .filter((object) => object.kind === "PersistentVolumeClaim")
+    .flatMap((object) =>
+      snapshot.claims.filter(sameObject(object)).map((claim) => claimState(claim as ClaimLike, snapshot)),
+    ),
+});
 
+/** Everything observed in one go, so all layers are judged against the same moment. */
 export const takeSnapshot = async (clients: Clients): Promise<Snapshot> => {
-  const [replicaSets, pods, events] = await Promise.all([
+  const [deployments, statefulSets, replicaSets, pods, events, claims, volumes, classes] = await Promise.all([
+    clients.apps.listDeploymentForAllNamespaces(),
+    clients.apps.listStatefulSetForAllNamespaces(),
     clients.apps.listReplicaSetForAllNamespaces(),
     clients.core.listPodForAllNamespaces(),
     clients.core.listEventForAllNamespaces(),
+    clients.core.listPersistentVolumeClaimForAllNamespaces(),
+    clients.core.listPersistentVolume(),
+    clients.storage.listStorageClass(),
   ]);
   return {
+    workloads: [
+      ...deployments.items.map((item) => ({ ...item, kind: "Deployment" })),
+      ...statefulSets.items.map((item) => ({ ...item, kind: "StatefulSet" })),
+    ],
     replicaSets: replicaSets.items,
     pods: pods.items as PodLike[],
     events: events.items as EventLike[],
+    claims: claims.items as (ClaimLike & Owned)[],
+    volumes: volumes.items.map((volume) => volume.metadata?.name ?? ""),
+    classes: classes.items as StorageClassLike[],
   };
 };

@@ -7,6 +7,8 @@ export interface ApplyResult {
   object: string;
   /** The API server's message when it refused the object. */
   error?: string;
+  /** Warnings the server sent back, e.g. Pod Security's `restricted` level (warn, not enforced). */
+  warnings?: string[];
 }
 
 export interface WorkloadState {
@@ -26,6 +28,8 @@ export interface ClaimState {
   name: string;
   kind: ClaimKind;
   bound: boolean;
+  /** It may still bind: its volume exists, or a provisioner (simulated) or default class will serve it. */
+  waiting: boolean;
   /** The volume or class involved, for the report. */
   detail: string;
 }
@@ -92,10 +96,21 @@ export const formatLayer = (report: LayerReport): string[] => {
 };
 
 /** The whole report; the problems last, so a failing run ends with what to fix. */
-export const formatReport = (reports: readonly LayerReport[]): { text: string; problems: string[] } => {
-  const problems = reports.flatMap(layerProblems);
+export const formatReport = (
+  reports: readonly LayerReport[],
+  others: readonly string[] = [],
+): { text: string; problems: string[] } => {
+  const problems = [...others, ...reports.flatMap(layerProblems)];
+  const warnings = reports.flatMap((report) =>
+    report.applied.flatMap((result) =>
+      (result.warnings ?? []).map((warning) => `  ${result.object}: ${warning}`),
+    ),
+  );
   const lines = [
     ...reports.flatMap(formatLayer),
+    ...(warnings.length > 0
+      ? ["", "Warnings from the API server (reported, not enforced):", ...warnings]
+      : []),
     "",
     problems.length === 0
       ? "No problems: every object was accepted, every pod created and scheduled, every claim bound."

@@ -9,7 +9,7 @@ import type { KubeObject } from "./manifests.ts";
 export const SIMULATED_PROVISIONERS = ["driver.longhorn.io", "nfs.csi.k8s.io"] as const;
 
 export interface StorageClassLike {
-  metadata: { name: string };
+  metadata: { name: string; annotations?: Record<string, string> };
   provisioner: string;
   reclaimPolicy?: string;
 }
