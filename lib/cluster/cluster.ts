@@ -116,7 +116,11 @@ export const startCluster = async (binaries: Binaries): Promise<Result<Cluster, 
 
   const etcd = await startOnFreePorts(
     "etcd",
-    (ports) => startServer("etcd", binaries.etcd, etcdArgs(files, ports), log("etcd")),
+    (ports) => {
+      // A fresh data folder each attempt: one left by a start that lost its port belongs to other URLs.
+      rmSync(files.etcdData, { recursive: true, force: true });
+      return startServer("etcd", binaries.etcd, etcdArgs(files, ports), log("etcd"));
+    },
     (ports) => async () => (await fetch(`http://127.0.0.1:${ports.etcdClient}/health`)).ok,
     initial,
     async (ports) => ({ ...ports, etcdClient: await freePort(), etcdPeer: await freePort() }),
