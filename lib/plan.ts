@@ -5,6 +5,7 @@
  * protection and secrets are handled the same way everywhere, and checkable without Pulumi.
  */
 import { err, ok, type Result } from "neverthrow";
+import type { ChartFacts } from "./chartFacts.ts";
 import type { Secret } from "./config/secret.ts";
 
 export interface ObjectMeta {
@@ -48,6 +49,8 @@ export interface ChartRef {
   chart: string;
   version: string;
   repo: string;
+  /** What the chart does on a deploy beyond its values: CRDs, webhooks, tolerations. */
+  facts: ChartFacts;
 }
 
 interface Planned {

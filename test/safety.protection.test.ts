@@ -47,8 +47,6 @@ describe("every layer of the example render", () => {
     ]);
     expect(seen).toEqual(
       expect.arrayContaining([
-        "network PersistentVolumeClaim pihole-primary-config true",
-        "network PersistentVolumeClaim pihole-secondary-config true",
         "auth PersistentVolumeClaim pocket-id-data true",
         "auth PersistentVolumeClaim tinyauth-data true",
         "apps PersistentVolume demo-data true",

@@ -9,7 +9,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import { EXTERNAL_DNS_TARGET, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
 import type { KubeObject } from "../plan.ts";
 import { recurringJobGroupLabels } from "../storage/recurringJobs.ts";
-import { podSecurityLabels } from "../talos.ts";
+import { CONTROL_PLANE_TOLERATION, podSecurityLabels } from "../talos.ts";
 
 /** A plan object (plain, with apiVersion, kind and name) that also has the API's precise shape. */
 type Typed<T> = T & KubeObject;
@@ -124,6 +124,7 @@ export const webAppDeployment = (spec: WebAppSpec): Deployment => {
         metadata: { labels },
         spec: {
           enableServiceLinks: false,
+          tolerations: [CONTROL_PLANE_TOLERATION],
           ...(spec.serviceAccount === undefined
             ? { automountServiceAccountToken: false }
             : { serviceAccountName: spec.serviceAccount, automountServiceAccountToken: true }),

@@ -19,7 +19,7 @@ const release = (
   id: releaseId(pin.namespace, pin.release),
   name: pin.release,
   namespace: pin.namespace,
-  chart: { chart: pin.chart, version: pin.version, repo: pin.repo },
+  chart: { chart: pin.chart, version: pin.version, repo: pin.repo, facts: pin.facts },
   values,
   after,
   ...(stateful ? { stateful } : {}),
