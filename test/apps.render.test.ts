@@ -341,7 +341,9 @@ describe("secrets, Postgres and config files", () => {
       bootstrap: { initdb: { database: "sink", owner: "sink" } },
       storage: { size: "5Gi", storageClass: "longhorn" },
       affinity: {
-        tolerations: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }],
+        tolerations: [
+          { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" },
+        ],
       },
       inheritedMetadata: {
         labels: {

@@ -49,14 +49,6 @@ const release = async (name: string) => {
   return found;
 };
 
-const recorded = async (kind: string, namespace: string | undefined, name: string) => {
-  const found = (await network()).documents.kubernetes.find(
-    (d) => d.body.kind === kind && d.body.metadata.name === name && d.body.metadata.namespace === namespace,
-  );
-  if (!found) throw new Error(`no ${kind} ${namespace ?? ""}/${name}`);
-  return found.resource;
-};
-
 // biome-ignore lint/suspicious/noExplicitAny: walking rendered YAML-shaped data in assertions.
 type Any = any;
 const spec = (o: KubernetesObject): Any => o.spec;

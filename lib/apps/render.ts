@@ -258,7 +258,9 @@ const clusterObject = (spec: AppSpec, storage: StorageContract): KubeObject | un
       affinity: { tolerations: [CONTROL_PLANE_TOLERATION] },
       // Labels reach the instance PVCs, so Longhorn backs them up and trims them like app volumes.
       // Not `managed-by`: the operator sets its own on the claims and would fight ours each reconcile.
-      inheritedMetadata: { labels: { "app.kubernetes.io/part-of": spec.name, ...longhornLabels(storage, pg.backup) } },
+      inheritedMetadata: {
+        labels: { "app.kubernetes.io/part-of": spec.name, ...longhornLabels(storage, pg.backup) },
+      },
     },
   };
 };

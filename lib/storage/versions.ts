@@ -69,7 +69,11 @@ export const CLOUDNATIVE_PG: ChartPin = {
   repo: "https://cloudnative-pg.github.io/charts",
   namespace: "cnpg-system",
   facts: {
-    crds: { from: "templates", groups: ["postgresql.cnpg.io"], switch: { path: "crds.create", default: true } },
+    crds: {
+      from: "templates",
+      groups: ["postgresql.cnpg.io"],
+      switch: { path: "crds.create", default: true },
+    },
     webhookGroups: ["postgresql.cnpg.io"],
     tolerations: [{ pods: "operator", list: "tolerations" }],
   },
