@@ -94,6 +94,8 @@ describe("redaction", () => {
     protect: false,
     retainOnDelete: false,
     dependsOn: [],
+    timeouts: {},
+    provider: "",
     parent: "",
     inputs,
   });

@@ -16,6 +16,8 @@ const resource = (name: string, flags: Partial<RecordedResource> = {}): Recorded
   protect: true,
   retainOnDelete: true,
   dependsOn: [],
+  timeouts: {},
+  provider: "",
   parent: "",
   inputs: {},
   ...flags,

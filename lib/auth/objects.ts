@@ -6,7 +6,7 @@
 import type { IIngressRoute } from "@kubernetes-models/traefik/traefik.io/v1alpha1/IngressRoute";
 import type { IMiddleware } from "@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware";
 import type * as k8s from "@pulumi/kubernetes";
-import { EXTERNAL_DNS_TARGET, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
+import { EXTERNAL_DNS_TARGET, lanDnsTarget, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
 import type { KubeObject } from "../plan.ts";
 import { recurringJobGroupLabels } from "../storage/recurringJobs.ts";
 import { CONTROL_PLANE_TOLERATION, podSecurityLabels } from "../talos.ts";
@@ -222,6 +222,8 @@ export interface IngressSpec {
   middleware?: string;
   /** For public ingresses: the Cloudflare record the host is published against. */
   publishTarget?: string;
+  /** The LAN record, when it must not be this class's ingress IP (see `lanDnsTarget`). */
+  lanDns?: { annotationPrefix: string; target: string };
 }
 
 /** An HTTPS-only Ingress; TLS uses Traefik's default certificate (the network layer's wildcard). */
@@ -237,6 +239,7 @@ export const httpsIngress = (spec: IngressSpec): Ingress => ({
       "traefik.ingress.kubernetes.io/router.tls": "true",
       ...(spec.middleware === undefined ? {} : { [TRAEFIK_MIDDLEWARES]: spec.middleware }),
       ...(spec.publishTarget === undefined ? {} : { [EXTERNAL_DNS_TARGET]: spec.publishTarget }),
+      ...(spec.lanDns === undefined ? {} : lanDnsTarget(spec.lanDns.annotationPrefix, spec.lanDns.target)),
     },
   },
   spec: {
@@ -327,7 +330,7 @@ export const dashboardIngressRoute = (spec: DashboardRouteSpec): Typed<IIngressR
     name: spec.name,
     namespace: spec.namespace,
     labels: appLabels("traefik-dashboard"),
-    annotations: { [`${spec.lanDns.annotationPrefix}target`]: spec.lanDns.target },
+    annotations: lanDnsTarget(spec.lanDns.annotationPrefix, spec.lanDns.target),
   },
   spec: {
     ingressClassName: spec.ingressClass,

@@ -74,6 +74,8 @@ const bothClasses = (
       name: `${base.name}-public`,
       ingressClass: network.publicIngressClass,
       publishTarget: network.externalHostname,
+      // The LAN reaches the host through the private ingress, like every host served on both.
+      lanDns: { annotationPrefix: network.lanDnsAnnotationPrefix, target: network.privateIngressIp },
     }),
     after,
   },
