@@ -432,6 +432,8 @@ describe("Pi-hole", () => {
     expect(container(primary).env).toEqual([
       { name: "FTLCONF_dns_upstreams", value: "1.1.1.1;1.0.0.1" },
       { name: "FTLCONF_dns_listeningMode", value: "ALL" },
+      // The admin UI answers at `/` only for this host: the one the auth layer routes.
+      { name: "FTLCONF_webserver_domain", value: "pihole.example.com" },
       {
         name: "FTLCONF_webserver_api_password",
         valueFrom: { secretKeyRef: { name: "pihole-admin-password", key: "password" } },

@@ -265,9 +265,13 @@ export const httpsIngress = (spec: IngressSpec): Ingress => ({
 /** The headers Tinyauth sets on success (components.md section 10) that upstream apps may read. */
 export const AUTH_RESPONSE_HEADERS = ["Remote-User", "Remote-Email", "Remote-Name", "Remote-Groups"];
 
-/** Tinyauth's Traefik endpoint for a Service: `http://<svc>.<ns>.svc.cluster.local:<port>/api/auth/traefik`. */
+/** A Service's address inside the cluster: `http://<svc>.<ns>.svc.cluster.local:<port>`. */
+export const clusterUrl = (service: string, namespace: string, port: number): string =>
+  `http://${service}.${namespace}.svc.cluster.local:${port}`;
+
+/** Tinyauth's Traefik endpoint for a Service: `<clusterUrl>/api/auth/traefik`. */
 export const forwardAuthAddress = (service: string, namespace: string, port: number): string =>
-  `http://${service}.${namespace}.svc.cluster.local:${port}/api/auth/traefik`;
+  `${clusterUrl(service, namespace, port)}/api/auth/traefik`;
 
 /** How a plain Ingress names a CRD middleware: `<namespace>-<name>@kubernetescrd`. */
 export const middlewareReference = (namespace: string, name: string): string =>

@@ -14,7 +14,15 @@ import type { Secret } from "../config/secret.ts";
 import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
 import type { NetworkConfig } from "./config.ts";
 import { poolId } from "./metallb.ts";
-import { metallbPools, namespaces, type PiholeInstance, pihole, piholeWebService, secrets } from "./names.ts";
+import {
+  metallbPools,
+  namespaces,
+  type PiholeInstance,
+  pihole,
+  piholeHost,
+  piholeWebService,
+  secrets,
+} from "./names.ts";
 import { type KubeObject, namespace, type Plan, planned, plannedSecret } from "./plan.ts";
 import { images } from "./versions.ts";
 
@@ -36,6 +44,9 @@ export const piholeEnv = (config: NetworkConfig) => [
   { name: "FTLCONF_dns_upstreams", value: config.piholeUpstreamDns.join(";") },
   // Queries arrive from pod/node addresses after the Service, not from a local subnet.
   { name: "FTLCONF_dns_listeningMode", value: "ALL" },
+  // FTL redirects `/` to the admin UI only for requests to its own web domain (default `pi.hole`);
+  // any other host gets "Directory listing denied".
+  { name: "FTLCONF_webserver_domain", value: piholeHost(config.domain) },
   {
     name: "FTLCONF_webserver_api_password",
     valueFrom: { secretKeyRef: { name: secrets.piholePassword.name, key: secrets.piholePassword.key } },
