@@ -29,9 +29,22 @@ export interface Toleration {
   effect?: string;
 }
 
+/** A validating webhook with failurePolicy Fail: objects of its groups are refused until it serves. */
+export interface WebhookFacts {
+  groups: readonly string[];
+  /** The chart's pods report ready only once the webhook serves: the release's own await is a gate. */
+  readyMeansServing: boolean;
+}
+
+/** A StorageClass the chart creates, and the values switch that makes it the cluster default. */
+export interface StorageClassFacts {
+  name: string;
+  defaultSwitch?: { path: string; default: boolean };
+}
+
 export interface ChartFacts {
   crds?: CrdSource;
-  /** API groups a validating webhook of the chart admits (failurePolicy Fail): refused until it serves. */
-  webhookGroups?: readonly string[];
+  webhook?: WebhookFacts;
+  storageClasses?: readonly StorageClassFacts[];
   tolerations: readonly TolerationSource[];
 }

@@ -13,7 +13,8 @@ export const charts = {
     facts: {
       // The frrk8s.metallb.io CRDs come only with the frr-k8s subchart, which stays off.
       crds: { from: "templates", groups: ["metallb.io"], switch: { path: "crds.enabled", default: true } },
-      webhookGroups: ["metallb.io"],
+      // Ready is a plain ping since 0.16: its webhook may still refuse (metallb/metallb#1597).
+      webhook: { groups: ["metallb.io"], readyMeansServing: false },
       tolerations: [
         { pods: "controller", list: "controller.tolerations" },
         { pods: "speaker", flag: "speaker.tolerateMaster", default: true },
@@ -40,7 +41,8 @@ export const charts = {
         groups: ["cert-manager.io", "acme.cert-manager.io"],
         switch: { path: "crds.enabled", default: false },
       },
-      webhookGroups: ["cert-manager.io", "acme.cert-manager.io"],
+      // cainjector puts the webhook's CA in place after the pods report ready.
+      webhook: { groups: ["cert-manager.io", "acme.cert-manager.io"], readyMeansServing: false },
       tolerations: [
         { pods: "controller", list: "tolerations" },
         { pods: "webhook", list: "webhook.tolerations" },

@@ -6,8 +6,10 @@ import { err, ok, type Result } from "neverthrow";
 import { parseConfig } from "../config/registry.ts";
 import type { ConfigError, RawConfig } from "../config/schema.ts";
 import { plaintextLeaves, plaintextSecretKeys, readStackConfig } from "../config/stackFile.ts";
+import type { NetworkContract } from "../contracts.ts";
 import { LAYERS, type Layer, projectName } from "../layers.ts";
 import { mergePlans, type Plan } from "../plan.ts";
+import { lanDnsOf, type PreflightProblem, preflight } from "../preflight/index.ts";
 import { type AnyLayerProgram, runLayer, type StackContext, upstreamStackName } from "../pulumi/program.ts";
 import { type LayerDocuments, layerDocuments, toYaml } from "./documents.ts";
 import { type MockRun, runUnderMocks, type UpstreamStack } from "./mockRuntime.ts";
@@ -109,6 +111,17 @@ export const renderStack = async (
     );
   }
   return ok(rendered);
+};
+
+/** The preflight over every rendered layer's plan, with the network layer's LAN DNS facts. */
+export const preflightOf = (layers: readonly RenderedLayer[]): PreflightProblem[] => {
+  const network = layers.find((layer) => layer.layer === "network")?.outputs.outputs as
+    | NetworkContract
+    | undefined;
+  return preflight(
+    layers.map(({ layer, plan }) => ({ layer, plan })),
+    network ? lanDnsOf(network) : { annotationPrefix: "", ingressIps: {} },
+  );
 };
 
 /** Files, public stack outputs and summary lines that contain any of the given plaintexts. */

@@ -42,6 +42,9 @@ export const CSI_DRIVER_NFS: ChartPin = {
   },
 };
 
+/** The default StorageClass the chart creates from `persistence.*`. */
+export const LONGHORN_STORAGE_CLASS = "longhorn";
+
 export const LONGHORN: ChartPin = {
   release: "longhorn",
   chart: "longhorn",
@@ -50,8 +53,12 @@ export const LONGHORN: ChartPin = {
   namespace: "longhorn-system",
   facts: {
     crds: { from: "templates", groups: ["longhorn.io"] },
-    // longhorn-manager serves the admission webhooks of every longhorn.io resource.
-    webhookGroups: ["longhorn.io"],
+    // longhorn-manager serves the admission webhooks of longhorn.io resources; whether its
+    // readiness waits for them was not verified, so it counts as not.
+    webhook: { groups: ["longhorn.io"], readyMeansServing: false },
+    storageClasses: [
+      { name: LONGHORN_STORAGE_CLASS, defaultSwitch: { path: "persistence.defaultClass", default: true } },
+    ],
     tolerations: [
       { pods: "manager", list: "longhornManager.tolerations" },
       { pods: "driver deployer", list: "longhornDriver.tolerations" },
@@ -74,7 +81,8 @@ export const CLOUDNATIVE_PG: ChartPin = {
       groups: ["postgresql.cnpg.io"],
       switch: { path: "crds.create", default: true },
     },
-    webhookGroups: ["postgresql.cnpg.io"],
+    // Its readiness is served by the webhook server, with the CA in place before it starts.
+    webhook: { groups: ["postgresql.cnpg.io"], readyMeansServing: true },
     tolerations: [{ pods: "operator", list: "tolerations" }],
   },
 };
