@@ -26,6 +26,10 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
+/** The API group of an object (`metallb.io` of `metallb.io/v1beta1`; "" for the core group). */
+export const apiGroupOf = (object: Pick<KubeObject, "apiVersion">): string =>
+  object.apiVersion.includes("/") ? (object.apiVersion.split("/")[0] ?? "") : "";
+
 /** The stable id of an object in a plan (and its Pulumi resource name): `kind/namespace/name`. */
 export const objectId = (object: Pick<KubeObject, "kind" | "metadata">): string =>
   `${object.kind.toLowerCase()}/${object.metadata.namespace ?? "cluster"}/${object.metadata.name}`;

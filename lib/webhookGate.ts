@@ -10,7 +10,7 @@
  * any time (a create of an existing name would fail for another reason).
  */
 import { stringify } from "yaml";
-import { type KubeObject, objectId, type PlannedObject } from "./plan.ts";
+import { apiGroupOf, type KubeObject, objectId, type PlannedObject } from "./plan.ts";
 import { CONTROL_PLANE_TOLERATION } from "./talos.ts";
 
 /** The upstream kubectl image (distroless: no shell, so the Job's restarts are the retry loop). */
@@ -21,9 +21,6 @@ export const WEBHOOK_GATE_ANNOTATION = "homelab/webhook-gate";
 
 /** How long the gate waits for the webhook before the deploy fails with the Job's own message. */
 export const WEBHOOK_GATE_DEADLINE_SECONDS = 600;
-
-export const apiGroupOf = (apiVersion: string): string =>
-  apiVersion.includes("/") ? (apiVersion.split("/")[0] ?? "") : "";
 
 export interface WebhookGateSpec {
   /** Names the gate's objects: `<name>-webhook-gate`. */
@@ -41,7 +38,7 @@ const PROBES_FILE = "probes.yaml";
 export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: PlannedObject[] } => {
   const name = `${spec.name}-webhook-gate`;
   const namespace = spec.namespace;
-  const groups = [...new Set(spec.probes.map((probe) => apiGroupOf(probe.apiVersion)))];
+  const groups = [...new Set(spec.probes.map((probe) => apiGroupOf(probe)))];
   const plan = (object: KubeObject, after: readonly string[]): PlannedObject => ({
     id: objectId(object),
     object,
@@ -63,7 +60,7 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
         resources: [
           ...new Set(
             spec.probes
-              .filter((probe) => apiGroupOf(probe.apiVersion) === group)
+              .filter((probe) => apiGroupOf(probe) === group)
               .map((probe) => `${probe.kind.toLowerCase()}s`),
           ),
         ],

@@ -4,14 +4,8 @@
  * CRD, in place by the time the resource is created.
  */
 import type { CrdSource } from "../chartFacts.ts";
-import {
-  apiGroup,
-  type Deploy,
-  describe,
-  type PreflightProblem,
-  type ReleaseStep,
-  valueAt,
-} from "./model.ts";
+import { apiGroupOf } from "../plan.ts";
+import { type Deploy, describe, type PreflightProblem, type ReleaseStep, valueAt } from "./model.ts";
 
 /** API groups Kubernetes serves itself: no chart installs them. */
 const BUILT_IN_GROUPS = new Set([
@@ -66,7 +60,7 @@ export const crdRules = (deploy: Deploy): PreflightProblem[] => {
       });
   }
   for (const step of deploy.objects) {
-    const group = apiGroup(step.object);
+    const group = apiGroupOf(step.object);
     if (BUILT_IN_GROUPS.has(group)) continue;
     const owner = owners.get(group);
     if (!owner)

@@ -86,9 +86,6 @@ export const valueAt = (values: unknown, path: string): unknown =>
       values,
     );
 
-export const apiGroup = (object: KubeObject): string =>
-  object.apiVersion.includes("/") ? (object.apiVersion.split("/")[0] ?? "") : "";
-
 /** The provider does not wait for this object to become ready. */
 export const skipsAwait = (object: KubeObject): boolean =>
   object.metadata.annotations?.["pulumi.com/skipAwait"] === "true";

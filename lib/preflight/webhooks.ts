@@ -5,15 +5,9 @@
  * in the chart's own layer it waits for the gate; in a later layer the gate has already run,
  * because the chart's layer finished only once the gate completed.
  */
+import { apiGroupOf } from "../plan.ts";
 import { WEBHOOK_GATE_ANNOTATION } from "../webhookGate.ts";
-import {
-  apiGroup,
-  type Deploy,
-  describe,
-  type ObjectStep,
-  type PreflightProblem,
-  type ReleaseStep,
-} from "./model.ts";
+import { type Deploy, describe, type ObjectStep, type PreflightProblem, type ReleaseStep } from "./model.ts";
 
 const gatesOf = (deploy: Deploy, release: ReleaseStep, group: string): ObjectStep[] =>
   deploy.objects.filter(
@@ -39,7 +33,8 @@ export const webhookRules = (deploy: Deploy): PreflightProblem[] =>
   deploy.releases.flatMap((release) =>
     (release.release.chart.facts.webhook?.groups ?? []).flatMap((group) => {
       const gated = deploy.objects.filter(
-        (step) => apiGroup(step.object) === group && step.object.kind !== "Job" && step.rank >= release.rank,
+        (step) =>
+          apiGroupOf(step.object) === group && step.object.kind !== "Job" && step.rank >= release.rank,
       );
       const gates = readiness(deploy, release, group);
       return gated
