@@ -2,6 +2,7 @@
  * `bun run validate [--stack home]`: checks a stack's config for every layer and prints every
  * problem at once. Exits non-zero when there is any; touches nothing.
  */
+import "../lib/render/skipClosureSerialization.ts";
 import { resolve } from "node:path";
 import { formatConfigError } from "../lib/config/schema.ts";
 import { plaintextSecretKeys, readStackConfig } from "../lib/config/stackFile.ts";
@@ -38,9 +39,36 @@ export const validateStack = (root: string, stack: string): { ok: boolean; lines
   return { ok: true, lines: [`Stack ${stack}: the config of every layer is valid.`, ...warnings] };
 };
 
+/** Plans every layer in memory (nothing is written) and runs the preflight over them. */
+export const preflightStack = async (
+  root: string,
+  stack: string,
+): Promise<{ ok: boolean; lines: string[] }> => {
+  const [{ renderStack, preflightOf }, { programs }, { formatPreflightProblem }] = await Promise.all([
+    import("../lib/render/render.ts"),
+    import("../programs/index.ts"),
+    import("../lib/preflight/index.ts"),
+  ]);
+  const rendered = await renderStack(programs, root, stack);
+  if (rendered.isErr()) return { ok: false, lines: rendered.error.map(formatConfigError) };
+  const problems = preflightOf(rendered.value);
+  return problems.length === 0
+    ? { ok: true, lines: [`Stack ${stack}: the preflight found nothing a first deploy would fail on.`] }
+    : {
+        ok: false,
+        lines: [
+          `Stack ${stack}: the preflight found ${problems.length} problem(s) a real deploy would hit:`,
+          ...problems.map((problem, i) => `${String(i + 1).padStart(3)}. ${formatPreflightProblem(problem)}`),
+        ],
+      };
+};
+
 if (import.meta.main) {
   const options = parseArgs(process.argv.slice(2));
-  const { ok, lines } = validateStack(resolve(import.meta.dirname, ".."), options.stack);
-  (ok ? console.log : console.error)(lines.join("\n"));
+  const root = resolve(import.meta.dirname, "..");
+  const config = validateStack(root, options.stack);
+  const checks = config.ok ? [config, await preflightStack(root, options.stack)] : [config];
+  const ok = checks.every((check) => check.ok);
+  (ok ? console.log : console.error)(checks.flatMap((check) => check.lines).join("\n"));
   process.exit(ok ? 0 : 1);
 }

@@ -15,3 +15,13 @@ export const METALLB_IPS = "metallb.io/loadBalancerIPs";
  */
 export const EXTERNAL_DNS_TARGET = "external-dns.alpha.kubernetes.io/target";
 export const CLOUDFLARE_PROXIED = "external-dns.alpha.kubernetes.io/cloudflare-proxied";
+
+/**
+ * The LAN record of a route, read only by the Pi-hole external-dns instances (their annotation
+ * prefix is the network contract's `lanDnsAnnotationPrefix`). external-dns merges the targets of
+ * every route of a host, so a host served on both classes gives its public route the private
+ * ingress IP: on the LAN each host resolves to exactly one ingress.
+ */
+export const lanDnsTarget = (annotationPrefix: string, ip: string): Record<string, string> => ({
+  [`${annotationPrefix}target`]: ip,
+});

@@ -83,6 +83,8 @@ export const networkContract = defineContract("network", {
   piholeNamespace: nonEmptyString,
   /** ClusterIP Service of the Pi-hole web admin (port 80). */
   piholeWebService: nonEmptyString,
+  /** The admin UI's host name: Pi-hole serves its UI at `/` only for this name (webserver.domain). */
+  piholeHost: domainName,
   /**
    * Annotation prefix only the Pi-hole external-dns instances read: `<prefix>target: <ip>` on an
    * IngressRoute gives it a LAN DNS record (IngressRoutes have no status to take an IP from).

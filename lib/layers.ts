@@ -9,7 +9,8 @@ export const isLayer = (value: string): value is Layer => (LAYERS as readonly st
 
 /** What destroying a layer deletes for good; `destroy` refuses without an explicit confirmation. */
 export const DATA_HELD: Readonly<Record<Layer, string>> = {
-  network: "both Pi-hole volumes (settings, local DNS records, query history)",
+  network:
+    "LAN DNS and ingress until the next deploy, Pi-hole's query history and web-UI changes (its settings and records come back from config and external-dns), and the wildcard certificate (issued again on the next deploy)",
   storage:
     "Longhorn itself and with it every Longhorn volume in the cluster, plus the backup and trim schedules",
   auth: "the Pocket ID volume (users, passkeys, OAuth clients) and Tinyauth's volume (sessions)",

@@ -5,6 +5,7 @@
  * protection and secrets are handled the same way everywhere, and checkable without Pulumi.
  */
 import { err, ok, type Result } from "neverthrow";
+import type { ChartFacts } from "./chartFacts.ts";
 import type { Secret } from "./config/secret.ts";
 
 export interface ObjectMeta {
@@ -24,6 +25,10 @@ export interface KubeObject {
   metadata: ObjectMeta;
   [field: string]: unknown;
 }
+
+/** The API group of an object (`metallb.io` of `metallb.io/v1beta1`; "" for the core group). */
+export const apiGroupOf = (object: Pick<KubeObject, "apiVersion">): string =>
+  object.apiVersion.includes("/") ? (object.apiVersion.split("/")[0] ?? "") : "";
 
 /** The stable id of an object in a plan (and its Pulumi resource name): `kind/namespace/name`. */
 export const objectId = (object: Pick<KubeObject, "kind" | "metadata">): string =>
@@ -48,6 +53,8 @@ export interface ChartRef {
   chart: string;
   version: string;
   repo: string;
+  /** What the chart does on a deploy beyond its values: CRDs, webhooks, tolerations. */
+  facts: ChartFacts;
 }
 
 interface Planned {

@@ -340,10 +340,14 @@ describe("secrets, Postgres and config files", () => {
       enableSuperuserAccess: false,
       bootstrap: { initdb: { database: "sink", owner: "sink" } },
       storage: { size: "5Gi", storageClass: "longhorn" },
+      affinity: {
+        tolerations: [
+          { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" },
+        ],
+      },
       inheritedMetadata: {
         labels: {
           "app.kubernetes.io/part-of": "sink",
-          "app.kubernetes.io/managed-by": "homelab-apps",
           "recurring-job.longhorn.io/source": "enabled",
           "recurring-job-group.longhorn.io/trim": "enabled",
           "recurring-job-group.longhorn.io/backup": "enabled",
@@ -352,6 +356,8 @@ describe("secrets, Postgres and config files", () => {
     });
     // The database pods must never match the app's Service selector.
     expect(specOf(cluster).inheritedMetadata.labels["app.kubernetes.io/name"]).toBeUndefined();
+    // The operator sets its own managed-by on the claims; ours would be overwritten every reconcile.
+    expect(specOf(cluster).inheritedMetadata.labels["app.kubernetes.io/managed-by"]).toBeUndefined();
     const three = one(objectsOf(withPostgres({ instances: 3 })(app("x", { image: "a:1" }))), "Cluster");
     expect(specOf(three).enablePDB).toBe(true);
   });

@@ -130,8 +130,6 @@ describe("pure pieces", () => {
       pocketId: "https://pocketid.lab.example.org",
       pocketIdSetup: "https://pocketid.lab.example.org/setup",
       authorize: "https://pocketid.lab.example.org/authorize",
-      token: "https://pocketid.lab.example.org/api/oidc/token",
-      userinfo: "https://pocketid.lab.example.org/api/oidc/userinfo",
       tinyauth: "https://auth.lab.example.org",
       tinyauthCallback: "https://auth.lab.example.org/api/oauth/callback/pocketid",
     });

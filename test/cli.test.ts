@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "../cli/args.ts";
 import { type Environment, pulumiCommand, versionAtLeast } from "../cli/pulumi.ts";
-import { validateStack } from "../cli/validate.ts";
+import { preflightStack, validateStack } from "../cli/validate.ts";
 import { LAYERS } from "../lib/layers.ts";
 import { ROOT } from "./support/render.ts";
 
@@ -192,5 +192,14 @@ describe("arguments", () => {
     expect(versionAtLeast("v3.226.9", [3, 227, 0])).toBe(false);
     expect(versionAtLeast("v4.0.0", [3, 227, 0])).toBe(true);
     expect(versionAtLeast("garbage", [3, 227, 0])).toBe(false);
+  });
+});
+
+describe("validate runs the preflight too", () => {
+  test("the example stack passes it", async () => {
+    expect(await preflightStack(ROOT, "example")).toEqual({
+      ok: true,
+      lines: ["Stack example: the preflight found nothing a first deploy would fail on."],
+    });
   });
 });

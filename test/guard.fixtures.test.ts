@@ -40,7 +40,6 @@ describe("the committed baseline", () => {
         "apps/PersistentVolume/-/demo-data",
         "apps/PersistentVolumeClaim/demo/demo-data",
         "auth/PersistentVolumeClaim/pocket-id/pocket-id-data",
-        "network/PersistentVolumeClaim/pihole/pihole-primary-config",
         "storage/StorageClass/-/longhorn",
         "storage/StorageClass/-/nfs",
       ]),

@@ -10,7 +10,7 @@ import type { RenderedLayer } from "../lib/render/render.ts";
 import { EXAMPLE_NETWORK } from "./support/contracts.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 import { metallbProblems } from "./support/networkCrds.ts";
-import { renderedLayer } from "./support/render.ts";
+import { renderedLayer, waitsFor } from "./support/render.ts";
 
 const CONTROL_PLANE = {
   key: "node-role.kubernetes.io/control-plane",
@@ -47,14 +47,6 @@ const release = async (name: string) => {
   const found = (await network()).documents.helm.find((d) => d.body.name === name);
   if (!found) throw new Error(`no Helm release ${name}`);
   return found;
-};
-
-const recorded = async (kind: string, namespace: string | undefined, name: string) => {
-  const found = (await network()).documents.kubernetes.find(
-    (d) => d.body.kind === kind && d.body.metadata.name === name && d.body.metadata.namespace === namespace,
-  );
-  if (!found) throw new Error(`no ${kind} ${namespace ?? ""}/${name}`);
-  return found.resource;
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: walking rendered YAML-shaped data in assertions.
@@ -440,6 +432,8 @@ describe("Pi-hole", () => {
     expect(container(primary).env).toEqual([
       { name: "FTLCONF_dns_upstreams", value: "1.1.1.1;1.0.0.1" },
       { name: "FTLCONF_dns_listeningMode", value: "ALL" },
+      // The admin UI answers at `/` only for this host: the one the auth layer routes.
+      { name: "FTLCONF_webserver_domain", value: "pihole.example.com" },
       {
         name: "FTLCONF_webserver_api_password",
         valueFrom: { secretKeyRef: { name: "pihole-admin-password", key: "password" } },
@@ -450,23 +444,16 @@ describe("Pi-hole", () => {
     await object("Secret", "pihole", "pihole-admin-password");
   });
 
-  test("each has its own protected volume for /etc/pihole", async () => {
+  test("keep no volume: /etc/pihole is an emptyDir, so LAN DNS waits for no storage class", async () => {
     for (const deployment of await deployments()) {
-      const claim = `${deployment.metadata.name}-config`;
       expect(spec(deployment).template.spec.volumes).toEqual([
-        { name: "config", persistentVolumeClaim: { claimName: claim } },
+        { name: "config", emptyDir: { sizeLimit: "1Gi" } },
       ]);
       expect(container(deployment).volumeMounts).toEqual([{ name: "config", mountPath: "/etc/pihole" }]);
-      const resource = await recorded("PersistentVolumeClaim", "pihole", claim);
-      expect([resource.protect, resource.retainOnDelete]).toEqual([true, true]);
-      // Backed up by the storage layer's jobs once Longhorn (the default class) holds the volume.
-      expect((await object("PersistentVolumeClaim", "pihole", claim)).metadata.labels).toMatchObject({
-        "recurring-job.longhorn.io/source": "enabled",
-        "recurring-job-group.longhorn.io/backup": "enabled",
-        "recurring-job-group.longhorn.io/trim": "enabled",
-      });
-      expect(spec(deployment).strategy).toEqual({ type: "Recreate" });
+      // Awaited like any Deployment: nothing it needs comes from a later layer.
+      expect(deployment.metadata.annotations?.["pulumi.com/skipAwait"]).toBeUndefined();
     }
+    expect((await objects()).filter((o) => o.kind === "PersistentVolumeClaim")).toEqual([]);
   });
 
   test("both Pi-holes serve DNS on TCP and UDP 53 behind dns_server_ip", async () => {
@@ -569,18 +556,19 @@ describe("dependencies and validation", () => {
     "traefik.io": "traefik-public",
   };
 
-  test("every custom resource depends on the chart that installs its CRD", async () => {
+  test("every custom resource comes after the chart that installs its CRD", async () => {
     const layer = await network();
     const custom = layer.documents.kubernetes.filter(
       ({ body }) => body.apiVersion.includes(".") && !body.apiVersion.includes("k8s.io/"),
     );
-    // 4 IPAddressPools, 1 L2Advertisement, 2 ClusterIssuers, 1 Certificate, 1 TLSStore.
+    // 4 IPAddressPools, 1 L2Advertisement, 2 ClusterIssuers, 1 Certificate, 1 TLSStore (the
+    // webhook gates' probes are only dry-run, never created).
     expect(custom.length).toBe(9);
     for (const { body, resource } of custom) {
       const owner = CRD_OWNERS[body.apiVersion.split("/")[0] ?? ""];
       expect(owner).toBeDefined();
       const chart = layer.documents.helm.find((d) => d.body.name === owner);
-      expect(resource.dependsOn).toContain(chart?.resource.urn ?? `no chart ${owner}`);
+      expect(waitsFor(layer, resource.urn)).toContain(chart?.resource.urn ?? `no chart ${owner}`);
     }
   });
 
@@ -599,7 +587,8 @@ describe("dependencies and validation", () => {
       }),
     );
     expect(results.filter((r) => r !== "valid")).toEqual([]);
-    expect(results.length).toBe(30);
+    // 28 objects, and five for each of the two webhook gates.
+    expect(results.length).toBe(38);
   });
 
   test("the MetalLB structural check rejects what the CRD rejects", () => {

@@ -63,14 +63,9 @@ describe("plan", () => {
     expect(orderPlan(networkPlan(configOf())).isOk()).toBe(true);
   });
 
-  test("only the Pi-hole volumes are stateful", () => {
-    const stateful = networkPlan(configOf())
-      .objects.filter((o) => o.stateful)
-      .map((o) => o.id);
-    expect(stateful.sort()).toEqual([
-      "persistentvolumeclaim/pihole/pihole-primary-config",
-      "persistentvolumeclaim/pihole/pihole-secondary-config",
-    ]);
+  test("nothing is stateful: Pi-hole's state is declared, not stored", () => {
+    const plan = networkPlan(configOf());
+    expect([...plan.objects, ...plan.releases].filter((o) => o.stateful)).toEqual([]);
   });
 
   test("letsencrypt_environment=staging issues the wildcard certificate from the staging issuer", () => {

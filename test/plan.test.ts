@@ -13,7 +13,7 @@ const chart = {
   id: "helm/demo/thing",
   name: "thing",
   namespace: "demo",
-  chart: { chart: "thing", version: "1.2.3", repo: "https://charts.example.com" },
+  chart: { chart: "thing", version: "1.2.3", repo: "https://charts.example.com", facts: { tolerations: [] } },
   values: { replicas: 1 },
   after: [namespace.id],
 };

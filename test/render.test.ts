@@ -25,6 +25,19 @@ describe("offline render of the example stack", () => {
     }
   });
 
+  test("shows every deploy option Pulumi gets: Helm flags in the release, timeouts and providers in the comment", async () => {
+    const network = (await renderedStack()).find((layer) => layer.layer === "network");
+    const helm = network?.files["network.helm.yaml"] ?? "";
+    // The external-dns releases leave the chart's crds/ folder out; the public Traefik keeps it.
+    expect(helm.match(/^skipCrds: true$/gm)?.length).toBe(4);
+    expect(network?.files["network.external.yaml"]).toContain("# deploy: provider cloudflare");
+    const timed: RecordedResource = {
+      ...(network?.resources[0] as RecordedResource),
+      timeouts: { create: "15m" },
+    };
+    expect(toYaml([{ resource: timed, body: {} }])).toContain("# deploy: create timeout 15m");
+  });
+
   test("is byte-identical when repeated", async () => {
     const first = await renderedStack();
     const second = (await renderStack(programs, ROOT, "example"))._unsafeUnwrap();
@@ -94,6 +107,8 @@ describe("redaction", () => {
     protect: false,
     retainOnDelete: false,
     dependsOn: [],
+    timeouts: {},
+    provider: "",
     parent: "",
     inputs,
   });

@@ -16,6 +16,8 @@ const resource = (name: string, flags: Partial<RecordedResource> = {}): Recorded
   protect: true,
   retainOnDelete: true,
   dependsOn: [],
+  timeouts: {},
+  provider: "",
   parent: "",
   inputs: {},
   ...flags,
@@ -47,8 +49,6 @@ describe("every layer of the example render", () => {
     ]);
     expect(seen).toEqual(
       expect.arrayContaining([
-        "network PersistentVolumeClaim pihole-primary-config true",
-        "network PersistentVolumeClaim pihole-secondary-config true",
         "auth PersistentVolumeClaim pocket-id-data true",
         "auth PersistentVolumeClaim tinyauth-data true",
         "apps PersistentVolume demo-data true",

@@ -12,7 +12,7 @@ import type { RenderedLayer } from "../lib/render/render.ts";
 import { storageProgram } from "../programs/storage/program.ts";
 import { EXAMPLE_STORAGE } from "./support/contracts.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
-import { REFERENCE_SCHEMAS, renderedLayer } from "./support/render.ts";
+import { REFERENCE_SCHEMAS, renderedLayer, waitsFor } from "./support/render.ts";
 import {
   RECURRING_JOB_SPEC_FIELDS,
   RECURRING_JOB_TASKS,
@@ -234,7 +234,7 @@ describe("storage layer under the mock runtime (example stack)", () => {
     });
   });
 
-  test("every custom resource depends on the chart that installs its CRD", async () => {
+  test("every custom resource comes after the chart that installs its CRD", async () => {
     const layer = await storage();
     const chartOf: Record<string, string> = {
       "longhorn.io": "helm/longhorn-system/longhorn",
@@ -244,11 +244,11 @@ describe("storage layer under the mock runtime (example stack)", () => {
     expect(custom.length).toBeGreaterThanOrEqual(3);
     for (const { resource, body } of custom) {
       const group = body.apiVersion.split("/")[0] ?? "";
-      if (group === "storage.k8s.io") continue; // built-in API
+      if (group.endsWith(".k8s.io")) continue; // built-in APIs (storage, rbac)
       const chartName = chartOf[group];
       expect(chartName).toBeDefined();
       const chart = await resourceNamed(CHART, chartName ?? "");
-      expect(resource.dependsOn).toContain(chart.urn);
+      expect(waitsFor(layer, resource.urn)).toContain(chart.urn);
     }
   });
 
@@ -275,11 +275,16 @@ describe("storage layer under the mock runtime (example stack)", () => {
       return `${id}: ${problems.length === 0 ? "valid" : problems.join("; ")}`;
     });
     expect(summary.sort()).toEqual([
+      "ClusterRole/longhorn-webhook-gate: valid",
+      "ClusterRoleBinding/longhorn-webhook-gate: valid",
+      "ConfigMap/longhorn-webhook-gate: valid",
+      "Job/longhorn-webhook-gate: valid",
       "Namespace/cnpg-system: valid",
       "Namespace/longhorn-system: valid",
       "RecurringJob/filesystem-trim: valid",
       "RecurringJob/system-backup: valid",
       "RecurringJob/volume-backup: valid",
+      "ServiceAccount/longhorn-webhook-gate: valid",
       "StorageClass/nfs: valid",
     ]);
   });

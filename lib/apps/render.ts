@@ -10,7 +10,7 @@ import type { Secret } from "../config/secret.ts";
 import type { AuthContract, NetworkContract, StorageContract } from "../contracts.ts";
 import { type KubeObject, objectId, type PlannedObject } from "../plan.ts";
 import { recurringJobGroupLabels } from "../storage/recurringJobs.ts";
-import { type PodSecurityLevel, podSecurityLabels } from "../talos.ts";
+import { CONTROL_PLANE_TOLERATION, type PodSecurityLevel, podSecurityLabels } from "../talos.ts";
 import { type AppSecrets, lookupSecret } from "./secrets.ts";
 import {
   type AppSpec,
@@ -254,8 +254,13 @@ const clusterObject = (spec: AppSpec, storage: StorageContract): KubeObject | un
       enableSuperuserAccess: false,
       bootstrap: { initdb: { database: pg.database, owner: pg.database } },
       storage: { size: pg.size, storageClass: storage.longhornStorageClass },
+      // The operator places instance and job pods only through this, not through a pod template.
+      affinity: { tolerations: [CONTROL_PLANE_TOLERATION] },
       // Labels reach the instance PVCs, so Longhorn backs them up and trims them like app volumes.
-      inheritedMetadata: { labels: { ...commonLabels(spec), ...longhornLabels(storage, pg.backup) } },
+      // Not `managed-by`: the operator sets its own on the claims and would fight ours each reconcile.
+      inheritedMetadata: {
+        labels: { "app.kubernetes.io/part-of": spec.name, ...longhornLabels(storage, pg.backup) },
+      },
     },
   };
 };
@@ -389,6 +394,7 @@ const deploymentObject = (spec: AppSpec): KubeObject => {
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
+          tolerations: [CONTROL_PLANE_TOLERATION],
           securityContext: {
             ...(asRoot
               ? {}

@@ -6,10 +6,10 @@
 import type { IIngressRoute } from "@kubernetes-models/traefik/traefik.io/v1alpha1/IngressRoute";
 import type { IMiddleware } from "@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware";
 import type * as k8s from "@pulumi/kubernetes";
-import { EXTERNAL_DNS_TARGET, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
+import { EXTERNAL_DNS_TARGET, lanDnsTarget, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
 import type { KubeObject } from "../plan.ts";
 import { recurringJobGroupLabels } from "../storage/recurringJobs.ts";
-import { podSecurityLabels } from "../talos.ts";
+import { CONTROL_PLANE_TOLERATION, podSecurityLabels } from "../talos.ts";
 
 /** A plan object (plain, with apiVersion, kind and name) that also has the API's precise shape. */
 type Typed<T> = T & KubeObject;
@@ -124,6 +124,7 @@ export const webAppDeployment = (spec: WebAppSpec): Deployment => {
         metadata: { labels },
         spec: {
           enableServiceLinks: false,
+          tolerations: [CONTROL_PLANE_TOLERATION],
           ...(spec.serviceAccount === undefined
             ? { automountServiceAccountToken: false }
             : { serviceAccountName: spec.serviceAccount, automountServiceAccountToken: true }),
@@ -221,6 +222,8 @@ export interface IngressSpec {
   middleware?: string;
   /** For public ingresses: the Cloudflare record the host is published against. */
   publishTarget?: string;
+  /** The LAN record, when it must not be this class's ingress IP (see `lanDnsTarget`). */
+  lanDns?: { annotationPrefix: string; target: string };
 }
 
 /** An HTTPS-only Ingress; TLS uses Traefik's default certificate (the network layer's wildcard). */
@@ -236,6 +239,7 @@ export const httpsIngress = (spec: IngressSpec): Ingress => ({
       "traefik.ingress.kubernetes.io/router.tls": "true",
       ...(spec.middleware === undefined ? {} : { [TRAEFIK_MIDDLEWARES]: spec.middleware }),
       ...(spec.publishTarget === undefined ? {} : { [EXTERNAL_DNS_TARGET]: spec.publishTarget }),
+      ...(spec.lanDns === undefined ? {} : lanDnsTarget(spec.lanDns.annotationPrefix, spec.lanDns.target)),
     },
   },
   spec: {
@@ -261,9 +265,13 @@ export const httpsIngress = (spec: IngressSpec): Ingress => ({
 /** The headers Tinyauth sets on success (components.md section 10) that upstream apps may read. */
 export const AUTH_RESPONSE_HEADERS = ["Remote-User", "Remote-Email", "Remote-Name", "Remote-Groups"];
 
-/** Tinyauth's Traefik endpoint for a Service: `http://<svc>.<ns>.svc.cluster.local:<port>/api/auth/traefik`. */
+/** A Service's address inside the cluster: `http://<svc>.<ns>.svc.cluster.local:<port>`. */
+export const clusterUrl = (service: string, namespace: string, port: number): string =>
+  `http://${service}.${namespace}.svc.cluster.local:${port}`;
+
+/** Tinyauth's Traefik endpoint for a Service: `<clusterUrl>/api/auth/traefik`. */
 export const forwardAuthAddress = (service: string, namespace: string, port: number): string =>
-  `http://${service}.${namespace}.svc.cluster.local:${port}/api/auth/traefik`;
+  `${clusterUrl(service, namespace, port)}/api/auth/traefik`;
 
 /** How a plain Ingress names a CRD middleware: `<namespace>-<name>@kubernetescrd`. */
 export const middlewareReference = (namespace: string, name: string): string =>
@@ -326,7 +334,7 @@ export const dashboardIngressRoute = (spec: DashboardRouteSpec): Typed<IIngressR
     name: spec.name,
     namespace: spec.namespace,
     labels: appLabels("traefik-dashboard"),
-    annotations: { [`${spec.lanDns.annotationPrefix}target`]: spec.lanDns.target },
+    annotations: lanDnsTarget(spec.lanDns.annotationPrefix, spec.lanDns.target),
   },
   spec: {
     ingressClassName: spec.ingressClass,

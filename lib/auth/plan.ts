@@ -11,6 +11,7 @@ import {
   appLabels,
   clusterRoleBinding,
   clusterService,
+  clusterUrl,
   dashboardIngressRoute,
   forwardAuthAddress,
   forwardAuthMiddleware,
@@ -25,7 +26,7 @@ import {
   serviceAccount,
   webAppDeployment,
 } from "./objects.ts";
-import { authHosts, authUrls, POCKET_ID_PROVIDER } from "./urls.ts";
+import { authHosts, authUrls, POCKET_ID_PATHS, POCKET_ID_PROVIDER } from "./urls.ts";
 import { POCKET_ID, TINYAUTH } from "./versions.ts";
 
 export const POCKET_ID_NAMESPACE = "pocket-id";
@@ -74,6 +75,8 @@ const bothClasses = (
       name: `${base.name}-public`,
       ingressClass: network.publicIngressClass,
       publishTarget: network.externalHostname,
+      // The LAN reaches the host through the private ingress, like every host served on both.
+      lanDns: { annotationPrefix: network.lanDnsAnnotationPrefix, target: network.privateIngressIp },
     }),
     after,
   },
@@ -166,6 +169,7 @@ export const tinyauthEnv = (
   secretName: string,
 ) => {
   const urls = authUrls(domain);
+  const pocketIdInCluster = clusterUrl("pocket-id", POCKET_ID_NAMESPACE, POCKET_ID.port);
   const provider = `TINYAUTH_OAUTH_PROVIDERS_${POCKET_ID_PROVIDER.toUpperCase()}`;
   return [
     plainEnv("TINYAUTH_APPURL", urls.tinyauth),
@@ -177,8 +181,11 @@ export const tinyauthEnv = (
     secretEnv(`${provider}_CLIENTID`, secretName, "client-id"),
     secretEnv(`${provider}_CLIENTSECRET`, secretName, "client-secret"),
     plainEnv(`${provider}_AUTHURL`, urls.authorize),
-    plainEnv(`${provider}_TOKENURL`, urls.token),
-    plainEnv(`${provider}_USERINFOURL`, urls.userinfo),
+    // Server-side calls stay inside the cluster, so login needs no NAT hairpin on the router.
+    // Tinyauth v5.1.3 does plain OAuth here (no discovery, no issuer check), and Pocket ID v2.14.0
+    // takes the issuer from APP_URL, not from the request's host.
+    plainEnv(`${provider}_TOKENURL`, `${pocketIdInCluster}${POCKET_ID_PATHS.token}`),
+    plainEnv(`${provider}_USERINFOURL`, `${pocketIdInCluster}${POCKET_ID_PATHS.userinfo}`),
     plainEnv(`${provider}_SCOPES`, "openid email profile groups"),
     plainEnv(`${provider}_NAME`, "Pocket ID"),
     plainEnv("TINYAUTH_OAUTH_AUTOREDIRECT", POCKET_ID_PROVIDER),
@@ -330,7 +337,7 @@ const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
       object: httpsIngress({
         name: "pihole-admin",
         namespace: network.piholeNamespace,
-        host: hosts.pihole,
+        host: network.piholeHost,
         ingressClass: network.privateIngressClass,
         service: network.piholeWebService,
         servicePort: UI_SERVICE_PORT,
@@ -400,7 +407,7 @@ export const authPlan = (input: AuthPlanInput): AuthPlan => {
       pocketIdIssuerUrl: urls.pocketId,
       tinyauthUrl: urls.tinyauth,
       // Reserved from the first deploy on, even while the UIs wait for Tinyauth.
-      uiHosts: [hosts.longhorn, hosts.pihole, hosts.traefikPrivate, hosts.traefikPublic],
+      uiHosts: [hosts.longhorn, input.network.piholeHost, hosts.traefikPrivate, hosts.traefikPublic],
     },
   };
 };

@@ -7,7 +7,6 @@ export interface AuthHosts {
   pocketId: string;
   tinyauth: string;
   longhorn: string;
-  pihole: string;
   /** Dashboard of the private Traefik. */
   traefikPrivate: string;
   /** Dashboard of the public Traefik. */
@@ -18,10 +17,16 @@ export const authHosts = (domain: string): AuthHosts => ({
   pocketId: `pocketid.${domain}`,
   tinyauth: `auth.${domain}`,
   longhorn: `longhorn.${domain}`,
-  pihole: `pihole.${domain}`,
   traefikPrivate: `traefik.${domain}`,
   traefikPublic: `traefik-public.${domain}`,
 });
+
+/** Pocket ID v2 OIDC endpoints (components.md section 9). */
+export const POCKET_ID_PATHS = {
+  authorize: "/authorize",
+  token: "/api/oidc/token",
+  userinfo: "/api/oidc/userinfo",
+} as const;
 
 /** Tinyauth's id for the Pocket ID provider: it names the env vars and the callback path. */
 export const POCKET_ID_PROVIDER = "pocketid";
@@ -31,9 +36,8 @@ export interface AuthUrls {
   pocketId: string;
   /** First-time setup page: creates Pocket ID's admin user. */
   pocketIdSetup: string;
+  /** Pocket ID's login page: the browser goes here, so it is the public URL. */
   authorize: string;
-  token: string;
-  userinfo: string;
   /** Tinyauth's TINYAUTH_APPURL. */
   tinyauth: string;
   /** The redirect URI to register on Tinyauth's OAuth client in Pocket ID. */
@@ -47,10 +51,7 @@ export const authUrls = (domain: string): AuthUrls => {
   return {
     pocketId,
     pocketIdSetup: `${pocketId}/setup`,
-    // Pocket ID v2 OIDC endpoints (components.md section 9).
-    authorize: `${pocketId}/authorize`,
-    token: `${pocketId}/api/oidc/token`,
-    userinfo: `${pocketId}/api/oidc/userinfo`,
+    authorize: `${pocketId}${POCKET_ID_PATHS.authorize}`,
     tinyauth,
     tinyauthCallback: `${tinyauth}/api/oauth/callback/${POCKET_ID_PROVIDER}`,
   };

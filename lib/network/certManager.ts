@@ -7,6 +7,7 @@
  */
 import type { Secret } from "../config/secret.ts";
 import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
+import { webhookGate } from "../webhookGate.ts";
 import type { NetworkConfig } from "./config.ts";
 import { issuers, namespaces, secrets, wildcard } from "./names.ts";
 import {
@@ -98,6 +99,14 @@ export const wildcardCertificate = (config: NetworkConfig): KubeObject => ({
   },
 });
 
+/** What the webhook gate dry-runs: a self-signed Issuer nothing else is named like. */
+export const webhookProbeIssuer = (): KubeObject => ({
+  apiVersion: "cert-manager.io/v1",
+  kind: "Issuer",
+  metadata: { name: "webhook-probe", namespace: namespaces.certManager },
+  spec: { selfSigned: {} },
+});
+
 export const certManagerPlan = (config: NetworkConfig, cloudflareToken: Secret): Partial<Plan> => {
   const issuerObjects = (["staging", "production"] as const).map((environment) =>
     clusterIssuer(environment, config),
@@ -108,17 +117,22 @@ export const certManagerPlan = (config: NetworkConfig, cloudflareToken: Secret):
   const chosenIssuer = issuerObjects.find(
     (issuer) => issuer.metadata.name === issuers[config.letsencryptEnvironment],
   );
+  // The webhook's CA is injected by cainjector after the pods report ready.
+  const gate = webhookGate({
+    name: "cert-manager",
+    namespace: namespaces.certManager,
+    after: [CERT_MANAGER_RELEASE],
+    probes: [webhookProbeIssuer()],
+  });
   return {
     releases: [certManagerRelease()],
     objects: [
       namespace(namespaces.certManager),
       tokenSecret,
-      ...issuerObjects.map((issuer) => planned(issuer, [CERT_MANAGER_RELEASE, tokenSecret.id])),
+      ...gate.objects,
+      ...issuerObjects.map((issuer) => planned(issuer, [gate.job, tokenSecret.id])),
       // Issued into the public Traefik namespace, so it also waits for that namespace (planned()).
-      planned(wildcardCertificate(config), [
-        CERT_MANAGER_RELEASE,
-        ...(chosenIssuer ? [objectId(chosenIssuer)] : []),
-      ]),
+      planned(wildcardCertificate(config), [gate.job, ...(chosenIssuer ? [objectId(chosenIssuer)] : [])]),
     ],
   };
 };

@@ -22,7 +22,16 @@ import {
   piholeWebService,
   secrets,
 } from "./names.ts";
-import { type ChartRelease, namespace, namespaceId, type Plan, plannedSecret, releaseId } from "./plan.ts";
+import { piholeName } from "./pihole.ts";
+import {
+  type ChartRelease,
+  namespace,
+  namespaceId,
+  objectId,
+  type Plan,
+  plannedSecret,
+  releaseId,
+} from "./plan.ts";
 import { charts } from "./versions.ts";
 
 export const externalHostname = (config: NetworkConfig): string =>
@@ -111,9 +120,9 @@ export const externalDnsPlan = (
     namespace: ns,
     chart: charts.externalDns,
     values,
-    // The Pi-hole releases cannot log in before their Pi-hole runs, and Pi-hole waits for storage
-    // (deployed after this layer): do not block the deploy on them.
-    ...(target === "cloudflare" ? {} : { skipAwait: true }),
+    // The chart's `crds/` folder holds the DNSEndpoint CRD, which no source here reads (sources are
+    // Ingresses, Services and IngressRoutes): no release installs it, so none can collide.
+    skipCrds: true,
     after: [namespaceId(ns), ...after],
   });
   return {
@@ -121,7 +130,14 @@ export const externalDnsPlan = (
     releases: [
       release("cloudflare", cloudflareExternalDnsValues(config), [tokenSecret.id]),
       ...pihole.instances.map((instance) =>
-        release(instance, piholeExternalDnsValues(config, instance), [passwordSecret.id]),
+        // It logs in to its Pi-hole on start: the Pi-hole runs first.
+        release(instance, piholeExternalDnsValues(config, instance), [
+          passwordSecret.id,
+          objectId({
+            kind: "Deployment",
+            metadata: { name: piholeName(instance), namespace: namespaces.pihole },
+          }),
+        ]),
       ),
     ],
   };

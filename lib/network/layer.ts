@@ -5,7 +5,7 @@ import { certManagerPlan } from "./certManager.ts";
 import type { NetworkConfig } from "./config.ts";
 import { externalDnsPlan, externalHostname, PIHOLE_ANNOTATION_PREFIX } from "./externalDns.ts";
 import { metallbPlan } from "./metallb.ts";
-import { ingressClasses, issuers, namespaces, pihole, wildcard } from "./names.ts";
+import { ingressClasses, issuers, namespaces, pihole, piholeHost, wildcard } from "./names.ts";
 import { piholePlan } from "./pihole.ts";
 import { traefikPlan } from "./traefik.ts";
 
@@ -34,6 +34,7 @@ export const networkExports = (config: NetworkConfig): NetworkContract => ({
   privateTraefikNamespace: namespaces.traefikPrivate,
   piholeNamespace: namespaces.pihole,
   piholeWebService: pihole.webService,
+  piholeHost: piholeHost(config.domain),
   lanDnsAnnotationPrefix: PIHOLE_ANNOTATION_PREFIX,
 });
 

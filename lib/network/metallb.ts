@@ -4,6 +4,7 @@
  */
 
 import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
+import { webhookGate } from "../webhookGate.ts";
 import type { NetworkConfig } from "./config.ts";
 import { metallbPools, namespaces } from "./names.ts";
 import {
@@ -78,14 +79,29 @@ export const l2Advertisement = (pools: readonly PoolSpec[]): KubeObject => ({
   spec: { ipAddressPools: pools.map((pool) => pool.name) },
 });
 
+/**
+ * What the webhook gate dry-runs: a pool in TEST-NET-1 (RFC 5737), which no LAN uses, so it never
+ * overlaps a real pool, however often the gate runs.
+ */
+export const webhookProbePool = (): KubeObject =>
+  ipAddressPool({ name: "webhook-probe", addresses: ["192.0.2.0/32"], autoAssign: false });
+
 export const metallbPlan = (config: NetworkConfig): Partial<Plan> => {
   const pools = poolSpecs(config);
+  // The controller reports ready before its webhook serves (0.16's readiness is a plain ping).
+  const gate = webhookGate({
+    name: "metallb",
+    namespace: namespaces.metallb,
+    after: [METALLB_RELEASE],
+    probes: [webhookProbePool()],
+  });
   return {
     releases: [metallbRelease()],
     objects: [
       namespace(namespaces.metallb, "privileged"),
-      ...pools.map((pool) => planned(ipAddressPool(pool), [METALLB_RELEASE])),
-      planned(l2Advertisement(pools), [METALLB_RELEASE]),
+      ...gate.objects,
+      ...pools.map((pool) => planned(ipAddressPool(pool), [gate.job])),
+      planned(l2Advertisement(pools), [gate.job]),
     ],
   };
 };

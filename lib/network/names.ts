@@ -47,6 +47,9 @@ export const pihole = {
 
 export type PiholeInstance = (typeof pihole.instances)[number];
 
+/** The admin UI's host name (the auth layer routes it, behind the auth middleware). */
+export const piholeHost = (domain: string): string => `pihole.${domain}`;
+
 /** ClusterIP web Service of one Pi-hole: the primary's is the admin UI of the contract. */
 export const piholeWebService = (instance: PiholeInstance): string =>
   instance === "primary" ? pihole.webService : `pihole-${instance}-web`;

@@ -1,16 +1,28 @@
 /**
- * Pi-hole primary and secondary: two single-replica Deployments with the same settings, each with
- * its own protected volume for /etc/pihole, both behind one LoadBalancer Service on
- * `dns_server_ip` (TCP and UDP 53). external-dns writes the local records into each of them.
+ * Pi-hole primary and secondary: two single-replica Deployments with the same settings, both
+ * behind one LoadBalancer Service on `dns_server_ip` (TCP and UDP 53).
+ *
+ * Pi-hole's state is declared, not stored: its settings come from FTLCONF_* variables and its
+ * local records from external-dns, which writes them again within a minute of a restart. So
+ * /etc/pihole is an emptyDir and LAN DNS depends on no volume: it comes up with this layer, before
+ * the storage layer exists, and keeps answering when Longhorn has trouble. What a restart loses is
+ * what Pi-hole keeps only for itself: query history and changes made in its web UI.
  */
 
 import { METALLB_IPS } from "../annotations.ts";
 import type { Secret } from "../config/secret.ts";
-import { BACKUP_JOB_GROUP, recurringJobGroupLabels, TRIM_JOB_GROUP } from "../storage/recurringJobs.ts";
 import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
 import type { NetworkConfig } from "./config.ts";
 import { poolId } from "./metallb.ts";
-import { metallbPools, namespaces, type PiholeInstance, pihole, piholeWebService, secrets } from "./names.ts";
+import {
+  metallbPools,
+  namespaces,
+  type PiholeInstance,
+  pihole,
+  piholeHost,
+  piholeWebService,
+  secrets,
+} from "./names.ts";
 import { type KubeObject, namespace, type Plan, planned, plannedSecret } from "./plan.ts";
 import { images } from "./versions.ts";
 
@@ -18,7 +30,6 @@ const NS = namespaces.pihole;
 const APP = "pihole";
 
 export const piholeName = (instance: PiholeInstance): string => `pihole-${instance}`;
-export const piholeClaimName = (instance: PiholeInstance): string => `pihole-${instance}-config`;
 
 export const piholeLabels = (instance: PiholeInstance): Record<string, string> => ({
   "app.kubernetes.io/name": APP,
@@ -28,28 +39,14 @@ export const piholeLabels = (instance: PiholeInstance): Record<string, string> =
 /** Selects every Pi-hole, whichever instance: the DNS Service sends queries to both. */
 export const allPiholesSelector = { "app.kubernetes.io/name": APP } as const;
 
-export const PIHOLE_CONFIG_SIZE = "1Gi";
-
-export const piholeClaim = (instance: PiholeInstance): KubeObject => ({
-  apiVersion: "v1",
-  kind: "PersistentVolumeClaim",
-  metadata: {
-    name: piholeClaimName(instance),
-    namespace: NS,
-    // Backed up and trimmed with the storage layer's jobs once Longhorn provides the volume (the
-    // network layer deploys first, so it names the storage layer's groups, not its contract).
-    labels: { ...piholeLabels(instance), ...recurringJobGroupLabels([BACKUP_JOB_GROUP, TRIM_JOB_GROUP]) },
-  },
-  // No storageClassName: the cluster default (Longhorn once the storage layer runs). A pending
-  // claim without a class is bound as soon as a default StorageClass appears.
-  spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: PIHOLE_CONFIG_SIZE } } },
-});
-
 /** Pi-hole v6 reads its settings from FTLCONF_* variables (and then shows them read-only). */
 export const piholeEnv = (config: NetworkConfig) => [
   { name: "FTLCONF_dns_upstreams", value: config.piholeUpstreamDns.join(";") },
   // Queries arrive from pod/node addresses after the Service, not from a local subnet.
   { name: "FTLCONF_dns_listeningMode", value: "ALL" },
+  // FTL redirects `/` to the admin UI only for requests to its own web domain (default `pi.hole`);
+  // any other host gets "Directory listing denied".
+  { name: "FTLCONF_webserver_domain", value: piholeHost(config.domain) },
   {
     name: "FTLCONF_webserver_api_password",
     valueFrom: { secretKeyRef: { name: secrets.piholePassword.name, key: secrets.piholePassword.key } },
@@ -63,14 +60,9 @@ export const piholeDeployment = (config: NetworkConfig, instance: PiholeInstance
     name: piholeName(instance),
     namespace: NS,
     labels: piholeLabels(instance),
-    // Its volume binds only once a default StorageClass exists, which the storage layer (deployed
-    // after this one) provides; waiting for readiness here would time the deploy out.
-    annotations: { "pulumi.com/skipAwait": "true" },
   },
   spec: {
     replicas: 1,
-    // One pod owns the ReadWriteOnce volume at a time.
-    strategy: { type: "Recreate" },
     selector: { matchLabels: piholeLabels(instance) },
     template: {
       metadata: { labels: piholeLabels(instance) },
@@ -113,7 +105,7 @@ export const piholeDeployment = (config: NetworkConfig, instance: PiholeInstance
             resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
           },
         ],
-        volumes: [{ name: "config", persistentVolumeClaim: { claimName: piholeClaimName(instance) } }],
+        volumes: [{ name: "config", emptyDir: { sizeLimit: "1Gi" } }],
       },
     },
   },
@@ -165,14 +157,10 @@ export const piholePlan = (config: NetworkConfig, password: Secret): Partial<Pla
     objects: [
       namespace(NS, "baseline"),
       passwordSecret,
-      ...pihole.instances.flatMap((instance) => {
-        const claim = planned(piholeClaim(instance), [], true);
-        return [
-          claim,
-          planned(piholeDeployment(config, instance), [claim.id, passwordSecret.id]),
-          planned(piholeWeb(instance), []),
-        ];
-      }),
+      ...pihole.instances.flatMap((instance) => [
+        planned(piholeDeployment(config, instance), [passwordSecret.id]),
+        planned(piholeWeb(instance), []),
+      ]),
       planned(piholeDnsService(config), [poolId(metallbPools.dns)]),
     ],
   };

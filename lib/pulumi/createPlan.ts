@@ -31,6 +31,7 @@ const CLASSES: Readonly<Record<string, Constructor>> = {
   "v1/Service": k8s.core.v1.Service as unknown as Constructor,
   "v1/ServiceAccount": k8s.core.v1.ServiceAccount as unknown as Constructor,
   "apps/v1/Deployment": k8s.apps.v1.Deployment as unknown as Constructor,
+  "batch/v1/Job": k8s.batch.v1.Job as unknown as Constructor,
   "networking.k8s.io/v1/Ingress": k8s.networking.v1.Ingress as unknown as Constructor,
   "networking.k8s.io/v1/IngressClass": k8s.networking.v1.IngressClass as unknown as Constructor,
   "storage.k8s.io/v1/StorageClass": k8s.storage.v1.StorageClass as unknown as Constructor,

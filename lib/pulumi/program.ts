@@ -7,6 +7,8 @@ import { type LayerConfig, parseConfig } from "../config/registry.ts";
 import { formatConfigError, type RawConfig } from "../config/schema.ts";
 import { type Contract, type ContractValues, type Shape, validateContract } from "../contracts.ts";
 import { type Layer, projectName } from "../layers.ts";
+import type { Plan } from "../plan.ts";
+import { createPlan } from "./createPlan.ts";
 
 type Upstreams = Partial<Record<Layer, Contract<Shape>>>;
 
@@ -14,10 +16,22 @@ export type UpstreamValues<U extends Upstreams> = {
   readonly [L in keyof U]: U[L] extends Contract<Shape> ? ContractValues<U[L]> : never;
 };
 
-export interface LayerInput<L extends Layer, U extends Upstreams> {
+/** What a layer knows: its config, the contracts it reads and the stack's name. */
+export interface LayerValues<L extends Layer, U extends Upstreams> {
   config: LayerConfig<L>;
   upstream: UpstreamValues<U>;
   stack: string;
+}
+
+export interface LayerInput<L extends Layer, U extends Upstreams> extends LayerValues<L, U> {
+  /** The one Pulumi edge (lib/pulumi/createPlan.ts), handed in so the runner sees every plan. */
+  createPlan: (plan: Plan) => Map<string, pulumi.Resource>;
+}
+
+/** What a caller of `runLayer` may watch: the program's input, and each plan it creates. */
+export interface LayerObserver<L extends Layer, U extends Upstreams> {
+  input?(input: LayerInput<L, U>): void;
+  plan?(plan: Plan): void;
 }
 
 export interface LayerProgram<L extends Layer, U extends Upstreams, O extends object> {
@@ -27,7 +41,7 @@ export interface LayerProgram<L extends Layer, U extends Upstreams, O extends ob
   /** Builds the layer's resources; returns its stack outputs. */
   run(input: LayerInput<L, U>): O | Promise<O>;
   /** Lines for the render summary that only this layer can explain (e.g. schedules in local time). */
-  summarize?(input: LayerInput<L, U>): string[];
+  summarize?(input: LayerValues<L, U>): string[];
 }
 
 /** Any layer's program (its methods are bivariant in their input, so every program fits). */
@@ -67,13 +81,13 @@ const readContract = async <C extends Contract<Shape>>(
 
 /**
  * Runs a layer: every config error at once, before any resource; then the contracts; then the
- * program. `inspect` sees the program's input (the render uses it for the layer's summary).
+ * program. `observer` sees the program's input and plans (the render's summary and preflight).
  */
 export const runLayer = async <L extends Layer, U extends Upstreams, O extends object>(
   program: LayerProgram<L, U, O>,
   raw: RawConfig,
   context: StackContext,
-  inspect?: (input: LayerInput<L, U>) => void,
+  observer: LayerObserver<L, U> = {},
 ): Promise<O> => {
   const parsed = parseConfig(program.layer, raw);
   if (parsed.isErr()) {
@@ -90,7 +104,15 @@ export const runLayer = async <L extends Layer, U extends Upstreams, O extends o
     }),
   );
   const upstream = Object.fromEntries(entries) as UpstreamValues<U>;
-  const input = { config, upstream, stack: context.stack };
-  inspect?.(input);
+  const input: LayerInput<L, U> = {
+    config,
+    upstream,
+    stack: context.stack,
+    createPlan: (plan) => {
+      observer.plan?.(plan);
+      return createPlan(plan);
+    },
+  };
+  observer.input?.(input);
   return program.run(input);
 };

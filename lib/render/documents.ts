@@ -23,6 +23,9 @@ export interface HelmRelease {
   repo: string;
   version: string;
   values: Record<string, unknown>;
+  /** Deploy options of helm.v4.Chart, shown only when set: the render hides nothing Pulumi gets. */
+  skipCrds?: true;
+  skipAwait?: true;
 }
 
 export interface RenderedResource<T> {
@@ -64,6 +67,8 @@ const toHelmRelease = (resource: RecordedResource): HelmRelease => {
     version?: string;
     repositoryOpts?: { repo?: string };
     values?: Record<string, unknown>;
+    skipCrds?: boolean;
+    skipAwait?: boolean;
   };
   return {
     name: inputs.name ?? resource.name,
@@ -72,6 +77,8 @@ const toHelmRelease = (resource: RecordedResource): HelmRelease => {
     repo: inputs.repositoryOpts?.repo ?? "",
     version: inputs.version ?? "",
     values: inputs.values ?? {},
+    ...(inputs.skipCrds ? { skipCrds: true as const } : {}),
+    ...(inputs.skipAwait ? { skipAwait: true as const } : {}),
   };
 };
 
@@ -110,15 +117,23 @@ const shortName = (urn: string): string => {
   return `${parts[2]?.split("$").pop() ?? "?"} ${parts[3] ?? "?"}`;
 };
 
-/** One comment line per document with what Pulumi does that the object itself does not show. */
+/** Deploy options that live outside the body: custom timeouts and an explicit provider. */
+const deployOptions = (resource: RecordedResource): string[] => [
+  ...Object.entries(resource.timeouts).map(([operation, timeout]) => `${operation} timeout ${timeout}`),
+  ...(resource.provider === "" ? [] : [`provider ${resource.provider.split("::")[3] ?? resource.provider}`]),
+];
+
+/** Comment lines per document with what Pulumi does that the object itself does not show. */
 const header = (resource: RecordedResource): string => {
   const flags = [resource.protect && "protected", resource.retainOnDelete && "retained on delete"].filter(
     Boolean,
   );
   const after = resource.dependsOn.map(shortName).sort();
+  const options = deployOptions(resource);
   return [
     ` ${resource.type} ${resource.name}${flags.length > 0 ? ` (${flags.join(", ")})` : ""}`,
     ...(after.length > 0 ? [` after: ${after.join(", ")}`] : []),
+    ...(options.length > 0 ? [` deploy: ${options.join(", ")}`] : []),
   ].join("\n#");
 };
 

@@ -51,6 +51,10 @@ export interface RecordedResource {
   retainOnDelete: boolean;
   /** URNs this resource waits for: explicit `dependsOn` and the resources its inputs come from. */
   dependsOn: string[];
+  /** Custom timeouts Pulumi waits with, by operation (`create: 10m`); empty for the provider's defaults. */
+  timeouts: Record<string, string>;
+  /** The explicit provider reference (`urn::id`); empty for the default provider. */
+  provider: string;
   parent: string;
   /** Inputs as registered, every value that was a Pulumi secret replaced by `REDACTED`. */
   inputs: Record<string, unknown>;
@@ -99,6 +103,10 @@ interface RegisterRequest {
   getProtect(): boolean;
   getRetainondelete(): boolean;
   getDependenciesList(): string[];
+  getCustomtimeouts():
+    | { getCreate(): string; getUpdate(): string; getDelete(): string; getRead(): string }
+    | undefined;
+  getProvider(): string;
   getParent(): string;
   getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
 }
@@ -111,6 +119,13 @@ const urnOf = (options: MockRunOptions, request: RegisterRequest): string => {
   const parentType = request.getParent().split("::")[2]?.split("$").pop();
   const type = parentType ? `${parentType}$${request.getType()}` : request.getType();
   return `urn:pulumi:${options.stack}::${options.project}::${type}::${request.getName()}`;
+};
+
+const timeoutsOf = (request: RegisterRequest): Record<string, string> => {
+  const timeouts = request.getCustomtimeouts();
+  if (!timeouts) return {};
+  const all = { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() };
+  return Object.fromEntries(Object.entries(all).filter(([, value]) => value !== ""));
 };
 
 const resolve = async (value: unknown): Promise<{ value: unknown; secret: boolean }> => {
@@ -164,6 +179,8 @@ export const runUnderMocks = async (
         protect: request.getProtect(),
         retainOnDelete: request.getRetainondelete(),
         dependsOn: request.getDependenciesList(),
+        timeouts: timeoutsOf(request),
+        provider: request.getProvider(),
         parent: request.getParent(),
         inputs: redactSecrets(pulumi.runtime.deserializeProperties(request.getObject())) as Record<
           string,

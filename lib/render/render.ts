@@ -6,7 +6,10 @@ import { err, ok, type Result } from "neverthrow";
 import { parseConfig } from "../config/registry.ts";
 import type { ConfigError, RawConfig } from "../config/schema.ts";
 import { plaintextLeaves, plaintextSecretKeys, readStackConfig } from "../config/stackFile.ts";
+import type { NetworkContract } from "../contracts.ts";
 import { LAYERS, type Layer, projectName } from "../layers.ts";
+import { mergePlans, type Plan } from "../plan.ts";
+import { lanDnsOf, type PreflightProblem, preflight } from "../preflight/index.ts";
 import { type AnyLayerProgram, runLayer, type StackContext, upstreamStackName } from "../pulumi/program.ts";
 import { type LayerDocuments, layerDocuments, toYaml } from "./documents.ts";
 import { type MockRun, runUnderMocks, type UpstreamStack } from "./mockRuntime.ts";
@@ -17,6 +20,8 @@ export type Programs = Readonly<Record<Layer, AnyLayerProgram>>;
 export interface RenderedLayer extends MockRun {
   layer: Layer;
   config: object;
+  /** Everything the program handed to the Pulumi edge, as one plan (for the preflight). */
+  plan: Plan;
   documents: LayerDocuments;
   /** File name (in the output folder) to contents. */
   files: Record<string, string>;
@@ -70,6 +75,7 @@ export const renderStack = async (
       ]),
     );
     let input: Parameters<NonNullable<AnyLayerProgram["summarize"]>>[0] | undefined;
+    const plans: Plan[] = [];
     const run = await runUnderMocks(
       {
         project: projectName(layer),
@@ -78,8 +84,11 @@ export const renderStack = async (
         invokes: offlineInvokes,
       },
       () =>
-        runLayer(program, raw.value[layer], context, (seen) => {
-          input = seen;
+        runLayer(program, raw.value[layer], context, {
+          input: (seen) => {
+            input = seen;
+          },
+          plan: (plan) => plans.push(plan),
         }),
     );
     outputsByLayer.set(layer, run.outputs);
@@ -87,6 +96,7 @@ export const renderStack = async (
     rendered.push({
       layer,
       config,
+      plan: mergePlans(...plans),
       ...run,
       documents,
       files: layerFiles(layer, documents),
@@ -101,6 +111,17 @@ export const renderStack = async (
     );
   }
   return ok(rendered);
+};
+
+/** The preflight over every rendered layer's plan, with the network layer's LAN DNS facts. */
+export const preflightOf = (layers: readonly RenderedLayer[]): PreflightProblem[] => {
+  const network = layers.find((layer) => layer.layer === "network")?.outputs.outputs as
+    | NetworkContract
+    | undefined;
+  return preflight(
+    layers.map(({ layer, plan }) => ({ layer, plan })),
+    network ? lanDnsOf(network) : { annotationPrefix: "", ingressIps: {} },
+  );
 };
 
 /** Files, public stack outputs and summary lines that contain any of the given plaintexts. */

@@ -8,8 +8,7 @@ import { namespace } from "./common.ts";
 import { LONGHORN } from "./versions.ts";
 
 export const LONGHORN_NAMESPACE = LONGHORN.namespace;
-/** The default StorageClass the chart's manager creates from `persistence.*`. */
-export const LONGHORN_STORAGE_CLASS = "longhorn";
+export { LONGHORN_STORAGE_CLASS } from "./versions.ts";
 /** ClusterIP Service of the UI in the chart (templates/deployment-ui.yaml), port 80. */
 export const LONGHORN_UI_SERVICE = "longhorn-frontend";
 export const LONGHORN_UI_PORT = 80;

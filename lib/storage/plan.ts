@@ -3,6 +3,7 @@
  * with its recurring jobs, and the CloudNativePG operator, in order and with protection.
  */
 import { objectId, type Plan, type PlannedObject, type PlannedRelease, releaseId } from "../plan.ts";
+import { webhookGate } from "../webhookGate.ts";
 import { cloudnativePgValues, cnpgNamespace } from "./cloudnativePg.ts";
 import type { StorageConfig } from "./config.ts";
 import { longhornNamespace, longhornValues } from "./longhorn.ts";
@@ -19,7 +20,7 @@ const release = (
   id: releaseId(pin.namespace, pin.release),
   name: pin.release,
   namespace: pin.namespace,
-  chart: { chart: pin.chart, version: pin.version, repo: pin.repo },
+  chart: { chart: pin.chart, version: pin.version, repo: pin.repo, facts: pin.facts },
   values,
   after,
   ...(stateful ? { stateful } : {}),
@@ -45,13 +46,22 @@ export const storagePlan = (config: StorageConfig, jobs: readonly RecurringJobPl
   const nfsDriver = release(CSI_DRIVER_NFS, csiDriverNfsValues(), []);
   const longhorn = release(LONGHORN, longhornValues(config), [longhornNs.id], true);
   const cnpg = release(CLOUDNATIVE_PG, cloudnativePgValues(), [cnpgNs.id], true);
+  // Whether longhorn-manager's readiness implies its webhook serves is not known: gate it. The
+  // probe is a real job under a name of its own, valid as the real ones are.
+  const gate = webhookGate({
+    name: "longhorn",
+    namespace: LONGHORN.namespace,
+    after: [longhorn.id],
+    probes: jobs.slice(0, 1).map((job) => recurringJob({ ...job, name: "webhook-probe" })),
+  });
   return {
     releases: [nfsDriver, longhorn, cnpg],
     objects: [
       // The driver lives in kube-system, which Talos exempts from Pod Security.
       object(nfsStorageClass(config), [nfsDriver.id]),
       longhornNs,
-      ...jobs.map((job) => object(recurringJob(job), [longhorn.id])),
+      ...gate.objects,
+      ...jobs.map((job) => object(recurringJob(job), [gate.job])),
       cnpgNs,
     ],
   };

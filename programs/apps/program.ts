@@ -8,7 +8,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { importApps, planApps } from "../../lib/apps/plan.ts";
 import { appHosts } from "../../lib/apps/render.ts";
 import { authContract, networkContract, storageContract } from "../../lib/contracts.ts";
-import { createPlan } from "../../lib/pulumi/createPlan.ts";
 import { defineProgram } from "../../lib/pulumi/program.ts";
 
 export const APPS_DIR = join(import.meta.dirname, "apps");
@@ -17,7 +16,7 @@ export const appsProgramFor = (dir: string) =>
   defineProgram({
     layer: "apps",
     reads: { network: networkContract, storage: storageContract, auth: authContract },
-    run: async ({ config, upstream }) => {
+    run: async ({ config, upstream, createPlan }) => {
       const { sources, strays } = await importApps(dir);
       const plan = planApps(sources, upstream, config.appSecrets, strays);
       if (plan.isErr()) {

@@ -11,13 +11,16 @@ import {
   networkContract,
   storageContract,
 } from "../../lib/contracts.ts";
-import { createPlan } from "../../lib/pulumi/createPlan.ts";
 import { defineProgram } from "../../lib/pulumi/program.ts";
 
 export const authProgram = defineProgram({
   layer: "auth",
   reads: { network: networkContract, storage: storageContract },
-  run: ({ config, upstream }): ContractExports<typeof authContract> & { tinyauthStatus: string } => {
+  run: ({
+    config,
+    upstream,
+    createPlan,
+  }): ContractExports<typeof authContract> & { tinyauthStatus: string } => {
     const plan = authPlan({ config, network: upstream.network, storage: upstream.storage });
     // The Traefik CRDs (Middleware, IngressRoute) come from the network layer's charts in another
     // stack: no dependsOn on a chart is possible here; deploying the network layer first provides them.

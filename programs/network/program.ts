@@ -11,7 +11,6 @@ import type { ContractExports, networkContract } from "../../lib/contracts.ts";
 import { externalRecordSpec, pickZone } from "../../lib/network/cloudflare.ts";
 import type { NetworkConfig } from "../../lib/network/config.ts";
 import { networkExports, networkPlan, networkSummary } from "../../lib/network/layer.ts";
-import { createPlan } from "../../lib/pulumi/createPlan.ts";
 import { defineProgram } from "../../lib/pulumi/program.ts";
 
 const cloudflareProvider = (config: NetworkConfig): CloudflareProvider =>
@@ -31,7 +30,7 @@ const lookupZone = async (config: NetworkConfig, provider: CloudflareProvider): 
 export const networkProgram = defineProgram({
   layer: "network",
   reads: {},
-  run: async ({ config }): Promise<ContractExports<typeof networkContract>> => {
+  run: async ({ config, createPlan }): Promise<ContractExports<typeof networkContract>> => {
     // Looked up first, so a zone the token cannot see stops the deploy before anything changes.
     const provider = cloudflareProvider(config);
     const zoneId = await lookupZone(config, provider);

@@ -4,7 +4,6 @@
  * through the shared edge, and the storage contract.
  */
 import type { ContractExports, storageContract } from "../../lib/contracts.ts";
-import { createPlan } from "../../lib/pulumi/createPlan.ts";
 import { defineProgram } from "../../lib/pulumi/program.ts";
 import type { StorageConfig } from "../../lib/storage/config.ts";
 import {
@@ -34,7 +33,7 @@ const jobPlans = (config: StorageConfig) => {
 export const storageProgram = defineProgram({
   layer: "storage",
   reads: {},
-  run: ({ config }): ContractExports<typeof storageContract> => {
+  run: ({ config, createPlan }): ContractExports<typeof storageContract> => {
     createPlan(storagePlan(config, jobPlans(config).plans));
     return {
       nfsStorageClass: NFS_STORAGE_CLASS,

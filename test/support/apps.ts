@@ -136,6 +136,14 @@ export const clusterStructureProblems = (object: Record<string, unknown>): strin
         typeof s.storageClass === "string"
       );
     },
+    affinity: (v) => {
+      const tolerations = (v as { tolerations?: unknown }).tolerations;
+      return (
+        Object.keys(v as object).every((k) => k === "tolerations") &&
+        Array.isArray(tolerations) &&
+        tolerations.every((t) => typeof t === "object" && t !== null)
+      );
+    },
     inheritedMetadata: (v) => {
       const labels = (v as { labels?: Record<string, unknown> }).labels ?? {};
       return Object.values(labels).every((label) => typeof label === "string");

@@ -38,6 +38,7 @@ export const OTHER_NETWORK: NetworkContract = {
   privateTraefikNamespace: "ingress-lan",
   piholeNamespace: "dns",
   piholeWebService: "pihole-admin-web",
+  piholeHost: "pihole.cluster.homelab.net",
   lanDnsAnnotationPrefix: "lan.dns.example/",
 };
 

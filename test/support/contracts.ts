@@ -16,6 +16,7 @@ export const EXAMPLE_NETWORK: NetworkContract = {
   privateTraefikNamespace: "traefik-private",
   piholeNamespace: "pihole",
   piholeWebService: "pihole-web",
+  piholeHost: "pihole.example.com",
   lanDnsAnnotationPrefix: "pihole.external-dns.alpha.kubernetes.io/",
 };
 

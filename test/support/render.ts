@@ -29,6 +29,22 @@ export const renderedStack = (stack = "example", root = ROOT): Promise<RenderedL
   return renders.get(key) as Promise<RenderedLayer[]>;
 };
 
+/** Every URN `urn` waits for, directly or through what it waits for. */
+export const waitsFor = (layer: RenderedLayer, urn: string): Set<string> => {
+  const byUrn = new Map(layer.resources.map((resource) => [resource.urn, resource]));
+  const seen = new Set<string>();
+  const visit = (next: string) => {
+    for (const dependency of byUrn.get(next)?.dependsOn ?? []) {
+      if (!seen.has(dependency)) {
+        seen.add(dependency);
+        visit(dependency);
+      }
+    }
+  };
+  visit(urn);
+  return seen;
+};
+
 export const renderedLayer = async (layer: Layer, stack = "example"): Promise<RenderedLayer> => {
   const found = (await renderedStack(stack)).find((rendered) => rendered.layer === layer);
   if (!found) throw new Error(`layer ${layer} was not rendered`);

@@ -1,0 +1,28 @@
+/**
+ * The preflight: a pure check of every layer's plan, in deploy order, against what the Kubernetes
+ * provider and a control-plane-only Talos cluster will do on a real first deploy. It runs in
+ * `render`, `validate` and CI; each problem names the object and the fix.
+ */
+import { awaitRules } from "./awaits.ts";
+import { crdRules } from "./crds.ts";
+import { type LanDns, lanDnsRules } from "./lanDns.ts";
+import { type LayerPlan, modelDeploy, type PreflightProblem } from "./model.ts";
+import { tolerationRules } from "./tolerations.ts";
+import { webhookRules } from "./webhooks.ts";
+
+export { lanDnsOf } from "./lanDns.ts";
+export type { LanDns, LayerPlan, PreflightProblem };
+
+export const preflight = (layers: readonly LayerPlan[], lan: LanDns): PreflightProblem[] => {
+  const deploy = modelDeploy(layers);
+  return [
+    ...crdRules(deploy),
+    ...tolerationRules(deploy),
+    ...awaitRules(deploy),
+    ...webhookRules(deploy),
+    ...lanDnsRules(deploy, lan),
+  ];
+};
+
+export const formatPreflightProblem = (problem: PreflightProblem): string =>
+  `${problem.layer}: ${problem.item}: ${problem.message}\n    fix: ${problem.fix}`;
