@@ -22,7 +22,12 @@ import {
 import { dependencyOrder, type Manifest, parseLayerFile, readRender } from "../lib/cluster/manifests.ts";
 import { claimState, type Snapshot, workloadState } from "../lib/cluster/observe.ts";
 import { formatReport, type LayerReport, layerProblems, workloadSettled } from "../lib/cluster/report.ts";
-import { SELF_CHECK_NAMESPACE, selfCheckObjects, unmetExpectations } from "../lib/cluster/selfCheck.ts";
+import {
+  SELF_CHECK_NAMESPACE,
+  selfCheckObjects,
+  selfCheckVerdict,
+  unmetExpectations,
+} from "../lib/cluster/selfCheck.ts";
 import { longhornStorageClass, simulatedClassOf, volumeForClaim } from "../lib/cluster/storage.ts";
 import { binaryName, cacheRoot } from "../lib/cluster/versions.ts";
 
@@ -359,5 +364,29 @@ describe("the report", () => {
       (e) => `self-check: x ${SELF_CHECK_NAMESPACE}/${e.object.metadata.name}: ${e.says}`,
     );
     expect(unmetExpectations(expectations, named)).toEqual([]);
+  });
+});
+
+describe("the self-check verdict", () => {
+  const { expectations } = selfCheckObjects();
+  const report = (problems: { object: string; error: string }[]): LayerReport => ({
+    layer: "self-check",
+    applied: problems,
+    workloads: [],
+    claims: [],
+  });
+
+  test("fails, naming what went unreported, when the server accepted a broken object", () => {
+    const verdict = selfCheckVerdict(report([]));
+    expect(verdict.passed).toBe(false);
+    expect(verdict.lines.at(-1)).toContain("Deployment selector-misses-template");
+  });
+
+  test("passes when each broken object is named with its refusal", () => {
+    const refused = expectations.map(({ object, says }) => ({
+      object: `${object.kind} ${SELF_CHECK_NAMESPACE}/${object.metadata.name}`,
+      error: says,
+    }));
+    expect(selfCheckVerdict(report(refused)).passed).toBe(true);
   });
 });

@@ -3,7 +3,8 @@
  * The run passes only if each is named among the problems, proving the checks can fail.
  */
 import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
-import type { KubeObject } from "./manifests.ts";
+import type { KubeObject, LayerManifests } from "./manifests.ts";
+import { type LayerReport, layerProblems } from "./report.ts";
 
 export const SELF_CHECK_NAMESPACE = "verify-self-check";
 
@@ -82,3 +83,35 @@ export const unmetExpectations = (
     const name = `${SELF_CHECK_NAMESPACE}/${object.metadata.name}`;
     return !problems.some((problem) => problem.includes(name) && problem.includes(says));
   });
+
+export const SELF_CHECK_LAYER = "self-check";
+
+/** The broken objects as one more layer, applied after the render's. */
+export const selfCheckLayer = (): LayerManifests => {
+  const { namespace, expectations } = selfCheckObjects();
+  return {
+    layer: SELF_CHECK_LAYER,
+    manifests: [namespace, ...expectations.map(({ object }) => object)].map((object) => ({
+      id: object.metadata.name,
+      after: [],
+      object,
+    })),
+  };
+};
+
+/** The self-check's section of the output, and whether every broken object was reported. */
+export const selfCheckVerdict = (report: LayerReport): { lines: string[]; passed: boolean } => {
+  const { expectations } = selfCheckObjects();
+  const problems = layerProblems(report);
+  const unmet = unmetExpectations(expectations, problems);
+  return {
+    passed: unmet.length === 0,
+    lines: [
+      `Self-check: ${expectations.length} broken objects in namespace ${SELF_CHECK_NAMESPACE}, refused as they must be:`,
+      ...problems.map((problem) => `  - ${problem}`),
+      unmet.length === 0
+        ? "Self-check passed: each broken object is named with the server's refusal."
+        : `Self-check FAILED, not reported: ${unmet.map(({ object, says }) => `${object.kind} ${object.metadata.name} (${says})`).join("; ")}`,
+    ],
+  };
+};
