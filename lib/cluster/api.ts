@@ -8,6 +8,7 @@ import { join } from "node:path";
 import {
   ApiextensionsV1Api,
   AppsV1Api,
+  BatchV1Api,
   CoreV1Api,
   createConfiguration,
   type HttpLibrary,
@@ -33,6 +34,7 @@ export const FIELD_MANAGER = "verify-cluster";
 export interface Clients {
   core: CoreV1Api;
   apps: AppsV1Api;
+  batch: BatchV1Api;
   storage: StorageV1Api;
   extensions: ApiextensionsV1Api;
 }
@@ -80,6 +82,7 @@ export const connect = (cluster: Cluster): Clients => {
   return {
     core: new CoreV1Api(configuration),
     apps: new AppsV1Api(configuration),
+    batch: new BatchV1Api(configuration),
     storage: new StorageV1Api(configuration),
     extensions: new ApiextensionsV1Api(configuration),
   };

@@ -32,7 +32,7 @@ export interface EventLike {
 const eventTime = (event: EventLike): number => new Date(event.lastTimestamp ?? 0).getTime();
 
 export interface Snapshot {
-  workloads: (Owned & { kind: string; spec?: { replicas?: number } })[];
+  workloads: (Owned & { kind: string; spec?: { replicas?: number; parallelism?: number } })[];
   replicaSets: Owned[];
   pods: PodLike[];
   events: EventLike[];
@@ -113,10 +113,11 @@ export const claimState = (claim: ClaimLike, snapshot: Snapshot): ClaimState => 
   return { name, kind: "unprovisioned", bound, waiting: false, detail };
 };
 
-const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet"]);
+/** Kinds whose controller creates pods, so Pod Security and the scheduler judge them after apply. */
+const WORKLOAD_KINDS = new Set(["apps/v1 Deployment", "apps/v1 StatefulSet", "batch/v1 Job"]);
 
 export const isWorkload = (object: KubeObject): boolean =>
-  WORKLOAD_KINDS.has(object.kind) && object.apiVersion === "apps/v1";
+  WORKLOAD_KINDS.has(`${object.apiVersion} ${object.kind}`);
 
 const sameObject = (object: KubeObject) => (item: Owned) =>
   item.metadata?.name === object.metadata.name &&
@@ -132,7 +133,16 @@ export const observeLayer = (
     if (!live) return [];
     const { namespace = "default", name = "", uid = "" } = live.metadata ?? {};
     return [
-      workloadState({ kind: object.kind, namespace, name, uid, desired: live.spec?.replicas ?? 1 }, snapshot),
+      workloadState(
+        {
+          kind: object.kind,
+          namespace,
+          name,
+          uid,
+          desired: live.spec?.replicas ?? live.spec?.parallelism ?? 1,
+        },
+        snapshot,
+      ),
     ];
   }),
   claims: accepted
@@ -144,20 +154,23 @@ export const observeLayer = (
 
 /** Everything observed in one go, so all layers are judged against the same moment. */
 export const takeSnapshot = async (clients: Clients): Promise<Snapshot> => {
-  const [deployments, statefulSets, replicaSets, pods, events, claims, volumes, classes] = await Promise.all([
-    clients.apps.listDeploymentForAllNamespaces(),
-    clients.apps.listStatefulSetForAllNamespaces(),
-    clients.apps.listReplicaSetForAllNamespaces(),
-    clients.core.listPodForAllNamespaces(),
-    clients.core.listEventForAllNamespaces(),
-    clients.core.listPersistentVolumeClaimForAllNamespaces(),
-    clients.core.listPersistentVolume(),
-    clients.storage.listStorageClass(),
-  ]);
+  const [deployments, statefulSets, jobs, replicaSets, pods, events, claims, volumes, classes] =
+    await Promise.all([
+      clients.apps.listDeploymentForAllNamespaces(),
+      clients.apps.listStatefulSetForAllNamespaces(),
+      clients.batch.listJobForAllNamespaces(),
+      clients.apps.listReplicaSetForAllNamespaces(),
+      clients.core.listPodForAllNamespaces(),
+      clients.core.listEventForAllNamespaces(),
+      clients.core.listPersistentVolumeClaimForAllNamespaces(),
+      clients.core.listPersistentVolume(),
+      clients.storage.listStorageClass(),
+    ]);
   return {
     workloads: [
       ...deployments.items.map((item) => ({ ...item, kind: "Deployment" })),
       ...statefulSets.items.map((item) => ({ ...item, kind: "StatefulSet" })),
+      ...jobs.items.map((item) => ({ ...item, kind: "Job" })),
     ],
     replicaSets: replicaSets.items,
     pods: pods.items as PodLike[],
