@@ -20,6 +20,7 @@ import {
 } from "../lib/cluster/api.ts";
 import { ensureBinaries } from "../lib/cluster/build.ts";
 import { type Cluster, startCluster, stopCluster, stoppedControllers } from "../lib/cluster/cluster.ts";
+import { apiErrorMessage } from "../lib/cluster/errors.ts";
 import {
   type KubeObject,
   type LayerManifests,
@@ -188,6 +189,10 @@ const main = async (): Promise<number> => {
   console.log(`  etcd and kube-apiserver ready in ${elapsed(started)}`);
   try {
     return await verify(cluster.value, dir, render.value);
+  } catch (error) {
+    // A request the run itself needed failed (not an object of the render): say which, no stack trace.
+    console.error(`verify:cluster stopped: ${apiErrorMessage(error)}`);
+    return 1;
   } finally {
     await stopCluster();
   }

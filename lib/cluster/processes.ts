@@ -9,8 +9,9 @@ import { createServer } from "node:net";
 
 /** The last `count` lines of a log file, indented, for error messages. */
 export const logTail = (path: string, count = 20): string => {
-  if (!existsSync(path)) return "    (no log)";
-  const lines = readFileSync(path, "utf8").trimEnd().split("\n");
+  const text = existsSync(path) ? readFileSync(path, "utf8").trimEnd() : "";
+  if (text === "") return "    (its log is empty)";
+  const lines = text.split("\n");
   return lines
     .slice(-count)
     .map((line) => `    ${line}`)
