@@ -141,8 +141,8 @@ const verify = async (cluster: Cluster, dir: string, layers: LayerManifests[]): 
   const clients = connect(cluster);
   let started = Date.now();
   await createNodes(clients);
-  const apply = serverSideApply(cluster);
-  const crds = await installCrds(clients, apply, options.values.crds);
+  const server = serverSideApply(cluster);
+  const crds = await installCrds(server, options.values.crds);
   console.log(`  3 Talos-like control-plane nodes and ${crds.length} CRDs in ${elapsed(started)}`);
   const crdProblems = crds
     .filter((result) => result.error)
@@ -151,7 +151,7 @@ const verify = async (cluster: Cluster, dir: string, layers: LayerManifests[]): 
   if (options.values["self-check"]) layers.push(selfCheckLayer());
   started = Date.now();
   const reports: LayerReport[] = [];
-  for (const layer of layers) reports.push(await applyLayer(apply, dir, layer));
+  for (const layer of layers) reports.push(await applyLayer(server.apply, dir, layer));
   console.log(
     `  applied ${reports.reduce((sum, report) => sum + report.applied.length, 0)} objects in ${elapsed(started)}; waiting up to ${waitSeconds}s for the controllers…`,
   );

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { servedKinds } from "../lib/cluster/api.ts";
 import { parseGoVersion } from "../lib/cluster/build.ts";
 import {
   admissionConfiguration,
@@ -388,5 +389,21 @@ describe("the self-check verdict", () => {
       error: says,
     }));
     expect(selfCheckVerdict(report(refused)).passed).toBe(true);
+  });
+});
+
+describe("CRDs", () => {
+  test("a CRD is waited for in every version it serves", () => {
+    const crd = {
+      spec: {
+        group: "metallb.io",
+        names: { kind: "IPAddressPool" },
+        versions: [
+          { name: "v1beta1", served: true },
+          { name: "v1alpha1", served: false },
+        ],
+      },
+    };
+    expect(servedKinds(crd)).toEqual([{ apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool" }]);
   });
 });

@@ -6,7 +6,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
-  ApiextensionsV1Api,
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
@@ -36,7 +35,6 @@ export interface Clients {
   apps: AppsV1Api;
   batch: BatchV1Api;
   storage: StorageV1Api;
-  extensions: ApiextensionsV1Api;
 }
 
 /**
@@ -84,7 +82,6 @@ export const connect = (cluster: Cluster): Clients => {
     apps: new AppsV1Api(configuration),
     batch: new BatchV1Api(configuration),
     storage: new StorageV1Api(configuration),
-    extensions: new ApiextensionsV1Api(configuration),
   };
 };
 
@@ -126,9 +123,11 @@ interface ApiResource {
  */
 export const serverSideApply = (cluster: Cluster) => {
   const discovered = new Map<string, ApiResource[]>();
-  const resourceOf = async (object: KubeObject): Promise<ApiResource | undefined> => {
-    const base = object.apiVersion.includes("/") ? `/apis/${object.apiVersion}` : `/api/${object.apiVersion}`;
-    const find = () => discovered.get(base)?.find((r) => r.kind === object.kind && !r.name.includes("/"));
+  const basePath = (apiVersion: string) =>
+    apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  const resourceOf = async (apiVersion: string, kind: string): Promise<ApiResource | undefined> => {
+    const base = basePath(apiVersion);
+    const find = () => discovered.get(base)?.find((r) => r.kind === kind && !r.name.includes("/"));
     if (find()) return find();
     // Not cached, or a CRD established since: ask again.
     const response = await request(cluster, "GET", base);
@@ -136,14 +135,13 @@ export const serverSideApply = (cluster: Cluster) => {
       discovered.set(base, (JSON.parse(response.text) as { resources: ApiResource[] }).resources);
     return find();
   };
-  return async (object: KubeObject): Promise<ApplyResult> => {
+  const apply = async (object: KubeObject): Promise<ApplyResult> => {
     const name = objectName(object);
-    const resource = await resourceOf(object);
+    const resource = await resourceOf(object.apiVersion, object.kind);
     if (!resource)
       return { object: name, error: `the server has no kind ${object.kind} in ${object.apiVersion}` };
-    const base = object.apiVersion.includes("/") ? `/apis/${object.apiVersion}` : `/api/${object.apiVersion}`;
     const namespace = resource.namespaced ? `/namespaces/${object.metadata.namespace ?? "default"}` : "";
-    const path = `${base}${namespace}/${resource.name}/${encodeURIComponent(object.metadata.name)}`;
+    const path = `${basePath(object.apiVersion)}${namespace}/${resource.name}/${encodeURIComponent(object.metadata.name)}`;
     const response = await request(
       cluster,
       "PATCH",
@@ -155,9 +153,14 @@ export const serverSideApply = (cluster: Cluster) => {
       ? { object: name, ...warnings }
       : { object: name, error: apiErrorMessage({ code: response.status, body: response.text }), ...warnings };
   };
+  /** Whether the server serves a kind now (discovery, the way kubectl finds it). */
+  const serves = async (apiVersion: string, kind: string): Promise<boolean> =>
+    (await resourceOf(apiVersion, kind)) !== undefined;
+  return { apply, serves };
 };
 
-export type Apply = ReturnType<typeof serverSideApply>;
+export type ApiServer = ReturnType<typeof serverSideApply>;
+export type Apply = ApiServer["apply"];
 
 /**
  * The Talos-like nodes. Creating a node makes the API server add the not-ready taint; the node
@@ -189,25 +192,40 @@ export const crdFiles = (dir: string): string[] =>
         .map((file) => join(dir, chart, file)),
     );
 
-/** Applies the CRDs and waits until the server serves them; returns the refusals. */
+interface CrdLike {
+  spec?: { group?: string; names?: { kind?: string }; versions?: { name: string; served?: boolean }[] };
+}
+
+/** `group/version kind` of every version a CRD serves. */
+export const servedKinds = (crd: CrdLike): { apiVersion: string; kind: string }[] =>
+  (crd.spec?.versions ?? [])
+    .filter((version) => version.served !== false)
+    .map((version) => ({
+      apiVersion: `${crd.spec?.group}/${version.name}`,
+      kind: crd.spec?.names?.kind ?? "",
+    }));
+
+/**
+ * Applies the CRDs and waits until discovery serves each accepted one, the way a later apply will
+ * look for it; returns the results (refusals carry the server's message).
+ */
 export const installCrds = async (
-  clients: Clients,
-  apply: Apply,
+  server: ApiServer,
   dir: string,
   timeoutMs = 30_000,
 ): Promise<ApplyResult[]> => {
   const objects = crdFiles(dir).map((file) => parse(readFileSync(file, "utf8")) as KubeObject);
-  const results = await Promise.all(objects.map(apply));
+  const results = await Promise.all(objects.map(server.apply));
+  let waiting = objects
+    .filter((_, index) => !results[index]?.error)
+    .flatMap((crd) => servedKinds(crd as CrdLike));
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const list = await clients.extensions.listCustomResourceDefinition();
-    const established = list.items.filter((crd) =>
-      crd.status?.conditions?.some(
-        (condition) => condition.type === "Established" && condition.status === "True",
-      ),
-    );
-    if (established.length >= results.filter((result) => !result.error).length) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  while (waiting.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    // One at a time: a group's first lookup refreshes discovery for the kinds after it.
+    const still: typeof waiting = [];
+    for (const entry of waiting) if (!(await server.serves(entry.apiVersion, entry.kind))) still.push(entry);
+    waiting = still;
   }
   return results;
 };
