@@ -2,7 +2,8 @@
  * `bun run verify:cluster [DIR] [--self-check] [--crds DIR] [--wait SECONDS]`: applies a render
  * (default: a fresh one of the example stack) to a real, throwaway Kubernetes control plane and
  * reports what the API server refused, which pods Pod Security refused or the scheduler could not
- * place, and which claims did not bind. Exits non-zero on any problem.
+ * place, and which claims did not bind. Exits 1 on any problem, 2 when it could not check (bad
+ * input, no Go, a build or a server that failed).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -88,10 +89,14 @@ const renderDir = (): string => {
   const out = join(mkdtempSync(join(tmpdir(), "verify-render-")), "out");
   process.once("exit", () => rmSync(resolve(out, ".."), { recursive: true, force: true }));
   console.log("Rendering the example stack…");
-  const rendered = spawnSync("bun", [join(root, "cli/render.ts"), "--stack", "example", "--out", out], {
-    cwd: root,
-    encoding: "utf8",
-  });
+  const rendered = spawnSync(
+    process.execPath,
+    [join(root, "cli/render.ts"), "--stack", "example", "--out", out],
+    {
+      cwd: root,
+      encoding: "utf8",
+    },
+  );
   if (rendered.status !== 0) fail("The example stack did not render:", rendered.stderr || rendered.stdout);
   return out;
 };
@@ -192,7 +197,7 @@ const main = async (): Promise<number> => {
   } catch (error) {
     // A request the run itself needed failed (not an object of the render): say which, no stack trace.
     console.error(`verify:cluster stopped: ${apiErrorMessage(error)}`);
-    return 1;
+    return 2;
   } finally {
     await stopCluster();
   }
