@@ -22,6 +22,7 @@ import {
 } from "../lib/cluster/gomod.ts";
 import { dependencyOrder, type Manifest, parseLayerFile, readRender } from "../lib/cluster/manifests.ts";
 import { claimState, type Snapshot, workloadState } from "../lib/cluster/observe.ts";
+import { freePort, logTail } from "../lib/cluster/processes.ts";
 import { formatReport, type LayerReport, layerProblems, workloadSettled } from "../lib/cluster/report.ts";
 import {
   SELF_CHECK_NAMESPACE,
@@ -405,5 +406,22 @@ describe("CRDs", () => {
       },
     };
     expect(servedKinds(crd)).toEqual([{ apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool" }]);
+  });
+});
+
+describe("processes", () => {
+  test("a log's tail, indented; an empty or missing log says so", () => {
+    const dir = mkdtempSync(join(tmpdir(), "log-tail-"));
+    writeFileSync(join(dir, "a.log"), "one\ntwo\nthree\n");
+    expect(logTail(join(dir, "a.log"), 2)).toBe("    two\n    three");
+    writeFileSync(join(dir, "empty.log"), "");
+    expect(logTail(join(dir, "empty.log"))).toBe("    (its log is empty)");
+    expect(logTail(join(dir, "missing.log"))).toBe("    (its log is empty)");
+  });
+
+  test("a free port is a loopback port number", async () => {
+    const port = await freePort();
+    expect(port).toBeGreaterThan(0);
+    expect(port).toBeLessThan(65536);
   });
 });
