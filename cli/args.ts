@@ -51,15 +51,17 @@ const nearest = (name: string, known: readonly string[]): string | undefined => 
   return known.find((candidate) => editDistance(bare, candidate) <= 2);
 };
 
+const optionLines = (spec: CommandSpec): string[] => {
+  const names = Object.entries(spec.options).map(
+    ([name, option]) => [`--${name}${option.type === "string" ? " <value>" : ""}`, option.doc] as const,
+  );
+  const width = Math.max(0, ...names.map(([name]) => name.length));
+  return names.map(([name, doc]) => `  ${name.padEnd(width)}  ${doc}`);
+};
+
 /** The text of a command-line mistake: what is wrong, then the usage and the options. */
 export const usageText = (spec: CommandSpec, problem: string): string =>
-  [
-    `error: ${problem}`,
-    `usage: ${spec.usage}`,
-    ...Object.entries(spec.options).map(
-      ([name, option]) => `  --${name}${option.type === "string" ? " <value>" : ""}  ${option.doc}`,
-    ),
-  ].join("\n");
+  [`error: ${problem}`, `usage: ${spec.usage}`, ...optionLines(spec)].join("\n");
 
 /**
  * Parses `argv` strictly: unknown options, options without their value, flags with a value and

@@ -75,6 +75,7 @@ export const main = async (
   argv: readonly string[],
   io: CliIo = processIo,
   root = resolve(import.meta.dirname, ".."),
+  programs?: Programs,
 ): Promise<number> => {
   const parsed = parseCommand(VALIDATE, argv);
   if (parsed.isErr()) {
@@ -86,7 +87,7 @@ export const main = async (
     io.err(stack.error);
     return USAGE_EXIT;
   }
-  const { ok, lines } = await validateStack(root, stack.value);
+  const { ok, lines } = await validateStack(root, stack.value, programs);
   (ok ? io.out : io.err)(lines.join("\n"));
   return ok ? 0 : 1;
 };

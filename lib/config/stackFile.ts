@@ -28,7 +28,7 @@ const toRawValue = (value: unknown): RawValue => {
 const isBlank = (value: unknown): boolean => value === null || value === undefined;
 
 /** Why a stack-file key outside `layer`'s project is an error, or undefined for another tool's namespace (e.g. `kubernetes:`). */
-const foreignKeyError = (layer: Layer, fullKey: string): ConfigError | undefined => {
+const foreignKeyError = (layer: Layer, fullKey: string, stack: string): ConfigError | undefined => {
   const prefix = `${projectName(layer)}:`;
   const colon = fullKey.indexOf(":");
   const [namespace, name] =
@@ -47,7 +47,7 @@ const foreignKeyError = (layer: Layer, fullKey: string): ConfigError | undefined
       layer,
       key: fullKey,
       message: `is in the ${owner} layer's namespace; this stack file configures ${projectName(layer)}`,
-      fix: `move it to config/${owner}/Pulumi.<stack>.yaml, or rename it to ${prefix}${name}`,
+      fix: `move it to config/${owner}/Pulumi.${stack}.yaml, or rename it to ${prefix}${name}`,
     };
   }
   const nearLayer = namespace.startsWith("homelab") || editDistance(namespace, projectName(layer)) <= 2;
@@ -69,6 +69,7 @@ const foreignKeyError = (layer: Layer, fullKey: string): ConfigError | undefined
 export const rawConfigFromEntries = (
   layer: Layer,
   entries: Iterable<readonly [string, unknown]>,
+  stack = "<stack>",
 ): Result<RawConfig, ConfigError[]> => {
   const prefix = `${projectName(layer)}:`;
   const raw: Record<string, RawValue> = {};
@@ -76,7 +77,7 @@ export const rawConfigFromEntries = (
   const blank = new Set<string>();
   for (const [fullKey, value] of entries) {
     if (!fullKey.startsWith(prefix)) {
-      const error = foreignKeyError(layer, fullKey);
+      const error = foreignKeyError(layer, fullKey, stack);
       if (error) errors.push(error);
       continue;
     }
@@ -117,19 +118,19 @@ const YAML_PROBLEMS: Readonly<Record<string, string>> = {
 const parseStackYaml = (layer: Layer, relative: string, text: string): Result<unknown, ConfigError[]> => {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length === 0) return ok(document.toJS());
-  return err(
-    document.errors.map((error) => {
-      const position = error.linePos?.[0];
-      const where = position ? ` at line ${position.line}, column ${position.col}` : "";
-      const what = YAML_PROBLEMS[error.code] ?? error.code.toLowerCase().replaceAll("_", " ");
-      return {
-        layer,
-        key: relative,
-        message: `is not valid YAML${where}: ${what}`,
-        fix: "fix the YAML syntax there (keys as `homelab-<layer>:<key>: value`, two-space indentation)",
-      };
-    }),
-  );
+  const errors = document.errors.map((error) => {
+    const position = error.linePos?.[0];
+    const where = position ? ` at line ${position.line}, column ${position.col}` : "";
+    const what = YAML_PROBLEMS[error.code] ?? error.code.toLowerCase().replaceAll("_", " ");
+    return {
+      layer,
+      key: relative,
+      message: `is not valid YAML${where}: ${what}`,
+      fix: "fix the YAML syntax there (keys as `homelab-<layer>:<key>: value`, two-space indentation)",
+    };
+  });
+  // One line per distinct problem: the parser may report the same spot twice.
+  return err(errors.filter((error, i) => errors.findIndex((other) => other.message === error.message) === i));
 };
 
 export const readStackFile = (
@@ -156,7 +157,7 @@ export const readStackFile = (
         { layer, key: relative, message: "has no `config:` map", fix: "put the keys under `config:`" },
       ]);
     }
-    return rawConfigFromEntries(layer, Object.entries(config));
+    return rawConfigFromEntries(layer, Object.entries(config), stack);
   });
 };
 
