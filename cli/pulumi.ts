@@ -10,10 +10,10 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseConfig } from "../lib/config/registry.ts";
-import { formatConfigError } from "../lib/config/schema.ts";
-import { readStackFile } from "../lib/config/stackFile.ts";
+import { formatConfigError, type RawConfig } from "../lib/config/schema.ts";
+import { plaintextSecretWarnings, readStackFile } from "../lib/config/stackFile.ts";
 import { DATA_HELD, isLayer, LAYERS, type Layer } from "../lib/layers.ts";
-import { parseArgs } from "./args.ts";
+import { type CommandSpec, DEFAULT_STACK, parseCommand, stackOption, USAGE_EXIT, usageText } from "./args.ts";
 
 export const MINIMUM_PULUMI = [3, 227, 0] as const;
 const COMMANDS = ["preview", "up", "destroy"] as const;
@@ -50,38 +50,73 @@ export const versionAtLeast = (text: string, minimum: readonly number[]): boolea
   return true;
 };
 
-const validLayerConfig = (root: string, layer: Layer, stack: string): string[] => {
-  const result = readStackFile(root, layer, stack).andThen((raw) => parseConfig(layer, raw));
-  return result.isErr() ? result.error.map(formatConfigError) : [];
+/** Every config error of the layers, and a warning per secret kept in plain text in their stack files. */
+const checkLayers = (root: string, layers: readonly Layer[], stack: string) => {
+  const errors: string[] = [];
+  const raw: Partial<Record<Layer, RawConfig>> = {};
+  for (const layer of layers) {
+    const result = readStackFile(root, layer, stack).andThen((values) =>
+      parseConfig(layer, values).map(() => values),
+    );
+    if (result.isOk()) raw[layer] = result.value;
+    else errors.push(...result.error.map(formatConfigError));
+  }
+  return { errors, warnings: plaintextSecretWarnings(raw, stack) };
 };
+
+export const PULUMI: CommandSpec = {
+  usage: `bun cli/pulumi.ts <${COMMANDS.join("|")}> <${LAYERS.join("|")}|all> [--stack <name>] [--confirm-data-loss] [-- <pulumi args>]  (or: bun run deploy:<layer> --stack <name>)`,
+  options: {
+    stack: { type: "string", doc: `stack to use (default: HOMELAB_STACK, else ${DEFAULT_STACK})` },
+    "confirm-data-loss": { type: "boolean", doc: "needed by destroy: you accept losing the layer's data" },
+  },
+  positionals: ["command", "layer"],
+};
+
+const PLAINTEXT_BANNER =
+  "!!! WARNING: secrets are stored in plain text in the stack file(s) below. Anyone with the repository can read them.";
 
 export const pulumiCommand = async (argv: readonly string[], environment: Environment): Promise<number> => {
   const separator = argv.indexOf("--");
-  const options = parseArgs(separator === -1 ? argv : argv.slice(0, separator));
+  const parsed = parseCommand(PULUMI, separator === -1 ? argv : argv.slice(0, separator));
   const passThrough = separator === -1 ? [] : argv.slice(separator + 1);
   const { log } = environment;
-  const [command, target] = options.positional as [string | undefined, string | undefined];
+  if (parsed.isErr()) {
+    log(parsed.error);
+    return USAGE_EXIT;
+  }
+  const [command, target] = parsed.value.positionals as [string | undefined, string | undefined];
   if (!COMMANDS.includes(command as Command) || !(target === "all" || (target && isLayer(target)))) {
-    log(
-      `usage: bun cli/pulumi.ts <${COMMANDS.join("|")}> <${LAYERS.join("|")}|all> [--stack <name>] [-- <pulumi args>]`,
-    );
-    return 2;
+    const what = command === undefined ? "missing <command>" : target === undefined ? "missing <layer>" : "";
+    const problem =
+      what ||
+      (!COMMANDS.includes(command as Command)
+        ? `unknown command ${JSON.stringify(command)}`
+        : `unknown layer ${JSON.stringify(target)}`);
+    log(usageText(PULUMI, problem));
+    return USAGE_EXIT;
   }
   if (command === "destroy" && target === "all") {
     log("Refusing to destroy every layer at once: destroy them one by one, apps first.");
-    return 2;
+    return USAGE_EXIT;
   }
   const layers: Layer[] = target === "all" ? [...LAYERS] : [target as Layer];
-  const stack = options.stack;
+  const stackName = stackOption(PULUMI, parsed.value.values, environment.env, DEFAULT_STACK);
+  if (stackName.isErr()) {
+    log(stackName.error);
+    return USAGE_EXIT;
+  }
+  const stack = stackName.value;
 
-  const errors = layers.flatMap((layer) => validLayerConfig(environment.root, layer, stack));
+  const { errors, warnings } = checkLayers(environment.root, layers, stack);
   if (errors.length > 0) {
     log(`Stack ${stack} has ${errors.length} config error(s); Pulumi was not called:\n`);
     for (const error of errors) log(`  ${error}`);
     return 1;
   }
+  if (warnings.length > 0) log([PLAINTEXT_BANNER, ...warnings, ""].join("\n"));
 
-  if (command === "destroy" && !options.flags.has("--confirm-data-loss")) {
+  if (command === "destroy" && parsed.value.values["confirm-data-loss"] !== true) {
     const layer = layers[0] as Layer;
     log(
       `Refusing to destroy the ${layer} layer of stack ${stack}: it deletes ${DATA_HELD[layer]}.\n` +
