@@ -66,7 +66,7 @@ export const main = async (
   programs?: Programs,
 ): Promise<number> => {
   const parsed = parseCommand(GUARD, argv);
-  const stack = parsed.andThen(({ values }) => stackOption(GUARD, values, io.env, "example"));
+  const stack = parsed.andThen(({ values }) => stackOption(GUARD, values, {}, "example"));
   if (stack.isErr()) {
     io.err(stack.error);
     return USAGE_EXIT;

@@ -32,7 +32,7 @@ export const RENDER: CommandSpec = {
 export const main = async (argv: readonly string[], io: CliIo = processIo, root = ROOT): Promise<number> => {
   const parsed = parseCommand(RENDER, argv);
   if (parsed.isErr()) return usage(io, parsed.error);
-  const stack = stackOption(RENDER, parsed.value.values, io.env, "example");
+  const stack = stackOption(RENDER, parsed.value.values, {}, "example");
   if (stack.isErr()) return usage(io, stack.error);
   const shownOut = String(parsed.value.values.out ?? "out");
   const outPath = checkOutFolder(resolve(root, shownOut), shownOut);
