@@ -65,8 +65,8 @@ export const usageText = (spec: CommandSpec, problem: string): string =>
 
 /**
  * Parses `argv` strictly: unknown options, options without their value, flags with a value and
- * more positionals than the command takes are errors (the usage text, ready to print). Option
- * values are never echoed; only option names and stray words are.
+ * more positionals than the command takes are errors (the usage text, ready to print). The value
+ * of an unknown option (`--token=...`) is never echoed; option names and stray words are.
  */
 export const parseCommand = (spec: CommandSpec, argv: readonly string[]): Result<ParsedCommand, string> => {
   const expected = spec.positionals ?? [];

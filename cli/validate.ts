@@ -67,7 +67,7 @@ export const validateStack = async (
   const warnings = stack === EXAMPLE_STACK ? [] : plaintextSecretWarnings(result.value, stack);
   return {
     ok: true,
-    lines: [`Stack ${stack}: the config of every layer and every app are valid.`, ...warnings],
+    lines: [`Stack ${stack}: the config of every layer and every app is valid.`, ...warnings],
   };
 };
 
