@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type ConfigError, formatConfigError } from "../lib/config/schema.ts";
 import { readStackConfig } from "../lib/config/stackFile.ts";
+import type { Programs } from "../lib/render/render.ts";
 import {
   type CliIo,
   type CommandSpec,
@@ -29,7 +30,12 @@ export const RENDER: CommandSpec = {
   },
 };
 
-export const main = async (argv: readonly string[], io: CliIo = processIo, root = ROOT): Promise<number> => {
+export const main = async (
+  argv: readonly string[],
+  io: CliIo = processIo,
+  root = ROOT,
+  programs?: Programs,
+): Promise<number> => {
   const parsed = parseCommand(RENDER, argv);
   if (parsed.isErr()) return usage(io, parsed.error);
   const stack = stackOption(RENDER, parsed.value.values, {}, "example");
@@ -47,14 +53,14 @@ export const main = async (argv: readonly string[], io: CliIo = processIo, root 
   const config = readStackConfig(root, stack.value);
   if (config.isErr()) return fail(config.error);
 
-  const [{ renderStack }, { summarize }, { programs }] = await Promise.all([
+  const [{ renderStack }, { summarize }, layers] = await Promise.all([
     import("../lib/render/render.ts"),
     import("../lib/render/summary.ts"),
-    import("../programs/index.ts"),
+    programs ?? import("../programs/index.ts").then((module) => module.programs),
   ]);
   let result: Awaited<ReturnType<typeof renderStack>>;
   try {
-    result = await renderStack(programs, root, stack.value);
+    result = await renderStack(layers, root, stack.value);
   } catch (error) {
     // A program refused to run (e.g. an app is broken): its message says why; no stack trace.
     io.err(error instanceof Error ? error.message : String(error));

@@ -1,12 +1,13 @@
 /**
- * Bad app files, table-driven: all of them sit in one apps folder, and one `validate` names every
- * problem of every app (missing secrets included), exits 1, prints no stack trace and no canary
- * secret, and writes nothing. Hidden and editor files in the folder are ignored. Then the few
+ * Bad app files, table-driven: all of them sit in one apps folder, and one `validate` (and one
+ * `render`) names every problem of every app (missing secrets included), exits 1, prints no stack
+ * trace and no canary secret, and writes nothing. Hidden and editor files in the folder are ignored. Then the few
  * cases that run the scripts as real processes, and the guard's protection rule.
  */
 import { describe, expect, test } from "bun:test";
 import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { main as renderMain } from "../cli/render.ts";
 import { main as validateMain } from "../cli/validate.ts";
 import { authHosts } from "../lib/auth/urls.ts";
 import type { StatefulRecord } from "../lib/guard/records.ts";
@@ -113,17 +114,25 @@ describe("every problem of every app, in one validate", async () => {
     for (const file of IGNORED) writeFileSync(join(d, file), 'throw new Error("not an app");\n');
   });
   const root = scratchStack();
+  const layers = { ...programs, apps: appsProgramFor(dir) };
   const before = snapshot(root);
-  const captured = captureIo({ HOME: root });
-  const code = await validateMain(["--stack", STACK], captured.io, root, {
-    ...programs,
-    apps: appsProgramFor(dir),
-  });
-  const run = { code, text: captured.text() };
+  const validating = captureIo({ HOME: root });
+  const run = {
+    code: await validateMain(["--stack", STACK], validating.io, root, layers),
+    text: validating.text(),
+  };
+  const rendering = captureIo({ HOME: root });
+  const rendered = {
+    code: await renderMain(["--stack", STACK], rendering.io, root, layers),
+    text: rendering.text(),
+  };
   const after = snapshot(root);
 
   for (const [file, , names] of APP_CASES) {
-    test(file, () => expectRefused(run, { code: 1, names }, before, after));
+    test(file, () => {
+      expectRefused(run, { code: 1, names }, before, after);
+      expectRefused(rendered, { code: 1, names }, before, after);
+    });
   }
 
   test("hidden and editor files are ignored", () => {
