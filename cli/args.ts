@@ -65,8 +65,8 @@ export const usageText = (spec: CommandSpec, problem: string): string =>
 
 /**
  * Parses `argv` strictly: unknown options, options without their value, flags with a value and
- * more positionals than the command takes are errors (the usage text, ready to print). Option
- * values are never echoed; only option names and stray words are.
+ * more positionals than the command takes are errors (the usage text, ready to print). The value
+ * of an unknown option (`--token=...`) is never echoed; option names and stray words are.
  */
 export const parseCommand = (spec: CommandSpec, argv: readonly string[]): Result<ParsedCommand, string> => {
   const expected = spec.positionals ?? [];
@@ -116,7 +116,11 @@ export const parseCommand = (spec: CommandSpec, argv: readonly string[]): Result
 /** Pulumi's own rule for stack names; it also keeps a stack name from escaping config/<layer>/. */
 const STACK_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
 
-/** The stack: `--stack`, else HOMELAB_STACK, else the command's default; an error when it cannot be a stack name. */
+/**
+ * The stack: `--stack`, else HOMELAB_STACK (commands that honour it pass the environment; render
+ * and guard pass none and default to the example stack), else the default; an error when it
+ * cannot be a stack name.
+ */
 export const stackOption = (
   spec: CommandSpec,
   values: ParsedCommand["values"],
@@ -124,8 +128,9 @@ export const stackOption = (
   fallback: string,
 ): Result<string, string> => {
   const fromFlag = values.stack;
-  const stack = typeof fromFlag === "string" ? fromFlag : (env.HOMELAB_STACK ?? fallback);
-  const source = typeof fromFlag === "string" ? "--stack" : env.HOMELAB_STACK ? "HOMELAB_STACK" : "";
+  const fromEnv = env.HOMELAB_STACK || undefined;
+  const stack = typeof fromFlag === "string" ? fromFlag : (fromEnv ?? fallback);
+  const source = typeof fromFlag === "string" ? "--stack" : fromEnv ? "HOMELAB_STACK" : "";
   return STACK_NAME.test(stack)
     ? ok(stack)
     : err(

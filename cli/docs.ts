@@ -17,7 +17,12 @@ export const main = (
     return USAGE_EXIT;
   }
   const path = resolve(root, "README.md");
-  writeFileSync(path, withConfigReference(readFileSync(path, "utf8")));
+  try {
+    writeFileSync(path, withConfigReference(readFileSync(path, "utf8")));
+  } catch (error) {
+    io.err(`README.md cannot be read or written (${(error as { code?: string }).code ?? "unknown error"})`);
+    return 1;
+  }
   io.out("README.md: config reference updated");
   return 0;
 };

@@ -66,7 +66,7 @@ export const main = async (
   programs?: Programs,
 ): Promise<number> => {
   const parsed = parseCommand(GUARD, argv);
-  const stack = parsed.andThen(({ values }) => stackOption(GUARD, values, io.env, "example"));
+  const stack = parsed.andThen(({ values }) => stackOption(GUARD, values, {}, "example"));
   if (stack.isErr()) {
     io.err(stack.error);
     return USAGE_EXIT;
@@ -105,8 +105,15 @@ export const main = async (
       for (const finding of accepted) io.out(`  ${finding.id} ${finding.change}`);
       io.out("");
     }
-    mkdirSync(dirname(baselinePath), { recursive: true });
-    writeFileSync(baselinePath, `${JSON.stringify(current, null, 2)}\n`);
+    try {
+      mkdirSync(dirname(baselinePath), { recursive: true });
+      writeFileSync(baselinePath, `${JSON.stringify(current, null, 2)}\n`);
+    } catch (error) {
+      io.err(
+        `${relative} cannot be written (${(error as { code?: string }).code ?? "unknown error"}); nothing was recorded`,
+      );
+      return 1;
+    }
     io.out(
       `${relative}: recorded ${current.length} stateful objects. Commit it with the change that needs it.`,
     );

@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type ConfigError, formatConfigError } from "../lib/config/schema.ts";
 import { readStackConfig } from "../lib/config/stackFile.ts";
+import type { Programs } from "../lib/render/render.ts";
 import {
   type CliIo,
   type CommandSpec,
@@ -29,10 +30,15 @@ export const RENDER: CommandSpec = {
   },
 };
 
-export const main = async (argv: readonly string[], io: CliIo = processIo, root = ROOT): Promise<number> => {
+export const main = async (
+  argv: readonly string[],
+  io: CliIo = processIo,
+  root = ROOT,
+  programs?: Programs,
+): Promise<number> => {
   const parsed = parseCommand(RENDER, argv);
   if (parsed.isErr()) return usage(io, parsed.error);
-  const stack = stackOption(RENDER, parsed.value.values, io.env, "example");
+  const stack = stackOption(RENDER, parsed.value.values, {}, "example");
   if (stack.isErr()) return usage(io, stack.error);
   const shownOut = String(parsed.value.values.out ?? "out");
   const outPath = checkOutFolder(resolve(root, shownOut), shownOut);
@@ -47,16 +53,17 @@ export const main = async (argv: readonly string[], io: CliIo = processIo, root 
   const config = readStackConfig(root, stack.value);
   if (config.isErr()) return fail(config.error);
 
-  const [{ renderStack, preflightOf }, { summarize }, { programs }, { formatPreflightProblem }] =
-    await Promise.all([
+  const [{ renderStack, preflightOf }, { summarize }, { formatPreflightProblem }, layers] = await Promise.all(
+    [
       import("../lib/render/render.ts"),
       import("../lib/render/summary.ts"),
-      import("../programs/index.ts"),
       import("../lib/preflight/index.ts"),
-    ]);
+      programs ?? import("../programs/index.ts").then((module) => module.programs),
+    ],
+  );
   let result: Awaited<ReturnType<typeof renderStack>>;
   try {
-    result = await renderStack(programs, root, stack.value);
+    result = await renderStack(layers, root, stack.value);
   } catch (error) {
     // A program refused to run (e.g. an app is broken): its message says why; no stack trace.
     io.err(error instanceof Error ? error.message : String(error));

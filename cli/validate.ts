@@ -75,7 +75,7 @@ export const validateStack = async (
   return {
     ok: true,
     lines: [
-      `Stack ${stack}: the config of every layer and every app are valid, and the preflight found nothing a first deploy would fail on.`,
+      `Stack ${stack}: the config of every layer and every app is valid, and the preflight found nothing a first deploy would fail on.`,
       ...warnings,
     ],
   };

@@ -97,6 +97,16 @@ describe("deploy and preview", () => {
     expect(environment.logged.join("\n")).toContain("Stopped at the storage layer");
   });
 
+  test("stack:init creates the stack in every project before any config is valid", async () => {
+    writeFileSync(join(root, "config/network/Pulumi.home.yaml"), "config: {}\n");
+    const environment = fakeEnvironment(root);
+    expect(await pulumiCommand(["init", "all", "--stack", "home"], environment)).toBe(0);
+    expect(environment.calls.map((call) => call.argv.slice(1, 5))).toEqual(
+      LAYERS.map(() => ["stack", "select", "home", "--create"]),
+    );
+    expect(environment.logged.join("\n")).toContain("bun run validate --stack home");
+  });
+
   test("arguments after -- go to pulumi", async () => {
     const environment = fakeEnvironment(root);
     await pulumiCommand(["preview", "apps", "--stack", "home", "--", "--diff"], environment);

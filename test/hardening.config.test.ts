@@ -292,6 +292,12 @@ describe("a bad stack file is refused by validate, render and preview, naming th
     });
   }
 
+  test("control: the unchanged canary stack is valid, so each refusal is the edit's", async () => {
+    const root = scratchStack();
+    const captured = captureIo({ HOME: root });
+    expect(await validateMain(["--stack", STACK], captured.io, root)).toBe(0);
+  });
+
   test("the table holds enough distinct inputs", () => {
     expect(new Set(CASES.map(([description]) => description)).size).toBe(CASES.length);
     expect(CASES.length).toBeGreaterThanOrEqual(45);

@@ -84,7 +84,7 @@ const networkKeys = {
     example: "<password>",
   }),
   pihole_upstream_dns: withDefault(nonEmpty(list(resolverIpv4)), "1.1.1.1,1.0.0.1", {
-    doc: "Upstream resolvers Pi-hole forwards to",
+    doc: "Upstream resolvers Pi-hole forwards to (at least one; never Pi-hole itself)",
     type: "list of IPv4 addresses",
     example: "9.9.9.9,149.112.112.112",
   }),

@@ -5,13 +5,12 @@
  * must pass (exit code, the key or file named, no stack trace, no canary, nothing written).
  */
 import { expect } from "bun:test";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import type { CliIo } from "../../cli/args.ts";
 import type { Environment } from "../../cli/pulumi.ts";
 import { LAYERS, type Layer, projectName } from "../../lib/layers.ts";
-import { ROOT } from "./render.ts";
 
 export const STACK = "bad";
 
@@ -88,12 +87,12 @@ const fileText = (layer: Layer, edits: readonly Edit[]): string => {
   return `config:\n${lines.join("\n")}\n`;
 };
 
-/** A scratch repository (config/ and guard/) with stack `bad` written from the changes. */
+/** A scratch repository (config/ and guard/) holding only stack `bad`, written from the changes. */
 export const scratchStack = (changes: StackChanges = {}): string => {
   const root = mkdtempSync(join(tmpdir(), "homelab-hardening-"));
-  cpSync(join(ROOT, "config"), join(root, "config"), { recursive: true });
   mkdirSync(join(root, "guard"));
   for (const layer of LAYERS) {
+    mkdirSync(join(root, "config", layer), { recursive: true });
     if (changes.missing?.includes(layer)) continue;
     const text = changes.files?.[layer] ?? fileText(layer, changes.edits ?? []);
     writeFileSync(join(root, "config", layer, `Pulumi.${STACK}.yaml`), text);
