@@ -13,9 +13,9 @@
  */
 import "../lib/render/skipClosureSerialization.ts";
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { generateApps } from "../lib/bench/apps.ts";
 import {
@@ -28,6 +28,15 @@ import {
   summarize,
 } from "../lib/bench/report.ts";
 import { LAYERS } from "../lib/layers.ts";
+import {
+  type CliIo,
+  type CommandSpec,
+  checkOutFolder,
+  parseCommand,
+  processIo,
+  USAGE_EXIT,
+  usageText,
+} from "./args.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const APP_COUNTS = [10, 100, 500];
@@ -37,10 +46,13 @@ const NODE_RUNS = 3;
 /** The Bun running this script, for every Bun child (whether or not `bun` is on the PATH). */
 const BUN = process.execPath;
 
-const argv = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const index = argv.indexOf(name);
-  return index === -1 ? undefined : argv[index + 1];
+export const BENCH: CommandSpec = {
+  usage: "bun run bench [--json <file>] [--strict]",
+  options: {
+    json: { type: "string", doc: "also write the figures as JSON to this file" },
+    strict: { type: "boolean", doc: "exit 1 when a budget is missed" },
+    "apps-child": { type: "string", doc: "(internal) time one generated-apps render in this process" },
+  },
 };
 
 const progress = (text: string) => process.stderr.write(`${text}\n`);
@@ -167,7 +179,7 @@ const machine = () => ({
   })(),
 });
 
-const bench = (): void => {
+const bench = (options: { json?: string; strict: boolean }): void => {
   const out = mkdtempSync(join(tmpdir(), "homelab-bench-out-"));
   const info = machine();
   const loadBefore = loadavg();
@@ -211,7 +223,7 @@ const bench = (): void => {
     const missed = budgets.filter((check) => !check.pass);
     progress(`\nbench took ${Math.round((performance.now() - started) / 1000)} s`);
 
-    const jsonFile = option("--json");
+    const jsonFile = options.json;
     if (jsonFile) {
       writeFileSync(
         resolve(jsonFile),
@@ -219,7 +231,7 @@ const bench = (): void => {
       );
       progress(`wrote ${jsonFile}`);
     }
-    if (missed.length > 0 && argv.includes("--strict")) {
+    if (missed.length > 0 && options.strict) {
       progress(`${missed.length} budget(s) missed (--strict)`);
       process.exitCode = 1;
     }
@@ -228,6 +240,35 @@ const bench = (): void => {
   }
 };
 
-const child = option("--apps-child");
-if (child !== undefined) await appsChild(Number(child));
-else bench();
+/** Checks the arguments (and that --json can be written) before minutes of measuring. */
+export const main = async (argv: readonly string[], io: CliIo = processIo): Promise<number> => {
+  const parsed = parseCommand(BENCH, argv);
+  if (parsed.isErr()) {
+    io.err(parsed.error);
+    return USAGE_EXIT;
+  }
+  const { json, strict, "apps-child": child } = parsed.value.values;
+  if (typeof child === "string") {
+    const count = Number(child);
+    if (!Number.isInteger(count) || count < 1) {
+      io.err(usageText(BENCH, "--apps-child needs a whole number of apps"));
+      return USAGE_EXIT;
+    }
+    await appsChild(count);
+    return 0;
+  }
+  if (typeof json === "string") {
+    const folder = checkOutFolder(dirname(resolve(json)), dirname(json));
+    const isFolder = existsSync(resolve(json)) && statSync(resolve(json)).isDirectory();
+    if (folder.isErr() || isFolder) {
+      io.err(
+        `error: --json ${json} cannot be written: ${isFolder ? "it is a folder" : "its folder is not writable"}`,
+      );
+      return USAGE_EXIT;
+    }
+  }
+  bench({ ...(typeof json === "string" ? { json } : {}), strict: strict === true });
+  return process.exitCode === 1 ? 1 : 0;
+};
+
+if (import.meta.main) process.exit(await main(process.argv.slice(2)));

@@ -2,7 +2,29 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { withConfigReference } from "../lib/config/reference.ts";
+import { type CliIo, type CommandSpec, parseCommand, processIo, USAGE_EXIT } from "./args.ts";
 
-const path = resolve(import.meta.dirname, "../README.md");
-writeFileSync(path, withConfigReference(readFileSync(path, "utf8")));
-console.log("README.md: config reference updated");
+export const DOCS: CommandSpec = { usage: "bun run docs", options: {} };
+
+export const main = (
+  argv: readonly string[],
+  io: CliIo = processIo,
+  root = resolve(import.meta.dirname, ".."),
+) => {
+  const parsed = parseCommand(DOCS, argv);
+  if (parsed.isErr()) {
+    io.err(parsed.error);
+    return USAGE_EXIT;
+  }
+  const path = resolve(root, "README.md");
+  try {
+    writeFileSync(path, withConfigReference(readFileSync(path, "utf8")));
+  } catch (error) {
+    io.err(`README.md cannot be read or written (${(error as { code?: string }).code ?? "unknown error"})`);
+    return 1;
+  }
+  io.out("README.md: config reference updated");
+  return 0;
+};
+
+if (import.meta.main) process.exit(main(process.argv.slice(2)));

@@ -1,65 +1,133 @@
 /**
  * `bun run guard [--stack example] [--accept]`: renders the stack and compares everything that
- * holds data with the committed baseline guard/<stack>.json. Any deletion, rename, replacement or
- * shrink fails, naming the object and the change; `--accept` records the current state as the new
- * baseline, to commit together with the change that needs it.
+ * holds data with the committed baseline guard/<stack>.json. Any deletion, rename, replacement,
+ * shrink or lost protection fails, naming the object and the change; `--accept` records the
+ * current state as the new baseline, to commit together with the change that needs it.
  */
+import "../lib/render/skipClosureSerialization.ts";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { err, ok, type Result } from "neverthrow";
 import { formatConfigError } from "../lib/config/schema.ts";
-import {
-  compareStateful,
-  formatFinding,
-  type StatefulRecord,
-  statefulRecords,
-} from "../lib/guard/stateful.ts";
-import { renderStack } from "../lib/render/render.ts";
-import { programs } from "../programs/index.ts";
-import { parseArgs } from "./args.ts";
+import { type StatefulRecord, statefulRecords } from "../lib/guard/records.ts";
+import { compareStateful, formatFinding, guardCommand, unprotectedFindings } from "../lib/guard/stateful.ts";
+import type { Programs, RenderedLayer } from "../lib/render/render.ts";
+import { type CliIo, type CommandSpec, parseCommand, processIo, stackOption, USAGE_EXIT } from "./args.ts";
 
-const root = resolve(import.meta.dirname, "..");
-const options = parseArgs(process.argv.slice(2), { stack: "example" });
-const baselinePath = join(root, "guard", `${options.stack}.json`);
-const relative = `guard/${options.stack}.json`;
+export const GUARD: CommandSpec = {
+  usage: "bun run guard [--stack <name>] [--accept]",
+  options: {
+    stack: { type: "string", doc: "stack to guard (default: example)" },
+    accept: { type: "boolean", doc: "record the current state as the new baseline guard/<stack>.json" },
+  },
+};
 
-const rendered = await renderStack(programs, root, options.stack);
-if (rendered.isErr()) {
-  console.error(rendered.error.map(formatConfigError).join("\n"));
-  process.exit(1);
-}
-const current = statefulRecords(rendered.value);
-
-if (options.flags.has("--accept")) {
-  if (existsSync(baselinePath)) {
-    const accepted = compareStateful(
-      JSON.parse(readFileSync(baselinePath, "utf8")) as StatefulRecord[],
-      current,
-    );
-    if (accepted.length > 0) {
-      console.log(`Accepting ${accepted.length} change(s) to ${relative}:\n`);
-      for (const finding of accepted) console.log(`  ${finding.id} ${finding.change}`);
-      console.log("");
-    }
+/** The committed baseline, or why it cannot be read (a broken file is an error, not a stack trace). */
+const readBaseline = (path: string, relative: string): Result<StatefulRecord[] | undefined, string> => {
+  if (!existsSync(path)) return ok(undefined);
+  const broken = `${relative} is not a baseline the guard wrote; restore it (git checkout ${relative}) or record a new one with --accept`;
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
+    const valid =
+      Array.isArray(parsed) &&
+      parsed.every(
+        (r) =>
+          typeof r === "object" && r !== null && typeof r.id === "string" && typeof r.fields === "object",
+      );
+    return valid ? ok(parsed as StatefulRecord[]) : err(broken);
+  } catch {
+    return err(broken);
   }
-  mkdirSync(dirname(baselinePath), { recursive: true });
-  writeFileSync(baselinePath, `${JSON.stringify(current, null, 2)}\n`);
-  console.log(
-    `${relative}: recorded ${current.length} stateful objects. Commit it with the change that needs it.`,
-  );
-  process.exit(0);
-}
+};
 
-if (!existsSync(baselinePath)) {
-  console.error(
-    `${relative} does not exist. Record the current state first: bun run guard --stack ${options.stack} --accept`,
-  );
-  process.exit(1);
-}
-const baseline = JSON.parse(readFileSync(baselinePath, "utf8")) as StatefulRecord[];
-const findings = compareStateful(baseline, current);
-if (findings.length > 0) {
-  console.error(`The volume guard stopped ${findings.length} change(s) that would lose data:\n`);
-  for (const finding of findings) console.error(`  ${formatFinding(finding)}`);
-  process.exit(1);
-}
-console.log(`Volume guard: ${current.length} stateful objects match ${relative}.`);
+/** The rendered stack, or the lines that say why it cannot be rendered (config errors, a broken app). */
+const render = async (
+  root: string,
+  stack: string,
+  programs?: Programs,
+): Promise<Result<RenderedLayer[], string[]>> => {
+  const { renderStack } = await import("../lib/render/render.ts");
+  const layers = programs ?? (await import("../programs/index.ts")).programs;
+  try {
+    const result = await renderStack(layers, root, stack);
+    return result.mapErr((errors) => [
+      `Stack ${stack} has ${errors.length} config error(s); the guard compared nothing:`,
+      ...errors.map((error) => `  ${formatConfigError(error)}`),
+    ]);
+  } catch (error) {
+    return err([error instanceof Error ? error.message : String(error)]);
+  }
+};
+
+export const main = async (
+  argv: readonly string[],
+  io: CliIo = processIo,
+  root = resolve(import.meta.dirname, ".."),
+  programs?: Programs,
+): Promise<number> => {
+  const parsed = parseCommand(GUARD, argv);
+  const stack = parsed.andThen(({ values }) => stackOption(GUARD, values, {}, "example"));
+  if (stack.isErr()) {
+    io.err(stack.error);
+    return USAGE_EXIT;
+  }
+  const accept = parsed._unsafeUnwrap().values.accept === true;
+  const relative = `guard/${stack.value}.json`;
+  const baselinePath = join(root, relative);
+  const baseline = readBaseline(baselinePath, relative);
+  if (baseline.isErr()) {
+    io.err(baseline.error);
+    return 1;
+  }
+  if (!accept && baseline.value === undefined) {
+    io.err(
+      `${relative} does not exist. Record the current state first: ${guardCommand(stack.value, "--accept")}`,
+    );
+    return 1;
+  }
+  const rendered = await render(root, stack.value, programs);
+  if (rendered.isErr()) {
+    io.err(rendered.error.join("\n"));
+    return 1;
+  }
+  const current = statefulRecords(rendered.value);
+
+  if (accept) {
+    const unprotected = unprotectedFindings(current);
+    if (unprotected.length > 0) {
+      io.err(`Nothing was recorded: ${unprotected.length} object(s) hold data without protection:\n`);
+      for (const finding of unprotected) io.err(`  ${formatFinding(finding)}`);
+      return 1;
+    }
+    const accepted = baseline.value ? compareStateful(baseline.value, current, stack.value) : [];
+    if (accepted.length > 0) {
+      io.out(`Accepting ${accepted.length} change(s) to ${relative}:\n`);
+      for (const finding of accepted) io.out(`  ${finding.id} ${finding.change}`);
+      io.out("");
+    }
+    try {
+      mkdirSync(dirname(baselinePath), { recursive: true });
+      writeFileSync(baselinePath, `${JSON.stringify(current, null, 2)}\n`);
+    } catch (error) {
+      io.err(
+        `${relative} cannot be written (${(error as { code?: string }).code ?? "unknown error"}); nothing was recorded`,
+      );
+      return 1;
+    }
+    io.out(
+      `${relative}: recorded ${current.length} stateful objects. Commit it with the change that needs it.`,
+    );
+    return 0;
+  }
+
+  const findings = compareStateful(baseline.value ?? [], current, stack.value);
+  if (findings.length > 0) {
+    io.err(`The volume guard stopped ${findings.length} change(s) that would lose data:\n`);
+    for (const finding of findings) io.err(`  ${formatFinding(finding)}`);
+    return 1;
+  }
+  io.out(`Volume guard: ${current.length} stateful objects match ${relative}.`);
+  return 0;
+};
+
+if (import.meta.main) process.exit(await main(process.argv.slice(2)));

@@ -1,6 +1,7 @@
 /**
- * `bun cli/pulumi.ts <preview|up|destroy> <layer|all> [--stack home] [--confirm-data-loss] [-- pulumi args]`
- * (the package scripts preview:<layer>, deploy:<layer>, destroy:<layer> and deploy).
+ * `bun cli/pulumi.ts <preview|up|destroy|init> <layer|all> [--stack home] [--confirm-data-loss] [-- pulumi args]`
+ * (the package scripts preview:<layer>, deploy:<layer>, destroy:<layer>, deploy and stack:init).
+ * `init` only creates the stack in each layer's project (before any config is set).
  *
  * Validates the stack's config first and calls Pulumi only when it is valid; picks a local file
  * backend inside the repository when none is configured; refuses to destroy a layer that holds data
@@ -10,13 +11,13 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseConfig } from "../lib/config/registry.ts";
-import { formatConfigError } from "../lib/config/schema.ts";
-import { readStackFile } from "../lib/config/stackFile.ts";
+import { formatConfigError, type RawConfig } from "../lib/config/schema.ts";
+import { plaintextSecretWarnings, readStackFile } from "../lib/config/stackFile.ts";
 import { DATA_HELD, isLayer, LAYERS, type Layer } from "../lib/layers.ts";
-import { parseArgs } from "./args.ts";
+import { type CommandSpec, DEFAULT_STACK, parseCommand, stackOption, USAGE_EXIT, usageText } from "./args.ts";
 
 export const MINIMUM_PULUMI = [3, 227, 0] as const;
-const COMMANDS = ["preview", "up", "destroy"] as const;
+const COMMANDS = ["preview", "up", "destroy", "init"] as const;
 type Command = (typeof COMMANDS)[number];
 
 export interface Environment {
@@ -50,85 +51,164 @@ export const versionAtLeast = (text: string, minimum: readonly number[]): boolea
   return true;
 };
 
-const validLayerConfig = (root: string, layer: Layer, stack: string): string[] => {
-  const result = readStackFile(root, layer, stack).andThen((raw) => parseConfig(layer, raw));
-  return result.isErr() ? result.error.map(formatConfigError) : [];
+/** Every config error of the layers, and a warning per secret kept in plain text in their stack files. */
+const checkLayers = (root: string, layers: readonly Layer[], stack: string) => {
+  const errors: string[] = [];
+  const raw: Partial<Record<Layer, RawConfig>> = {};
+  for (const layer of layers) {
+    const result = readStackFile(root, layer, stack).andThen((values) =>
+      parseConfig(layer, values).map(() => values),
+    );
+    if (result.isOk()) raw[layer] = result.value;
+    else errors.push(...result.error.map(formatConfigError));
+  }
+  return { errors, warnings: plaintextSecretWarnings(raw, stack) };
 };
 
-export const pulumiCommand = async (argv: readonly string[], environment: Environment): Promise<number> => {
+export const PULUMI: CommandSpec = {
+  usage: `bun cli/pulumi.ts <${COMMANDS.join("|")}> <${LAYERS.join("|")}|all> [--stack <name>] [--confirm-data-loss] [-- <pulumi args>]  (or: bun run deploy:<layer> --stack <name>)`,
+  options: {
+    stack: { type: "string", doc: `stack to use (default: HOMELAB_STACK, else ${DEFAULT_STACK})` },
+    "confirm-data-loss": { type: "boolean", doc: "needed by destroy: you accept losing the layer's data" },
+  },
+  positionals: ["command", "layer"],
+};
+
+const PLAINTEXT_BANNER =
+  "!!! WARNING: secrets are stored in plain text in the stack file(s) below. Anyone with the repository can read them.";
+
+interface Request {
+  command: Command;
+  layers: Layer[];
+  stack: string;
+  confirmed: boolean;
+  passThrough: string[];
+}
+
+/** The command line as a request, or the usage error (already logged) as exit code 2. */
+const readRequest = (argv: readonly string[], environment: Environment): Request | undefined => {
   const separator = argv.indexOf("--");
-  const options = parseArgs(separator === -1 ? argv : argv.slice(0, separator));
-  const passThrough = separator === -1 ? [] : argv.slice(separator + 1);
+  const parsed = parseCommand(PULUMI, separator === -1 ? argv : argv.slice(0, separator));
   const { log } = environment;
-  const [command, target] = options.positional as [string | undefined, string | undefined];
-  if (!COMMANDS.includes(command as Command) || !(target === "all" || (target && isLayer(target)))) {
-    log(
-      `usage: bun cli/pulumi.ts <${COMMANDS.join("|")}> <${LAYERS.join("|")}|all> [--stack <name>] [-- <pulumi args>]`,
-    );
-    return 2;
+  if (parsed.isErr()) {
+    log(parsed.error);
+    return undefined;
+  }
+  const [command, target] = parsed.value.positionals as [string | undefined, string | undefined];
+  const knownCommand = COMMANDS.includes(command as Command);
+  if (!knownCommand || !(target === "all" || (target && isLayer(target)))) {
+    const problem =
+      command === undefined
+        ? "missing <command>"
+        : !knownCommand
+          ? `unknown command ${JSON.stringify(command)}`
+          : target === undefined
+            ? "missing <layer>"
+            : `unknown layer ${JSON.stringify(target)}`;
+    log(usageText(PULUMI, problem));
+    return undefined;
   }
   if (command === "destroy" && target === "all") {
     log("Refusing to destroy every layer at once: destroy them one by one, apps first.");
-    return 2;
+    return undefined;
   }
-  const layers: Layer[] = target === "all" ? [...LAYERS] : [target as Layer];
-  const stack = options.stack;
+  const stack = stackOption(PULUMI, parsed.value.values, environment.env, DEFAULT_STACK);
+  if (stack.isErr()) {
+    log(stack.error);
+    return undefined;
+  }
+  return {
+    command: command as Command,
+    layers: target === "all" ? [...LAYERS] : [target as Layer],
+    stack: stack.value,
+    confirmed: parsed.value.values["confirm-data-loss"] === true,
+    passThrough: separator === -1 ? [] : argv.slice(separator + 1),
+  };
+};
 
-  const errors = layers.flatMap((layer) => validLayerConfig(environment.root, layer, stack));
+/** Why the layers' config stops the command (logged), after a loud warning about plaintext secrets. */
+const configRefuses = (request: Request, environment: Environment): boolean => {
+  const { errors, warnings } = checkLayers(environment.root, request.layers, request.stack);
+  const { log } = environment;
   if (errors.length > 0) {
-    log(`Stack ${stack} has ${errors.length} config error(s); Pulumi was not called:\n`);
+    log(`Stack ${request.stack} has ${errors.length} config error(s); Pulumi was not called:\n`);
     for (const error of errors) log(`  ${error}`);
-    return 1;
+    return true;
   }
-
-  if (command === "destroy" && !options.flags.has("--confirm-data-loss")) {
-    const layer = layers[0] as Layer;
+  if (warnings.length > 0) log([PLAINTEXT_BANNER, ...warnings, ""].join("\n"));
+  if (request.command === "destroy" && !request.confirmed) {
+    const layer = request.layers[0] as Layer;
     log(
-      `Refusing to destroy the ${layer} layer of stack ${stack}: it deletes ${DATA_HELD[layer]}.\n` +
+      `Refusing to destroy the ${layer} layer of stack ${request.stack}: it deletes ${DATA_HELD[layer]}.\n` +
         "Back up first. Protected resources also need `pulumi state unprotect` before Pulumi deletes them.\n" +
-        `If you really mean it: bun run destroy:${layer} --stack ${stack} --confirm-data-loss`,
+        `If you really mean it: bun run destroy:${layer} --stack ${request.stack} --confirm-data-loss`,
     );
-    return 1;
+    return true;
   }
+  return false;
+};
 
+/** Whether a new enough Pulumi CLI is installed (what is wrong is logged). */
+const pulumiReady = async (environment: Environment): Promise<boolean> => {
   const version = await environment.capture(["pulumi", "version"]);
   if (version === undefined) {
-    log(
+    environment.log(
       `The Pulumi CLI was not found. Install ${MINIMUM_PULUMI.join(".")} or newer: https://www.pulumi.com/docs/install/`,
     );
-    return 1;
+    return false;
   }
   if (!versionAtLeast(version, MINIMUM_PULUMI)) {
-    log(
+    environment.log(
       `Pulumi ${version.trim()} is too old for runtime: bun; upgrade to ${MINIMUM_PULUMI.join(".")} or newer.`,
     );
-    return 1;
+    return false;
   }
+  return true;
+};
 
+/** The environment Pulumi runs in: a local file backend in the repository when none is configured. */
+const pulumiEnv = (environment: Environment): Record<string, string | undefined> => {
   const env: Record<string, string | undefined> = { ...environment.env };
   if (!backendConfigured(environment.env)) {
     const state = join(environment.root, ".pulumi-state");
     mkdirSync(state, { recursive: true });
     env.PULUMI_BACKEND_URL = `file://${state}`;
-    log(
+    environment.log(
       "No Pulumi backend is configured: using a local file backend in .pulumi-state/ (git-ignored).\n" +
         "Keep that folder safe (it is the only record of what was deployed), or `pulumi login` to another backend.",
     );
   }
+  return env;
+};
 
+export const pulumiCommand = async (argv: readonly string[], environment: Environment): Promise<number> => {
+  const request = readRequest(argv, environment);
+  if (!request) return USAGE_EXIT;
+  // `init` creates the stacks before any config is set, so it checks none.
+  if (request.command !== "init" && configRefuses(request, environment)) return 1;
+  if (!(await pulumiReady(environment))) return 1;
+  const env = pulumiEnv(environment);
+  const { stack, layers, command } = request;
   for (const layer of layers) {
     const cwd = join(environment.root, "programs", layer);
     const select = await environment.run(["pulumi", "stack", "select", stack, "--create", "--cwd", cwd], env);
-    if (select !== 0) return select;
+    if (select !== 0 || command === "init") {
+      if (select !== 0) return select;
+      continue;
+    }
     const code = await environment.run(
-      ["pulumi", command as Command, "--stack", stack, "--cwd", cwd, ...passThrough],
+      ["pulumi", command, "--stack", stack, "--cwd", cwd, ...request.passThrough],
       env,
     );
     if (code !== 0) {
-      if (layers.length > 1) log(`Stopped at the ${layer} layer; later layers were not touched.`);
+      if (layers.length > 1) environment.log(`Stopped at the ${layer} layer; later layers were not touched.`);
       return code;
     }
   }
+  if (command === "init")
+    environment.log(
+      `Stack ${stack} exists for ${layers.join(", ")}. Set its config next (see the README, Configuration), then: bun run validate --stack ${stack}`,
+    );
   return 0;
 };
 

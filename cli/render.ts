@@ -4,54 +4,97 @@
  * out/<layer>.external.yaml (resources outside the cluster), then prints a summary.
  */
 import "../lib/render/skipClosureSerialization.ts";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type ConfigError, formatConfigError } from "../lib/config/schema.ts";
 import { readStackConfig } from "../lib/config/stackFile.ts";
-import { parseArgs } from "./args.ts";
+import type { Programs } from "../lib/render/render.ts";
+import {
+  type CliIo,
+  type CommandSpec,
+  checkOutFolder,
+  createFolder,
+  parseCommand,
+  processIo,
+  stackOption,
+  USAGE_EXIT,
+} from "./args.ts";
 
-const root = resolve(import.meta.dirname, "..");
-const options = parseArgs(process.argv.slice(2), { stack: "example" });
+const ROOT = resolve(import.meta.dirname, "..");
 
-// Check the config before loading Pulumi, so a mistake is reported at once.
-const config = readStackConfig(root, options.stack);
-if (config.isErr()) fail(config.error);
+export const RENDER: CommandSpec = {
+  usage: "bun run render [--stack <name>] [--out <dir>]",
+  options: {
+    stack: { type: "string", doc: "stack to render (default: example)" },
+    out: { type: "string", doc: "folder to write the files to (default: out)" },
+  },
+};
 
-const [{ renderStack, preflightOf }, { summarize }, { programs }, { formatPreflightProblem }] =
-  await Promise.all([
-    import("../lib/render/render.ts"),
-    import("../lib/render/summary.ts"),
-    import("../programs/index.ts"),
-    import("../lib/preflight/index.ts"),
-  ]);
-const result = await renderStack(programs, root, options.stack).catch((error: unknown) => {
-  // A program refused to run (e.g. an upstream contract broke): its message says why; no stack trace.
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
-});
-if (result.isErr()) fail(result.error);
+export const main = async (
+  argv: readonly string[],
+  io: CliIo = processIo,
+  root = ROOT,
+  programs?: Programs,
+): Promise<number> => {
+  const parsed = parseCommand(RENDER, argv);
+  if (parsed.isErr()) return usage(io, parsed.error);
+  const stack = stackOption(RENDER, parsed.value.values, {}, "example");
+  if (stack.isErr()) return usage(io, stack.error);
+  const shownOut = String(parsed.value.values.out ?? "out");
+  const outPath = checkOutFolder(resolve(root, shownOut), shownOut);
+  if (outPath.isErr()) return usage(io, outPath.error, false);
+  const fail = (errors: readonly ConfigError[]): number => {
+    io.err(`Stack ${stack.value} has ${errors.length} config error(s); nothing was rendered:\n`);
+    for (const error of errors) io.err(`  ${formatConfigError(error)}`);
+    return 1;
+  };
 
-// A render that a real first deploy would fail on is refused, like a config error.
-const problems = preflightOf(result.value);
-if (problems.length > 0) {
-  console.error(`Preflight: ${problems.length} problem(s) a real deploy would hit; nothing was rendered:\n`);
-  for (const problem of problems) console.error(`  ${formatPreflightProblem(problem)}`);
-  process.exit(1);
-}
+  // Check the config before loading Pulumi, so a mistake is reported at once.
+  const config = readStackConfig(root, stack.value);
+  if (config.isErr()) return fail(config.error);
 
-const outDir = resolve(root, options.out);
-mkdirSync(outDir, { recursive: true });
-for (const layer of result.value) {
-  for (const [file, text] of Object.entries(layer.files)) writeFileSync(join(outDir, file), text);
-}
-console.log(summarize(options.stack, result.value));
-console.log(
-  "\nPreflight: passed (one release per CRD, control-plane tolerations, awaits, webhook gates, one LAN IP per host).",
-);
-console.log(`\nWrote ${result.value.length * 3} files to ${options.out}/`);
+  const [{ renderStack, preflightOf }, { summarize }, { formatPreflightProblem }, layers] = await Promise.all(
+    [
+      import("../lib/render/render.ts"),
+      import("../lib/render/summary.ts"),
+      import("../lib/preflight/index.ts"),
+      programs ?? import("../programs/index.ts").then((module) => module.programs),
+    ],
+  );
+  let result: Awaited<ReturnType<typeof renderStack>>;
+  try {
+    result = await renderStack(layers, root, stack.value);
+  } catch (error) {
+    // A program refused to run (e.g. an app is broken): its message says why; no stack trace.
+    io.err(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+  if (result.isErr()) return fail(result.error);
 
-function fail(errors: readonly ConfigError[]): never {
-  console.error(`Stack ${options.stack} has ${errors.length} config error(s); nothing was rendered:\n`);
-  for (const error of errors) console.error(`  ${formatConfigError(error)}`);
-  process.exit(1);
-}
+  // A render that a real first deploy would fail on is refused, like a config error.
+  const problems = preflightOf(result.value);
+  if (problems.length > 0) {
+    io.err(`Preflight: ${problems.length} problem(s) a real deploy would hit; nothing was rendered:\n`);
+    for (const problem of problems) io.err(`  ${formatPreflightProblem(problem)}`);
+    return 1;
+  }
+
+  const outDir = createFolder(outPath.value, shownOut);
+  if (outDir.isErr()) return usage(io, outDir.error, false);
+  for (const layer of result.value) {
+    for (const [file, text] of Object.entries(layer.files)) writeFileSync(join(outDir.value, file), text);
+  }
+  io.out(summarize(stack.value, result.value));
+  io.out(
+    "\nPreflight: passed (one release per CRD, control-plane tolerations, awaits, webhook gates, one LAN IP per host).",
+  );
+  io.out(`\nWrote ${result.value.length * 3} files to ${shownOut}/`);
+  return 0;
+};
+
+const usage = (io: CliIo, text: string, withUsage = true): number => {
+  io.err(withUsage ? text : `error: ${text}`);
+  return USAGE_EXIT;
+};
+
+if (import.meta.main) process.exit(await main(process.argv.slice(2)));

@@ -1,74 +1,105 @@
 /**
- * `bun run validate [--stack home]`: checks a stack's config for every layer and prints every
- * problem at once. Exits non-zero when there is any; touches nothing.
+ * `bun run validate [--stack home]`: checks a stack's config for every layer, then (when the
+ * config is valid) builds every layer offline, so every app in programs/apps/apps/ is checked too
+ * (every problem of every app, missing secrets included), and runs the preflight over the plans.
+ * Prints every problem at once; exits non-zero when there is any; touches nothing.
  */
 import "../lib/render/skipClosureSerialization.ts";
 import { resolve } from "node:path";
 import { formatConfigError } from "../lib/config/schema.ts";
-import { plaintextSecretKeys, readStackConfig } from "../lib/config/stackFile.ts";
-import { parseArgs } from "./args.ts";
+import { plaintextSecretWarnings, readStackConfig } from "../lib/config/stackFile.ts";
+import type { Programs } from "../lib/render/render.ts";
+import {
+  type CliIo,
+  type CommandSpec,
+  DEFAULT_STACK,
+  parseCommand,
+  processIo,
+  stackOption,
+  USAGE_EXIT,
+} from "./args.ts";
 
 /** The example stack keeps obviously fake secrets in plain text so the render works offline. */
 const EXAMPLE_STACK = "example";
 
-export const validateStack = (root: string, stack: string): { ok: boolean; lines: string[] } => {
+export const VALIDATE: CommandSpec = {
+  usage: "bun run validate [--stack <name>]",
+  options: {
+    stack: { type: "string", doc: `stack to check (default: HOMELAB_STACK, else ${DEFAULT_STACK})` },
+  },
+};
+
+const numbered = (lines: readonly string[]): string[] =>
+  lines.map((line, i) => `${String(i + 1).padStart(3)}. ${line.replaceAll("\n", "\n   ")}`);
+
+/**
+ * What a layer program refused (an app problem, a leak), then what the preflight finds a real
+ * deploy would hit, as lines; each message says why.
+ */
+const buildProblems = async (root: string, stack: string, programs?: Programs): Promise<string[]> => {
+  const [{ renderStack, preflightOf }, { formatPreflightProblem }] = await Promise.all([
+    import("../lib/render/render.ts"),
+    import("../lib/preflight/index.ts"),
+  ]);
+  const layers = programs ?? (await import("../programs/index.ts")).programs;
+  try {
+    const result = await renderStack(layers, root, stack);
+    if (result.isErr()) return result.error.map(formatConfigError);
+    return preflightOf(result.value).map((problem) => `preflight: ${formatPreflightProblem(problem)}`);
+  } catch (error) {
+    return [error instanceof Error ? error.message : String(error)];
+  }
+};
+
+export const validateStack = async (
+  root: string,
+  stack: string,
+  programs?: Programs,
+): Promise<{ ok: boolean; lines: string[] }> => {
   const result = readStackConfig(root, stack);
   if (result.isErr()) {
     return {
       ok: false,
       lines: [
         `Stack ${stack}: ${result.error.length} config error(s):`,
-        ...result.error.map(
-          (error, i) => `${String(i + 1).padStart(3)}. ${formatConfigError(error).replaceAll("\n", "\n   ")}`,
-        ),
+        ...numbered(result.error.map(formatConfigError)),
+        "(the apps are checked once the config is valid)",
       ],
     };
   }
-  const warnings =
-    stack === EXAMPLE_STACK
-      ? []
-      : plaintextSecretKeys(result.value).map(({ layer, key }) => {
-          // A map (app_secrets) is encrypted value by value, through its path.
-          const isMap = String(result.value[layer][key]).trim().startsWith("{");
-          const target = isMap ? `--path '${key}.<app>.<name>'` : key;
-          return (
-            `warning: ${layer}: ${key} is stored in plain text in config/${layer}/Pulumi.${stack}.yaml; ` +
-            `encrypt it: cd programs/${layer} && pulumi config set --secret ${target} <value> --stack ${stack}`
-          );
-        });
-  return { ok: true, lines: [`Stack ${stack}: the config of every layer is valid.`, ...warnings] };
+  const problems = await buildProblems(root, stack, programs);
+  if (problems.length > 0) {
+    return { ok: false, lines: [`Stack ${stack}: the config is valid, but:`, ...numbered(problems)] };
+  }
+  const warnings = stack === EXAMPLE_STACK ? [] : plaintextSecretWarnings(result.value, stack);
+  return {
+    ok: true,
+    lines: [
+      `Stack ${stack}: the config of every layer and every app is valid, and the preflight found nothing a first deploy would fail on.`,
+      ...warnings,
+    ],
+  };
 };
 
-/** Plans every layer in memory (nothing is written) and runs the preflight over them. */
-export const preflightStack = async (
-  root: string,
-  stack: string,
-): Promise<{ ok: boolean; lines: string[] }> => {
-  const [{ renderStack, preflightOf }, { programs }, { formatPreflightProblem }] = await Promise.all([
-    import("../lib/render/render.ts"),
-    import("../programs/index.ts"),
-    import("../lib/preflight/index.ts"),
-  ]);
-  const rendered = await renderStack(programs, root, stack);
-  if (rendered.isErr()) return { ok: false, lines: rendered.error.map(formatConfigError) };
-  const problems = preflightOf(rendered.value);
-  return problems.length === 0
-    ? { ok: true, lines: [`Stack ${stack}: the preflight found nothing a first deploy would fail on.`] }
-    : {
-        ok: false,
-        lines: [
-          `Stack ${stack}: the preflight found ${problems.length} problem(s) a real deploy would hit:`,
-          ...problems.map((problem, i) => `${String(i + 1).padStart(3)}. ${formatPreflightProblem(problem)}`),
-        ],
-      };
+export const main = async (
+  argv: readonly string[],
+  io: CliIo = processIo,
+  root = resolve(import.meta.dirname, ".."),
+  programs?: Programs,
+): Promise<number> => {
+  const parsed = parseCommand(VALIDATE, argv);
+  if (parsed.isErr()) {
+    io.err(parsed.error);
+    return USAGE_EXIT;
+  }
+  const stack = stackOption(VALIDATE, parsed.value.values, io.env, DEFAULT_STACK);
+  if (stack.isErr()) {
+    io.err(stack.error);
+    return USAGE_EXIT;
+  }
+  const { ok, lines } = await validateStack(root, stack.value, programs);
+  (ok ? io.out : io.err)(lines.join("\n"));
+  return ok ? 0 : 1;
 };
 
-if (import.meta.main) {
-  const options = parseArgs(process.argv.slice(2));
-  const root = resolve(import.meta.dirname, "..");
-  const config = validateStack(root, options.stack);
-  const checks = config.ok ? [config, await preflightStack(root, options.stack)] : [config];
-  const ok = checks.every((check) => check.ok);
-  (ok ? console.log : console.error)(checks.flatMap((check) => check.lines).join("\n"));
-  process.exit(ok ? 0 : 1);
-}
+if (import.meta.main) process.exit(await main(process.argv.slice(2)));

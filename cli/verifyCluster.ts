@@ -9,7 +9,6 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import {
   type Apply,
   type Clients,
@@ -39,53 +38,55 @@ import {
 import { SELF_CHECK_LAYER, selfCheckLayer, selfCheckVerdict } from "../lib/cluster/selfCheck.ts";
 import { longhornStorageClass } from "../lib/cluster/storage.ts";
 import { ETCD_VERSION, KUBERNETES_VERSION } from "../lib/cluster/versions.ts";
+import { type CommandSpec, parseCommand, USAGE_EXIT, usageText } from "./args.ts";
 
-const USAGE = "usage: bun run verify:cluster [DIR] [--self-check] [--crds DIR] [--wait SECONDS]";
+const VERIFY: CommandSpec = {
+  usage: "bun run verify:cluster [<dir>] [--self-check] [--crds <dir>] [--wait <seconds>]",
+  options: {
+    "self-check": {
+      type: "boolean",
+      doc: "also apply objects the server must refuse; fail unless each is reported",
+    },
+    crds: {
+      type: "string",
+      doc: "the pinned charts' CRDs, one folder per chart (default ../shared/reference/crds)",
+    },
+    wait: { type: "string", doc: "seconds to wait for the controllers after applying (default 30)" },
+  },
+  positionals: ["dir"],
+};
 const root = resolve(import.meta.dirname, "..");
 
 const fail = (...lines: string[]): never => {
   for (const line of lines) console.error(line);
-  process.exit(2);
+  process.exit(USAGE_EXIT);
 };
 
-const options = (() => {
-  try {
-    return parseArgs({
-      args: process.argv.slice(2),
-      allowPositionals: true,
-      options: {
-        "self-check": { type: "boolean", default: false },
-        crds: { type: "string", default: resolve(root, "../shared/reference/crds") },
-        wait: { type: "string", default: "30" },
-        help: { type: "boolean", default: false },
-      },
-    });
-  } catch (error) {
-    return fail(`${error instanceof Error ? error.message : error}`, USAGE);
-  }
-})();
-if (options.values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const waitSeconds = Number(options.values.wait);
+const parsed = parseCommand(VERIFY, process.argv.slice(2));
+if (parsed.isErr()) fail(parsed.error);
+const { values, positionals } = parsed._unsafeUnwrap();
+const options = {
+  selfCheck: values["self-check"] === true,
+  crds: typeof values.crds === "string" ? resolve(values.crds) : resolve(root, "../shared/reference/crds"),
+  wait: typeof values.wait === "string" ? values.wait : "30",
+  dir: positionals[0],
+};
+const waitSeconds = Number(options.wait);
 const problems = [
-  ...(options.positionals.length > 1 ? [`at most one DIR, got ${options.positionals.join(" ")}`] : []),
   ...(Number.isInteger(waitSeconds) && waitSeconds > 0
     ? []
-    : [`--wait ${options.values.wait}: a whole number of seconds > 0`]),
-  ...(existsSync(options.values.crds)
+    : [`--wait ${options.wait}: a whole number of seconds > 0`]),
+  ...(existsSync(options.crds)
     ? []
-    : [`--crds ${options.values.crds}: no such folder (the pinned charts' CRDs, one folder per chart)`]),
+    : [`--crds ${options.crds}: no such folder (the pinned charts' CRDs, one folder per chart)`]),
 ];
-if (problems.length > 0) fail(...problems, USAGE);
+if (problems.length > 0) fail(usageText(VERIFY, problems.join("; ")));
 
 const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
 /** The render to verify: DIR, or the example stack rendered now into a temporary folder. */
 const renderDir = (): string => {
-  const [dir] = options.positionals;
-  if (dir) return resolve(dir);
+  if (options.dir) return resolve(options.dir);
   const out = join(mkdtempSync(join(tmpdir(), "verify-render-")), "out");
   process.once("exit", () => rmSync(resolve(out, ".."), { recursive: true, force: true }));
   console.log("Rendering the example stack…");
@@ -147,13 +148,13 @@ const verify = async (cluster: Cluster, dir: string, layers: LayerManifests[]): 
   let started = Date.now();
   await createNodes(clients);
   const server = serverSideApply(cluster);
-  const crds = await installCrds(server, options.values.crds);
+  const crds = await installCrds(server, options.crds);
   console.log(`  3 Talos-like control-plane nodes and ${crds.length} CRDs in ${elapsed(started)}`);
   const crdProblems = crds
     .filter((result) => result.error)
     .map((result) => `CRDs: ${result.object}: ${result.error}`);
 
-  if (options.values["self-check"]) layers.push(selfCheckLayer());
+  if (options.selfCheck) layers.push(selfCheckLayer());
   started = Date.now();
   const reports: LayerReport[] = [];
   for (const layer of layers) reports.push(await applyLayer(server.apply, dir, layer));

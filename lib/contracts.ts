@@ -5,7 +5,8 @@
  */
 import type { Input } from "@pulumi/pulumi";
 import { err, ok, type Result } from "neverthrow";
-import { fqdn, ipv4ToNumber } from "./config/values.ts";
+import { ipv4ToNumber } from "./config/ip.ts";
+import { fqdn } from "./config/values.ts";
 import type { Layer } from "./layers.ts";
 
 export interface Check<T> {

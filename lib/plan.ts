@@ -97,6 +97,28 @@ export const mergePlans = (...plans: readonly Partial<Plan>[]): Plan => ({
 });
 
 /**
+ * The plan with every Namespace that holds something stateful marked stateful too: deleting a
+ * namespace deletes everything in it, so it is protected and retained like the claim, volume or
+ * database it holds, whichever layer's builder made it.
+ */
+export const withStatefulNamespaces = (plan: Plan): Plan => {
+  const holding = new Set(
+    [...plan.releases, ...plan.objects]
+      .filter((item) => item.stateful)
+      .map((item) => (isRelease(item) ? item.namespace : item.object.metadata.namespace))
+      .filter((namespace): namespace is string => namespace !== undefined),
+  );
+  const holds = (item: PlannedObject): boolean =>
+    item.object.apiVersion === "v1" &&
+    item.object.kind === "Namespace" &&
+    holding.has(item.object.metadata.name);
+  return {
+    releases: plan.releases,
+    objects: plan.objects.map((item) => (holds(item) && !item.stateful ? { ...item, stateful: true } : item)),
+  };
+};
+
+/**
  * The plan's items in creation order (each after everything it waits for, otherwise in plan
  * order), or what is wrong with it: a duplicate id, an unknown dependency or a cycle.
  */

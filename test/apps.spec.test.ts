@@ -182,9 +182,9 @@ describe("validation rules", () => {
     );
   });
 
-  test("names must be DNS-1123 labels", () => {
+  test("names must be DNS-1035 labels (Service names)", () => {
     expect(messages(app("My_App", { image: "a:1" }))).toContain(
-      'app(): name "My_App" is not a DNS-1123 label of at most 50 characters',
+      'app(): name "My_App" is not a DNS-1035 label of at most 50 characters (it names the app\'s Service)',
     );
     expect(messages(app("a".repeat(51), { image: "a:1" }))).toHaveLength(1);
     expect(messages(withNfsVolume({ name: "Media", path: "/m", mountPath: "/m" })(base()))).toContain(
@@ -290,7 +290,7 @@ describe("validation rules", () => {
     expect(messages(spec)).toEqual([
       "withPostgres: instances 0 is not a whole number >= 1",
       'withPostgres: database "My-DB" is not a plain Postgres name',
-      'withPostgres: size "lots" is not a storage quantity',
+      'withPostgres: size "lots" is not a storage quantity above zero',
       "withPostgres: env names no variable, so the app cannot reach its database",
     ]);
   });
@@ -375,7 +375,7 @@ describe("validation rules", () => {
     ]);
     expect(found.every((p) => p.app === "Bad" && p.fix.length > 0)).toBe(true);
     expect(formatProblem(found[0] as (typeof found)[number])).toBe(
-      'app Bad: app(): name "Bad" is not a DNS-1123 label of at most 50 characters.\n    fix: use lowercase letters, digits and dashes, starting and ending with a letter or digit, e.g. my-app',
+      'app Bad: app(): name "Bad" is not a DNS-1035 label of at most 50 characters (it names the app\'s Service).\n    fix: use lowercase letters, digits and dashes, starting with a letter and ending with a letter or digit, e.g. my-app',
     );
   });
 });

@@ -2,9 +2,9 @@ import { beforeEach, describe, expect, test } from "bun:test";
 import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "../cli/args.ts";
-import { type Environment, pulumiCommand, versionAtLeast } from "../cli/pulumi.ts";
-import { preflightStack, validateStack } from "../cli/validate.ts";
+import { parseCommand } from "../cli/args.ts";
+import { type Environment, PULUMI, pulumiCommand, versionAtLeast } from "../cli/pulumi.ts";
+import { validateStack } from "../cli/validate.ts";
 import { LAYERS } from "../lib/layers.ts";
 import { ROOT } from "./support/render.ts";
 
@@ -97,6 +97,16 @@ describe("deploy and preview", () => {
     expect(environment.logged.join("\n")).toContain("Stopped at the storage layer");
   });
 
+  test("stack:init creates the stack in every project before any config is valid", async () => {
+    writeFileSync(join(root, "config/network/Pulumi.home.yaml"), "config: {}\n");
+    const environment = fakeEnvironment(root);
+    expect(await pulumiCommand(["init", "all", "--stack", "home"], environment)).toBe(0);
+    expect(environment.calls.map((call) => call.argv.slice(1, 5))).toEqual(
+      LAYERS.map(() => ["stack", "select", "home", "--create"]),
+    );
+    expect(environment.logged.join("\n")).toContain("bun run validate --stack home");
+  });
+
   test("arguments after -- go to pulumi", async () => {
     const environment = fakeEnvironment(root);
     await pulumiCommand(["preview", "apps", "--stack", "home", "--", "--diff"], environment);
@@ -135,7 +145,7 @@ describe("destroy", () => {
 });
 
 describe("validate", () => {
-  test("ten independent mistakes give ten numbered errors", () => {
+  test("ten independent mistakes give ten numbered errors", async () => {
     const broken: Record<string, string> = {
       network: [
         "homelab-network:domain: https://example.com", // 1 URL instead of a domain
@@ -162,15 +172,15 @@ describe("validate", () => {
     for (const [layer, body] of Object.entries(broken)) {
       writeFileSync(join(root, "config", layer, "Pulumi.broken.yaml"), `config:\n  ${body}\n`);
     }
-    const { ok, lines } = validateStack(root, "broken");
+    const { ok, lines } = await validateStack(root, "broken");
     expect(ok).toBe(false);
     expect(lines[0]).toBe("Stack broken: 10 config error(s):");
     expect(lines.slice(1).filter((line) => /^ +\d+\. /.test(line))).toHaveLength(10);
     expect(lines.join("\n")).toContain("did you mean network_stack?");
   });
 
-  test("a valid stack passes and plaintext secrets are flagged", () => {
-    const { ok, lines } = validateStack(root, "home");
+  test("a valid stack passes and plaintext secrets are flagged", async () => {
+    const { ok, lines } = await validateStack(root, "home");
     expect(ok).toBe(true);
     expect(lines.some((line) => line.includes("cloudflare_api_token is stored in plain text"))).toBe(true);
     // A map is encrypted value by value, so the hint names its path.
@@ -181,10 +191,15 @@ describe("validate", () => {
 });
 
 describe("arguments", () => {
-  test("--stack, --out and flags", () => {
-    const options = parseArgs(["up", "--stack=prod", "--out", "dir", "--confirm-data-loss"]);
-    expect(options).toMatchObject({ stack: "prod", out: "dir", positional: ["up"] });
-    expect(options.flags.has("--confirm-data-loss")).toBe(true);
+  test("--stack, flags and positionals", () => {
+    const parsed = parseCommand(PULUMI, [
+      "up",
+      "apps",
+      "--stack=prod",
+      "--confirm-data-loss",
+    ])._unsafeUnwrap();
+    expect(parsed.positionals).toEqual(["up", "apps"]);
+    expect(parsed.values).toEqual({ stack: "prod", "confirm-data-loss": true });
   });
 
   test("version comparison", () => {
@@ -197,9 +212,8 @@ describe("arguments", () => {
 
 describe("validate runs the preflight too", () => {
   test("the example stack passes it", async () => {
-    expect(await preflightStack(ROOT, "example")).toEqual({
-      ok: true,
-      lines: ["Stack example: the preflight found nothing a first deploy would fail on."],
-    });
+    const { ok, lines } = await validateStack(ROOT, "example");
+    expect(ok).toBe(true);
+    expect(lines[0]).toContain("the preflight found nothing a first deploy would fail on");
   });
 });

@@ -102,14 +102,14 @@ const MUST_REJECT: Rejection[] = [
     "network",
     { real_external_ip: "192.168.1.1" },
     "real_external_ip",
-    "private or reserved",
+    "not reachable from the internet",
   ],
   [
     "a CGNAT address as the external IP",
     "network",
     { real_external_ip: "100.64.0.7" },
     "real_external_ip",
-    "private or reserved",
+    "not reachable from the internet",
   ],
   [
     "a word as the external IP",

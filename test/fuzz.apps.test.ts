@@ -244,7 +244,7 @@ describe("fuzzing app specs", () => {
     expect(outcomes.planned).toBeGreaterThan(RUNS / 20);
     expect(outcomes.rejected).toBeGreaterThan(RUNS / 4);
     expect(outcomes.objects).toBeGreaterThan(outcomes.planned * 3);
-  });
+  }, 20_000);
 
   test("the property can fail: an object kubernetes-models rejects is reported", async () => {
     const broken = {

@@ -158,6 +158,9 @@ const expectErrorList = (errors: readonly { key: string; message: string; fix: s
 
 const YEAR = 2026;
 
+/** A thousand plans validated object by object: seconds, more on a busy 2-core machine. */
+const FUZZ_TIMEOUT_MS = 20_000;
+
 const builders: Record<Exclude<Layer, "apps">, (config: never) => Plan> = {
   network: networkPlan,
   storage: (config: Parameters<typeof storagePlan>[0]) =>
@@ -170,66 +173,77 @@ const builders: Record<Exclude<Layer, "apps">, (config: never) => Plan> = {
 
 describe("fuzzing raw configs through the pure builders", () => {
   for (const layer of ["network", "storage", "auth"] as const) {
-    test(`${layer}: ${RUNS} raw configs build valid objects and Helm values, or return errors`, async () => {
+    test(
+      `${layer}: ${RUNS} raw configs build valid objects and Helm values, or return errors`,
+      async () => {
+        const outcomes = { built: 0, rejected: 0 };
+        await fc.assert(
+          fc.asyncProperty(rawConfig(layer), async (raw) => {
+            const parsed = parseConfig(layer, raw);
+            if (parsed.isErr()) {
+              outcomes.rejected += 1;
+              expectErrorList(parsed.error);
+              return;
+            }
+            outcomes.built += 1;
+            const plan = builders[layer](parsed.value as never);
+            expect(plan.objects.length).toBeGreaterThan(0);
+            expect(await planProblems(plan)).toEqual([]);
+          }),
+          { numRuns: RUNS },
+        );
+        expect(outcomes.built).toBeGreaterThan(RUNS / 10);
+        expect(outcomes.rejected).toBeGreaterThan(RUNS / 10);
+      },
+      FUZZ_TIMEOUT_MS,
+    );
+  }
+
+  test(
+    `apps: ${RUNS} raw configs plan the shipped apps or return errors`,
+    async () => {
+      const { sources, strays } = await importApps(APPS_DIR);
       const outcomes = { built: 0, rejected: 0 };
       await fc.assert(
-        fc.asyncProperty(rawConfig(layer), async (raw) => {
-          const parsed = parseConfig(layer, raw);
-          if (parsed.isErr()) {
-            outcomes.rejected += 1;
-            expectErrorList(parsed.error);
-            return;
-          }
-          outcomes.built += 1;
-          const plan = builders[layer](parsed.value as never);
-          expect(plan.objects.length).toBeGreaterThan(0);
-          expect(await planProblems(plan)).toEqual([]);
-        }),
+        fc.asyncProperty(
+          rawConfig("apps"),
+          fc.oneof(
+            fc.constant(undefined),
+            fc.dictionary(
+              fc.constantFrom("miniflux", "demo", "other"),
+              fc.dictionary(
+                fc.constantFrom("admin_password", "token"),
+                fc.oneof(fc.string(), fc.constant(1)),
+              ),
+            ),
+          ),
+          async (raw, secrets) => {
+            const config = secrets === undefined ? raw : { ...raw, app_secrets: JSON.stringify(secrets) };
+            const parsed = parseConfig("apps", config);
+            if (parsed.isErr()) {
+              outcomes.rejected += 1;
+              expectErrorList(parsed.error);
+              return;
+            }
+            const plan = planApps(sources, CONTRACTS, parsed.value.appSecrets, strays);
+            if (plan.isErr()) {
+              outcomes.rejected += 1;
+              expect(plan.error.length).toBeGreaterThan(0);
+              return;
+            }
+            outcomes.built += 1;
+            for (const planned of plan.value)
+              for (const { object } of planned.objects)
+                if (object.kind !== "Cluster") expect(await objectProblems(plain(object))).toEqual([]);
+          },
+        ),
         { numRuns: RUNS },
       );
       expect(outcomes.built).toBeGreaterThan(RUNS / 10);
       expect(outcomes.rejected).toBeGreaterThan(RUNS / 10);
-    });
-  }
-
-  test(`apps: ${RUNS} raw configs plan the shipped apps or return errors`, async () => {
-    const { sources, strays } = await importApps(APPS_DIR);
-    const outcomes = { built: 0, rejected: 0 };
-    await fc.assert(
-      fc.asyncProperty(
-        rawConfig("apps"),
-        fc.oneof(
-          fc.constant(undefined),
-          fc.dictionary(
-            fc.constantFrom("miniflux", "demo", "other"),
-            fc.dictionary(fc.constantFrom("admin_password", "token"), fc.oneof(fc.string(), fc.constant(1))),
-          ),
-        ),
-        async (raw, secrets) => {
-          const config = secrets === undefined ? raw : { ...raw, app_secrets: JSON.stringify(secrets) };
-          const parsed = parseConfig("apps", config);
-          if (parsed.isErr()) {
-            outcomes.rejected += 1;
-            expectErrorList(parsed.error);
-            return;
-          }
-          const plan = planApps(sources, CONTRACTS, parsed.value.appSecrets, strays);
-          if (plan.isErr()) {
-            outcomes.rejected += 1;
-            expect(plan.error.length).toBeGreaterThan(0);
-            return;
-          }
-          outcomes.built += 1;
-          for (const planned of plan.value)
-            for (const { object } of planned.objects)
-              if (object.kind !== "Cluster") expect(await objectProblems(plain(object))).toEqual([]);
-        },
-      ),
-      { numRuns: RUNS },
-    );
-    expect(outcomes.built).toBeGreaterThan(RUNS / 10);
-    expect(outcomes.rejected).toBeGreaterThan(RUNS / 10);
-  });
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
   test("the checks can fail: secrets in Helm values, unchecked kinds, invalid objects", async () => {
     const { secret } = await import("../lib/config/secret.ts");

@@ -5,12 +5,8 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  compareStateful,
-  type Finding,
-  type StatefulRecord,
-  statefulRecords,
-} from "../lib/guard/stateful.ts";
+import { type StatefulRecord, statefulRecords } from "../lib/guard/records.ts";
+import { compareStateful, type Finding } from "../lib/guard/stateful.ts";
 import { ROOT, renderedStack } from "./support/render.ts";
 import { appsFixture, renderWithApps, replaceIn, scratchRoot } from "./support/safety.ts";
 
@@ -37,6 +33,8 @@ describe("the committed baseline", () => {
     expect(ids).toEqual(
       expect.arrayContaining([
         "apps/Cluster/miniflux/miniflux-db",
+        "apps/Namespace/-/demo",
+        "auth/Namespace/-/pocket-id",
         "apps/PersistentVolume/-/demo-data",
         "apps/PersistentVolumeClaim/demo/demo-data",
         "auth/PersistentVolumeClaim/pocket-id/pocket-id-data",
@@ -77,6 +75,7 @@ describe("changed app folders make the guard fail, naming the object and the cha
     });
     const findings = await findingsFor(dir);
     expect(summary(findings)).toEqual([
+      "apps/Namespace/-/demo is renamed to apps/Namespace/-/photos: Kubernetes sees a deletion and a new, empty object",
       "apps/PersistentVolume/-/demo-data is renamed to apps/PersistentVolume/-/photos-data: Kubernetes sees a deletion and a new, empty object",
       "apps/PersistentVolumeClaim/demo/demo-data is renamed to apps/PersistentVolumeClaim/photos/photos-data: Kubernetes sees a deletion and a new, empty object",
     ]);
@@ -111,6 +110,7 @@ describe("changed app folders make the guard fail, naming the object and the cha
   test("removing an app module (with a volume)", async () => {
     const dir = appsFixture((d) => rmSync(join(d, "demo.ts")));
     expect(summary(await findingsFor(dir))).toEqual([
+      "apps/Namespace/-/demo is deleted: its data would be lost",
       "apps/PersistentVolume/-/demo-data is deleted: its data would be lost",
       "apps/PersistentVolumeClaim/demo/demo-data is deleted: its data would be lost",
     ]);
@@ -123,6 +123,7 @@ describe("changed app folders make the guard fail, naming the object and the cha
     const findings = await findingsFor(dir, root);
     expect(summary(findings)).toEqual([
       "apps/Cluster/miniflux/miniflux-db is deleted: its data would be lost",
+      "apps/Namespace/-/miniflux is deleted: its data would be lost",
     ]);
     expect(findings[0]?.fix).toBe(
       "restore the code that created it, or if this is intended, back the data up, then accept it: bun run guard --accept (commit the new baseline with the change)",

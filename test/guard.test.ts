@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { compareStateful, statefulRecords } from "../lib/guard/stateful.ts";
+import { statefulRecords } from "../lib/guard/records.ts";
+import { compareStateful } from "../lib/guard/stateful.ts";
 import { bytes } from "../lib/quantity.ts";
 import type { KubernetesObject } from "../lib/render/documents.ts";
 import type { RecordedResource } from "../lib/render/mockRuntime.ts";

@@ -3,7 +3,7 @@
  * read back from the registered resources.
  */
 import { describe, expect, test } from "bun:test";
-import { ipv4Range, ipv4ToNumber } from "../lib/config/values.ts";
+import { ipv4Range, ipv4ToNumber } from "../lib/config/ip.ts";
 import type { KubernetesObject } from "../lib/render/documents.ts";
 import { REDACTED } from "../lib/render/mockRuntime.ts";
 import type { RenderedLayer } from "../lib/render/render.ts";

@@ -82,7 +82,7 @@ describe("plan", () => {
   test("IPs, domain and upstreams follow the config", () => {
     const config = configOf({
       domain: "home.example.net",
-      ip_address_pool: "10.0.10.0/26",
+      ip_address_pool: "10.0.10.128/26",
       public_ingress_ip: "10.0.10.100",
       private_ingress_ip: "10.0.10.101",
       dns_server_ip: "10.0.10.253",
@@ -90,7 +90,7 @@ describe("plan", () => {
       pihole_upstream_dns: "9.9.9.9,149.112.112.112",
     });
     expect(poolSpecs(config).map((p) => [p.name, p.addresses[0], p.autoAssign])).toEqual([
-      ["lan", "10.0.10.0/26", true],
+      ["lan", "10.0.10.128/26", true],
       ["public-ingress", "10.0.10.100/32", false],
       ["private-ingress", "10.0.10.101/32", false],
       ["dns", "10.0.10.253/32", false],

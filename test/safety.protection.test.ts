@@ -37,7 +37,9 @@ describe("every layer of the example render", () => {
     const seen = (await renderedStack()).flatMap(({ layer, documents }) => [
       ...documents.kubernetes
         .filter(({ body }) =>
-          ["PersistentVolumeClaim", "PersistentVolume", "Cluster", "StorageClass"].includes(body.kind),
+          ["PersistentVolumeClaim", "PersistentVolume", "Cluster", "StorageClass", "Namespace"].includes(
+            body.kind,
+          ),
         )
         .map(
           ({ body, resource }) =>
@@ -54,6 +56,8 @@ describe("every layer of the example render", () => {
         "apps PersistentVolume demo-data true",
         "apps PersistentVolumeClaim demo-data true",
         "apps Cluster miniflux-db true",
+        "auth Namespace pocket-id true",
+        "auth Namespace tinyauth true",
         "storage StorageClass nfs false",
         "storage chart longhorn",
       ]),
@@ -81,6 +85,22 @@ describe("the protection walk fails on each kind of exception, naming the object
       "apps: PersistentVolumeClaim demo/data (Pulumi demo/data) is not protected in Pulumi (protect: true)",
       "apps: PersistentVolumeClaim demo/data (Pulumi demo/data) is not retained on delete in Pulumi (retainOnDelete: true)",
     ]);
+  });
+
+  test("a namespace holding a claim, unprotected (deleting it deletes the claim)", () => {
+    const namespace: KubernetesObject = { apiVersion: "v1", kind: "Namespace", metadata: { name: "demo" } };
+    const empty: KubernetesObject = { apiVersion: "v1", kind: "Namespace", metadata: { name: "web" } };
+    expect(
+      protectionProblems([
+        layer({
+          kubernetes: [
+            { resource: resource("demo-ns", { protect: false }), body: namespace },
+            { resource: resource("web-ns", { protect: false, retainOnDelete: false }), body: empty },
+            { resource: resource("demo/data"), body: pvc },
+          ],
+        }),
+      ]),
+    ).toEqual(["apps: Namespace demo (Pulumi demo-ns) is not protected in Pulumi (protect: true)"]);
   });
 
   test("a database cluster that is only protected", () => {

@@ -220,7 +220,7 @@ describe("no secret reaches an error message", () => {
       "network.pihole_admin_password = [secret]",
       "network.real_external_ip = [secret]",
     ]);
-    const validated = validateStack(root, STACK).lines.join("\n");
+    const validated = (await validateStack(root, STACK)).lines.join("\n");
     expect(validated).toContain("pihole_admin_password");
     for (const value of [INVALID.pihole, INVALID.pocketId, INVALID.appSecret]) {
       expect(text).not.toContain(value);
@@ -233,7 +233,7 @@ describe("no secret reaches an error message", () => {
     const result = await renderStack(programs, root, STACK);
     if (result.isOk()) throw new Error("expected config errors");
     expect(result.error.map(formatConfigError).join("\n")).not.toContain(INVALID.externalIp);
-    expect(validateStack(root, STACK).lines.join("\n")).not.toContain(INVALID.externalIp);
+    expect((await validateStack(root, STACK)).lines.join("\n")).not.toContain(INVALID.externalIp);
   });
 
   test("a secret no app reads fails the apps layer by its key, not its value", async () => {

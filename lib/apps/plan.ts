@@ -30,10 +30,18 @@ export interface PlannedApp {
   objects: PlannedObject[];
 }
 
-/** Files in the apps folder that are app modules; anything else there (but a README) is an error. */
+/** Hidden files and editors' swap, backup and lock files: never apps, never worth an error. */
+const isEditorOrHidden = (name: string): boolean =>
+  name.startsWith(".") || name.endsWith("~") || /\.sw[a-p]$/.test(name) || /^#.*#$/.test(name);
+
+/**
+ * Files in the apps folder that are app modules; hidden and editor files are ignored; anything
+ * else there (but a README) is an error.
+ */
 export const appFiles = (dir: string): { modules: string[]; strays: string[] } => {
   const entries = readdirSync(dir, { withFileTypes: true })
     .map((entry) => entry.name)
+    .filter((name) => !isEditorOrHidden(name))
     .sort();
   return {
     modules: entries.filter((name) => name.endsWith(".ts")),
@@ -141,7 +149,11 @@ export const planApps = (
     }
     for (const exposure of spec.exposures) {
       const host = `${exposure.subdomain}.${contracts.network.domain}`;
-      if (reservedHosts.has(host))
+      if (host === contracts.network.externalHostname)
+        fail(
+          `app ${spec.name}: ${host} is the network layer's external_record; pick another subdomain, or rename external_record in the network config`,
+        );
+      else if (reservedHosts.has(host))
         fail(`app ${spec.name}: ${host} is taken by the platform; pick another subdomain`);
     }
     planned.push({ file: source.file, spec, objects: rendered.value });

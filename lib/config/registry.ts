@@ -51,8 +51,18 @@ export const suggestKey =
       .map((known) => ({ known, distance: editDistance(key.toLowerCase(), known) }))
       .sort((a, b) => a.distance - b.distance);
     const best = candidates[0];
-    if (best && best.distance <= Math.max(2, Math.floor(key.length / 4)))
-      return `did you mean ${best.known}?`;
+    const near = (distance: number) => distance <= Math.max(2, Math.floor(key.length / 4));
+    if (best && near(best.distance)) return `did you mean ${best.known}?`;
+    // A misspelt key of another layer: name it and where it belongs.
+    const elsewhere = LAYERS.flatMap((other) =>
+      Object.keys(configSchemas[other].keys).map((known) => ({
+        other,
+        known,
+        distance: editDistance(key.toLowerCase(), known),
+      })),
+    ).sort((a, b) => a.distance - b.distance)[0];
+    if (elsewhere && near(elsewhere.distance))
+      return `did you mean ${elsewhere.known}? It belongs to the ${elsewhere.other} layer: config/${elsewhere.other}/Pulumi.<stack>.yaml`;
     return `remove it, or use one of: ${Object.keys(configSchemas[layer].keys).join(", ")}`;
   };
 

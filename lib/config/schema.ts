@@ -16,7 +16,7 @@ export type RawConfig = Readonly<Record<string, RawValue>>;
 export interface ConfigError {
   layer: Layer;
   key: string;
-  /** The offending value as the user wrote it; `[secret]` for secret keys; absent when unset. */
+  /** The offending value as the user wrote it; `[secret]` for secret keys; absent when unset or unknown. */
   value?: string;
   message: string;
   fix: string;
@@ -190,13 +190,12 @@ export const parseLayerConfig = <K extends KeySpecs>(
     else errors.push({ layer: schema.layer, key, value: display(spec, value), ...parsed.error });
   }
 
+  // An unknown key's value is never shown: it may be a secret under a misspelt or misplaced key.
   for (const key of Object.keys(raw).sort()) {
     if (key in schema.keys) continue;
-    const value = raw[key] ?? "";
     errors.push({
       layer: schema.layer,
       key,
-      value: value === ENCRYPTED ? "[secret]" : value,
       message: `is not a ${schema.layer} setting`,
       fix: suggestKey(key),
     });

@@ -5,9 +5,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { err, ok, type Result } from "neverthrow";
-import { parse as parseYaml } from "yaml";
+import { parseDocument } from "yaml";
 import { LAYERS, type Layer, projectName } from "../layers.ts";
-import { configSchemas, parseConfig } from "./registry.ts";
+import { configSchemas, editDistance, parseConfig } from "./registry.ts";
 import { type ConfigError, ENCRYPTED, type KeySpecs, type RawConfig, type RawValue } from "./schema.ts";
 
 export const stackFilePath = (root: string, layer: Layer, stack: string): string =>
@@ -24,27 +24,113 @@ const toRawValue = (value: unknown): RawValue => {
   return String(value);
 };
 
-/** Keeps the keys of `layer`'s project, without their `project:` prefix. Other namespaces are left alone. */
+/** `key:` with nothing after it: YAML reads null, which must never become the text "null". */
+const isBlank = (value: unknown): boolean => value === null || value === undefined;
+
+/** Why a stack-file key outside `layer`'s project is an error, or undefined for another tool's namespace (e.g. `kubernetes:`). */
+const foreignKeyError = (layer: Layer, fullKey: string, stack: string): ConfigError | undefined => {
+  const prefix = `${projectName(layer)}:`;
+  const colon = fullKey.indexOf(":");
+  const [namespace, name] =
+    colon === -1 ? ["", fullKey] : [fullKey.slice(0, colon), fullKey.slice(colon + 1)];
+  const owner = LAYERS.find((other) => projectName(other) === namespace);
+  if (colon === -1) {
+    return {
+      layer,
+      key: fullKey,
+      message: `has no project prefix, so Pulumi does not read it as a ${layer} setting`,
+      fix: `write it as ${prefix}${name}`,
+    };
+  }
+  if (owner) {
+    return {
+      layer,
+      key: fullKey,
+      message: `is in the ${owner} layer's namespace; this stack file configures ${projectName(layer)}`,
+      fix: `move it to config/${owner}/Pulumi.${stack}.yaml, or rename it to ${prefix}${name}`,
+    };
+  }
+  const nearLayer = namespace.startsWith("homelab") || editDistance(namespace, projectName(layer)) <= 2;
+  return nearLayer
+    ? {
+        layer,
+        key: fullKey,
+        message: `has the prefix ${namespace}:, which is no layer's project`,
+        fix: `write it as ${prefix}${name}`,
+      }
+    : undefined;
+};
+
+/**
+ * Keeps the keys of `layer`'s project, without their `project:` prefix. A key without a prefix,
+ * with another layer's prefix or with a misspelt one is an error naming the key and its right
+ * form; other tools' namespaces (e.g. `kubernetes:`) are left alone. Values are never echoed.
+ */
 export const rawConfigFromEntries = (
   layer: Layer,
   entries: Iterable<readonly [string, unknown]>,
+  stack = "<stack>",
 ): Result<RawConfig, ConfigError[]> => {
   const prefix = `${projectName(layer)}:`;
   const raw: Record<string, RawValue> = {};
   const errors: ConfigError[] = [];
+  const blank = new Set<string>();
   for (const [fullKey, value] of entries) {
-    if (fullKey.startsWith(prefix)) {
-      raw[fullKey.slice(prefix.length)] = toRawValue(value);
-    } else if (fullKey.startsWith("homelab-")) {
+    if (!fullKey.startsWith(prefix)) {
+      const error = foreignKeyError(layer, fullKey, stack);
+      if (error) errors.push(error);
+      continue;
+    }
+    const key = fullKey.slice(prefix.length);
+    if (isBlank(value)) {
+      blank.add(key);
       errors.push({
         layer,
-        key: fullKey,
-        message: `is in another layer's namespace; this stack file configures ${projectName(layer)}`,
-        fix: `rename it to ${prefix}${fullKey.slice(fullKey.indexOf(":") + 1)}, or move it to that layer's stack file`,
+        key,
+        message: "is empty (nothing follows the colon)",
+        fix: `give it a value, or delete the line to leave ${key} unset`,
       });
-    }
+    } else raw[key] = toRawValue(value);
   }
-  return errors.length > 0 ? err(errors) : ok(raw);
+  if (errors.length === 0) return ok(raw);
+  // Every problem at once: the other keys are checked too (a blank key is not also "required").
+  const others = parseConfig(layer, raw).match(
+    () => [],
+    (found) => found.filter((error) => !blank.has(error.key)),
+  );
+  return err([...errors, ...others]);
+};
+
+/** Words for the YAML library's error codes; its own messages can quote the file's text, a secret included. */
+const YAML_PROBLEMS: Readonly<Record<string, string>> = {
+  DUPLICATE_KEY: "a key appears twice",
+  BAD_INDENT: "the indentation is wrong",
+  TAB_AS_INDENT: "a tab is used for indentation (use spaces)",
+  MISSING_CHAR: "a character is missing (a space after a colon, a closing quote or bracket?)",
+  MULTILINE_IMPLICIT_KEY: "a key runs over more than one line (a missing colon or quote?)",
+  BLOCK_AS_IMPLICIT_KEY: "a key runs over more than one line (a missing colon or quote?)",
+  BAD_SCALAR_START: "a value starts with a character YAML reserves (quote the value)",
+  BAD_DQ_ESCAPE: "a double-quoted value has an invalid escape (use single quotes)",
+  MULTIPLE_DOCS: "the file holds more than one YAML document",
+};
+
+/** The parsed YAML document, or one error per syntax problem naming the file, line and column (never the text). */
+const parseStackYaml = (layer: Layer, relative: string, text: string): Result<unknown, ConfigError[]> => {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length === 0) return ok(document.toJS());
+  const errors = document.errors.map((error) => {
+    const position = error.linePos?.[0];
+    const where = position ? ` at line ${position.line}, column ${position.col}` : "";
+    const what = YAML_PROBLEMS[error.code] ?? error.code.toLowerCase().replaceAll("_", " ");
+    return {
+      layer,
+      key: relative,
+      message: `is not valid YAML${where}: ${what}`,
+      fix: "fix the YAML syntax there (keys as `homelab-<layer>:<key>: value`, two-space indentation)",
+    };
+  });
+  // One line per distinct problem: the parser may report the same spot twice.
+  return err(errors.filter((error, i) => errors.findIndex((other) => other.message === error.message) === i));
 };
 
 export const readStackFile = (
@@ -64,22 +150,15 @@ export const readStackFile = (
       },
     ]);
   }
-  let document: unknown;
-  try {
-    document = parseYaml(readFileSync(path, "utf8"));
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
-    return err([
-      { layer, key: relative, message: `is not valid YAML (${reason})`, fix: "fix the YAML syntax" },
-    ]);
-  }
-  const config = (document as { config?: unknown } | null)?.config ?? {};
-  if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    return err([
-      { layer, key: relative, message: "has no `config:` map", fix: "put the keys under `config:`" },
-    ]);
-  }
-  return rawConfigFromEntries(layer, Object.entries(config));
+  return parseStackYaml(layer, relative, readFileSync(path, "utf8")).andThen((document) => {
+    const config = (document as { config?: unknown } | null)?.config ?? {};
+    if (typeof config !== "object" || config === null || Array.isArray(config)) {
+      return err([
+        { layer, key: relative, message: "has no `config:` map", fix: "put the keys under `config:`" },
+      ]);
+    }
+    return rawConfigFromEntries(layer, Object.entries(config), stack);
+  });
 };
 
 /** Reads and checks every layer's stack file: all errors of all layers at once. */
@@ -124,10 +203,25 @@ export const plaintextLeaves = (raw: RawValue | undefined): string[] => {
 
 /** Secret keys whose value (or any leaf of it) sits in the stack file in plain text, readable by anyone with the repository. */
 export const plaintextSecretKeys = (
-  raw: Readonly<Record<Layer, RawConfig>>,
+  raw: Readonly<Partial<Record<Layer, RawConfig>>>,
 ): { layer: Layer; key: string }[] =>
   LAYERS.flatMap((layer) =>
     Object.entries(configSchemas[layer].keys as KeySpecs)
-      .filter(([key, spec]) => spec.secret && plaintextLeaves(raw[layer][key]).length > 0)
+      .filter(([key, spec]) => spec.secret && plaintextLeaves(raw[layer]?.[key]).length > 0)
       .map(([key]) => ({ layer, key })),
   );
+
+/** One warning per secret key stored in plain text, with the command that encrypts it (validate and deploy print them). */
+export const plaintextSecretWarnings = (
+  raw: Readonly<Partial<Record<Layer, RawConfig>>>,
+  stack: string,
+): string[] =>
+  plaintextSecretKeys(raw).map(({ layer, key }) => {
+    // A map (app_secrets) is encrypted value by value, through its path.
+    const isMap = String(raw[layer]?.[key]).trim().startsWith("{");
+    const target = isMap ? `--path '${key}.<app>.<name>'` : key;
+    return (
+      `warning: ${layer}: ${key} is stored in plain text in config/${layer}/Pulumi.${stack}.yaml; ` +
+      `encrypt it: cd programs/${layer} && pulumi config set --secret ${target} <value> --stack ${stack}`
+    );
+  });

@@ -3,6 +3,7 @@
  * value, or a problem that says what is wrong and how to fix it. No parser throws.
  */
 import { err, ok, type Result } from "neverthrow";
+import { ipv4ToNumber } from "./ip.ts";
 
 export interface Problem {
   message: string;
@@ -12,97 +13,6 @@ export interface Problem {
 export type Parser<T> = (raw: string) => Result<T, Problem>;
 
 const problem = (message: string, fix: string): Result<never, Problem> => err({ message, fix });
-
-// ---------------------------------------------------------------- IPv4
-
-/** An IPv4 address as an unsigned 32-bit number, so ranges and order are plain comparisons. */
-export type Ipv4 = number;
-
-const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
-export const ipv4ToNumber = (text: string): Ipv4 | undefined => {
-  const parts = text.split(".");
-  if (parts.length !== 4 || !parts.every((part) => OCTET.test(part))) return undefined;
-  return parts.reduce((acc, part) => acc * 256 + Number(part), 0);
-};
-
-export const numberToIpv4 = (n: Ipv4): string =>
-  [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
-
-export const ipv4: Parser<string> = (raw) => {
-  const text = raw.trim();
-  return ipv4ToNumber(text) === undefined
-    ? problem("is not an IPv4 address", "use four numbers 0-255 separated by dots, e.g. 192.168.4.70")
-    : ok(text);
-};
-
-const PRIVATE_RANGES: ReadonlyArray<readonly [string, number]> = [
-  ["10.0.0.0", 8],
-  ["172.16.0.0", 12],
-  ["192.168.0.0", 16],
-  ["100.64.0.0", 10],
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
-];
-
-export const isPrivateIpv4 = (text: string): boolean => {
-  const n = ipv4ToNumber(text);
-  if (n === undefined) return false;
-  return PRIVATE_RANGES.some(([base, bits]) => {
-    const size = 2 ** (32 - bits);
-    const start = ipv4ToNumber(base) ?? 0;
-    return n >= start && n < start + size;
-  });
-};
-
-/** The router's public address: must be routable, or DNS would publish a LAN address to the internet. */
-export const publicIpv4: Parser<string> = (raw) =>
-  ipv4(raw).andThen((ip) =>
-    isPrivateIpv4(ip)
-      ? problem(
-          "is a private or reserved address, not reachable from the internet",
-          "use the public IP your router gets from your ISP (e.g. from `curl ifconfig.me`)",
-        )
-      : ok(ip),
-  );
-
-export interface Ipv4Range {
-  /** The text as written, e.g. `192.168.4.80-192.168.4.100` or `192.168.4.96/28`. */
-  text: string;
-  first: Ipv4;
-  last: Ipv4;
-}
-
-export const ipv4Range: Parser<Ipv4Range> = (raw) => {
-  const text = raw.trim();
-  const hint = "write `FIRST-LAST` (e.g. 192.168.4.80-192.168.4.100) or a CIDR block (e.g. 192.168.4.96/28)";
-  const cidr = /^([\d.]+)\/(\d{1,2})$/.exec(text);
-  if (cidr) {
-    const base = ipv4ToNumber(cidr[1] ?? "");
-    const bits = Number(cidr[2]);
-    if (base === undefined || bits > 32) return problem("is not a valid CIDR block", hint);
-    const size = 2 ** (32 - bits);
-    if (base % size !== 0) {
-      const network = numberToIpv4(base - (base % size));
-      return problem(`has host bits set (the block starts at ${network})`, `write ${network}/${bits}`);
-    }
-    return ok({ text, first: base, last: base + size - 1 });
-  }
-  const [from, to, ...rest] = text.split("-").map((part) => part.trim());
-  const first = ipv4ToNumber(from ?? "");
-  const last = ipv4ToNumber(to ?? "");
-  if (rest.length > 0 || first === undefined || last === undefined)
-    return problem("is not an IPv4 range", hint);
-  if (first > last) {
-    return problem("starts after it ends", `swap the ends: ${numberToIpv4(last)}-${numberToIpv4(first)}`);
-  }
-  return ok({ text: `${numberToIpv4(first)}-${numberToIpv4(last)}`, first, last });
-};
-
-export const rangeContains = (range: Ipv4Range, ip: string): boolean => {
-  const n = ipv4ToNumber(ip);
-  return n !== undefined && n >= range.first && n <= range.last;
-};
 
 // ---------------------------------------------------------------- names and addresses
 
@@ -221,14 +131,16 @@ export const oneOf =
 export const text =
   (minLength = 1): Parser<string> =>
   (raw) =>
-    raw.length >= minLength
-      ? ok(raw)
-      : problem(
-          minLength <= 1 ? "is empty" : `is shorter than ${minLength} characters`,
-          minLength <= 1
-            ? "set a value"
-            : `use at least ${minLength} characters, e.g. from \`openssl rand -base64 32\``,
-        );
+    raw.trim() === ""
+      ? problem("is blank (only spaces)", "set a real value, or delete the key to leave it unset")
+      : raw.length >= minLength
+        ? ok(raw)
+        : problem(
+            minLength <= 1 ? "is empty" : `is shorter than ${minLength} characters`,
+            minLength <= 1
+              ? "set a value"
+              : `use at least ${minLength} characters, e.g. from \`openssl rand -base64 32\``,
+          );
 
 /**
  * A list, written as a YAML sequence in the stack file (Pulumi hands it over as JSON) or as a
@@ -259,3 +171,11 @@ export const list =
     }
     return ok(values);
   };
+
+/** A list parser that also refuses an empty list. */
+export const nonEmpty =
+  <T>(parser: Parser<T[]>): Parser<T[]> =>
+  (raw) =>
+    parser(raw).andThen((values) =>
+      values.length > 0 ? ok(values) : problem("is empty", "list at least one item, e.g. 1.1.1.1,1.0.0.1"),
+    );

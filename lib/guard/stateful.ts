@@ -1,153 +1,10 @@
 /**
- * The volume guard: every object that holds data (or decides where data lives) is reduced to its
- * identity and the fields whose change would delete, replace or stop retaining it; a change
- * against the committed baseline is a finding that names the object, what changed and how to
- * accept it on purpose.
- *
- * Stateful objects are PersistentVolumeClaims (a claim of a Longhorn class is a Longhorn volume),
- * PersistentVolumes, StorageClasses (rendered ones, and the `longhorn` class the Longhorn chart
- * creates from its `persistence.*` values), CloudNativePG Clusters and Longhorn Volume objects.
+ * The volume guard's comparison: a change of a stateful record (records.ts) against the committed
+ * baseline is a finding that names the object, what changed and how to accept it on purpose;
+ * an object that holds data but is not protected in Pulumi is a finding that cannot be accepted.
  */
-
 import { bytes } from "../quantity.ts";
-import type { HelmRelease, KubernetesObject, RenderedResource } from "../render/documents.ts";
-import type { RenderedLayer } from "../render/render.ts";
-
-/**
- * What a change of a field does:
- * - replace: Kubernetes (or the operator) cannot change it in place, so the object is recreated;
- * - retention: the data would no longer be kept when the object goes away (reclaim policies);
- * - bootstrap: only read when the database is created, so a recreated cluster starts differently;
- * - major: a PostgreSQL image whose major version changes needs a major upgrade of the data.
- */
-type Effect = "replace" | "retention" | "bootstrap" | "major";
-
-interface Rule {
-  /** Which API group/version the kind must come from (a `Cluster` or `Volume` of another API is not ours). */
-  apiVersion: (apiVersion: string) => boolean;
-  fields: Readonly<Record<string, Effect>>;
-  /** Where it keeps sizes, which may grow but never shrink; the first is the main size. */
-  sizes: readonly string[];
-}
-
-const core = (apiVersion: string) => apiVersion === "v1";
-const group = (name: string) => (apiVersion: string) => apiVersion.startsWith(`${name}/`);
-
-const RULES: Readonly<Record<string, Rule>> = {
-  PersistentVolumeClaim: {
-    apiVersion: core,
-    fields: {
-      "spec.storageClassName": "replace",
-      "spec.accessModes": "replace",
-      "spec.volumeMode": "replace",
-      "spec.volumeName": "replace",
-      "spec.selector": "replace",
-      "spec.dataSource": "replace",
-      "spec.dataSourceRef": "replace",
-    },
-    sizes: ["spec.resources.requests.storage"],
-  },
-  PersistentVolume: {
-    apiVersion: core,
-    fields: {
-      "spec.storageClassName": "replace",
-      "spec.accessModes": "replace",
-      "spec.volumeMode": "replace",
-      "spec.nfs": "replace",
-      "spec.csi": "replace",
-      "spec.hostPath": "replace",
-      "spec.local": "replace",
-      "spec.iscsi": "replace",
-      "spec.nodeAffinity": "replace",
-      "spec.claimRef.namespace": "replace",
-      "spec.claimRef.name": "replace",
-      "spec.persistentVolumeReclaimPolicy": "retention",
-    },
-    sizes: ["spec.capacity.storage"],
-  },
-  StorageClass: {
-    apiVersion: group("storage.k8s.io"),
-    fields: {
-      provisioner: "replace",
-      parameters: "replace",
-      volumeBindingMode: "replace",
-      mountOptions: "replace",
-      reclaimPolicy: "retention",
-    },
-    sizes: [],
-  },
-  Cluster: {
-    apiVersion: group("postgresql.cnpg.io"),
-    fields: {
-      "spec.storage.storageClass": "replace",
-      "spec.storage.pvcTemplate.storageClassName": "replace",
-      "spec.storage.pvcTemplate.accessModes": "replace",
-      "spec.walStorage.storageClass": "replace",
-      "spec.walStorage.pvcTemplate.storageClassName": "replace",
-      "spec.bootstrap": "bootstrap",
-      "spec.imageName": "major",
-    },
-    sizes: [
-      "spec.storage.size",
-      "spec.storage.pvcTemplate.resources.requests.storage",
-      "spec.walStorage.size",
-    ],
-  },
-  Volume: {
-    apiVersion: group("longhorn.io"),
-    fields: {
-      "spec.dataEngine": "replace",
-      "spec.encrypted": "replace",
-      "spec.frontend": "replace",
-      "spec.fromBackup": "replace",
-    },
-    sizes: ["spec.size"],
-  },
-};
-
-/**
- * Helm charts that create a StorageClass from their values: the class name, and the values that
- * become its fields (with the chart's own default when a value is unset).
- */
-const CHART_STORAGE_CLASSES: Readonly<
-  Record<
-    string,
-    { name: string; fields: Readonly<Record<string, { effect: Effect; chartDefault: unknown }>> }
-  >
-> = {
-  // Longhorn 1.12.1 chart: the `longhorn` class, reclaimPolicy Delete and ext4 unless set.
-  longhorn: {
-    name: "longhorn",
-    fields: {
-      "persistence.reclaimPolicy": { effect: "retention", chartDefault: "Delete" },
-      "persistence.defaultFsType": { effect: "replace", chartDefault: "ext4" },
-      "persistence.defaultDataLocality": { effect: "replace", chartDefault: "disabled" },
-    },
-  },
-};
-
-const EFFECTS: Readonly<Record<string, Effect>> = Object.fromEntries(
-  [
-    ...Object.values(RULES).flatMap((rule) => Object.entries(rule.fields)),
-    ...Object.values(CHART_STORAGE_CLASSES).flatMap((chart) =>
-      Object.entries(chart.fields).map(([path, { effect }]) => [path, effect] as const),
-    ),
-  ].map(([path, effect]) => [path, effect]),
-);
-
-export interface StatefulRecord {
-  /** `<layer>/<Kind>/<namespace>/<name>`: what Kubernetes knows it by. */
-  id: string;
-  /** The Pulumi resource name: renaming it makes Pulumi delete and recreate the object. */
-  pulumiName: string;
-  /** The Pulumi resource type (with its parents' types): changing it also replaces the object. */
-  pulumiType?: string;
-  /** The main size (PVC request, PV capacity, database volume). */
-  size?: string;
-  /** Other sizes, by field path (e.g. the CloudNativePG WAL volume). */
-  sizes?: Record<string, string>;
-  fields: Record<string, string>;
-}
+import { canonical, EFFECTS, type StatefulRecord } from "./records.ts";
 
 export interface Finding {
   id: string;
@@ -155,98 +12,16 @@ export interface Finding {
   fix: string;
 }
 
-const at = (object: unknown, path: string): unknown =>
-  path
-    .split(".")
-    .reduce<unknown>(
-      (value, key) =>
-        typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined,
-      object,
-    );
-
-/** Stable text for any value, with map keys sorted, so equal values compare equal. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_, inner: unknown) =>
-    inner && typeof inner === "object" && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
-      : inner,
-  ) ?? "null";
-
-/** `urn:pulumi:<stack>::<project>::<type chain>::<name>` -> the type chain. */
-const pulumiTypeOf = (urn: string | undefined): string | undefined => urn?.split("::")[2];
-
-const ruleFor = (object: KubernetesObject): Rule | undefined => {
-  const rule = RULES[object.kind];
-  return rule && typeof object.apiVersion === "string" && rule.apiVersion(object.apiVersion)
-    ? rule
-    : undefined;
-};
-
-const objectRecord = (
-  layer: string,
-  { body, resource }: RenderedResource<KubernetesObject>,
-  rule: Rule,
-): StatefulRecord => {
-  const sizes = rule.sizes
-    .map((path) => [path, at(body, path)] as const)
-    .filter((entry): entry is readonly [string, string] => typeof entry[1] === "string");
-  const [main, ...others] = rule.sizes;
-  const mainSize = sizes.find(([path]) => path === main)?.[1];
-  const otherSizes = sizes.filter(([path]) => others.includes(path));
-  const pulumiType = pulumiTypeOf(resource.urn);
-  return {
-    id: `${layer}/${body.kind}/${body.metadata?.namespace ?? "-"}/${body.metadata?.name ?? "?"}`,
-    pulumiName: resource.name,
-    ...(pulumiType ? { pulumiType } : {}),
-    ...(mainSize === undefined ? {} : { size: mainSize }),
-    ...(otherSizes.length > 0 ? { sizes: Object.fromEntries(otherSizes) } : {}),
-    fields: Object.fromEntries(
-      Object.keys(rule.fields)
-        .map((path) => [path, at(body, path)] as const)
-        .filter(([, value]) => value !== undefined)
-        .map(([path, value]) => [path, canonical(value)]),
-    ),
-  };
-};
-
-const chartRecords = (layer: string, { body, resource }: RenderedResource<HelmRelease>): StatefulRecord[] => {
-  const chart = CHART_STORAGE_CLASSES[body.chart];
-  if (!chart) return [];
-  const pulumiType = pulumiTypeOf(resource.urn);
-  return [
-    {
-      id: `${layer}/StorageClass/-/${chart.name}`,
-      pulumiName: resource.name,
-      ...(pulumiType ? { pulumiType } : {}),
-      fields: Object.fromEntries(
-        Object.entries(chart.fields).map(([path, { chartDefault }]) => [
-          path,
-          canonical(at(body.values, path) ?? chartDefault),
-        ]),
-      ),
-    },
-  ];
-};
-
-export const statefulRecords = (
-  layers: readonly Pick<RenderedLayer, "layer" | "documents">[],
-): StatefulRecord[] =>
-  layers
-    .flatMap(({ layer, documents }) => [
-      ...documents.kubernetes.flatMap((rendered) => {
-        const rule = ruleFor(rendered.body);
-        return rule ? [objectRecord(layer, rendered, rule)] : [];
-      }),
-      ...documents.helm.flatMap((release) => chartRecords(layer, release)),
-    ])
-    .sort((a, b) => a.id.localeCompare(b.id));
-
 /** The PostgreSQL major version of a CloudNativePG image reference such as `.../postgresql:18.4-system-trixie`. */
 export const postgresMajor = (image: string): string | undefined =>
   /:(\d+)(?:[.\-@]|$)/.exec(image.slice(image.lastIndexOf("/") + 1))?.[1];
 
-const ACCEPT =
-  "if this is intended, back the data up, then accept it: bun run guard --accept (commit the new baseline with the change)";
+/** The guard command for a stack: the example stack is the default, any other needs `--stack`. */
+export const guardCommand = (stack: string, flags = ""): string =>
+  `bun run guard${stack === "example" ? "" : ` --stack ${stack}`}${flags ? ` ${flags}` : ""}`;
+
+const acceptText = (stack: string): string =>
+  `if this is intended, back the data up, then accept it: ${guardCommand(stack, "--accept")} (commit the new baseline with the change)`;
 
 const kindOf = (record: StatefulRecord): string => record.id.split("/")[1] ?? "";
 const layerOf = (record: StatefulRecord): string => record.id.split("/")[0] ?? "";
@@ -295,20 +70,26 @@ const isRenameOf = (old: StatefulRecord, candidate: StatefulRecord): boolean =>
 
 const unset = (value: string | undefined): string => value ?? "unset";
 
-const fieldFinding = (id: string, field: string, before?: string, after?: string): Finding | undefined => {
+const fieldFinding = (
+  accept: string,
+  id: string,
+  field: string,
+  before?: string,
+  after?: string,
+): Finding | undefined => {
   const from = `${field} from ${unset(before)} to ${unset(after)}`;
   switch (EFFECTS[field] ?? "replace") {
     case "retention":
       return {
         id,
         change: `changes ${from}: its data would no longer be kept when it is deleted`,
-        fix: `keep Retain, or ${ACCEPT}`,
+        fix: `keep Retain, or ${accept}`,
       };
     case "bootstrap":
       return {
         id,
         change: `changes ${from}: bootstrap is only read when the database is created, so this only matters to a new, empty database`,
-        fix: `create a new cluster and move the data, or ${ACCEPT}`,
+        fix: `create a new cluster and move the data, or ${accept}`,
       };
     case "major": {
       const was = before === undefined ? undefined : postgresMajor(JSON.parse(before) as string);
@@ -317,32 +98,38 @@ const fieldFinding = (id: string, field: string, before?: string, after?: string
       return {
         id,
         change: `changes ${from}: a PostgreSQL major version change (${was ?? "?"} -> ${now ?? "?"}) rewrites the data directory`,
-        fix: `back the database up and follow CloudNativePG's major upgrade steps, then ${ACCEPT}`,
+        fix: `back the database up and follow CloudNativePG's major upgrade steps, then ${accept}`,
       };
     }
     default:
       return {
         id,
         change: `changes ${from}: the object would be replaced`,
-        fix: `migrate the data to a new object instead, or ${ACCEPT}`,
+        fix: `migrate the data to a new object instead, or ${accept}`,
       };
   }
 };
 
-const sizeFinding = (id: string, label: string, before?: string, after?: string): Finding | undefined => {
+const sizeFinding = (
+  accept: string,
+  id: string,
+  label: string,
+  before?: string,
+  after?: string,
+): Finding | undefined => {
   if (before === undefined || after === undefined || before === after) return undefined;
   const [was, now] = [bytes(before), bytes(after)];
   if (was === undefined || now === undefined)
     return {
       id,
       change: `changes ${label}from ${before} to ${after}, which the guard cannot compare as sizes`,
-      fix: `write sizes like 10Gi, or ${ACCEPT}`,
+      fix: `write sizes like 10Gi, or ${accept}`,
     };
   return now < was
     ? {
         id,
         change: `shrinks ${label}from ${before} to ${after}: volumes cannot shrink`,
-        fix: `keep ${before} or more, or ${ACCEPT}`,
+        fix: `keep ${before} or more, or ${accept}`,
       }
     : undefined;
 };
@@ -351,7 +138,9 @@ const sizeFinding = (id: string, label: string, before?: string, after?: string)
 export const compareStateful = (
   baseline: readonly StatefulRecord[],
   current: readonly StatefulRecord[],
+  stack = "example",
 ): Finding[] => {
+  const accept = acceptText(stack);
   const now = new Map(current.map((record) => [record.id, record]));
   const before = new Map(baseline.map((record) => [record.id, record]));
   const added = current.filter((record) => !before.has(record.id));
@@ -368,7 +157,7 @@ export const compareStateful = (
         change: renamedTo
           ? `is renamed to ${renamedTo.id}: Kubernetes sees a deletion and a new, empty object`
           : "is deleted: its data would be lost",
-        fix: renamedTo ? `keep the old name, or ${ACCEPT}` : `restore the code that created it, or ${ACCEPT}`,
+        fix: renamedTo ? `keep the old name, or ${accept}` : `restore the code that created it, or ${accept}`,
       });
       continue;
     }
@@ -376,24 +165,24 @@ export const compareStateful = (
       findings.push({
         id: old.id,
         change: `changes its Pulumi resource name from ${old.pulumiName} to ${record.pulumiName}: Pulumi would delete and recreate it`,
-        fix: `keep the Pulumi name, or add an alias ({ aliases: [{ name: "${old.pulumiName}" }] }), or ${ACCEPT}`,
+        fix: `keep the Pulumi name, or add an alias ({ aliases: [{ name: "${old.pulumiName}" }] }), or ${accept}`,
       });
     } else if (old.pulumiType && record.pulumiType && old.pulumiType !== record.pulumiType) {
       findings.push({
         id: old.id,
         change: `changes its Pulumi resource type from ${old.pulumiType} to ${record.pulumiType}: Pulumi would delete and recreate it`,
-        fix: `keep the resource type and parent, or add an alias, or ${ACCEPT}`,
+        fix: `keep the resource type and parent, or add an alias, or ${accept}`,
       });
     }
     for (const field of new Set([...Object.keys(old.fields), ...Object.keys(record.fields)])) {
       if (old.fields[field] === record.fields[field]) continue;
-      const finding = fieldFinding(old.id, field, old.fields[field], record.fields[field]);
+      const finding = fieldFinding(accept, old.id, field, old.fields[field], record.fields[field]);
       if (finding) findings.push(finding);
     }
-    const mainSize = sizeFinding(old.id, "", old.size, record.size);
+    const mainSize = sizeFinding(accept, old.id, "", old.size, record.size);
     if (mainSize) findings.push(mainSize);
     for (const [path, size] of Object.entries(old.sizes ?? {})) {
-      const finding = sizeFinding(old.id, `${path} `, size, record.sizes?.[path]);
+      const finding = sizeFinding(accept, old.id, `${path} `, size, record.sizes?.[path]);
       if (finding) findings.push(finding);
     }
   }
@@ -401,11 +190,24 @@ export const compareStateful = (
     findings.push({
       id: record.id,
       change: "is new and not yet in the baseline, so nothing would stop its later loss",
-      fix: "record it: bun run guard --accept (commit the new baseline with the change)",
+      fix: `record it: ${guardCommand(stack, "--accept")} (commit the new baseline with the change)`,
     });
   }
-  return findings;
+  return [...findings, ...unprotectedFindings(current)];
 };
+
+/**
+ * Objects whose deletion deletes data but that Pulumi would not stop from being deleted. Never
+ * acceptable: `--accept` refuses while there are any.
+ */
+export const unprotectedFindings = (current: readonly StatefulRecord[]): Finding[] =>
+  current
+    .filter((record) => record.protected === false)
+    .map((record) => ({
+      id: record.id,
+      change: `is not protected in Pulumi (protect and retainOnDelete): a deploy could delete it${kindOf(record) === "Namespace" ? " and everything in it" : ""}`,
+      fix: "mark it `stateful: true` in its layer's plan, so createPlan protects it (the guard never accepts this)",
+    }));
 
 export const formatFinding = (finding: Finding): string =>
   `${finding.id} ${finding.change}.\n    fix: ${finding.fix}`;

@@ -1,4 +1,14 @@
 import {
+  lanIpv4,
+  lanRange,
+  numberToIpv4,
+  privateBlock,
+  publicIpv4,
+  rangeContains,
+  resolverIpv4,
+} from "../config/ip.ts";
+import {
+  type ConfigError,
   type ConfigOf,
   defineLayerConfig,
   optional,
@@ -6,122 +16,158 @@ import {
   secretKey,
   withDefault,
 } from "../config/schema.ts";
-import {
-  dnsLabel,
-  email,
-  fqdn,
-  ipv4,
-  ipv4Range,
-  list,
-  numberToIpv4,
-  oneOf,
-  publicIpv4,
-  rangeContains,
-  text,
-} from "../config/values.ts";
+import { dnsLabel, email, fqdn, list, nonEmpty, oneOf, text } from "../config/values.ts";
+import { PLATFORM_SUBDOMAINS } from "../platformHosts.ts";
+
+const networkKeys = {
+  domain: required(fqdn, {
+    doc: "Domain every hostname is created under; must be a Cloudflare zone",
+    type: "domain name",
+    example: "example.com",
+  }),
+  ip_address_pool: required(lanRange, {
+    doc: "LAN range MetalLB hands out automatically to LoadBalancer services",
+    type: "private IPv4 range",
+    example: "192.168.4.80-192.168.4.100",
+  }),
+  public_ingress_ip: required(lanIpv4, {
+    doc: "Fixed LAN IP of the internet-facing Traefik; forward ports 80/443 of the router here",
+    type: "private IPv4 address",
+    example: "192.168.4.70",
+  }),
+  private_ingress_ip: required(lanIpv4, {
+    doc: "Fixed LAN IP of the LAN-only Traefik",
+    type: "private IPv4 address",
+    example: "192.168.4.71",
+  }),
+  dns_server_ip: required(lanIpv4, {
+    doc: "Fixed LAN IP of Pi-hole DNS (TCP and UDP 53); point the router's DHCP DNS here",
+    type: "private IPv4 address",
+    example: "192.168.4.53",
+  }),
+  real_external_ip: secretKey(publicIpv4, {
+    required: true,
+    doc: "The router's public IP; public hostnames resolve to it in Cloudflare",
+    type: "public IPv4 address",
+    example: "203.0.113.10",
+  }),
+  external_record: withDefault(dnsLabel, "external", {
+    doc: "Name of the one Cloudflare record that holds real_external_ip; public hosts point at it",
+    type: "DNS label",
+    example: "external",
+  }),
+  cert_manager_email: required(email, {
+    doc: "Let's Encrypt account email (expiry notices)",
+    type: "email",
+    example: "admin@example.com",
+  }),
+  letsencrypt_environment: withDefault(oneOf(["production", "staging"] as const), "production", {
+    doc: "Issuer of the wildcard certificate; use staging while testing to avoid rate limits",
+    type: "production | staging",
+    example: "staging",
+  }),
+  cloudflare_api_token: secretKey(text(1), {
+    required: true,
+    doc: "Cloudflare API token with Zone:Read and DNS:Edit on the zone (an API token, not the legacy global key)",
+    type: "string",
+    example: "<token>",
+  }),
+  cloudflare_email: optional(email, {
+    doc: "Cloudflare account email, accepted for compatibility; API tokens do not need it",
+    type: "email",
+    example: "admin@example.com",
+  }),
+  pihole_admin_password: secretKey(text(8), {
+    required: true,
+    doc: "Password of the Pi-hole web admin and API (external-dns uses it too)",
+    type: "string, 8+ characters",
+    example: "<password>",
+  }),
+  pihole_upstream_dns: withDefault(nonEmpty(list(resolverIpv4)), "1.1.1.1,1.0.0.1", {
+    doc: "Upstream resolvers Pi-hole forwards to (at least one; never Pi-hole itself)",
+    type: "list of IPv4 addresses",
+    example: "9.9.9.9,149.112.112.112",
+  }),
+};
+
+export type NetworkConfig = ConfigOf<typeof networkKeys>;
+type Checked = Partial<NetworkConfig>;
+type CheckError = Omit<ConfigError, "layer">;
+
+/** Each fixed IP on its own, outside the pool, in the same private network as the pool. */
+const fixedIpErrors = (config: Checked): CheckError[] => {
+  const errors: CheckError[] = [];
+  const pool = config.ipAddressPool;
+  const fixedIps = [
+    ["public_ingress_ip", config.publicIngressIp],
+    ["private_ingress_ip", config.privateIngressIp],
+    ["dns_server_ip", config.dnsServerIp],
+  ] as const;
+  for (const [index, [key, ip]] of fixedIps.entries()) {
+    if (ip === undefined) continue;
+    const clash = fixedIps.slice(0, index).find(([, other]) => other === ip);
+    if (clash) {
+      errors.push({
+        key,
+        value: ip,
+        message: `is the same address as ${clash[0]}`,
+        fix: "give each service its own IP outside ip_address_pool",
+      });
+    }
+    if (pool && rangeContains(pool, ip)) {
+      errors.push({
+        key,
+        value: ip,
+        message: `lies inside ip_address_pool (${pool.text}), so MetalLB could hand it to another service`,
+        fix: `pick an address outside ${numberToIpv4(pool.first)}-${numberToIpv4(pool.last)}, or shrink the pool`,
+      });
+    }
+    const poolBlock = pool && privateBlock(numberToIpv4(pool.first));
+    if (poolBlock && privateBlock(ip) !== poolBlock) {
+      errors.push({
+        key,
+        value: ip,
+        message: `is not in ip_address_pool's private network (${poolBlock}); MetalLB in L2 mode only answers on the nodes' LAN`,
+        fix: "use addresses of one LAN for the pool and the fixed IPs",
+      });
+    }
+  }
+  return errors;
+};
+
+/** Pi-hole must forward to someone else: never to itself. */
+const upstreamErrors = (config: Checked): CheckError[] => {
+  const self = config.dnsServerIp;
+  const upstreams = config.piholeUpstreamDns ?? [];
+  return self !== undefined && upstreams.includes(self)
+    ? [
+        {
+          key: "pihole_upstream_dns",
+          value: upstreams.join(","),
+          message: `includes dns_server_ip (${self}), Pi-hole itself: queries would loop`,
+          fix: "forward to resolvers outside Pi-hole, e.g. 1.1.1.1,1.0.0.1 or 9.9.9.9",
+        },
+      ]
+    : [];
+};
+
+/** The Cloudflare record must not take a host the platform serves. */
+const externalRecordErrors = (config: Checked): CheckError[] => {
+  const record = config.externalRecord;
+  return record !== undefined && (PLATFORM_SUBDOMAINS as readonly string[]).includes(record)
+    ? [
+        {
+          key: "external_record",
+          value: record,
+          message: `is a host the platform serves (${PLATFORM_SUBDOMAINS.join(", ")})`,
+          fix: "keep the default, external, or pick another name",
+        },
+      ]
+    : [];
+};
 
 export const networkConfigSchema = defineLayerConfig({
   layer: "network",
-  keys: {
-    domain: required(fqdn, {
-      doc: "Domain every hostname is created under; must be a Cloudflare zone",
-      type: "domain name",
-      example: "example.com",
-    }),
-    ip_address_pool: required(ipv4Range, {
-      doc: "LAN range MetalLB hands out automatically to LoadBalancer services",
-      type: "IPv4 range",
-      example: "192.168.4.80-192.168.4.100",
-    }),
-    public_ingress_ip: required(ipv4, {
-      doc: "Fixed LAN IP of the internet-facing Traefik; forward ports 80/443 of the router here",
-      type: "IPv4 address",
-      example: "192.168.4.70",
-    }),
-    private_ingress_ip: required(ipv4, {
-      doc: "Fixed LAN IP of the LAN-only Traefik",
-      type: "IPv4 address",
-      example: "192.168.4.71",
-    }),
-    dns_server_ip: required(ipv4, {
-      doc: "Fixed LAN IP of Pi-hole DNS (TCP and UDP 53); point the router's DHCP DNS here",
-      type: "IPv4 address",
-      example: "192.168.4.53",
-    }),
-    real_external_ip: secretKey(publicIpv4, {
-      required: true,
-      doc: "The router's public IP; public hostnames resolve to it in Cloudflare",
-      type: "public IPv4 address",
-      example: "203.0.113.10",
-    }),
-    external_record: withDefault(dnsLabel, "external", {
-      doc: "Name of the one Cloudflare record that holds real_external_ip; public hosts point at it",
-      type: "DNS label",
-      example: "external",
-    }),
-    cert_manager_email: required(email, {
-      doc: "Let's Encrypt account email (expiry notices)",
-      type: "email",
-      example: "admin@example.com",
-    }),
-    letsencrypt_environment: withDefault(oneOf(["production", "staging"] as const), "production", {
-      doc: "Issuer of the wildcard certificate; use staging while testing to avoid rate limits",
-      type: "production | staging",
-      example: "staging",
-    }),
-    cloudflare_api_token: secretKey(text(1), {
-      required: true,
-      doc: "Cloudflare API token with Zone:Read and DNS:Edit on the zone (an API token, not the legacy global key)",
-      type: "string",
-      example: "<token>",
-    }),
-    cloudflare_email: optional(email, {
-      doc: "Cloudflare account email, accepted for compatibility; API tokens do not need it",
-      type: "email",
-      example: "admin@example.com",
-    }),
-    pihole_admin_password: secretKey(text(8), {
-      required: true,
-      doc: "Password of the Pi-hole web admin and API (external-dns uses it too)",
-      type: "string, 8+ characters",
-      example: "<password>",
-    }),
-    pihole_upstream_dns: withDefault(list(ipv4), "1.1.1.1,1.0.0.1", {
-      doc: "Upstream resolvers Pi-hole forwards to",
-      type: "list of IPv4 addresses",
-      example: "9.9.9.9,149.112.112.112",
-    }),
-  },
-  check(config) {
-    const errors = [];
-    const pool = config.ipAddressPool;
-    const fixedIps = [
-      ["public_ingress_ip", config.publicIngressIp],
-      ["private_ingress_ip", config.privateIngressIp],
-      ["dns_server_ip", config.dnsServerIp],
-    ] as const;
-    for (const [index, [key, ip]] of fixedIps.entries()) {
-      if (ip === undefined) continue;
-      const clash = fixedIps.slice(0, index).find(([, other]) => other === ip);
-      if (clash) {
-        errors.push({
-          key,
-          value: ip,
-          message: `is the same address as ${clash[0]}`,
-          fix: "give each service its own IP outside ip_address_pool",
-        });
-      }
-      if (pool && rangeContains(pool, ip)) {
-        errors.push({
-          key,
-          value: ip,
-          message: `lies inside ip_address_pool (${pool.text}), so MetalLB could hand it to another service`,
-          fix: `pick an address outside ${numberToIpv4(pool.first)}-${numberToIpv4(pool.last)}, or shrink the pool`,
-        });
-      }
-    }
-    return errors;
-  },
+  keys: networkKeys,
+  check: (config) => [...fixedIpErrors(config), ...upstreamErrors(config), ...externalRecordErrors(config)],
 });
-
-export type NetworkConfig = ConfigOf<typeof networkConfigSchema.keys>;

@@ -13,6 +13,7 @@ import {
   type Plan,
   type PlannedObject,
   type PlannedRelease,
+  withStatefulNamespaces,
 } from "../plan.ts";
 
 type Constructor = new (
@@ -82,9 +83,9 @@ const createRelease = (release: PlannedRelease, opts: pulumi.ComponentResourceOp
     opts,
   );
 
-/** Creates every item of the plan after the items it waits for; returns them by id. */
+/** Creates every item of the plan after the items it waits for (namespaces holding state protected too); returns them by id. */
 export const createPlan = (plan: Plan): Map<string, pulumi.Resource> => {
-  const ordered = orderPlan(plan);
+  const ordered = orderPlan(withStatefulNamespaces(plan));
   if (ordered.isErr()) throw new Error(`invalid plan: ${ordered.error}`);
   const created = new Map<string, pulumi.Resource>();
   for (const item of ordered.value) {

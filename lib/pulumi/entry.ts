@@ -8,7 +8,11 @@ import { rawConfigFromEntries } from "../config/stackFile.ts";
 import { type AnyLayerProgram, runLayer } from "./program.ts";
 
 export const pulumiEntry = (program: AnyLayerProgram) => async (): Promise<object> => {
-  const raw = rawConfigFromEntries(program.layer, Object.entries(pulumi.runtime.allConfig()));
+  const raw = rawConfigFromEntries(
+    program.layer,
+    Object.entries(pulumi.runtime.allConfig()),
+    pulumi.getStack(),
+  );
   if (raw.isErr()) throw new pulumi.RunError(raw.error.map(formatConfigError).join("\n"));
   return runLayer(program, raw.value, { stack: pulumi.getStack(), organization: pulumi.getOrganization() });
 };

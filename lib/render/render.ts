@@ -104,12 +104,8 @@ export const renderStack = async (
     });
   }
 
-  const leaks = findLeaks(rendered, secretPlaintexts(raw.value));
-  if (leaks.length > 0) {
-    throw new Error(
-      `secret config values reached the render output in ${leaks.join(", ")}; nothing was written`,
-    );
-  }
+  const leaks = leaksByKey(rendered, raw.value);
+  if (leaks.length > 0) throw new Error(`${leaks.join("\n")}\nNothing was written.`);
   return ok(rendered);
 };
 
@@ -123,6 +119,19 @@ export const preflightOf = (layers: readonly RenderedLayer[]): PreflightProblem[
     network ? lanDnsOf(network) : { annotationPrefix: "", ingressIps: {} },
   );
 };
+
+/** One line per secret key whose plaintext appears in the output, naming the key and where (never the value). */
+const leaksByKey = (layers: readonly RenderedLayer[], raw: Record<Layer, RawConfig>): string[] =>
+  plaintextSecretKeys(raw).flatMap(({ layer, key }) => {
+    const values = plaintextLeaves(raw[layer][key]).filter((value) => value.length >= 4);
+    const found = findLeaks(layers, values);
+    return found.length === 0
+      ? []
+      : [
+          `${layer}: the value of the secret ${key} appears in ${found.join(", ")}. ` +
+            "If the value is also an ordinary word or address of the config, give the secret a unique value.",
+        ];
+  });
 
 /** Files, public stack outputs and summary lines that contain any of the given plaintexts. */
 export const findLeaks = (layers: readonly RenderedLayer[], plaintexts: readonly string[]): string[] =>

@@ -3,7 +3,7 @@
  * no model for. Fields and types follow the MetalLB v0.16.1 CRDs (metallb.io/v1beta1
  * IPAddressPool and L2Advertisement, spec.openAPIV3Schema); only what a spec may hold.
  */
-import { ipv4Range } from "../../lib/config/values.ts";
+import { ipv4Range } from "../../lib/config/ip.ts";
 
 type FieldCheck = (value: unknown) => string | undefined;
 

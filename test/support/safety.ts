@@ -62,6 +62,15 @@ const DATA_KINDS: Readonly<Record<string, (apiVersion: string) => boolean>> = {
   Cluster: (v) => v.startsWith("postgresql.cnpg.io/"),
 };
 
+/** A Namespace with a claim, volume or database of the same layer in it: deleting it deletes them. */
+const holdsData = (documents: RenderedLayer["documents"], object: KubernetesObject): boolean =>
+  object.kind === "Namespace" &&
+  object.apiVersion === "v1" &&
+  documents.kubernetes.some(
+    ({ body }) =>
+      DATA_KINDS[body.kind]?.(body.apiVersion) && body.metadata.namespace === object.metadata.name,
+  );
+
 const where = (layer: string, object: KubernetesObject, pulumiName: string): string =>
   `${layer}: ${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name ?? "?"} (Pulumi ${pulumiName})`;
 
@@ -100,7 +109,7 @@ export const protectionProblems = (layers: readonly Pick<RenderedLayer, "layer" 
     ...documents.kubernetes.flatMap(({ body, resource }) => {
       const problems: string[] = [];
       const name = where(layer, body, resource.name);
-      if (DATA_KINDS[body.kind]?.(body.apiVersion)) {
+      if (DATA_KINDS[body.kind]?.(body.apiVersion) || holdsData(documents, body)) {
         if (!resource.protect) problems.push(`${name} is not protected in Pulumi (protect: true)`);
         if (!resource.retainOnDelete)
           problems.push(`${name} is not retained on delete in Pulumi (retainOnDelete: true)`);

@@ -1,0 +1,158 @@
+/**
+ * Fixtures for the table-driven hardening suites: a scratch repository whose stack `bad` is the
+ * example stack with every secret set to a canary value, edits of its stack files as a user would
+ * make them, the commands run in-process with captured output, and the checks every refused input
+ * must pass (exit code, the key or file named, no stack trace, no canary, nothing written).
+ */
+import { expect } from "bun:test";
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import type { CliIo } from "../../cli/args.ts";
+import type { Environment } from "../../cli/pulumi.ts";
+import { LAYERS, type Layer, projectName } from "../../lib/layers.ts";
+
+export const STACK = "bad";
+
+/** Distinctive secret values: none may ever appear in any output. */
+export const CANARIES = {
+  cloudflare: "CANARY-cloudflare-7Kq2Zt9w",
+  pihole: "CANARY-pihole-3Vx8Lm1p",
+  externalIp: "198.51.100.77",
+  pocketId: "CANARY-pocket-id-key-5Rt6Yh2b",
+  clientId: "CANARY-client-id-8Jn3Wc6v",
+  clientSecret: "CANARY-client-secret-2Ds5Fg7h",
+  app: "CANARY-app-admin-9Qw4Ep0z",
+} as const;
+
+/** The values of the example stack as YAML text after `key:`, secrets replaced by canaries. */
+const BASE: Readonly<Record<Layer, Readonly<Record<string, string>>>> = {
+  network: {
+    domain: "example.com",
+    ip_address_pool: "192.168.4.80-192.168.4.100",
+    public_ingress_ip: "192.168.4.70",
+    private_ingress_ip: "192.168.4.71",
+    dns_server_ip: "192.168.4.53",
+    real_external_ip: CANARIES.externalIp,
+    cert_manager_email: "admin@example.com",
+    cloudflare_api_token: CANARIES.cloudflare,
+    pihole_admin_password: CANARIES.pihole,
+  },
+  storage: {
+    nfs_hostname: "nas.lan",
+    nfs_share_path: "/volume1/kubernetes",
+    longhorn_nfs_backup_path: "/volume1/backups/longhorn",
+    timezone: "Australia/Brisbane",
+  },
+  auth: {
+    pocket_id_encryption_key: CANARIES.pocketId,
+    tinyauth_oauth_client_id: CANARIES.clientId,
+    tinyauth_oauth_client_secret: CANARIES.clientSecret,
+  },
+  apps: { app_secrets: `\n    miniflux:\n      admin_password: ${CANARIES.app}` },
+};
+
+/**
+ * One change to a stack file: `key` is a key of `layer` (prefixed for you) or a full key with a
+ * colon; `value` is the YAML text after the colon ("" leaves it blank), undefined removes it.
+ */
+export interface Edit {
+  layer: Layer;
+  key: string;
+  value?: string;
+  /** Write `key` exactly as given, without the layer prefix. */
+  bare?: boolean;
+}
+
+export interface StackChanges {
+  edits?: readonly Edit[];
+  /** Whole files instead of the generated ones. */
+  files?: Partial<Record<Layer, string>>;
+  /** Layers whose stack file is missing. */
+  missing?: readonly Layer[];
+}
+
+const fileText = (layer: Layer, edits: readonly Edit[]): string => {
+  const entries = new Map(
+    Object.entries(BASE[layer]).map(([key, value]) => [`${projectName(layer)}:${key}`, value]),
+  );
+  for (const edit of edits.filter((e) => e.layer === layer)) {
+    const key = edit.bare || edit.key.includes(":") ? edit.key : `${projectName(layer)}:${edit.key}`;
+    if (edit.value === undefined) entries.delete(key);
+    else entries.set(key, edit.value);
+  }
+  const lines = [...entries].map(([key, value]) =>
+    value === "" || value.startsWith("\n") ? `  ${key}:${value}` : `  ${key}: ${value}`,
+  );
+  return `config:\n${lines.join("\n")}\n`;
+};
+
+/** A scratch repository (config/ and guard/) holding only stack `bad`, written from the changes. */
+export const scratchStack = (changes: StackChanges = {}): string => {
+  const root = mkdtempSync(join(tmpdir(), "homelab-hardening-"));
+  mkdirSync(join(root, "guard"));
+  for (const layer of LAYERS) {
+    mkdirSync(join(root, "config", layer), { recursive: true });
+    if (changes.missing?.includes(layer)) continue;
+    const text = changes.files?.[layer] ?? fileText(layer, changes.edits ?? []);
+    writeFileSync(join(root, "config", layer, `Pulumi.${STACK}.yaml`), text);
+  }
+  return root;
+};
+
+/** Every file under `root` with its size and modification time: equal before and after means nothing was written. */
+export const snapshot = (root: string): Record<string, string> => {
+  const walk = (dir: string): [string, string][] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return [[relative(root, path), "dir"], ...walk(path)];
+      const stat = statSync(path);
+      return [[relative(root, path), `${stat.size}@${stat.mtimeMs}`]];
+    });
+  return Object.fromEntries(walk(root));
+};
+
+export interface Run {
+  code: number;
+  text: string;
+}
+
+/** An io that records everything a command prints. */
+export const captureIo = (env: Record<string, string | undefined> = {}) => {
+  const lines: string[] = [];
+  const io: CliIo = { out: (text) => lines.push(text), err: (text) => lines.push(text), env };
+  return { io, text: () => lines.join("\n") };
+};
+
+/** A line of a JavaScript stack trace (`    at fn (file.ts:1:2)`). */
+const STACK_TRACE = /^\s+at\s.*(\.[cm]?[jt]s|native|<anonymous>)/m;
+
+/** What every refused input must satisfy. */
+export const expectRefused = (
+  run: Run,
+  expected: { code: number; names: readonly string[] },
+  before: Record<string, string>,
+  after: Record<string, string>,
+): void => {
+  expect(run.code).toBe(expected.code);
+  for (const name of expected.names) expect(run.text).toContain(name);
+  expect(run.text).not.toMatch(STACK_TRACE);
+  for (const canary of Object.values(CANARIES)) expect(run.text).not.toContain(canary);
+  expect(after).toEqual(before);
+};
+
+/** A Pulumi environment that records calls instead of running anything. */
+export const fakePulumi = (root: string, io: CliIo) => {
+  const calls: string[][] = [];
+  const environment: Environment = {
+    root,
+    env: { HOME: root },
+    run: async (argv) => {
+      calls.push(argv);
+      return 0;
+    },
+    capture: async () => "v3.230.0\n",
+    log: (line) => io.err(line),
+  };
+  return { environment, calls };
+};
