@@ -75,7 +75,7 @@ export const connect = (cluster: Cluster): Clients => {
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(cluster.server, {}),
     authMethods: { default: config },
-    httpApi: bunFetch(readFileSync(cluster.caFile, "utf8")),
+    httpApi: bunFetch(cluster.ca),
   });
   return {
     core: new CoreV1Api(configuration),
@@ -100,7 +100,7 @@ const request = async (
       Accept: "application/json",
       ...(body ? { "Content-Type": "application/apply-patch+yaml" } : {}),
     },
-    tls: { ca: readFileSync(cluster.caFile, "utf8") },
+    tls: { ca: cluster.ca },
   });
   // `Warning: 299 - "…"` headers: Pod Security's warn level, deprecations.
   const warnings = (response.headers.get("warning") ?? "")

@@ -25,6 +25,8 @@ import { freePort, logTail, PORT_TAKEN, type Server, startServer, stopAll, stopO
 export interface Cluster {
   server: string;
   caFile: string;
+  /** The serving certificate the API server made for this run (with its CA), trusted by every client here. */
+  ca: string;
   token: string;
   files: RunFiles;
   /** kube-controller-manager and kube-scheduler: a run in which one stopped proves nothing. */
@@ -161,7 +163,7 @@ export const startCluster = async (binaries: Binaries): Promise<Result<Cluster, 
     ),
     startServer("kube-scheduler", binaries["kube-scheduler"], schedulerArgs(files), log("kube-scheduler")),
   ];
-  return ok({ server, caFile, token, files, controllers });
+  return ok({ server, caFile, ca: readFileSync(caFile, "utf8"), token, files, controllers });
 };
 
 export const stopCluster = stopAll;
