@@ -7,6 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { ETCD_VERSION, KUBERNETES_VERSION } from "../lib/cluster/versions.ts";
 import { ROOT, renderedStack } from "./support/render.ts";
 
 interface CustomManager {
@@ -89,6 +90,11 @@ describe("renovate.json", () => {
       packageManager: string;
     };
     expect(found()).toContain(packageJson.packageManager);
+  });
+
+  test("matches the control plane verify:cluster builds", () => {
+    expect(found()).toContain(`kubernetes/kubernetes@${KUBERNETES_VERSION}`);
+    expect(found()).toContain(`etcd-io/etcd@${ETCD_VERSION}`);
   });
 
   test("a chart pin written in another order is not found, so the first test would fail on it", () => {
