@@ -1,8 +1,9 @@
 /**
  * Import this before @pulumi/pulumi in any process that only renders (the render CLI, the
- * benchmark, the tests). @pulumi/pulumi eagerly loads two large modules it needs only to serialize
- * JavaScript functions for cloud callbacks: @npmcli/arborist (runtime/closure/codePaths.js,
- * ~200 ms) and the TypeScript compiler (runtime/closure/parseFunction.js, ~300 ms). The Bun runtime
+ * benchmark, the tests). @pulumi/pulumi eagerly loads two modules it needs only to serialize
+ * JavaScript functions for cloud callbacks: @npmcli/arborist (runtime/closure/codePaths.js, the
+ * larger cost) and `typescript` (runtime/closure/parseFunction.js; with TypeScript 7 installed this
+ * resolves to a small version module, the 5.x compiler cost ~300 ms). The Bun runtime
  * cannot serialize functions and a render never does, so under Bun both become stubs that throw if
  * anything ever calls them. Under Node.js (`node --import tsx`) nothing changes. `pulumi up` never
  * loads this module.
