@@ -6,6 +6,7 @@ import "../lib/render/skipClosureSerialization.ts";
 import { resolve } from "node:path";
 import { formatConfigError } from "../lib/config/schema.ts";
 import { plaintextSecretKeys, readStackConfig } from "../lib/config/stackFile.ts";
+import { publicDnsNotice } from "../lib/network/config.ts";
 import { parseArgs } from "./args.ts";
 
 /** The example stack keeps obviously fake secrets in plain text so the render works offline. */
@@ -36,7 +37,11 @@ export const validateStack = (root: string, stack: string): { ok: boolean; lines
             `encrypt it: cd programs/${layer} && pulumi config set --secret ${target} <value> --stack ${stack}`
           );
         });
-  return { ok: true, lines: [`Stack ${stack}: the config of every layer is valid.`, ...warnings] };
+  const notice = publicDnsNotice(result.value.network);
+  return {
+    ok: true,
+    lines: [`Stack ${stack}: the config of every layer is valid.`, ...warnings, ...(notice ? [notice] : [])],
+  };
 };
 
 /** Plans every layer in memory (nothing is written) and runs the preflight over them. */
