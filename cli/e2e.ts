@@ -17,7 +17,7 @@ import { startCluster, stopCluster } from "../lib/cluster/cluster.ts";
 import { stopOnExit } from "../lib/cluster/processes.ts";
 import { parseConfig } from "../lib/config/registry.ts";
 import { readStackFile } from "../lib/config/stackFile.ts";
-import { ensureEngine } from "../lib/engine/build.ts";
+import { engineUnbuildable, ensureEngine } from "../lib/engine/build.ts";
 import { ADDED_APP, E2E_STACK, e2eStack, pulumiEnv, secretArgs } from "../lib/engine/e2eStack.ts";
 import { KUBERNETES_PLUGIN_VERSION } from "../lib/engine/versions.ts";
 import { LAYERS, type Layer } from "../lib/layers.ts";
@@ -60,6 +60,14 @@ if (!existsSync(options.crds)) {
     `--crds ${options.crds}: no such folder (the pinned charts' CRDs, one folder per chart)\n${USAGE}`,
   );
   process.exit(2);
+}
+
+/** Exit code when this machine cannot build the engine at all (CI says so and runs the rest). */
+const UNBUILDABLE = 3;
+const unbuildable = engineUnbuildable();
+if (unbuildable) {
+  console.error(`bun run e2e cannot run here: ${unbuildable}`);
+  process.exit(UNBUILDABLE);
 }
 
 const temp = mkdtempSync(join(tmpdir(), "homelab-e2e-"));

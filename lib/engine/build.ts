@@ -237,6 +237,14 @@ const SOURCE_HELP =
   `github.com/pulumi/pulumi containing commit ${LANGUAGE_HOST_COMMIT}: set ${PULUMI_SOURCE_ENV} to it ` +
   "(git clone https://github.com/pulumi/pulumi), then run again. It is needed once: the build is cached.";
 
+/** Why the engine cannot be built here, checked before any build starts; undefined when it can. */
+export const engineUnbuildable = (
+  env: Record<string, string | undefined> = process.env,
+): string | undefined =>
+  ENGINE_BINARIES.every((name) => existsSync(join(engineDir(), name))) || env[PULUMI_SOURCE_ENV]
+    ? undefined
+    : SOURCE_HELP;
+
 /** The engine's binaries, built first where this machine has not built them yet. */
 export const ensureEngine = async (): Promise<Result<Engine, string>> => {
   const bin = engineDir();
