@@ -55,6 +55,28 @@ export interface Run {
   output: string;
 }
 
+/** Every command's output is kept here (`--keep` leaves it for a look afterwards). */
+let logDir: string | undefined;
+let logCount = 0;
+export const keepLogsIn = (dir: string): void => {
+  mkdirSync(dir, { recursive: true });
+  logDir = dir;
+};
+
+const keepLog = (argv: string[], result: Run): void => {
+  if (!logDir) return;
+  logCount += 1;
+  const slug = argv
+    .slice(0, 4)
+    .join("-")
+    .replace(/[^a-z0-9:-]+/gi, "_")
+    .slice(0, 60);
+  writeFileSync(
+    join(logDir, `${String(logCount).padStart(2, "0")}-${slug}.log`),
+    `$ ${argv.join(" ")}\nexit ${result.code}\n\n${result.output}`,
+  );
+};
+
 /** Runs a command to completion, stdout and stderr together; `input` goes to its stdin. */
 export const run = async (
   argv: string[],
@@ -71,7 +93,9 @@ export const run = async (
     new Response(child.stdout).text(),
     new Response(child.stderr).text(),
   ]);
-  return { code: await child.exited, output: stdout + stderr };
+  const result = { code: await child.exited, output: stdout + stderr };
+  keepLog(argv, result);
+  return result;
 };
 
 /** Like `run`, but a non-zero exit is a step failure carrying the output. */
