@@ -6,11 +6,11 @@
  * What is simulated and why: lib/e2e.ts and the README ("End-to-end test").
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import { type Clients, connect, createNodes } from "../lib/cluster/api.ts";
 import { ensureBinaries } from "../lib/cluster/build.ts";
 import { startCluster, stopCluster } from "../lib/cluster/cluster.ts";
@@ -18,14 +18,21 @@ import { stopOnExit } from "../lib/cluster/processes.ts";
 import { parseConfig } from "../lib/config/registry.ts";
 import { readStackFile } from "../lib/config/stackFile.ts";
 import { engineUnbuildable, ensureEngine } from "../lib/engine/build.ts";
-import { ADDED_APP, E2E_STACK, e2eStack, pulumiEnv, secretArgs } from "../lib/engine/e2eStack.ts";
+import { ADDED_APP, E2E_STACK, e2eStack, pulumiEnv } from "../lib/engine/e2eStack.ts";
 import { KUBERNETES_PLUGIN_VERSION } from "../lib/engine/versions.ts";
 import { LAYERS, type Layer } from "../lib/layers.ts";
 import { longhornValues } from "../lib/storage/longhorn.ts";
 import {
+  addApp,
+  createStacks,
+  dataSafety,
+  deployAll,
+  expectNoChanges,
+  onlyBuiltPlugin,
+} from "./e2eChecks.ts";
+import {
   keepLogsIn,
   mustRun,
-  run,
   StepFailure,
   simulateStorageControllers,
   step,
@@ -73,7 +80,6 @@ if (unbuildable) {
 
 const temp = mkdtempSync(join(tmpdir(), "homelab-e2e-"));
 const work = join(temp, "repo");
-const layerDir = (layer: Layer) => join(work, "programs", layer);
 const examples = Object.fromEntries(
   LAYERS.map((layer) => [
     layer,
@@ -156,121 +162,23 @@ try {
   )._unsafeUnwrap();
   controllers = simulateStorageControllers(clients as Clients, longhornValues(storageConfig));
 
-  await step(
-    `Create stack ${E2E_STACK} in each layer from the example; set every secret with --secret`,
-    async () => {
-      for (const layer of LAYERS) {
-        const file = join(work, `config/${layer}/Pulumi.${E2E_STACK}.yaml`);
-        writeFileSync(file, stringify({ config: stack.plain[layer] }));
-        await pulumi(["stack", "init", E2E_STACK, "--cwd", layerDir(layer)]);
-      }
-      for (const secret of stack.secrets) {
-        await pulumi(secretArgs(secret, layerDir(secret.layer)), work, secret.value);
-      }
-      const files = LAYERS.map((layer) =>
-        readFileSync(join(work, `config/${layer}/Pulumi.${E2E_STACK}.yaml`), "utf8"),
-      ).join("\n");
-      const leaked = stack.secrets.filter((secret) => files.includes(secret.value));
-      if (leaked.length > 0)
-        throw new StepFailure(
-          `plaintext secrets in the stack files: ${leaked.map((s) => s.path).join(", ")}`,
-        );
-      console.log(
-        `  ${stack.secrets.length} secrets encrypted (${stack.secrets.map((s) => `${s.layer}:${s.path}`).join(", ")}); none in plain text`,
-      );
-    },
+  const context = { work, env, clients: clients as Clients };
+  await step(`Create stack ${E2E_STACK} in each layer from the example; set every secret with --secret`, () =>
+    createStacks(context, stack),
   );
-
   await step(
     `bun run deploy --stack ${E2E_STACK} (all four layers, our own script, real StackReferences)`,
-    async () => {
-      const output = await mustRun(
-        ["bun", "run", "deploy", "--stack", E2E_STACK, "--", "--yes", "--non-interactive"],
-        { cwd: work, env },
-      );
-      const mode = output.split("\n").find((line) => line.includes("Mode: END-TO-END TEST"));
-      if (!mode) throw new StepFailure("the deploy did not say it ran in end-to-end mode", output);
-      console.log(`  the program said: ${mode.replace(/^.*warning: /, "").trim()}`);
-      const created = [...output.matchAll(/^\s+\+ (\d+) created/gm)].map((match) => match[1]);
-      console.log(`  created per layer (${LAYERS.join(", ")}): ${created.join(", ")}`);
-    },
+    () => deployAll(context),
   );
-
-  await step(
-    "pulumi preview --expect-no-changes on every layer (a second deploy changes nothing)",
-    async () => {
-      for (const layer of LAYERS) {
-        await pulumi([
-          "preview",
-          "--expect-no-changes",
-          "--stack",
-          E2E_STACK,
-          "--cwd",
-          layerDir(layer),
-          "--non-interactive",
-        ]);
-        console.log(`  ${layer}: no changes`);
-      }
-    },
+  await step("pulumi preview --expect-no-changes on every layer (a second deploy changes nothing)", () =>
+    expectNoChanges(context),
   );
-
-  await step(`Add ${ADDED_APP.file} and run bun run deploy:apps`, async () => {
-    writeFileSync(join(work, ADDED_APP.file), ADDED_APP.source);
-    await mustRun(["bun", "run", "deploy:apps", "--stack", E2E_STACK, "--", "--yes", "--non-interactive"], {
-      cwd: work,
-      env,
-    });
-    const deployments = await (clients as Clients).apps.listNamespacedDeployment({
-      namespace: ADDED_APP.name,
-    });
-    const labels = deployments.items[0]?.metadata?.labels ?? {};
-    if (
-      labels["app.kubernetes.io/part-of"] !== ADDED_APP.name ||
-      labels["app.kubernetes.io/managed-by"] !== "homelab-apps"
-    )
-      throw new StepFailure(
-        `Deployment in ${ADDED_APP.name} missing or without owner labels: ${JSON.stringify(labels)}`,
-      );
-    console.log(
-      `  Deployment ${ADDED_APP.name}/${deployments.items[0]?.metadata?.name} labelled ${JSON.stringify(labels)}`,
-    );
-  });
-
+  await step(`Add ${ADDED_APP.file} and run bun run deploy:apps`, () => addApp(context));
   await step(
     "Data safety: destroy:apps refuses without --confirm-data-loss; pulumi destroy stops at protected claims",
-    async () => {
-      const claimsBefore = await appClaims(clients as Clients);
-      const refused = await run(["bun", "run", "destroy:apps", "--stack", E2E_STACK], { cwd: work, env });
-      if (refused.code === 0 || !refused.output.includes("Refusing to destroy the apps layer"))
-        throw new StepFailure("destroy:apps without --confirm-data-loss did not refuse", refused.output);
-      console.log("  destroy:apps refused (exit 1) and named what would be lost");
-      const destroyed = await run(
-        ["pulumi", "destroy", "--yes", "--non-interactive", "--stack", E2E_STACK, "--cwd", layerDir("apps")],
-        { cwd: work, env },
-      );
-      if (destroyed.code === 0 || !/protect/i.test(destroyed.output))
-        throw new StepFailure(
-          "pulumi destroy of the apps stack did not stop at protected resources",
-          destroyed.output,
-        );
-      const reason = destroyed.output.split("\n").find((line) => /protect/i.test(line)) ?? "";
-      console.log(`  pulumi destroy stopped: ${reason.trim()}`);
-      const claimsAfter = await appClaims(clients as Clients);
-      const lost = claimsBefore.filter((claim) => !claimsAfter.includes(claim));
-      if (!claimsBefore.some((claim) => claim.startsWith("demo/")) || lost.length > 0)
-        throw new StepFailure(
-          `claims before: ${claimsBefore.join(", ") || "none"}; lost: ${lost.join(", ")}`,
-        );
-      console.log(`  claims still there: ${claimsAfter.join(", ")}`);
-    },
+    () => dataSafety(context),
   );
-
-  await step("Nothing was downloaded: the only plugin is the one built here", async () => {
-    const plugins = await pulumi(["plugin", "ls"]);
-    console.log(plugins.trimEnd().replace(/^/gm, "  "));
-    if (!plugins.includes(KUBERNETES_PLUGIN_VERSION) || /cloudflare/.test(plugins))
-      throw new StepFailure("unexpected plugin list", plugins);
-  });
+  await step("Nothing was downloaded: the only plugin is the one built here", () => onlyBuiltPlugin(context));
 } catch {
   process.exitCode = 1;
 } finally {
@@ -288,10 +196,4 @@ try {
   console.log(
     `total ${((Date.now() - started) / 1000).toFixed(0)}s${options.keep ? `; kept ${temp} (logs/ holds every command's output)` : ""}`,
   );
-}
-
-/** Every claim in the cluster, as namespace/name: the apps layer's and the others' alike must survive. */
-async function appClaims(clients: Clients): Promise<string[]> {
-  const claims = await clients.core.listPersistentVolumeClaimForAllNamespaces();
-  return claims.items.map((claim) => `${claim.metadata?.namespace}/${claim.metadata?.name}`).sort();
 }
