@@ -226,7 +226,7 @@ const timed = async (
   job: () => Promise<Result<void, string>>,
 ): Promise<Result<void, string>> => {
   const started = Date.now();
-  console.log(`Building ${label} from the Go module proxy (once per machine; minutes on 2 cores)…`);
+  console.log(`Building ${label} (once per machine; minutes on 2 cores)…`);
   const result = await job();
   if (result.isOk()) console.log(`  built ${label} in ${Math.round((Date.now() - started) / 1000)}s`);
   return result;
@@ -250,23 +250,27 @@ export const ensureEngine = async (): Promise<Result<Engine, string>> => {
   const bin = engineDir();
   const engine: Engine = { bin, pulumi: join(bin, "pulumi"), provider: join(providerDir(), PROVIDER_BINARY) };
   if (!existsSync(engine.pulumi)) {
-    const built = await timed(`the Pulumi CLI ${PULUMI_VERSION}`, () => build("pulumi", bin, cliSteps));
+    const built = await timed(`the Pulumi CLI ${PULUMI_VERSION} from the Go module proxy`, () =>
+      build("pulumi", bin, cliSteps),
+    );
     if (built.isErr()) return err(built.error);
   }
   if (!ENGINE_BINARIES.every((name) => existsSync(join(bin, name)))) {
     const source = process.env[PULUMI_SOURCE_ENV];
     if (!source) return err(SOURCE_HELP);
     const hosts = join(`${bin}.hosts`);
-    const built = await timed("the Node.js and Bun language hosts", () =>
-      build("the language hosts", hosts, languageHostSteps(source)),
+    const built = await timed(
+      `the Node.js and Bun language hosts from ${source} at ${LANGUAGE_HOST_COMMIT.slice(0, 12)}`,
+      () => build("the language hosts", hosts, languageHostSteps(source)),
     );
     if (built.isErr()) return err(`${built.error}\n${SOURCE_HELP}`);
     for (const name of Object.keys(LANGUAGE_HOSTS)) renameSync(join(hosts, name), join(bin, name));
     rmSync(hosts, { recursive: true, force: true });
   }
   if (!existsSync(engine.provider)) {
-    const built = await timed(`the Kubernetes provider (${KUBERNETES_PROVIDER_BUILD})`, () =>
-      build("pulumi-resource-kubernetes", providerDir(), providerSteps),
+    const built = await timed(
+      `the Kubernetes provider ${KUBERNETES_PROVIDER_BUILD} from the Go module proxy`,
+      () => build("pulumi-resource-kubernetes", providerDir(), providerSteps),
     );
     if (built.isErr()) return err(built.error);
   }
