@@ -128,9 +128,9 @@ describe("the Pulumi environment", () => {
     const env = pulumiEnv(
       {
         PATH: "/usr/bin",
-        HOME: "/root",
+        HOME: "/home/user",
         PULUMI_ACCESS_TOKEN: "x",
-        PULUMI_HOME: "/root/.pulumi",
+        PULUMI_HOME: "/home/user/.pulumi",
         KUBECONFIG: "/k",
       },
       dirs,
