@@ -8,6 +8,7 @@ import "../lib/render/skipClosureSerialization.ts";
 import { resolve } from "node:path";
 import { formatConfigError } from "../lib/config/schema.ts";
 import { plaintextSecretWarnings, readStackConfig } from "../lib/config/stackFile.ts";
+import { publicDnsNotice } from "../lib/network/config.ts";
 import type { Programs } from "../lib/render/render.ts";
 import {
   type CliIo,
@@ -72,11 +73,13 @@ export const validateStack = async (
     return { ok: false, lines: [`Stack ${stack}: the config is valid, but:`, ...numbered(problems)] };
   }
   const warnings = stack === EXAMPLE_STACK ? [] : plaintextSecretWarnings(result.value, stack);
+  const notice = publicDnsNotice(result.value.network);
   return {
     ok: true,
     lines: [
       `Stack ${stack}: the config of every layer and every app is valid, and the preflight found nothing a first deploy would fail on.`,
       ...warnings,
+      ...(notice ? [notice] : []),
     ],
   };
 };

@@ -359,6 +359,7 @@ describe("config must accept", () => {
   test("secret keys become Secret values that print redacted", () => {
     const config = parseConfig("network", exampleRaw("network"))._unsafeUnwrap();
     const token = config.cloudflareApiToken;
+    if (!token) throw new Error("the example sets cloudflare_api_token");
     expect(isSecret(token)).toBe(true);
     expect(`${token}`).toBe("[secret]");
     expect(JSON.stringify({ token })).toBe('{"token":"[secret]"}');

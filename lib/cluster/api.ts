@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
+  ApiextensionsV1Api,
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
@@ -35,6 +36,8 @@ export interface Clients {
   apps: AppsV1Api;
   batch: BatchV1Api;
   storage: StorageV1Api;
+  /** The CRDs (bun run e2e watches for Longhorn's before it stands in for its manager). */
+  extensions: ApiextensionsV1Api;
 }
 
 /**
@@ -82,6 +85,7 @@ export const connect = (cluster: Cluster): Clients => {
     apps: new AppsV1Api(configuration),
     batch: new BatchV1Api(configuration),
     storage: new StorageV1Api(configuration),
+    extensions: new ApiextensionsV1Api(configuration),
   };
 };
 

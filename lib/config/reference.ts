@@ -13,7 +13,9 @@ export const configReference = (): string => {
     Object.entries(configSchemas[layer].keys as KeySpecs).map(([key, spec]) => {
       const requirement = spec.required
         ? "required"
-        : `default: ${spec.defaultText === "unset" ? "unset" : `\`${spec.defaultText}\``}`;
+        : spec.requiredWhen
+          ? `required when ${spec.requiredWhen}`
+          : `default: ${spec.defaultText === "unset" ? "unset" : `\`${spec.defaultText}\``}`;
       return `| \`${key}\` | ${layer} | ${cell(spec.type)} | ${requirement} | ${spec.secret ? "yes" : ""} | \`${cell(spec.example)}\` | ${cell(spec.doc)} |`;
     }),
   );

@@ -29,6 +29,8 @@ export interface KeySpec<T> {
   example: string;
   secret: boolean;
   required: boolean;
+  /** When an optional key is required after all (checked by the layer's `check`), e.g. "x is y". */
+  requiredWhen?: string;
   /** The default as the user would write it, shown in the README. */
   defaultText?: string;
   /** Turns a present raw value into T. */
@@ -103,11 +105,11 @@ const redactedProblem = (problem: Problem, raw: string): Problem => {
 export function secretKey(parser: Parser<string>, meta: KeyMeta & { required: true }): KeySpec<Secret>;
 export function secretKey(
   parser: Parser<string>,
-  meta: KeyMeta & { required: false },
+  meta: KeyMeta & { required: false; requiredWhen?: string },
 ): KeySpec<Secret | undefined>;
 export function secretKey(
   parser: Parser<string>,
-  meta: KeyMeta & { required: boolean },
+  meta: KeyMeta & { required: boolean; requiredWhen?: string },
 ): KeySpec<Secret | undefined> {
   return {
     ...meta,
@@ -146,7 +148,7 @@ export interface LayerSchema<K extends KeySpecs = KeySpecs> {
    * Checks across keys; one error per broken rule. Runs even when some keys failed to parse (those
    * are undefined here), so every problem is reported in one go.
    */
-  check?(config: Partial<ConfigOf<K>>): Omit<ConfigError, "layer">[];
+  check?(config: Partial<ConfigOf<K>>, raw: RawConfig): Omit<ConfigError, "layer">[];
 }
 
 export const defineLayerConfig = <K extends KeySpecs>(schema: LayerSchema<K>): LayerSchema<K> => schema;
@@ -201,7 +203,7 @@ export const parseLayerConfig = <K extends KeySpecs>(
     });
   }
 
-  const crossErrors = schema.check?.(config as Partial<ConfigOf<K>>) ?? [];
+  const crossErrors = schema.check?.(config as Partial<ConfigOf<K>>, raw) ?? [];
   errors.push(...crossErrors.map((e) => ({ layer: schema.layer, ...e })));
   return errors.length > 0 ? err(errors) : ok(config as ConfigOf<K>);
 };

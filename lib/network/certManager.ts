@@ -1,15 +1,16 @@
 /**
  * cert-manager with Let's Encrypt over Cloudflare DNS-01, and the wildcard certificate.
+ * With `public_dns_provider: none` there is no DNS-01 solver (and a wildcard needs DNS-01), so the
+ * wildcard is signed by a self-signed ClusterIssuer instead: TLS works, browsers warn.
  *
  * The wildcard certificate is issued once, into the public Traefik namespace, and made the default
  * certificate of both Traefik instances by one TLSStore (traefik.ts). Both instances read Secrets
  * cluster-wide, so no copy is needed: one ACME order per renewal, no replication tool.
  */
-import type { Secret } from "../config/secret.ts";
 import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
 import { webhookGate } from "../webhookGate.ts";
-import type { NetworkConfig } from "./config.ts";
-import { issuers, namespaces, secrets, wildcard } from "./names.ts";
+import type { NetworkConfig, PublicDns } from "./config.ts";
+import { issuers, namespaces, SELF_SIGNED_ISSUER, secrets, wildcard } from "./names.ts";
 import {
   type ChartRelease,
   type KubeObject,
@@ -83,6 +84,17 @@ export const clusterIssuer = (environment: AcmeEnvironment, config: NetworkConfi
   },
 });
 
+export const selfSignedIssuer = (): KubeObject => ({
+  apiVersion: "cert-manager.io/v1",
+  kind: "ClusterIssuer",
+  metadata: { name: SELF_SIGNED_ISSUER },
+  spec: { selfSigned: {} },
+});
+
+/** The ClusterIssuer that signs the wildcard: Let's Encrypt with Cloudflare, self-signed without. */
+export const wildcardIssuer = (config: NetworkConfig): string =>
+  config.publicDnsProvider === "none" ? SELF_SIGNED_ISSUER : issuers[config.letsencryptEnvironment];
+
 export const wildcardCertificate = (config: NetworkConfig): KubeObject => ({
   apiVersion: "cert-manager.io/v1",
   kind: "Certificate",
@@ -91,7 +103,7 @@ export const wildcardCertificate = (config: NetworkConfig): KubeObject => ({
     secretName: wildcard.secret,
     dnsNames: [`*.${config.domain}`, config.domain],
     issuerRef: {
-      name: issuers[config.letsencryptEnvironment],
+      name: wildcardIssuer(config),
       kind: "ClusterIssuer",
       group: "cert-manager.io",
     },
@@ -107,16 +119,21 @@ export const webhookProbeIssuer = (): KubeObject => ({
   spec: { selfSigned: {} },
 });
 
-export const certManagerPlan = (config: NetworkConfig, cloudflareToken: Secret): Partial<Plan> => {
-  const issuerObjects = (["staging", "production"] as const).map((environment) =>
-    clusterIssuer(environment, config),
-  );
+/** The ClusterIssuers, and the Secret they read (Cloudflare's token) when there is one. */
+const issuerObjects = (config: NetworkConfig, publicDns: PublicDns) => {
+  if (publicDns.provider === "none") return { issuers: [selfSignedIssuer()], secrets: [] };
   const tokenSecret = plannedSecret(namespaces.certManager, secrets.cloudflareToken.name, {
-    [secrets.cloudflareToken.key]: cloudflareToken,
+    [secrets.cloudflareToken.key]: publicDns.apiToken,
   });
-  const chosenIssuer = issuerObjects.find(
-    (issuer) => issuer.metadata.name === issuers[config.letsencryptEnvironment],
-  );
+  return {
+    issuers: (["staging", "production"] as const).map((environment) => clusterIssuer(environment, config)),
+    secrets: [tokenSecret],
+  };
+};
+
+export const certManagerPlan = (config: NetworkConfig, publicDns: PublicDns): Partial<Plan> => {
+  const made = issuerObjects(config, publicDns);
+  const chosenIssuer = made.issuers.find((issuer) => issuer.metadata.name === wildcardIssuer(config));
   // The webhook's CA is injected by cainjector after the pods report ready.
   const gate = webhookGate({
     name: "cert-manager",
@@ -128,9 +145,9 @@ export const certManagerPlan = (config: NetworkConfig, cloudflareToken: Secret):
     releases: [certManagerRelease()],
     objects: [
       namespace(namespaces.certManager),
-      tokenSecret,
+      ...made.secrets,
       ...gate.objects,
-      ...issuerObjects.map((issuer) => planned(issuer, [gate.job, tokenSecret.id])),
+      ...made.issuers.map((issuer) => planned(issuer, [gate.job, ...made.secrets.map((s) => s.id)])),
       // Issued into the public Traefik namespace, so it also waits for that namespace (planned()).
       planned(wildcardCertificate(config), [gate.job, ...(chosenIssuer ? [objectId(chosenIssuer)] : [])]),
     ],

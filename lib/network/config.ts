@@ -12,12 +12,53 @@ import {
   type ConfigOf,
   defineLayerConfig,
   optional,
+  type RawConfig,
   required,
   secretKey,
   withDefault,
 } from "../config/schema.ts";
+import type { Secret } from "../config/secret.ts";
 import { dnsLabel, email, fqdn, list, nonEmpty, oneOf, text } from "../config/values.ts";
 import { PLATFORM_SUBDOMAINS } from "../platformHosts.ts";
+
+/** Where public hosts are published. `none`: no Cloudflare at all (no account, or a tunnel instead). */
+export const PUBLIC_DNS_PROVIDERS = ["cloudflare", "none"] as const;
+export type PublicDnsProvider = (typeof PUBLIC_DNS_PROVIDERS)[number];
+
+const CLOUDFLARE_ONLY = "public_dns_provider is cloudflare (the default)";
+
+/** Keys only the Cloudflare provider uses: required with it, refused without it. */
+const CLOUDFLARE_KEYS = ["real_external_ip", "cloudflare_api_token"] as const;
+
+/**
+ * With Cloudflare its keys must be set; with `none` setting them is a mistake worth naming. Reads
+ * the raw keys, so a value that failed to parse is reported once, by its parser.
+ */
+export const cloudflareKeyErrors = (
+  provider: PublicDnsProvider | undefined,
+  raw: RawConfig,
+): { key: string; value?: string; message: string; fix: string }[] =>
+  CLOUDFLARE_KEYS.flatMap((key) => {
+    const set = raw[key] !== undefined;
+    if (provider === "none" && set)
+      return [
+        {
+          key,
+          value: "[secret]",
+          message: "is set, but public_dns_provider is none, so nothing would use it",
+          fix: `remove it (pulumi config rm ${key}), or set public_dns_provider to cloudflare`,
+        },
+      ];
+    if (provider === "cloudflare" && !set)
+      return [
+        {
+          key,
+          message: "is required when public_dns_provider is cloudflare (the default)",
+          fix: `set it: pulumi config set --secret ${key} <value>, or set public_dns_provider to none`,
+        },
+      ];
+    return [];
+  });
 
 const networkKeys = {
   domain: required(fqdn, {
@@ -45,8 +86,14 @@ const networkKeys = {
     type: "private IPv4 address",
     example: "192.168.4.53",
   }),
+  public_dns_provider: withDefault(oneOf(PUBLIC_DNS_PROVIDERS), "cloudflare", {
+    doc: "Who publishes public hosts on the internet: `cloudflare` (DNS records, DNS-01 certificates) or `none` (served, not published; self-signed wildcard certificate)",
+    type: "cloudflare | none",
+    example: "none",
+  }),
   real_external_ip: secretKey(publicIpv4, {
-    required: true,
+    required: false,
+    requiredWhen: CLOUDFLARE_ONLY,
     doc: "The router's public IP; public hostnames resolve to it in Cloudflare",
     type: "public IPv4 address",
     example: "203.0.113.10",
@@ -67,7 +114,8 @@ const networkKeys = {
     example: "staging",
   }),
   cloudflare_api_token: secretKey(text(1), {
-    required: true,
+    required: false,
+    requiredWhen: CLOUDFLARE_ONLY,
     doc: "Cloudflare API token with Zone:Read and DNS:Edit on the zone (an API token, not the legacy global key)",
     type: "string",
     example: "<token>",
@@ -169,5 +217,33 @@ const externalRecordErrors = (config: Checked): CheckError[] => {
 export const networkConfigSchema = defineLayerConfig({
   layer: "network",
   keys: networkKeys,
-  check: (config) => [...fixedIpErrors(config), ...upstreamErrors(config), ...externalRecordErrors(config)],
+  check: (config, raw) => [
+    ...fixedIpErrors(config),
+    ...upstreamErrors(config),
+    ...externalRecordErrors(config),
+    ...cloudflareKeyErrors(config.publicDnsProvider, raw),
+  ],
 });
+
+/** The public DNS side as the builders need it: Cloudflare with its two secrets, or nothing. */
+export type PublicDns =
+  | { provider: "cloudflare"; apiToken: Secret; realExternalIp: Secret }
+  | { provider: "none" };
+
+/** Valid config always has both Cloudflare secrets with `cloudflare` (cloudflareKeyErrors). */
+export const publicDnsOf = (config: NetworkConfig): PublicDns => {
+  if (config.publicDnsProvider === "none") return { provider: "none" };
+  const { cloudflareApiToken: apiToken, realExternalIp } = config;
+  if (!apiToken || !realExternalIp)
+    throw new Error("public_dns_provider is cloudflare but its keys are unset: parse the config first");
+  return { provider: "cloudflare", apiToken, realExternalIp };
+};
+
+/** What `none` costs, said by `validate` so nobody learns it from a browser warning. */
+export const publicDnsNotice = (raw: RawConfig): string | undefined =>
+  raw.public_dns_provider === "none"
+    ? "note: network: public_dns_provider = none: public hosts are served by the public Traefik but published " +
+      "in no public DNS (Pi-hole still answers for them on the LAN), and the wildcard certificate is self-signed " +
+      "(browsers warn; letsencrypt_environment is not used). Publish them yourself (a tunnel, another DNS), " +
+      "or set public_dns_provider to cloudflare with its two keys."
+    : undefined;

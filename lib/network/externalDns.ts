@@ -13,7 +13,7 @@
  */
 import type { Secret } from "../config/secret.ts";
 import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
-import type { NetworkConfig } from "./config.ts";
+import type { NetworkConfig, PublicDns } from "./config.ts";
 import {
   ingressClasses,
   namespaces,
@@ -98,15 +98,17 @@ export const piholeExternalDnsValues = (
 export const externalDnsReleaseName = (target: "cloudflare" | PiholeInstance): string =>
   target === "cloudflare" ? "external-dns-cloudflare" : `external-dns-pihole-${target}`;
 
+/** With `public_dns_provider: none` only the Pi-hole instances run: public hosts stay unpublished. */
 export const externalDnsPlan = (
   config: NetworkConfig,
-  cloudflareToken: Secret,
+  publicDns: PublicDns,
   piholePassword: Secret,
 ): Partial<Plan> => {
   const ns = namespaces.externalDns;
-  const tokenSecret = plannedSecret(ns, secrets.cloudflareToken.name, {
-    [secrets.cloudflareToken.key]: cloudflareToken,
-  });
+  const tokenSecret =
+    publicDns.provider === "cloudflare"
+      ? plannedSecret(ns, secrets.cloudflareToken.name, { [secrets.cloudflareToken.key]: publicDns.apiToken })
+      : undefined;
   const passwordSecret = plannedSecret(ns, secrets.piholePassword.name, {
     [secrets.piholePassword.key]: piholePassword,
   });
@@ -126,9 +128,9 @@ export const externalDnsPlan = (
     after: [namespaceId(ns), ...after],
   });
   return {
-    objects: [namespace(ns), tokenSecret, passwordSecret],
+    objects: [namespace(ns), ...(tokenSecret ? [tokenSecret] : []), passwordSecret],
     releases: [
-      release("cloudflare", cloudflareExternalDnsValues(config), [tokenSecret.id]),
+      ...(tokenSecret ? [release("cloudflare", cloudflareExternalDnsValues(config), [tokenSecret.id])] : []),
       ...pihole.instances.map((instance) =>
         // It logs in to its Pi-hole on start: the Pi-hole runs first.
         release(instance, piholeExternalDnsValues(config, instance), [

@@ -1,8 +1,8 @@
 /** The whole network layer as one plan, and the contract values it exports. */
 import type { NetworkContract } from "../contracts.ts";
 import { mergePlans, type Plan } from "../plan.ts";
-import { certManagerPlan } from "./certManager.ts";
-import type { NetworkConfig } from "./config.ts";
+import { certManagerPlan, wildcardIssuer } from "./certManager.ts";
+import { type NetworkConfig, publicDnsOf } from "./config.ts";
 import { externalDnsPlan, externalHostname, PIHOLE_ANNOTATION_PREFIX } from "./externalDns.ts";
 import { metallbPlan } from "./metallb.ts";
 import { ingressClasses, issuers, namespaces, pihole, piholeHost, wildcard } from "./names.ts";
@@ -13,8 +13,8 @@ export const networkPlan = (config: NetworkConfig): Plan =>
   mergePlans(
     metallbPlan(config),
     traefikPlan(config),
-    certManagerPlan(config, config.cloudflareApiToken),
-    externalDnsPlan(config, config.cloudflareApiToken, config.piholeAdminPassword),
+    certManagerPlan(config, publicDnsOf(config)),
+    externalDnsPlan(config, publicDnsOf(config), config.piholeAdminPassword),
     piholePlan(config, config.piholeAdminPassword),
   );
 
@@ -26,8 +26,9 @@ export const networkExports = (config: NetworkConfig): NetworkContract => ({
   publicIngressIp: config.publicIngressIp,
   privateIngressIp: config.privateIngressIp,
   dnsServerIp: config.dnsServerIp,
-  productionIssuer: issuers.production,
-  stagingIssuer: issuers.staging,
+  // Without public DNS there is no Let's Encrypt: the self-signed issuer is the only one.
+  productionIssuer: config.publicDnsProvider === "none" ? wildcardIssuer(config) : issuers.production,
+  stagingIssuer: config.publicDnsProvider === "none" ? wildcardIssuer(config) : issuers.staging,
   wildcardCertificateSecret: `${wildcard.namespace}/${wildcard.secret}`,
   externalHostname: externalHostname(config),
   publicTraefikNamespace: namespaces.traefikPublic,
@@ -41,7 +42,9 @@ export const networkExports = (config: NetworkConfig): NetworkContract => ({
 /** Lines for the render summary: the IP and DNS plan. */
 export const networkSummary = (config: NetworkConfig): string[] => [
   `MetalLB pool ${config.ipAddressPool.text} (auto); fixed: public ingress ${config.publicIngressIp}, private ingress ${config.privateIngressIp}, DNS ${config.dnsServerIp}`,
-  `Cloudflare: ${externalHostname(config)} A <real_external_ip>; ${ingressClasses.public} hosts -> CNAME ${externalHostname(config)}`,
+  config.publicDnsProvider === "none"
+    ? `Public DNS: none; ${ingressClasses.public} hosts are served on ${config.publicIngressIp} but published nowhere on the internet`
+    : `Cloudflare: ${externalHostname(config)} A <real_external_ip>; ${ingressClasses.public} hosts -> CNAME ${externalHostname(config)}`,
   `Pi-hole (primary + secondary on ${config.dnsServerIp}): ${ingressClasses.public} hosts -> ${config.publicIngressIp}, ${ingressClasses.private} hosts -> ${config.privateIngressIp}`,
-  `TLS: *.${config.domain} + ${config.domain} from ${issuers[config.letsencryptEnvironment]} in ${wildcard.namespace}/${wildcard.secret} (default of both Traefiks)`,
+  `TLS: *.${config.domain} + ${config.domain} from ${wildcardIssuer(config)} in ${wildcard.namespace}/${wildcard.secret} (default of both Traefiks)`,
 ];

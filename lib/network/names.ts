@@ -15,6 +15,9 @@ export const ingressClasses = { public: "traefik-public", private: "traefik-priv
 
 export const issuers = { staging: "letsencrypt-staging", production: "letsencrypt-production" } as const;
 
+/** The wildcard's issuer without a public DNS provider (no DNS-01 solver, so no Let's Encrypt). */
+export const SELF_SIGNED_ISSUER = "selfsigned";
+
 /** The one wildcard certificate: issued once into the public Traefik namespace (see certManager.ts). */
 export const wildcard = {
   namespace: namespaces.traefikPublic,

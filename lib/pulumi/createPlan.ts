@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { isSecret, reveal } from "../config/secret.ts";
+import { chartSource } from "../e2e.ts";
 import {
   isRelease,
   type KubeObject,
@@ -73,9 +74,7 @@ const createRelease = (release: PlannedRelease, opts: pulumi.ComponentResourceOp
     {
       name: release.name,
       namespace: release.namespace,
-      chart: release.chart.chart,
-      version: release.chart.version,
-      repositoryOpts: { repo: release.chart.repo },
+      ...chartSource(release.chart),
       values: release.values,
       ...(release.skipCrds ? { skipCrds: true } : {}),
       ...(release.skipAwait ? { skipAwait: true } : {}),

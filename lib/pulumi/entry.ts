@@ -5,9 +5,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import { formatConfigError } from "../config/schema.ts";
 import { rawConfigFromEntries } from "../config/stackFile.ts";
+import { e2eChartsDir, modeLine, withSkipAwait } from "../e2e.ts";
 import { type AnyLayerProgram, runLayer } from "./program.ts";
 
+/** End-to-end mode only (lib/e2e.ts): one stack transform marks what needs running pods skipAwait. */
+const enterE2eMode = (): void => {
+  pulumi.log.warn(modeLine());
+  pulumi.runtime.registerResourceTransform(({ type, props, opts }) => {
+    const marked = withSkipAwait(type, props as Record<string, unknown>);
+    return marked ? { props: marked, opts } : undefined;
+  });
+};
+
 export const pulumiEntry = (program: AnyLayerProgram) => async (): Promise<object> => {
+  if (e2eChartsDir()) enterE2eMode();
   const raw = rawConfigFromEntries(
     program.layer,
     Object.entries(pulumi.runtime.allConfig()),

@@ -4,6 +4,7 @@
  */
 
 import { METALLB_IPS, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
+import { modeLine } from "../e2e.ts";
 import type { KubernetesObject } from "./documents.ts";
 import type { RenderedLayer } from "./render.ts";
 
@@ -59,7 +60,7 @@ const table = (rows: string[][]): string[] => {
 };
 
 export const summarize = (stack: string, layers: readonly RenderedLayer[]): string => {
-  const lines = [`Rendered stack ${stack}:`];
+  const lines = [`Rendered stack ${stack}. ${modeLine()}`];
   lines.push(
     ...table(
       layers.map((layer) => [

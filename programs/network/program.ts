@@ -1,6 +1,7 @@
 /**
  * The network layer's Pulumi edge: looks up the Cloudflare zone, creates the pure plan
- * (lib/network) through the shared edge, then the one Cloudflare record.
+ * (lib/network) through the shared edge, then the one Cloudflare record. With
+ * `public_dns_provider: none` there is no Cloudflare provider, lookup or record at all.
  */
 import { DnsRecord } from "@pulumi/cloudflare/dnsRecord";
 import { getZones } from "@pulumi/cloudflare/getZones";
@@ -9,12 +10,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { reveal } from "../../lib/config/secret.ts";
 import type { ContractExports, networkContract } from "../../lib/contracts.ts";
 import { externalRecordSpec, pickZone } from "../../lib/network/cloudflare.ts";
-import type { NetworkConfig } from "../../lib/network/config.ts";
+import { type NetworkConfig, type PublicDns, publicDnsOf } from "../../lib/network/config.ts";
 import { networkExports, networkPlan, networkSummary } from "../../lib/network/layer.ts";
 import { defineProgram } from "../../lib/pulumi/program.ts";
 
-const cloudflareProvider = (config: NetworkConfig): CloudflareProvider =>
-  new CloudflareProvider("cloudflare", { apiToken: pulumi.secret(reveal(config.cloudflareApiToken)) });
+type Cloudflare = Extract<PublicDns, { provider: "cloudflare" }>;
+
+const cloudflareProvider = (cloudflare: Cloudflare): CloudflareProvider =>
+  new CloudflareProvider("cloudflare", { apiToken: pulumi.secret(reveal(cloudflare.apiToken)) });
 
 /** The id of `domain`'s zone; a token that cannot see it fails with one clear message. */
 const lookupZone = async (config: NetworkConfig, provider: CloudflareProvider): Promise<string> => {
@@ -31,13 +34,18 @@ export const networkProgram = defineProgram({
   layer: "network",
   reads: {},
   run: async ({ config, createPlan }): Promise<ContractExports<typeof networkContract>> => {
+    const publicDns = publicDnsOf(config);
+    if (publicDns.provider === "none") {
+      createPlan(networkPlan(config));
+      return networkExports(config);
+    }
     // Looked up first, so a zone the token cannot see stops the deploy before anything changes.
-    const provider = cloudflareProvider(config);
+    const provider = cloudflareProvider(publicDns);
     const zoneId = await lookupZone(config, provider);
     createPlan(networkPlan(config));
     new DnsRecord(
       "external-record",
-      { ...externalRecordSpec(config), zoneId, content: pulumi.secret(reveal(config.realExternalIp)) },
+      { ...externalRecordSpec(config), zoneId, content: pulumi.secret(reveal(publicDns.realExternalIp)) },
       { provider },
     );
     return networkExports(config);

@@ -1,0 +1,199 @@
+/**
+ * `bun run e2e [--crds DIR] [--keep]`: the real Pulumi engine, built from source, deploys all four
+ * layers through our own scripts to a real, throwaway API server (verify:cluster's), offline:
+ * stacks made from the example with every secret encrypted, `bun run deploy`, a second preview
+ * that must change nothing, an app added and deployed, the data-safety refusals, then teardown.
+ * What is simulated and why: lib/e2e.ts and the README ("End-to-end test").
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { parse } from "yaml";
+import { type Clients, connect, createNodes } from "../lib/cluster/api.ts";
+import { ensureBinaries } from "../lib/cluster/build.ts";
+import { startCluster, stopCluster } from "../lib/cluster/cluster.ts";
+import { stopOnExit } from "../lib/cluster/processes.ts";
+import { parseConfig } from "../lib/config/registry.ts";
+import { readStackFile } from "../lib/config/stackFile.ts";
+import { engineUnbuildable, ensureEngine } from "../lib/engine/build.ts";
+import { ADDED_APP, E2E_STACK, e2eStack, pulumiEnv } from "../lib/engine/e2eStack.ts";
+import { KUBERNETES_PLUGIN_VERSION } from "../lib/engine/versions.ts";
+import { LAYERS, type Layer } from "../lib/layers.ts";
+import { longhornValues } from "../lib/storage/longhorn.ts";
+import {
+  addApp,
+  createStacks,
+  dataSafety,
+  deployAll,
+  expectNoChanges,
+  onlyBuiltPlugin,
+} from "./e2eChecks.ts";
+import {
+  keepLogsIn,
+  mustRun,
+  StepFailure,
+  simulateStorageControllers,
+  step,
+  timings,
+  workCopy,
+  writeStandInCharts,
+} from "./e2eSteps.ts";
+
+const USAGE = "usage: bun run e2e [--crds DIR] [--keep]";
+const root = resolve(import.meta.dirname, "..");
+
+const options = (() => {
+  try {
+    return parseArgs({
+      args: process.argv.slice(2),
+      options: {
+        crds: { type: "string", default: resolve(root, "../shared/reference/crds") },
+        keep: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : error}\n${USAGE}`);
+    process.exit(2);
+  }
+})();
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (!existsSync(options.crds)) {
+  console.error(
+    `--crds ${options.crds}: no such folder (the pinned charts' CRDs, one folder per chart)\n${USAGE}`,
+  );
+  process.exit(2);
+}
+
+/** Exit code when this machine cannot build the engine at all (CI says so and runs the rest). */
+const UNBUILDABLE = 3;
+const unbuildable = engineUnbuildable();
+if (unbuildable) {
+  console.error(`bun run e2e cannot run here: ${unbuildable}`);
+  process.exit(UNBUILDABLE);
+}
+
+const temp = mkdtempSync(join(tmpdir(), "homelab-e2e-"));
+const work = join(temp, "repo");
+const examples = Object.fromEntries(
+  LAYERS.map((layer) => [
+    layer,
+    (
+      parse(readFileSync(join(root, `config/${layer}/Pulumi.example.yaml`), "utf8")) as {
+        config: Record<string, unknown>;
+      }
+    ).config,
+  ]),
+) as Record<Layer, Record<string, unknown>>;
+const stack = e2eStack(examples);
+let cleanupDone = false;
+const cleanup = () => {
+  if (cleanupDone) return;
+  cleanupDone = true;
+  if (!options.keep) rmSync(temp, { recursive: true, force: true });
+};
+stopOnExit(cleanup);
+
+const started = Date.now();
+let env: Record<string, string> = {};
+let clients: Clients | undefined;
+let controllers: ReturnType<typeof simulateStorageControllers> | undefined;
+
+const pulumi = (args: string[], cwd = work, input?: string) =>
+  mustRun(["pulumi", ...args], { cwd, env, input });
+
+try {
+  const engine = await step("Build (or reuse) the Pulumi engine and the API server", async () => {
+    const built = await ensureEngine();
+    if (built.isErr()) throw new StepFailure(built.error);
+    const cluster = await ensureBinaries();
+    if (cluster.isErr()) throw new StepFailure(cluster.error);
+    return { engine: built.value, cluster: cluster.value };
+  });
+
+  const cluster = await step(
+    "Start the API server (etcd, kube-apiserver, controller-manager, scheduler, 3 Talos-like nodes)",
+    async () => {
+      const started = await startCluster(engine.cluster);
+      if (started.isErr()) throw new StepFailure(started.error);
+      clients = connect(started.value);
+      await createNodes(clients);
+      return started.value;
+    },
+  );
+
+  await step(
+    "Work copy of the repository, stand-in charts, throwaway Pulumi home and file backend",
+    async () => {
+      workCopy(root, work);
+      keepLogsIn(join(temp, "logs"));
+      const charts = writeStandInCharts(options.crds, join(temp, "charts"));
+      env = pulumiEnv(process.env, {
+        home: join(temp, "pulumi-home"),
+        state: join(temp, "state"),
+        charts: join(temp, "charts"),
+        kubeconfig: cluster.files.kubeconfig,
+        engineBin: engine.engine.bin,
+        passphrase: randomBytes(24).toString("base64url"),
+      });
+      await mustRun(["mkdir", "-p", join(temp, "state")], { cwd: temp, env });
+      console.log(`  charts: ${charts.join(", ")}`);
+      console.log(`  ${(await pulumi(["version"])).trim()} from ${engine.engine.bin}`);
+      await pulumi([
+        "plugin",
+        "install",
+        "resource",
+        "kubernetes",
+        KUBERNETES_PLUGIN_VERSION,
+        "--file",
+        engine.engine.provider,
+      ]);
+    },
+  );
+
+  const storageConfig = parseConfig(
+    "storage",
+    readStackFile(root, "storage", "example")._unsafeUnwrap(),
+  )._unsafeUnwrap();
+  controllers = simulateStorageControllers(clients as Clients, longhornValues(storageConfig));
+
+  const context = { work, env, clients: clients as Clients };
+  await step(`Create stack ${E2E_STACK} in each layer from the example; set every secret with --secret`, () =>
+    createStacks(context, stack),
+  );
+  await step(
+    `bun run deploy --stack ${E2E_STACK} (all four layers, our own script, real StackReferences)`,
+    () => deployAll(context),
+  );
+  await step("pulumi preview --expect-no-changes on every layer (a second deploy changes nothing)", () =>
+    expectNoChanges(context),
+  );
+  await step(`Add ${ADDED_APP.file} and run bun run deploy:apps`, () => addApp(context));
+  await step(
+    "Data safety: destroy:apps refuses without --confirm-data-loss; pulumi destroy stops at protected claims",
+    () => dataSafety(context),
+  );
+  await step("Nothing was downloaded: the only plugin is the one built here", () => onlyBuiltPlugin(context));
+} catch {
+  process.exitCode = 1;
+} finally {
+  await step("Tear down (simulated controllers, API server, temporary folders)", async () => {
+    await controllers?.stop();
+    for (const event of controllers?.events ?? []) console.log(`  simulated: ${event}`);
+    await stopCluster();
+    cleanup();
+  }).catch(() => {
+    process.exitCode = 1;
+  });
+  console.log(
+    `\n${process.exitCode ? "FAILED" : "PASSED"}: ${timings.map((t) => `${t.name.split(" (")[0]} ${t.seconds.toFixed(0)}s`).join("; ")}`,
+  );
+  console.log(
+    `total ${((Date.now() - started) / 1000).toFixed(0)}s${options.keep ? `; kept ${temp} (logs/ holds every command's output)` : ""}`,
+  );
+}

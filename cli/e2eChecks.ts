@@ -1,0 +1,129 @@
+/**
+ * What `bun run e2e` checks once the engine, the API server and the work copy are ready (see
+ * cli/e2e.ts): each function runs its commands, prints what it found, and throws a StepFailure
+ * carrying the failing command's output.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import type { Clients } from "../lib/cluster/api.ts";
+import { ADDED_APP, E2E_STACK, type E2eStack, secretArgs } from "../lib/engine/e2eStack.ts";
+import { KUBERNETES_PLUGIN_VERSION } from "../lib/engine/versions.ts";
+import { LAYERS, type Layer } from "../lib/layers.ts";
+import { mustRun, run, StepFailure } from "./e2eSteps.ts";
+
+export interface E2eContext {
+  /** The work copy of the repository. */
+  work: string;
+  env: Record<string, string>;
+  clients: Clients;
+}
+
+const layerDir = (context: E2eContext, layer: Layer) => join(context.work, "programs", layer);
+const stackFile = (context: E2eContext, layer: Layer) =>
+  join(context.work, `config/${layer}/Pulumi.${E2E_STACK}.yaml`);
+const pulumi = (context: E2eContext, args: string[], input?: string) =>
+  mustRun(["pulumi", ...args], { cwd: context.work, env: context.env, input });
+const bunRun = (context: E2eContext, script: string, ...args: string[]) =>
+  mustRun(["bun", "run", script, "--stack", E2E_STACK, ...args], { cwd: context.work, env: context.env });
+
+/** Stack files from the example, `pulumi stack init`, every secret through stdin; none left in plain text. */
+export const createStacks = async (context: E2eContext, stack: E2eStack): Promise<void> => {
+  for (const layer of LAYERS) {
+    writeFileSync(stackFile(context, layer), stringify({ config: stack.plain[layer] }));
+    await pulumi(context, ["stack", "init", E2E_STACK, "--cwd", layerDir(context, layer)]);
+  }
+  for (const secret of stack.secrets) {
+    await pulumi(context, secretArgs(secret, layerDir(context, secret.layer)), secret.value);
+  }
+  const files = LAYERS.map((layer) => readFileSync(stackFile(context, layer), "utf8")).join("\n");
+  const leaked = stack.secrets.filter((secret) => files.includes(secret.value));
+  if (leaked.length > 0)
+    throw new StepFailure(`plaintext secrets in the stack files: ${leaked.map((s) => s.path).join(", ")}`);
+  const names = stack.secrets.map((s) => `${s.layer}:${s.path}`).join(", ");
+  console.log(`  ${stack.secrets.length} secrets encrypted (${names}); none in plain text`);
+};
+
+export const deployAll = async (context: E2eContext): Promise<void> => {
+  const output = await bunRun(context, "deploy", "--", "--yes", "--non-interactive");
+  const mode = output.split("\n").find((line) => line.includes("Mode: END-TO-END TEST"));
+  if (!mode) throw new StepFailure("the deploy did not say it ran in end-to-end mode", output);
+  console.log(`  the program said: ${mode.replace(/^.*warning: /, "").trim()}`);
+  const created = [...output.matchAll(/^\s+\+ (\d+) created/gm)].map((match) => match[1]);
+  console.log(`  created per layer (${LAYERS.join(", ")}): ${created.join(", ")}`);
+};
+
+export const expectNoChanges = async (context: E2eContext): Promise<void> => {
+  for (const layer of LAYERS) {
+    const cwd = layerDir(context, layer);
+    await pulumi(context, [
+      "preview",
+      "--expect-no-changes",
+      "--stack",
+      E2E_STACK,
+      "--cwd",
+      cwd,
+      "--non-interactive",
+    ]);
+    console.log(`  ${layer}: no changes`);
+  }
+};
+
+/** A new app file, deployed with deploy:apps; its Deployment carries the owner labels. */
+export const addApp = async (context: E2eContext): Promise<void> => {
+  writeFileSync(join(context.work, ADDED_APP.file), ADDED_APP.source);
+  await bunRun(context, "deploy:apps", "--", "--yes", "--non-interactive");
+  const deployments = await context.clients.apps.listNamespacedDeployment({ namespace: ADDED_APP.name });
+  const deployment = deployments.items[0];
+  const labels = deployment?.metadata?.labels ?? {};
+  if (
+    labels["app.kubernetes.io/part-of"] !== ADDED_APP.name ||
+    labels["app.kubernetes.io/managed-by"] !== "homelab-apps"
+  )
+    throw new StepFailure(
+      `no Deployment in ${ADDED_APP.name} with the owner labels: ${JSON.stringify(labels)}`,
+    );
+  console.log(
+    `  Deployment ${ADDED_APP.name}/${deployment?.metadata?.name} labelled ${JSON.stringify(labels)}`,
+  );
+};
+
+/** Every claim in the cluster, as namespace/name. */
+const allClaims = async (clients: Clients): Promise<string[]> => {
+  const claims = await clients.core.listPersistentVolumeClaimForAllNamespaces();
+  return claims.items.map((claim) => `${claim.metadata?.namespace}/${claim.metadata?.name}`).sort();
+};
+
+export const dataSafety = async (context: E2eContext): Promise<void> => {
+  const before = await allClaims(context.clients);
+  const options = { cwd: context.work, env: context.env };
+  const refused = await run(["bun", "run", "destroy:apps", "--stack", E2E_STACK], options);
+  if (refused.code === 0 || !refused.output.includes("Refusing to destroy the apps layer"))
+    throw new StepFailure("destroy:apps without --confirm-data-loss did not refuse", refused.output);
+  console.log("  destroy:apps refused (exit 1) and named what would be lost");
+  const cwd = layerDir(context, "apps");
+  const destroyed = await run(
+    ["pulumi", "destroy", "--yes", "--non-interactive", "--stack", E2E_STACK, "--cwd", cwd],
+    options,
+  );
+  if (destroyed.code === 0 || !/cannot be deleted\s+because it is protected/.test(destroyed.output))
+    throw new StepFailure(
+      "pulumi destroy of the apps stack did not stop at protected resources",
+      destroyed.output,
+    );
+  const stopped = [...destroyed.output.matchAll(/^\s+kubernetes:[^ ]+ \(([^)]+)\):$/gm)].map((m) => m[1]);
+  console.log(`  pulumi destroy failed in its preview at the protected ${stopped.join(", ")}`);
+  const after = await allClaims(context.clients);
+  const lost = before.filter((claim) => !after.includes(claim));
+  if (!before.some((claim) => claim.startsWith("demo/")) || lost.length > 0)
+    throw new StepFailure(`claims before: ${before.join(", ") || "none"}; lost: ${lost.join(", ")}`);
+  console.log(`  claims still there: ${after.join(", ")}`);
+};
+
+export const onlyBuiltPlugin = async (context: E2eContext): Promise<void> => {
+  const plugins = await pulumi(context, ["plugin", "ls"]);
+  console.log(plugins.trimEnd().replace(/^/gm, "  "));
+  const rows = plugins.split("\n").filter((line) => /^\S+\s+(resource|language|analyzer)\s/.test(line));
+  if (rows.length !== 1 || !rows[0]?.startsWith("kubernetes") || !rows[0].includes(KUBERNETES_PLUGIN_VERSION))
+    throw new StepFailure("plugins other than the built Kubernetes provider are installed", plugins);
+};

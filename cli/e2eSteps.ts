@@ -1,0 +1,183 @@
+/**
+ * The pieces `bun run e2e` (cli/e2e.ts) is made of: timed steps, Pulumi commands with their output
+ * kept for the failure report, the run's work copy of the repository, stand-in charts, and the
+ * simulated storage controllers that run beside the API server while Pulumi deploys.
+ */
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Clients } from "../lib/cluster/api.ts";
+import { provisionPendingClaims } from "../lib/cluster/api.ts";
+import { longhornStorageClass } from "../lib/cluster/storage.ts";
+import { standInChartFiles, standInChartName } from "../lib/e2e.ts";
+import { PINNED_CHARTS } from "../lib/engine/e2eStack.ts";
+
+export class StepFailure extends Error {
+  constructor(
+    message: string,
+    readonly output = "",
+  ) {
+    super(message);
+  }
+}
+
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
+
+export interface Timing {
+  name: string;
+  seconds: number;
+}
+export const timings: Timing[] = [];
+
+/** Runs one step, printing what it does and how long it took; a failure shows its output's tail. */
+export const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+  const started = Date.now();
+  console.log(`▶ ${name}`);
+  try {
+    const result = await run();
+    timings.push({ name, seconds: (Date.now() - started) / 1000 });
+    console.log(`  ✓ ${seconds(started)}`);
+    return result;
+  } catch (error) {
+    console.error(
+      `  ✗ ${name} failed after ${seconds(started)}: ${error instanceof Error ? error.message : error}`,
+    );
+    if (error instanceof StepFailure && error.output) {
+      const lines = error.output.trimEnd().split("\n");
+      console.error(`  --- output of the failing command (last ${Math.min(lines.length, 80)} lines) ---`);
+      for (const line of lines.slice(-80)) console.error(`  | ${line}`);
+    }
+    throw error;
+  }
+};
+
+export interface Run {
+  code: number;
+  output: string;
+}
+
+/** Every command's output is kept here (`--keep` leaves it for a look afterwards). */
+let logDir: string | undefined;
+let logCount = 0;
+export const keepLogsIn = (dir: string): void => {
+  mkdirSync(dir, { recursive: true });
+  logDir = dir;
+};
+
+const keepLog = (argv: string[], result: Run): void => {
+  if (!logDir) return;
+  logCount += 1;
+  const slug = argv
+    .slice(0, 4)
+    .join("-")
+    .replace(/[^a-z0-9:-]+/gi, "_")
+    .slice(0, 60);
+  writeFileSync(
+    join(logDir, `${String(logCount).padStart(2, "0")}-${slug}.log`),
+    `$ ${argv.join(" ")}\nexit ${result.code}\n\n${result.output}`,
+  );
+};
+
+/** Runs a command to completion, stdout and stderr together; `input` goes to its stdin. */
+export const run = async (
+  argv: string[],
+  options: { cwd: string; env: Record<string, string>; input?: string },
+): Promise<Run> => {
+  const child = Bun.spawn(argv, {
+    cwd: options.cwd,
+    env: options.env,
+    stdin: options.input === undefined ? "ignore" : new TextEncoder().encode(options.input),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+  ]);
+  const result = { code: await child.exited, output: stdout + stderr };
+  keepLog(argv, result);
+  return result;
+};
+
+/** Like `run`, but a non-zero exit is a step failure carrying the output. */
+export const mustRun = async (...args: Parameters<typeof run>): Promise<string> => {
+  const result = await run(...args);
+  if (result.code !== 0) throw new StepFailure(`${args[0].join(" ")} exited ${result.code}`, result.output);
+  return result.output;
+};
+
+/** What the run copies: the project without its state, renders or the user's stack files' changes. */
+const COPIED = ["cli", "lib", "programs", "config", "package.json", "tsconfig.json", "bunfig.toml"];
+
+/** A copy of the repository to deploy from, so the user's tree never gets e2e stack files. */
+export const workCopy = (root: string, into: string): string => {
+  mkdirSync(into, { recursive: true });
+  for (const entry of COPIED) cpSync(join(root, entry), join(into, entry), { recursive: true });
+  symlinkSync(join(root, "node_modules"), join(into, "node_modules"));
+  return into;
+};
+
+/** A stand-in chart per pinned chart, with that chart's CRDs from the reference folder. */
+export const writeStandInCharts = (crdsDir: string, chartsDir: string): string[] =>
+  PINNED_CHARTS.map((chart) => {
+    const name = standInChartName(chart);
+    const source = join(crdsDir, name);
+    const crds = readdirOrEmpty(source).map((file) => ({
+      file,
+      text: readFileSync(join(source, file), "utf8"),
+    }));
+    const files = standInChartFiles(chart, crds);
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(chartsDir, name, path, ".."), { recursive: true });
+      writeFileSync(join(chartsDir, name, path), text);
+    }
+    return `${name} (${Object.keys(files).length - 1} CRDs)`;
+  });
+
+const readdirOrEmpty = (dir: string): string[] => {
+  try {
+    return readdirSync(dir)
+      .filter((file) => file.endsWith(".yaml"))
+      .sort();
+  } catch {
+    return [];
+  }
+};
+
+/**
+ * What the charts' own controllers would do that a deploy waits for, every second until stopped:
+ * Longhorn's manager makes its StorageClass once its chart is in (read here from the release's
+ * values); its CSI driver and the NFS driver provision claims (the harness's simulated provisioner).
+ */
+export const simulateStorageControllers = (
+  clients: Clients,
+  longhornValues: Record<string, unknown>,
+): { stop: () => Promise<void>; events: string[] } => {
+  const events: string[] = [];
+  let running = true;
+  const tick = async () => {
+    const crds = await clients.extensions.listCustomResourceDefinition();
+    const longhornIn = crds.items.some((crd) => crd.metadata?.name === "volumes.longhorn.io");
+    if (longhornIn) {
+      const classes = await clients.storage.listStorageClass();
+      if (!classes.items.some((c) => c.metadata?.name === "longhorn")) {
+        await clients.storage.createStorageClass({ body: longhornStorageClass(longhornValues) as never });
+        events.push("created StorageClass longhorn (as Longhorn's manager does from its chart)");
+      }
+    }
+    for (const claim of await provisionPendingClaims(clients))
+      events.push(`provisioned a volume for ${claim}`);
+  };
+  const loop = (async () => {
+    while (running) {
+      await tick().catch((error: unknown) => events.push(`simulated controllers: ${String(error)}`));
+      await Bun.sleep(1000);
+    }
+  })();
+  return {
+    events,
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
+};

@@ -1,0 +1,137 @@
+/**
+ * The pure parts of `bun run e2e`: the `e2e` stack made from the example (secrets taken out to be
+ * set with `pulumi config set --secret`, Cloudflare swapped for `public_dns_provider: none`), the
+ * stand-in charts to generate, the added app, and the environment every Pulumi command runs in.
+ */
+import { configSchemas } from "../config/registry.ts";
+import type { KeySpecs } from "../config/schema.ts";
+import { E2E_CHARTS_ENV, type StandInChartRef } from "../e2e.ts";
+import { LAYERS, type Layer, projectName } from "../layers.ts";
+import { charts as networkCharts } from "../network/versions.ts";
+import { CLOUDNATIVE_PG, CSI_DRIVER_NFS, LONGHORN } from "../storage/versions.ts";
+
+export const E2E_STACK = "e2e";
+
+/** Every pinned chart, each of which gets a stand-in. */
+export const PINNED_CHARTS: readonly StandInChartRef[] = [
+  ...Object.values(networkCharts),
+  CSI_DRIVER_NFS,
+  LONGHORN,
+  CLOUDNATIVE_PG,
+];
+
+export interface SecretSetting {
+  layer: Layer;
+  /** The key, or a `--path` into a map such as app_secrets. */
+  path: string;
+  isPath: boolean;
+  value: string;
+}
+
+export interface E2eStack {
+  /** Plain keys per layer, as the stack file's `config:` map (with project prefixes). */
+  plain: Record<Layer, Record<string, unknown>>;
+  secrets: SecretSetting[];
+}
+
+const CLOUDFLARE_ONLY_KEYS = ["cloudflare_api_token", "real_external_ip", "cloudflare_email"];
+
+/** Leaves of a secret map (app_secrets: app → name → value) as `--path` settings. */
+const mapLeaves = (
+  layer: Layer,
+  key: string,
+  value: Record<string, Record<string, string>>,
+): SecretSetting[] =>
+  Object.entries(value).flatMap(([app, entries]) =>
+    Object.entries(entries).map(([name, leaf]) => ({
+      layer,
+      path: `${key}.${app}.${name}`,
+      isPath: true,
+      value: leaf,
+    })),
+  );
+
+/**
+ * The `e2e` stack from the example's parsed stack files (`config:` maps keyed `project:key`):
+ * secret keys move to `secrets`, the network layer goes without Cloudflare.
+ */
+export const e2eStack = (examples: Record<Layer, Record<string, unknown>>): E2eStack => {
+  const plain = {} as Record<Layer, Record<string, unknown>>;
+  const secrets: SecretSetting[] = [];
+  for (const layer of LAYERS) {
+    const prefix = `${projectName(layer)}:`;
+    const keys = configSchemas[layer].keys as KeySpecs;
+    plain[layer] = {};
+    for (const [full, value] of Object.entries(examples[layer])) {
+      const key = full.slice(prefix.length);
+      if (layer === "network" && CLOUDFLARE_ONLY_KEYS.includes(key)) continue;
+      if (!keys[key]?.secret) plain[layer][full] = value;
+      else if (typeof value === "object" && value !== null)
+        secrets.push(...mapLeaves(layer, key, value as Record<string, Record<string, string>>));
+      else secrets.push({ layer, path: key, isPath: false, value: String(value) });
+    }
+  }
+  plain.network[`${projectName("network")}:public_dns_provider`] = "none";
+  return { plain, secrets };
+};
+
+/** The `pulumi config set --secret` arguments of one secret (its value goes through stdin, not argv). */
+export const secretArgs = (setting: SecretSetting, cwd: string): string[] => [
+  "config",
+  "set",
+  "--secret",
+  ...(setting.isPath ? ["--path"] : []),
+  setting.path,
+  "--stack",
+  E2E_STACK,
+  "--cwd",
+  cwd,
+];
+
+/** The app a user adds between two deploys: its file, and the name its objects carry. */
+export const ADDED_APP = {
+  name: "e2e-added",
+  file: "programs/apps/apps/e2e-added.ts",
+  source: [
+    'import { app, pipe, withPrivateIngress } from "../../../lib/apps/index.ts";',
+    "",
+    "// Added by bun run e2e between two deploys, the way a user adds an app.",
+    'export default pipe(app("e2e-added", { image: "traefik/whoami:v1.11.0", port: 80 }), withPrivateIngress());',
+    "",
+  ].join("\n"),
+} as const;
+
+export interface RunDirs {
+  home: string;
+  state: string;
+  charts: string;
+  kubeconfig: string;
+  engineBin: string;
+  passphrase: string;
+}
+
+/**
+ * The environment of every Pulumi command: a throwaway Pulumi home, file backend and passphrase,
+ * the built engine first on PATH, no plugin downloads, the run's cluster, and end-to-end mode.
+ */
+export const pulumiEnv = (
+  base: Record<string, string | undefined>,
+  dirs: RunDirs,
+): Record<string, string> => {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) {
+    // The user's own Pulumi settings stay out of the run.
+    if (value !== undefined && !key.startsWith("PULUMI_") && key !== "KUBECONFIG") env[key] = value;
+  }
+  return {
+    ...env,
+    PATH: `${dirs.engineBin}:${base.PATH ?? ""}`,
+    PULUMI_HOME: dirs.home,
+    PULUMI_BACKEND_URL: `file://${dirs.state}`,
+    PULUMI_CONFIG_PASSPHRASE: dirs.passphrase,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    KUBECONFIG: dirs.kubeconfig,
+    [E2E_CHARTS_ENV]: dirs.charts,
+  };
+};

@@ -1,0 +1,78 @@
+/** End-to-end mode (lib/e2e.ts): off unless its variable is set; what it changes when it is on. */
+import { describe, expect, test } from "bun:test";
+import {
+  chartSource,
+  E2E_CHARTS_ENV,
+  e2eChartsDir,
+  modeLine,
+  NOT_AWAITED,
+  SKIP_AWAIT,
+  standInChartFiles,
+  withSkipAwait,
+} from "../lib/e2e.ts";
+import { charts as networkCharts } from "../lib/network/versions.ts";
+import { CSI_DRIVER_NFS } from "../lib/storage/versions.ts";
+
+const ON = { [E2E_CHARTS_ENV]: "/tmp/charts" };
+
+describe("the switch", () => {
+  test("off without the variable (a real deploy), and with it empty", () => {
+    expect(e2eChartsDir({})).toBeUndefined();
+    expect(e2eChartsDir({ [E2E_CHARTS_ENV]: "" })).toBeUndefined();
+    expect(modeLine({})).toStartWith("Mode: real deploy");
+    expect(modeLine(ON)).toStartWith("Mode: END-TO-END TEST");
+  });
+
+  test("releases install the pinned chart from its repository, or the stand-in folder", () => {
+    expect(chartSource(networkCharts.metallb, {})).toEqual({
+      chart: "metallb",
+      version: "0.16.1",
+      repositoryOpts: { repo: "https://metallb.github.io/metallb" },
+    });
+    expect(chartSource(networkCharts.certManager, ON)).toEqual({ chart: "/tmp/charts/cert-manager-v1.21.1" });
+  });
+});
+
+describe("stand-in charts", () => {
+  const crd = (file: string) => ({ file, text: `# ${file}\n` });
+
+  test("only the groups the real chart installs (MetalLB without frr-k8s), in templates", () => {
+    const files = standInChartFiles(networkCharts.metallb, [
+      crd("ipaddresspools.metallb.io.yaml"),
+      crd("frrconfigurations.frrk8s.metallb.io.yaml"),
+    ]);
+    expect(Object.keys(files).sort()).toEqual(["Chart.yaml", "templates/ipaddresspools.metallb.io.yaml"]);
+    expect(files["Chart.yaml"]).toContain("name: metallb\nversion: 0.16.1\n");
+  });
+
+  test("a chart shipping CRDs in crds/ gets them there, so skipCrds leaves them out as it would", () => {
+    const files = standInChartFiles(networkCharts.externalDns, [crd("dnsendpoints.externaldns.k8s.io.yaml")]);
+    expect(Object.keys(files)).toContain("crds/dnsendpoints.externaldns.k8s.io.yaml");
+  });
+
+  test("a chart without CRDs is an empty chart; a v-prefixed version is a valid chart version", () => {
+    expect(Object.keys(standInChartFiles(CSI_DRIVER_NFS, []))).toEqual(["Chart.yaml"]);
+    expect(standInChartFiles(networkCharts.certManager, [])["Chart.yaml"]).toContain("version: 1.21.1\n");
+  });
+});
+
+describe("skipAwait transform", () => {
+  test("workloads, Services and Ingresses get the annotation, keeping theirs", () => {
+    for (const type of NOT_AWAITED) {
+      const marked = withSkipAwait(type, { metadata: { name: "x", annotations: { keep: "me" } }, spec: {} });
+      expect(marked?.metadata).toEqual({ name: "x", annotations: { keep: "me", [SKIP_AWAIT]: "true" } });
+    }
+  });
+
+  test("claims, Secrets, CRDs and custom resources are awaited as on a real cluster", () => {
+    for (const type of [
+      "kubernetes:core/v1:PersistentVolumeClaim",
+      "kubernetes:core/v1:Secret",
+      "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
+      "kubernetes:cert-manager.io/v1:ClusterIssuer",
+      "kubernetes:helm.sh/v4:Chart",
+    ]) {
+      expect(withSkipAwait(type, { metadata: {} })).toBeUndefined();
+    }
+  });
+});
