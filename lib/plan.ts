@@ -30,6 +30,16 @@ export interface KubeObject {
 export const apiGroupOf = (object: Pick<KubeObject, "apiVersion">): string =>
   object.apiVersion.includes("/") ? (object.apiVersion.split("/")[0] ?? "") : "";
 
+/** The value at a dotted path of an object or of Helm values (`speaker.tolerateMaster`). */
+export const valueAt = (value: unknown, path: string): unknown =>
+  path
+    .split(".")
+    .reduce<unknown>(
+      (inner, key) =>
+        typeof inner === "object" && inner !== null ? (inner as Record<string, unknown>)[key] : undefined,
+      value,
+    );
+
 /** The stable id of an object in a plan (and its Pulumi resource name): `kind/namespace/name`. */
 export const objectId = (object: Pick<KubeObject, "kind" | "metadata">): string =>
   `${object.kind.toLowerCase()}/${object.metadata.namespace ?? "cluster"}/${object.metadata.name}`;

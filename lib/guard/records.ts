@@ -11,6 +11,7 @@
  * stateful.ts compares records.
  */
 
+import { valueAt } from "../plan.ts";
 import type { HelmRelease, KubernetesObject, LayerDocuments, RenderedResource } from "../render/documents.ts";
 import type { RecordedResource } from "../render/mockRuntime.ts";
 import type { RenderedLayer } from "../render/render.ts";
@@ -171,15 +172,6 @@ const protection = (kind: string, resource: RecordedResource): { protected?: boo
     ? { protected: resource.protect && resource.retainOnDelete === true }
     : {};
 
-const at = (object: unknown, path: string): unknown =>
-  path
-    .split(".")
-    .reduce<unknown>(
-      (value, key) =>
-        typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined,
-      object,
-    );
-
 /** Stable text for any value, with map keys sorted, so equal values compare equal. */
 export const canonical = (value: unknown): string =>
   JSON.stringify(value, (_, inner: unknown) =>
@@ -204,7 +196,7 @@ const objectRecord = (
   rule: Rule,
 ): StatefulRecord => {
   const sizes = rule.sizes
-    .map((path) => [path, at(body, path)] as const)
+    .map((path) => [path, valueAt(body, path)] as const)
     .filter((entry): entry is readonly [string, string] => typeof entry[1] === "string");
   const [main, ...others] = rule.sizes;
   const mainSize = sizes.find(([path]) => path === main)?.[1];
@@ -219,7 +211,7 @@ const objectRecord = (
     ...(otherSizes.length > 0 ? { sizes: Object.fromEntries(otherSizes) } : {}),
     fields: Object.fromEntries(
       Object.keys(rule.fields)
-        .map((path) => [path, at(body, path)] as const)
+        .map((path) => [path, valueAt(body, path)] as const)
         .filter(([, value]) => value !== undefined)
         .map(([path, value]) => [path, canonical(value)]),
     ),
@@ -238,7 +230,7 @@ const chartRecords = (layer: string, { body, resource }: RenderedResource<HelmRe
       fields: Object.fromEntries(
         Object.entries(chart.fields).map(([path, { chartDefault }]) => [
           path,
-          canonical(at(body.values, path) ?? chartDefault),
+          canonical(valueAt(body.values, path) ?? chartDefault),
         ]),
       ),
     },

@@ -4,7 +4,7 @@
  * one and a workload until its pods are ready; a wait that cannot end fails the deploy after its
  * timeout, and nothing that depends on it is created.
  */
-import type { KubeObject } from "../plan.ts";
+import { type KubeObject, valueAt } from "../plan.ts";
 import {
   type Deploy,
   describe,
@@ -12,7 +12,6 @@ import {
   type PreflightProblem,
   type Step,
   skipsAwait,
-  valueAt,
 } from "./model.ts";
 
 const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";

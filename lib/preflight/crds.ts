@@ -4,8 +4,8 @@
  * CRD, in place by the time the resource is created.
  */
 import type { CrdSource } from "../chartFacts.ts";
-import { apiGroupOf } from "../plan.ts";
-import { type Deploy, describe, type PreflightProblem, type ReleaseStep, valueAt } from "./model.ts";
+import { apiGroupOf, valueAt } from "../plan.ts";
+import { type Deploy, describe, type PreflightProblem, type ReleaseStep } from "./model.ts";
 
 /** API groups Kubernetes serves itself: no chart installs them. */
 const BUILT_IN_GROUPS = new Set([

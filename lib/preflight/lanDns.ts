@@ -5,7 +5,8 @@
  * targets give that host two addresses, and half the LAN's requests reach the wrong Traefik.
  */
 import type { NetworkContract } from "../contracts.ts";
-import { type Deploy, type ObjectStep, type PreflightProblem, valueAt } from "./model.ts";
+import { valueAt } from "../plan.ts";
+import type { Deploy, ObjectStep, PreflightProblem } from "./model.ts";
 
 export interface LanDns {
   /** The annotation prefix the Pi-hole external-dns instances read. */

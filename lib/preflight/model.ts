@@ -76,16 +76,6 @@ export const modelDeploy = (layers: readonly LayerPlan[]): Deploy => {
   };
 };
 
-/** The value at a dotted path of Helm values (`speaker.tolerateMaster`). */
-export const valueAt = (values: unknown, path: string): unknown =>
-  path
-    .split(".")
-    .reduce<unknown>(
-      (value, key) =>
-        typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined,
-      values,
-    );
-
 /** The provider does not wait for this object to become ready. */
 export const skipsAwait = (object: KubeObject): boolean =>
   object.metadata.annotations?.["pulumi.com/skipAwait"] === "true";

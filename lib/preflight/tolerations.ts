@@ -5,9 +5,9 @@
  * from charts (their values, read through the chart's facts).
  */
 import type { Toleration, TolerationSource } from "../chartFacts.ts";
-import type { KubeObject } from "../plan.ts";
+import { type KubeObject, valueAt } from "../plan.ts";
 import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
-import { type Deploy, describe, type PreflightProblem, valueAt } from "./model.ts";
+import { type Deploy, describe, type PreflightProblem } from "./model.ts";
 
 export const toleratesControlPlane = (tolerations: unknown): boolean =>
   Array.isArray(tolerations) &&
