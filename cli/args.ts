@@ -6,6 +6,7 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { err, ok, type Result } from "neverthrow";
 import { editDistance } from "../lib/config/registry.ts";
@@ -172,3 +173,9 @@ export const createFolder = (path: string, shown: string): Result<string, string
     return err(`--out ${shown} cannot be created or written (${code}); name a folder you can write to`);
   }
 };
+
+/**
+ * Whether this module is the process's entry point. Bun sets `import.meta.main`; Node.js 20 (the
+ * bench's comparison run, through tsx) does not, so there the script's own path decides.
+ */
+export const isMain = (meta: ImportMeta): boolean => meta.main ?? process.argv[1] === fileURLToPath(meta.url);

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { withConfigReference } from "../lib/config/reference.ts";
-import { type CliIo, type CommandSpec, parseCommand, processIo, USAGE_EXIT } from "./args.ts";
+import { type CliIo, type CommandSpec, isMain, parseCommand, processIo, USAGE_EXIT } from "./args.ts";
 
 export const DOCS: CommandSpec = { usage: "bun run docs", options: {} };
 
@@ -27,4 +27,4 @@ export const main = (
   return 0;
 };
 
-if (import.meta.main) process.exit(main(process.argv.slice(2)));
+if (isMain(import.meta)) process.exit(main(process.argv.slice(2)));

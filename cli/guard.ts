@@ -12,7 +12,15 @@ import { formatConfigError } from "../lib/config/schema.ts";
 import { type StatefulRecord, statefulRecords } from "../lib/guard/records.ts";
 import { compareStateful, formatFinding, guardCommand, unprotectedFindings } from "../lib/guard/stateful.ts";
 import type { Programs, RenderedLayer } from "../lib/render/render.ts";
-import { type CliIo, type CommandSpec, parseCommand, processIo, stackOption, USAGE_EXIT } from "./args.ts";
+import {
+  type CliIo,
+  type CommandSpec,
+  isMain,
+  parseCommand,
+  processIo,
+  stackOption,
+  USAGE_EXIT,
+} from "./args.ts";
 
 export const GUARD: CommandSpec = {
   usage: "bun run guard [--stack <name>] [--accept]",
@@ -130,4 +138,4 @@ export const main = async (
   return 0;
 };
 
-if (import.meta.main) process.exit(await main(process.argv.slice(2)));
+if (isMain(import.meta)) process.exit(await main(process.argv.slice(2)));

@@ -14,7 +14,15 @@ import { parseConfig } from "../lib/config/registry.ts";
 import { formatConfigError, type RawConfig } from "../lib/config/schema.ts";
 import { plaintextSecretWarnings, readStackFile } from "../lib/config/stackFile.ts";
 import { DATA_HELD, isLayer, LAYERS, type Layer } from "../lib/layers.ts";
-import { type CommandSpec, DEFAULT_STACK, parseCommand, stackOption, USAGE_EXIT, usageText } from "./args.ts";
+import {
+  type CommandSpec,
+  DEFAULT_STACK,
+  isMain,
+  parseCommand,
+  stackOption,
+  USAGE_EXIT,
+  usageText,
+} from "./args.ts";
 
 export const MINIMUM_PULUMI = [3, 227, 0] as const;
 const COMMANDS = ["preview", "up", "destroy", "init"] as const;
@@ -212,7 +220,7 @@ export const pulumiCommand = async (argv: readonly string[], environment: Enviro
   return 0;
 };
 
-if (import.meta.main) {
+if (isMain(import.meta)) {
   const code = await pulumiCommand(process.argv.slice(2), {
     root: resolve(import.meta.dirname, ".."),
     env: process.env,

@@ -14,6 +14,7 @@ import {
   type CommandSpec,
   checkOutFolder,
   createFolder,
+  isMain,
   parseCommand,
   processIo,
   stackOption,
@@ -97,4 +98,4 @@ const usage = (io: CliIo, text: string, withUsage = true): number => {
   return USAGE_EXIT;
 };
 
-if (import.meta.main) process.exit(await main(process.argv.slice(2)));
+if (isMain(import.meta)) process.exit(await main(process.argv.slice(2)));

@@ -14,6 +14,7 @@ import {
   type CliIo,
   type CommandSpec,
   DEFAULT_STACK,
+  isMain,
   parseCommand,
   processIo,
   stackOption,
@@ -105,4 +106,4 @@ export const main = async (
   return ok ? 0 : 1;
 };
 
-if (import.meta.main) process.exit(await main(process.argv.slice(2)));
+if (isMain(import.meta)) process.exit(await main(process.argv.slice(2)));
