@@ -9,7 +9,6 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { parse } from "yaml";
 import { type Clients, connect, createNodes } from "../lib/cluster/api.ts";
 import { ensureBinaries } from "../lib/cluster/build.ts";
@@ -22,6 +21,7 @@ import { ADDED_APP, E2E_STACK, e2eStack, pulumiEnv } from "../lib/engine/e2eStac
 import { KUBERNETES_PLUGIN_VERSION } from "../lib/engine/versions.ts";
 import { LAYERS, type Layer } from "../lib/layers.ts";
 import { longhornValues } from "../lib/storage/longhorn.ts";
+import { type CommandSpec, parseCommand, USAGE_EXIT, usageText } from "./args.ts";
 import {
   addApp,
   createStacks,
@@ -41,33 +41,33 @@ import {
   writeStandInCharts,
 } from "./e2eSteps.ts";
 
-const USAGE = "usage: bun run e2e [--crds DIR] [--keep]";
+const E2E: CommandSpec = {
+  usage: "bun run e2e [--crds <dir>] [--keep]",
+  options: {
+    crds: {
+      type: "string",
+      doc: "the pinned charts' CRDs, one folder per chart (default ../shared/reference/crds)",
+    },
+    keep: { type: "boolean", doc: "keep the work folder and every command's output" },
+  },
+};
 const root = resolve(import.meta.dirname, "..");
 
-const options = (() => {
-  try {
-    return parseArgs({
-      args: process.argv.slice(2),
-      options: {
-        crds: { type: "string", default: resolve(root, "../shared/reference/crds") },
-        keep: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-    }).values;
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : error}\n${USAGE}`);
-    process.exit(2);
-  }
-})();
-if (options.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const options = parseCommand(E2E, process.argv.slice(2)).match(
+  ({ values }) => ({
+    crds: typeof values.crds === "string" ? resolve(values.crds) : resolve(root, "../shared/reference/crds"),
+    keep: values.keep === true,
+  }),
+  (error) => {
+    console.error(error);
+    return process.exit(USAGE_EXIT);
+  },
+);
 if (!existsSync(options.crds)) {
   console.error(
-    `--crds ${options.crds}: no such folder (the pinned charts' CRDs, one folder per chart)\n${USAGE}`,
+    usageText(E2E, `--crds ${options.crds}: no such folder (the pinned charts' CRDs, one folder per chart)`),
   );
-  process.exit(2);
+  process.exit(USAGE_EXIT);
 }
 
 /** Exit code when this machine cannot build the engine at all (CI says so and runs the rest). */
@@ -156,10 +156,14 @@ try {
     },
   );
 
-  const storageConfig = parseConfig(
-    "storage",
-    readStackFile(root, "storage", "example")._unsafeUnwrap(),
-  )._unsafeUnwrap();
+  const storageConfig = readStackFile(root, "storage", "example")
+    .andThen((raw) => parseConfig("storage", raw))
+    .match(
+      (config) => config,
+      (errors) => {
+        throw new StepFailure(`the example's storage config does not parse: ${errors.length} error(s)`);
+      },
+    );
   controllers = simulateStorageControllers(clients as Clients, longhornValues(storageConfig));
 
   const context = { work, env, clients: clients as Clients };

@@ -73,14 +73,15 @@ export const main = async (
   root = resolve(import.meta.dirname, ".."),
   programs?: Programs,
 ): Promise<number> => {
-  const parsed = parseCommand(GUARD, argv);
-  const stack = parsed.andThen(({ values }) => stackOption(GUARD, values, {}, "example"));
-  if (stack.isErr()) {
-    io.err(stack.error);
+  const options = parseCommand(GUARD, argv).andThen(({ values }) =>
+    stackOption(GUARD, values, {}, "example").map((stack) => ({ stack, accept: values.accept === true })),
+  );
+  if (options.isErr()) {
+    io.err(options.error);
     return USAGE_EXIT;
   }
-  const accept = parsed._unsafeUnwrap().values.accept === true;
-  const relative = `guard/${stack.value}.json`;
+  const { stack, accept } = options.value;
+  const relative = `guard/${stack}.json`;
   const baselinePath = join(root, relative);
   const baseline = readBaseline(baselinePath, relative);
   if (baseline.isErr()) {
@@ -88,12 +89,10 @@ export const main = async (
     return 1;
   }
   if (!accept && baseline.value === undefined) {
-    io.err(
-      `${relative} does not exist. Record the current state first: ${guardCommand(stack.value, "--accept")}`,
-    );
+    io.err(`${relative} does not exist. Record the current state first: ${guardCommand(stack, "--accept")}`);
     return 1;
   }
-  const rendered = await render(root, stack.value, programs);
+  const rendered = await render(root, stack, programs);
   if (rendered.isErr()) {
     io.err(rendered.error.join("\n"));
     return 1;
@@ -107,7 +106,7 @@ export const main = async (
       for (const finding of unprotected) io.err(`  ${formatFinding(finding)}`);
       return 1;
     }
-    const accepted = baseline.value ? compareStateful(baseline.value, current, stack.value) : [];
+    const accepted = baseline.value ? compareStateful(baseline.value, current, stack) : [];
     if (accepted.length > 0) {
       io.out(`Accepting ${accepted.length} change(s) to ${relative}:\n`);
       for (const finding of accepted) io.out(`  ${finding.id} ${finding.change}`);
@@ -128,7 +127,7 @@ export const main = async (
     return 0;
   }
 
-  const findings = compareStateful(baseline.value ?? [], current, stack.value);
+  const findings = compareStateful(baseline.value ?? [], current, stack);
   if (findings.length > 0) {
     io.err(`The volume guard stopped ${findings.length} change(s) that would lose data:\n`);
     for (const finding of findings) io.err(`  ${formatFinding(finding)}`);

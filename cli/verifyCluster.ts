@@ -62,9 +62,10 @@ const fail = (...lines: string[]): never => {
   process.exit(USAGE_EXIT);
 };
 
-const parsed = parseCommand(VERIFY, process.argv.slice(2));
-if (parsed.isErr()) fail(parsed.error);
-const { values, positionals } = parsed._unsafeUnwrap();
+const { values, positionals } = parseCommand(VERIFY, process.argv.slice(2)).match(
+  (command) => command,
+  (error) => fail(error),
+);
 const options = {
   selfCheck: values["self-check"] === true,
   crds: typeof values.crds === "string" ? resolve(values.crds) : resolve(root, "../shared/reference/crds"),

@@ -67,7 +67,9 @@ export const renderStack = async (
 
   for (const layer of LAYERS) {
     const program = programs[layer];
-    const config = parseConfig(layer, raw.value[layer])._unsafeUnwrap();
+    const parsed = parseConfig(layer, raw.value[layer]);
+    if (parsed.isErr()) return err(parsed.error);
+    const config = parsed.value;
     const upstreamByName = new Map(
       Object.keys(program.reads).map((upstream) => [
         upstreamStackName(upstream as Layer, config, context),
