@@ -100,26 +100,32 @@ const build = async (
   return ok(undefined);
 };
 
+const tidy = (work: string, log: string): Step => ({
+  what: "go mod tidy",
+  run: () => go(["mod", "tidy"], work, log),
+});
+
+/** `go build` of one main package into `bin/<binary>`, with the version ldflags. */
+const goBuild = (
+  what: string,
+  spec: { ldflags: string; binary: string; pkg: string },
+  work: string,
+  log: string,
+): Step => ({
+  what,
+  run: () =>
+    go(["build", "-trimpath", "-ldflags", spec.ldflags, "-o", `bin/${spec.binary}`, spec.pkg], work, log),
+});
+
 const cliSteps = (work: string, log: string): Step[] => [
   writeGoMod(work, cliModule()),
-  { what: "go mod tidy", run: () => go(["mod", "tidy"], work, log) },
-  {
-    what: "go build",
-    run: () =>
-      go(
-        [
-          "build",
-          "-trimpath",
-          "-ldflags",
-          cliLdflags(),
-          "-o",
-          "bin/pulumi",
-          "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
-        ],
-        work,
-        log,
-      ),
-  },
+  tidy(work, log),
+  goBuild(
+    "go build",
+    { ldflags: cliLdflags(), binary: "pulumi", pkg: "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi" },
+    work,
+    log,
+  ),
 ];
 
 /** Copies a language host's main package out of a pulumi clone at the pinned commit. */
@@ -147,24 +153,15 @@ const languageHostSteps =
       what: `copying ${path} at ${LANGUAGE_HOST_COMMIT.slice(0, 12)}`,
       run: () => copyMainPackage(source, path, join(work, name), log),
     })),
-    { what: "go mod tidy", run: () => go(["mod", "tidy"], work, log) },
-    ...Object.keys(LANGUAGE_HOSTS).map((name) => ({
-      what: `go build ${name}`,
-      run: () =>
-        go(
-          [
-            "build",
-            "-trimpath",
-            "-ldflags",
-            cliLdflags(LANGUAGE_HOST_PULUMI_VERSION),
-            "-o",
-            `bin/${name}`,
-            `./${name}`,
-          ],
-          work,
-          log,
-        ),
-    })),
+    tidy(work, log),
+    ...Object.keys(LANGUAGE_HOSTS).map((name) =>
+      goBuild(
+        `go build ${name}`,
+        { ldflags: cliLdflags(LANGUAGE_HOST_PULUMI_VERSION), binary: name, pkg: `./${name}` },
+        work,
+        log,
+      ),
+    ),
   ];
 
 /** The module's own generate step: schema.json and terraform-mapping.json → their -embed.json. */
@@ -200,25 +197,18 @@ const copyProviderModule = async (work: string, log: string): Promise<boolean> =
 const providerSteps = (work: string, log: string): Step[] => [
   writeGoMod(work, providerModule()),
   { what: `downloading ${KUBERNETES_PROVIDER_MODULE}`, run: () => copyProviderModule(work, log) },
-  { what: "go mod tidy", run: () => go(["mod", "tidy"], work, log) },
+  tidy(work, log),
   { what: "the generate step (embedded schema)", run: () => generateEmbeds(work, log) },
-  {
-    what: "go build",
-    run: () =>
-      go(
-        [
-          "build",
-          "-trimpath",
-          "-ldflags",
-          providerLdflags(KUBERNETES_PLUGIN_VERSION),
-          "-o",
-          `bin/${PROVIDER_BINARY}`,
-          `${KUBERNETES_PROVIDER_MODULE}/cmd/pulumi-resource-kubernetes`,
-        ],
-        work,
-        log,
-      ),
-  },
+  goBuild(
+    "go build",
+    {
+      ldflags: providerLdflags(KUBERNETES_PLUGIN_VERSION),
+      binary: PROVIDER_BINARY,
+      pkg: `${KUBERNETES_PROVIDER_MODULE}/cmd/pulumi-resource-kubernetes`,
+    },
+    work,
+    log,
+  ),
 ];
 
 const timed = async (
