@@ -119,20 +119,19 @@ const appsChild = async (count: number): Promise<void> => {
     const appsRoot = stackRoot(join(work, "with-apps"), generated.appSecrets);
     const emptyRoot = stackRoot(join(work, "without-apps"), {});
 
-    const [{ renderStack }, { programs }, { appsProgramFor }] = await Promise.all([
+    const [{ renderStackFiles }, { loadLayers }] = await Promise.all([
       import("../lib/render/render.ts"),
-      import("../programs/index.ts"),
-      import("../programs/apps/program.ts"),
+      import("../programs/layers.ts"),
     ]);
     const render = async (root: string, dir: string) => {
       const started = performance.now();
-      const result = await renderStack({ ...programs, apps: appsProgramFor(dir) }, root, "example");
+      const result = renderStackFiles(await loadLayers(dir), root, "example");
       const ms = performance.now() - started;
       if (result.isErr()) throw new Error(JSON.stringify(result.error, null, 2));
       const apps = result.value.find((layer) => layer.layer === "apps");
-      return { ms, resources: apps?.resources.length ?? 0, deployed: apps?.outputs.outputs.apps };
+      return { ms, resources: apps?.resources.length ?? 0, deployed: apps?.outputs.apps };
     };
-    const warm = await renderStack(programs, ROOT, "example");
+    const warm = renderStackFiles(await loadLayers(), ROOT, "example");
     if (warm.isErr()) throw new Error(JSON.stringify(warm.error, null, 2));
     // Alternate three renders without and with apps and take the medians: the machine may be shared.
     const baseRuns: number[] = [];

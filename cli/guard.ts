@@ -4,14 +4,14 @@
  * shrink or lost protection fails, naming the object and the change; `--accept` records the
  * current state as the new baseline, to commit together with the change that needs it.
  */
-import "../lib/render/skipClosureSerialization.ts";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { err, ok, type Result } from "neverthrow";
-import { formatConfigError } from "../lib/config/schema.ts";
 import { type StatefulRecord, statefulRecords } from "../lib/guard/records.ts";
 import { compareStateful, formatFinding, guardCommand, unprotectedFindings } from "../lib/guard/stateful.ts";
-import type { Programs, RenderedLayer } from "../lib/render/render.ts";
+import type { StackLayers } from "../lib/layer.ts";
+import { formatProblem } from "../lib/problem.ts";
+import { type RenderedLayer, renderStackFiles } from "../lib/render/render.ts";
 import {
   type CliIo,
   type CommandSpec,
@@ -52,15 +52,13 @@ const readBaseline = (path: string, relative: string): Result<StatefulRecord[] |
 const render = async (
   root: string,
   stack: string,
-  programs?: Programs,
+  layers?: StackLayers,
 ): Promise<Result<RenderedLayer[], string[]>> => {
-  const { renderStack } = await import("../lib/render/render.ts");
-  const layers = programs ?? (await import("../programs/index.ts")).programs;
+  const stackLayers = layers ?? (await (await import("../programs/layers.ts")).loadLayers());
   try {
-    const result = await renderStack(layers, root, stack);
-    return result.mapErr((errors) => [
-      `Stack ${stack} has ${errors.length} config error(s); the guard compared nothing:`,
-      ...errors.map((error) => `  ${formatConfigError(error)}`),
+    return renderStackFiles(stackLayers, root, stack).mapErr((problems) => [
+      `Stack ${stack} has ${problems.length} problem(s); the guard compared nothing:`,
+      ...problems.map((problem) => `  ${formatProblem(problem)}`),
     ]);
   } catch (error) {
     return err([error instanceof Error ? error.message : String(error)]);
@@ -71,7 +69,7 @@ export const main = async (
   argv: readonly string[],
   io: CliIo = processIo,
   root = resolve(import.meta.dirname, ".."),
-  programs?: Programs,
+  layers?: StackLayers,
 ): Promise<number> => {
   const options = parseCommand(GUARD, argv).andThen(({ values }) =>
     stackOption(GUARD, values, {}, "example").map((stack) => ({ stack, accept: values.accept === true })),
@@ -92,7 +90,7 @@ export const main = async (
     io.err(`${relative} does not exist. Record the current state first: ${guardCommand(stack, "--accept")}`);
     return 1;
   }
-  const rendered = await render(root, stack, programs);
+  const rendered = await render(root, stack, layers);
   if (rendered.isErr()) {
     io.err(rendered.error.join("\n"));
     return 1;

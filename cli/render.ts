@@ -3,12 +3,14 @@
  * out/<layer>.yaml (Kubernetes objects), out/<layer>.helm.yaml (Helm releases) and
  * out/<layer>.external.yaml (resources outside the cluster), then prints a summary.
  */
-import "../lib/render/skipClosureSerialization.ts";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type ConfigError, formatConfigError } from "../lib/config/schema.ts";
-import { readStackConfig } from "../lib/config/stackFile.ts";
-import type { Programs } from "../lib/render/render.ts";
+import { readStack } from "../lib/config/stackFile.ts";
+import type { StackLayers } from "../lib/layer.ts";
+import { formatPreflightProblem } from "../lib/preflight/index.ts";
+import { formatProblem, type Problem } from "../lib/problem.ts";
+import { configProblem, preflightOf, renderStack } from "../lib/render/render.ts";
+import { summarize } from "../lib/render/summary.ts";
 import {
   type CliIo,
   type CommandSpec,
@@ -35,7 +37,7 @@ export const main = async (
   argv: readonly string[],
   io: CliIo = processIo,
   root = ROOT,
-  programs?: Programs,
+  layers?: StackLayers,
 ): Promise<number> => {
   const parsed = parseCommand(RENDER, argv);
   if (parsed.isErr()) return usage(io, parsed.error);
@@ -44,29 +46,22 @@ export const main = async (
   const shownOut = String(parsed.value.values.out ?? "out");
   const outPath = checkOutFolder(resolve(root, shownOut), shownOut);
   if (outPath.isErr()) return usage(io, outPath.error, false);
-  const fail = (errors: readonly ConfigError[]): number => {
-    io.err(`Stack ${stack.value} has ${errors.length} config error(s); nothing was rendered:\n`);
-    for (const error of errors) io.err(`  ${formatConfigError(error)}`);
+  const fail = (problems: readonly Problem[], kind = "problem(s)"): number => {
+    io.err(`Stack ${stack.value} has ${problems.length} ${kind}; nothing was rendered:\n`);
+    for (const problem of problems) io.err(`  ${formatProblem(problem)}`);
     return 1;
   };
 
-  // Check the config before loading Pulumi, so a mistake is reported at once.
-  const config = readStackConfig(root, stack.value);
-  if (config.isErr()) return fail(config.error);
+  // Check the config before loading the layers and the apps, so a mistake is reported at once.
+  const config = readStack(root, stack.value);
+  if (config.isErr()) return fail(config.error.map(configProblem), "config error(s)");
 
-  const [{ renderStack, preflightOf }, { summarize }, { formatPreflightProblem }, layers] = await Promise.all(
-    [
-      import("../lib/render/render.ts"),
-      import("../lib/render/summary.ts"),
-      import("../lib/preflight/index.ts"),
-      programs ?? import("../programs/index.ts").then((module) => module.programs),
-    ],
-  );
-  let result: Awaited<ReturnType<typeof renderStack>>;
+  const stackLayers = layers ?? (await (await import("../programs/layers.ts")).loadLayers());
+  let result: ReturnType<typeof renderStack>;
   try {
-    result = await renderStack(layers, root, stack.value);
+    result = renderStack(stackLayers, config.value, stack.value);
   } catch (error) {
-    // A program refused to run (e.g. an app is broken): its message says why; no stack trace.
+    // A secret would have leaked into the output: the message names the key, never the value.
     io.err(error instanceof Error ? error.message : String(error));
     return 1;
   }

@@ -4,12 +4,14 @@
  * (every problem of every app, missing secrets included), and runs the preflight over the plans.
  * Prints every problem at once; exits non-zero when there is any; touches nothing.
  */
-import "../lib/render/skipClosureSerialization.ts";
 import { resolve } from "node:path";
 import { formatConfigError } from "../lib/config/schema.ts";
-import { plaintextSecretWarnings, readStackConfig } from "../lib/config/stackFile.ts";
+import { plaintextSecretWarnings, readStack, type StackConfig } from "../lib/config/stackFile.ts";
+import type { StackLayers } from "../lib/layer.ts";
 import { publicDnsNotice } from "../lib/network/config.ts";
-import type { Programs } from "../lib/render/render.ts";
+import { formatPreflightProblem } from "../lib/preflight/index.ts";
+import { formatProblem } from "../lib/problem.ts";
+import { preflightOf, renderStack } from "../lib/render/render.ts";
 import {
   type CliIo,
   type CommandSpec,
@@ -35,19 +37,16 @@ const numbered = (lines: readonly string[]): string[] =>
   lines.map((line, i) => `${String(i + 1).padStart(3)}. ${line.replaceAll("\n", "\n   ")}`);
 
 /**
- * What a layer program refused (an app problem, a leak), then what the preflight finds a real
- * deploy would hit, as lines; each message says why.
+ * What a layer refused (an app problem, a leak), then what the preflight finds a real deploy
+ * would hit, as lines; each message says why.
  */
-const buildProblems = async (root: string, stack: string, programs?: Programs): Promise<string[]> => {
-  const [{ renderStack, preflightOf }, { formatPreflightProblem }] = await Promise.all([
-    import("../lib/render/render.ts"),
-    import("../lib/preflight/index.ts"),
-  ]);
-  const layers = programs ?? (await import("../programs/index.ts")).programs;
+const buildProblems = async (config: StackConfig, stack: string, layers?: StackLayers): Promise<string[]> => {
+  const stackLayers = layers ?? (await (await import("../programs/layers.ts")).loadLayers());
   try {
-    const result = await renderStack(layers, root, stack);
-    if (result.isErr()) return result.error.map(formatConfigError);
-    return preflightOf(result.value).map((problem) => `preflight: ${formatPreflightProblem(problem)}`);
+    return renderStack(stackLayers, config, stack).match(
+      (rendered) => preflightOf(rendered).map((problem) => `preflight: ${formatPreflightProblem(problem)}`),
+      (problems) => problems.map(formatProblem),
+    );
   } catch (error) {
     return [error instanceof Error ? error.message : String(error)];
   }
@@ -56,9 +55,9 @@ const buildProblems = async (root: string, stack: string, programs?: Programs): 
 export const validateStack = async (
   root: string,
   stack: string,
-  programs?: Programs,
+  layers?: StackLayers,
 ): Promise<{ ok: boolean; lines: string[] }> => {
-  const result = readStackConfig(root, stack);
+  const result = readStack(root, stack);
   if (result.isErr()) {
     return {
       ok: false,
@@ -69,12 +68,12 @@ export const validateStack = async (
       ],
     };
   }
-  const problems = await buildProblems(root, stack, programs);
+  const problems = await buildProblems(result.value, stack, layers);
   if (problems.length > 0) {
     return { ok: false, lines: [`Stack ${stack}: the config is valid, but:`, ...numbered(problems)] };
   }
-  const warnings = stack === EXAMPLE_STACK ? [] : plaintextSecretWarnings(result.value, stack);
-  const notice = publicDnsNotice(result.value.network);
+  const warnings = stack === EXAMPLE_STACK ? [] : plaintextSecretWarnings(result.value.raw, stack);
+  const notice = publicDnsNotice(result.value.raw.network);
   return {
     ok: true,
     lines: [
@@ -89,7 +88,7 @@ export const main = async (
   argv: readonly string[],
   io: CliIo = processIo,
   root = resolve(import.meta.dirname, ".."),
-  programs?: Programs,
+  layers?: StackLayers,
 ): Promise<number> => {
   const parsed = parseCommand(VALIDATE, argv);
   if (parsed.isErr()) {
@@ -101,7 +100,7 @@ export const main = async (
     io.err(stack.error);
     return USAGE_EXIT;
   }
-  const { ok, lines } = await validateStack(root, stack.value, programs);
+  const { ok, lines } = await validateStack(root, stack.value, layers);
   (ok ? io.out : io.err)(lines.join("\n"));
   return ok ? 0 : 1;
 };

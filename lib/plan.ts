@@ -92,9 +92,23 @@ export interface PlannedRelease extends Planned {
   skipAwait?: boolean;
 }
 
+/**
+ * A resource outside the cluster (the Cloudflare record of the router's IP). Its inputs may hold
+ * config `Secret`s; `lookups` are inputs only the deploy can know, each with what it looks up.
+ */
+export interface PlannedExternal extends Planned {
+  /** The Pulumi type token, e.g. `cloudflare:index/dnsRecord:DnsRecord`. */
+  type: string;
+  /** The name of the explicit provider the layer's edge creates it with. */
+  provider: string;
+  inputs: Readonly<Record<string, unknown>>;
+  lookups: Readonly<Record<string, string>>;
+}
+
 export interface Plan {
   releases: readonly PlannedRelease[];
   objects: readonly PlannedObject[];
+  external?: readonly PlannedExternal[];
 }
 
 export type PlanItem = PlannedRelease | PlannedObject;
@@ -104,6 +118,7 @@ export const isRelease = (item: PlanItem): item is PlannedRelease => "chart" in 
 export const mergePlans = (...plans: readonly Partial<Plan>[]): Plan => ({
   releases: plans.flatMap((plan) => plan.releases ?? []),
   objects: plans.flatMap((plan) => plan.objects ?? []),
+  external: plans.flatMap((plan) => plan.external ?? []),
 });
 
 /**
@@ -123,7 +138,7 @@ export const withStatefulNamespaces = (plan: Plan): Plan => {
     item.object.kind === "Namespace" &&
     holding.has(item.object.metadata.name);
   return {
-    releases: plan.releases,
+    ...plan,
     objects: plan.objects.map((item) => (holds(item) && !item.stateful ? { ...item, stateful: true } : item)),
   };
 };

@@ -161,22 +161,36 @@ export const readStackFile = (
   });
 };
 
+/** A stack's config as read from its files, and as parsed (each layer parsed once). */
+export interface StackConfig {
+  raw: Record<Layer, RawConfig>;
+  parsed: Record<Layer, object>;
+}
+
+/** Reads and parses every layer's stack file: all errors of all layers at once. */
+export const readStack = (root: string, stack: string): Result<StackConfig, ConfigError[]> => {
+  const errors: ConfigError[] = [];
+  const raw: Partial<Record<Layer, RawConfig>> = {};
+  const parsed: Partial<Record<Layer, object>> = {};
+  for (const layer of LAYERS) {
+    const read = readStackFile(root, layer, stack).andThen((values) =>
+      parseConfig(layer, values).map((config) => ({ values, config })),
+    );
+    if (read.isOk()) {
+      raw[layer] = read.value.values;
+      parsed[layer] = read.value.config;
+    } else errors.push(...read.error);
+  }
+  return errors.length > 0
+    ? err(errors)
+    : ok({ raw: raw as Record<Layer, RawConfig>, parsed: parsed as Record<Layer, object> });
+};
+
 /** Reads and checks every layer's stack file: all errors of all layers at once. */
 export const readStackConfig = (
   root: string,
   stack: string,
-): Result<Record<Layer, RawConfig>, ConfigError[]> => {
-  const errors: ConfigError[] = [];
-  const raw: Partial<Record<Layer, RawConfig>> = {};
-  for (const layer of LAYERS) {
-    const read = readStackFile(root, layer, stack).andThen((values) =>
-      parseConfig(layer, values).map(() => values),
-    );
-    if (read.isOk()) raw[layer] = read.value;
-    else errors.push(...read.error);
-  }
-  return errors.length > 0 ? err(errors) : ok(raw as Record<Layer, RawConfig>);
-};
+): Result<Record<Layer, RawConfig>, ConfigError[]> => readStack(root, stack).map(({ raw }) => raw);
 
 /**
  * The plaintexts in a secret key's raw value: the value itself, or for a structured value (a map

@@ -3,6 +3,8 @@
  * record holding the router's public IP that every public hostname is a CNAME of.
  */
 import { err, ok, type Result } from "neverthrow";
+import type { Secret } from "../config/secret.ts";
+import type { PlannedExternal } from "../plan.ts";
 import type { NetworkConfig } from "./config.ts";
 import { externalHostname } from "./externalDns.ts";
 
@@ -44,4 +46,17 @@ export const externalRecordSpec = (config: NetworkConfig): ExternalRecordSpec =>
   ttl: 1,
   proxied: false,
   comment: "Router public IP; public hosts are CNAMEs of this record (managed by Pulumi, homelab-network)",
+});
+
+/** The name of the Cloudflare provider the network layer's edge creates its records with. */
+export const CLOUDFLARE_PROVIDER = "cloudflare";
+
+/** The router's record as a plan item: its content is `real_external_ip`, its zone looked up at deploy. */
+export const externalRecord = (config: NetworkConfig, realExternalIp: Secret): PlannedExternal => ({
+  id: "external-record",
+  type: "cloudflare:index/dnsRecord:DnsRecord",
+  provider: CLOUDFLARE_PROVIDER,
+  inputs: { ...externalRecordSpec(config), content: realExternalIp },
+  lookups: { zoneId: `the id of the Cloudflare zone ${config.domain}` },
+  after: [],
 });

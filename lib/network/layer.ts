@@ -1,22 +1,30 @@
-/** The whole network layer as one plan, and the contract values it exports. */
+/** The network layer as one value: its plan, the contract values it exports, its summary. */
+import { ok } from "neverthrow";
 import type { NetworkContract } from "../contracts.ts";
+import { defineLayer } from "../layer.ts";
 import { mergePlans, type Plan } from "../plan.ts";
 import { certManagerPlan, wildcardIssuer } from "./certManager.ts";
-import { type NetworkConfig, publicDnsOf } from "./config.ts";
+import { externalRecord } from "./cloudflare.ts";
+import { type NetworkConfig, networkConfigSchema, publicDnsOf } from "./config.ts";
 import { externalDnsPlan, externalHostname, PIHOLE_ANNOTATION_PREFIX } from "./externalDns.ts";
 import { metallbPlan } from "./metallb.ts";
 import { ingressClasses, issuers, namespaces, pihole, piholeHost, wildcard } from "./names.ts";
 import { piholePlan } from "./pihole.ts";
 import { traefikPlan } from "./traefik.ts";
 
-export const networkPlan = (config: NetworkConfig): Plan =>
-  mergePlans(
+export const networkPlan = (config: NetworkConfig): Plan => {
+  const publicDns = publicDnsOf(config);
+  return mergePlans(
     metallbPlan(config),
     traefikPlan(config),
-    certManagerPlan(config, publicDnsOf(config)),
-    externalDnsPlan(config, publicDnsOf(config), config.piholeAdminPassword),
+    certManagerPlan(config, publicDns),
+    externalDnsPlan(config, publicDns, config.piholeAdminPassword),
     piholePlan(config, config.piholeAdminPassword),
+    publicDns.provider === "cloudflare"
+      ? { external: [externalRecord(config, publicDns.realExternalIp)] }
+      : {},
   );
+};
 
 /** Every name here is the name of an object the plan creates (checked by the tests). */
 export const networkExports = (config: NetworkConfig): NetworkContract => ({
@@ -48,3 +56,12 @@ export const networkSummary = (config: NetworkConfig): string[] => [
   `Pi-hole (primary + secondary on ${config.dnsServerIp}): ${ingressClasses.public} hosts -> ${config.publicIngressIp}, ${ingressClasses.private} hosts -> ${config.privateIngressIp}`,
   `TLS: *.${config.domain} + ${config.domain} from ${wildcardIssuer(config)} in ${wildcard.namespace}/${wildcard.secret} (default of both Traefiks)`,
 ];
+
+export const networkLayer = defineLayer({
+  layer: "network",
+  schema: networkConfigSchema,
+  reads: {},
+  plan: (config) => ok(networkPlan(config)),
+  exports: networkExports,
+  summary: networkSummary,
+});

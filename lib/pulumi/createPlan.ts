@@ -57,6 +57,15 @@ const withSecretData = (object: KubeObject): KubeObject => {
   };
 };
 
+/** Inputs with every config `Secret` revealed into a Pulumi secret: what a layer's own edge passes on. */
+export const revealInputs = (inputs: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(inputs).map(([key, value]) => [
+      key,
+      isSecret(value) ? pulumi.secret(reveal(value)) : value,
+    ]),
+  );
+
 const createObject = (planned: PlannedObject, opts: pulumi.CustomResourceOptions): pulumi.Resource => {
   const Class = CLASSES[typeOf(planned.object)];
   return Class

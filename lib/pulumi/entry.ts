@@ -1,12 +1,13 @@
 /**
- * The Pulumi entry point of a layer: `export default pulumiEntry(program)` in programs/<layer>/index.ts.
+ * The Pulumi entry point of a layer: `export default pulumiEntry(layer)` in programs/<layer>/index.ts.
  * Pulumi calls the function and takes what it returns as the stack outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { formatConfigError } from "../config/schema.ts";
 import { rawConfigFromEntries } from "../config/stackFile.ts";
 import { e2eChartsDir, modeLine, withSkipAwait } from "../e2e.ts";
-import { type AnyLayerProgram, runLayer } from "./program.ts";
+import type { AnyLayer } from "../layer.ts";
+import { type ExternalEdge, runLayer } from "./program.ts";
 
 /** End-to-end mode only (lib/e2e.ts): one stack transform marks what needs running pods skipAwait. */
 const enterE2eMode = (): void => {
@@ -17,13 +18,17 @@ const enterE2eMode = (): void => {
   });
 };
 
-export const pulumiEntry = (program: AnyLayerProgram) => async (): Promise<object> => {
-  if (e2eChartsDir()) enterE2eMode();
-  const raw = rawConfigFromEntries(
-    program.layer,
-    Object.entries(pulumi.runtime.allConfig()),
-    pulumi.getStack(),
-  );
-  if (raw.isErr()) throw new pulumi.RunError(raw.error.map(formatConfigError).join("\n"));
-  return runLayer(program, raw.value, { stack: pulumi.getStack(), organization: pulumi.getOrganization() });
-};
+/** `layer` may be a promise: the apps layer exists once its app modules are imported. */
+export const pulumiEntry =
+  (layer: AnyLayer | Promise<AnyLayer>, external?: ExternalEdge) => async (): Promise<object> => {
+    if (e2eChartsDir()) enterE2eMode();
+    const resolved = await layer;
+    const raw = rawConfigFromEntries(
+      resolved.layer,
+      Object.entries(pulumi.runtime.allConfig()),
+      pulumi.getStack(),
+    );
+    if (raw.isErr()) throw new pulumi.RunError(raw.error.map(formatConfigError).join("\n"));
+    const context = { stack: pulumi.getStack(), organization: pulumi.getOrganization() };
+    return runLayer(resolved, raw.value, context, external);
+  };

@@ -1,68 +1,23 @@
 /**
- * How a layer program is declared, and the one way it runs: parse config, read the upstream
- * contracts, then build resources. The same `runLayer` serves `pulumi up` and the offline render.
+ * The one way a layer deploys (lib/layer.ts): parse its config, read the contracts of earlier
+ * layers, evaluate the layer's pure functions, and only then create resources, through the one
+ * edge (createPlan). Every problem is reported before the first resource exists.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type LayerConfig, parseConfig } from "../config/registry.ts";
+import { parseConfig } from "../config/registry.ts";
 import { formatConfigError, type RawConfig } from "../config/schema.ts";
 import { type Contract, type ContractValues, type Shape, validateContract } from "../contracts.ts";
+import { type AnyLayer, evaluateLayer, type StackContext, upstreamStackName } from "../layer.ts";
 import { type Layer, projectName } from "../layers.ts";
-import type { Plan } from "../plan.ts";
+import type { PlannedExternal } from "../plan.ts";
+import { formatProblem } from "../problem.ts";
 import { createPlan } from "./createPlan.ts";
 
-type Upstreams = Partial<Record<Layer, Contract<Shape>>>;
-
-export type UpstreamValues<U extends Upstreams> = {
-  readonly [L in keyof U]: U[L] extends Contract<Shape> ? ContractValues<U[L]> : never;
-};
-
-/** What a layer knows: its config, the contracts it reads and the stack's name. */
-export interface LayerValues<L extends Layer, U extends Upstreams> {
-  config: LayerConfig<L>;
-  upstream: UpstreamValues<U>;
-  stack: string;
-}
-
-export interface LayerInput<L extends Layer, U extends Upstreams> extends LayerValues<L, U> {
-  /** The one Pulumi edge (lib/pulumi/createPlan.ts), handed in so the runner sees every plan. */
-  createPlan: (plan: Plan) => Map<string, pulumi.Resource>;
-}
-
-/** What a caller of `runLayer` may watch: the program's input, and each plan it creates. */
-export interface LayerObserver<L extends Layer, U extends Upstreams> {
-  input?(input: LayerInput<L, U>): void;
-  plan?(plan: Plan): void;
-}
-
-export interface LayerProgram<L extends Layer, U extends Upstreams, O extends object> {
-  layer: L;
-  /** The contracts of earlier layers this layer reads, keyed by layer. */
-  reads: U;
-  /** Builds the layer's resources; returns its stack outputs. */
-  run(input: LayerInput<L, U>): O | Promise<O>;
-  /** Lines for the render summary that only this layer can explain (e.g. schedules in local time). */
-  summarize?(input: LayerValues<L, U>): string[];
-}
-
-/** Any layer's program (its methods are bivariant in their input, so every program fits). */
-export type AnyLayerProgram = LayerProgram<Layer, Upstreams, object>;
-
-export const defineProgram = <L extends Layer, U extends Upstreams, O extends object>(
-  program: LayerProgram<L, U, O>,
-): LayerProgram<L, U, O> => program;
-
-export interface StackContext {
-  stack: string;
-  organization: string;
-}
-
-/** The upstream stack a layer reads: `<layer>_stack` from config, else the same stack in the upstream project. */
-export const upstreamStackName = (upstream: Layer, config: object, context: StackContext): string => {
-  const override = (config as Record<string, unknown>)[`${upstream}Stack`];
-  return typeof override === "string"
-    ? override
-    : `${context.organization}/${projectName(upstream)}/${context.stack}`;
-};
+/**
+ * Creates a layer's resources outside the cluster (the network layer's Cloudflare record) with the
+ * layer's own provider; awaited before anything else, so a failed lookup changes nothing.
+ */
+export type ExternalEdge = (items: readonly PlannedExternal[], config: never) => Promise<void>;
 
 const readContract = async <C extends Contract<Shape>>(
   contract: C,
@@ -79,40 +34,43 @@ const readContract = async <C extends Contract<Shape>>(
   return result.value;
 };
 
-/**
- * Runs a layer: every config error at once, before any resource; then the contracts; then the
- * program. `observer` sees the program's input and plans (the render's summary and preflight).
- */
-export const runLayer = async <L extends Layer, U extends Upstreams, O extends object>(
-  program: LayerProgram<L, U, O>,
+const readContracts = async (layer: AnyLayer, config: object, context: StackContext): Promise<object> =>
+  Object.fromEntries(
+    await Promise.all(
+      Object.entries(layer.reads).map(async ([upstream, contract]) => [
+        upstream,
+        await readContract(contract, upstreamStackName(upstream as Layer, config, context)),
+      ]),
+    ),
+  );
+
+const refuse = (what: string, lines: readonly string[], context: StackContext, layer: Layer): never => {
+  throw new pulumi.RunError(
+    `${lines.length} ${what} in ${projectName(layer)} (stack ${context.stack}); nothing was changed:\n${lines.join("\n")}`,
+  );
+};
+
+/** Runs a layer under Pulumi; returns its stack outputs. */
+export const runLayer = async (
+  layer: AnyLayer,
   raw: RawConfig,
   context: StackContext,
-  observer: LayerObserver<L, U> = {},
-): Promise<O> => {
-  const parsed = parseConfig(program.layer, raw);
-  if (parsed.isErr()) {
-    const lines = parsed.error.map(formatConfigError);
-    throw new pulumi.RunError(
-      `${parsed.error.length} config error(s) in ${projectName(program.layer)} (stack ${context.stack}); nothing was changed:\n${lines.join("\n")}`,
-    );
+  external?: ExternalEdge,
+): Promise<object> => {
+  const parsed = parseConfig(layer.layer, raw);
+  if (parsed.isErr())
+    return refuse("config error(s)", parsed.error.map(formatConfigError), context, layer.layer);
+  const reads = await readContracts(layer, parsed.value, context);
+  const evaluated = evaluateLayer(layer, parsed.value, reads);
+  if (evaluated.isErr())
+    return refuse("problem(s)", evaluated.error.map(formatProblem), context, layer.layer);
+  const { plan, exports, notices } = evaluated.value;
+  const outside = plan.external ?? [];
+  if (outside.length > 0) {
+    if (!external) throw new Error(`${layer.layer}: the plan has resources outside the cluster but no edge`);
+    await external(outside, parsed.value as never);
   }
-  const config = parsed.value;
-  const entries = await Promise.all(
-    Object.entries(program.reads as Upstreams).map(async ([layer, contract]) => {
-      const name = upstreamStackName(layer as Layer, config, context);
-      return [layer, await readContract(contract as Contract<Shape>, name)] as const;
-    }),
-  );
-  const upstream = Object.fromEntries(entries) as UpstreamValues<U>;
-  const input: LayerInput<L, U> = {
-    config,
-    upstream,
-    stack: context.stack,
-    createPlan: (plan) => {
-      observer.plan?.(plan);
-      return createPlan(plan);
-    },
-  };
-  observer.input?.(input);
-  return program.run(input);
+  createPlan(plan);
+  for (const notice of notices) pulumi.log.warn(notice);
+  return exports;
 };

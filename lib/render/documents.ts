@@ -3,7 +3,7 @@
  * everything else (e.g. Cloudflare records), each in a stable order and with secrets redacted.
  */
 import { stringify } from "yaml";
-import { REDACTED, type RecordedResource } from "./mockRuntime.ts";
+import { REDACTED, type RecordedResource } from "./resources.ts";
 
 export type KubernetesObject = {
   apiVersion: string;
@@ -117,10 +117,11 @@ const shortName = (urn: string): string => {
   return `${parts[2]?.split("$").pop() ?? "?"} ${parts[3] ?? "?"}`;
 };
 
-/** Deploy options that live outside the body: custom timeouts and an explicit provider. */
+/** Deploy options that live outside the body: custom timeouts, an explicit provider, lookups. */
 const deployOptions = (resource: RecordedResource): string[] => [
   ...Object.entries(resource.timeouts).map(([operation, timeout]) => `${operation} timeout ${timeout}`),
   ...(resource.provider === "" ? [] : [`provider ${resource.provider.split("::")[3] ?? resource.provider}`]),
+  ...Object.entries(resource.lookups ?? {}).map(([input, what]) => `${input} = ${what}`),
 ];
 
 /** Comment lines per document with what Pulumi does that the object itself does not show. */
@@ -142,6 +143,6 @@ export const toYaml = <T>(documents: readonly RenderedResource<T>[]): string =>
   documents
     .map(
       ({ resource, body }) =>
-        `#${header(resource)}\n${stringify(body, { sortMapEntries: true, lineWidth: 0, directives: false })}`,
+        `#${header(resource)}\n${stringify(body, { sortMapEntries: true, lineWidth: 0, directives: false, aliasDuplicateObjects: false })}`,
     )
     .join("---\n");

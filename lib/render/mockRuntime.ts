@@ -9,6 +9,9 @@
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
+import { REDACTED, type RecordedResource } from "./resources.ts";
+
+export type { RecordedResource };
 
 /**
  * Pulumi wraps each of its internal promises (several per resource) in `debuggablePromise`, which
@@ -38,27 +41,6 @@ const skipPromiseStacks = (): void => {
   debuggable.debuggablePromise = Object.assign(withoutStacks, { withoutStacks: true as const });
 };
 skipPromiseStacks();
-
-export const REDACTED = "<redacted>";
-
-export interface RecordedResource {
-  urn: string;
-  type: string;
-  name: string;
-  /** False for component resources (e.g. a Helm chart): they group others and have no state of their own. */
-  custom: boolean;
-  protect: boolean;
-  retainOnDelete: boolean;
-  /** URNs this resource waits for: explicit `dependsOn` and the resources its inputs come from. */
-  dependsOn: string[];
-  /** Custom timeouts Pulumi waits with, by operation (`create: 10m`); empty for the provider's defaults. */
-  timeouts: Record<string, string>;
-  /** The explicit provider reference (`urn::id`); empty for the default provider. */
-  provider: string;
-  parent: string;
-  /** Inputs as registered, every value that was a Pulumi secret replaced by `REDACTED`. */
-  inputs: Record<string, unknown>;
-}
 
 export interface UpstreamStack {
   outputs: Record<string, unknown>;
@@ -181,7 +163,6 @@ export const runUnderMocks = async (
         dependsOn: request.getDependenciesList(),
         timeouts: timeoutsOf(request),
         provider: request.getProvider(),
-        parent: request.getParent(),
         inputs: redactSecrets(pulumi.runtime.deserializeProperties(request.getObject())) as Record<
           string,
           unknown

@@ -1,31 +1,38 @@
 /**
- * The offline render: every layer of a stack, in order, in this process, under the mock runtime,
- * each layer reading the outputs the previous ones produced. Used by `bun run render` and the tests.
+ * The offline render: every layer of a stack in deploy order, straight from the layers' plans,
+ * each layer reading the exports of the earlier ones. No Pulumi runtime: the resources written are
+ * those the one edge registers for each plan (resources.ts; a program test proves they agree).
  */
 import { err, ok, type Result } from "neverthrow";
-import { parseConfig } from "../config/registry.ts";
 import type { ConfigError, RawConfig } from "../config/schema.ts";
-import { plaintextLeaves, plaintextSecretKeys, readStackConfig } from "../config/stackFile.ts";
-import type { NetworkContract } from "../contracts.ts";
+import { plaintextLeaves, plaintextSecretKeys, readStack, type StackConfig } from "../config/stackFile.ts";
+import { type NetworkContract, validateContract } from "../contracts.ts";
+import {
+  type AnyLayer,
+  evaluateLayer,
+  type StackContext,
+  type StackLayers,
+  upstreamStackName,
+} from "../layer.ts";
 import { LAYERS, type Layer, projectName } from "../layers.ts";
-import { mergePlans, type Plan } from "../plan.ts";
+import type { Plan } from "../plan.ts";
 import { lanDnsOf, type PreflightProblem, preflight } from "../preflight/index.ts";
-import { type AnyLayerProgram, runLayer, type StackContext, upstreamStackName } from "../pulumi/program.ts";
+import type { Problem } from "../problem.ts";
 import { type LayerDocuments, layerDocuments, toYaml } from "./documents.ts";
-import { type MockRun, runUnderMocks, type UpstreamStack } from "./mockRuntime.ts";
-import { offlineInvokes } from "./offlineInvokes.ts";
+import { planResources, type RecordedResource } from "./resources.ts";
 
-export type Programs = Readonly<Record<Layer, AnyLayerProgram>>;
-
-export interface RenderedLayer extends MockRun {
+export interface RenderedLayer {
   layer: Layer;
   config: object;
-  /** Everything the program handed to the Pulumi edge, as one plan (for the preflight). */
   plan: Plan;
+  /** What the edge registers for the plan, in order. */
+  resources: RecordedResource[];
+  /** The layer's stack outputs (what later layers read). */
+  outputs: Record<string, unknown>;
   documents: LayerDocuments;
   /** File name (in the output folder) to contents. */
   files: Record<string, string>;
-  /** Lines the layer's own `summarize` adds to the render summary. */
+  /** Lines the layer's own summary adds to the render summary. */
   notes: string[];
 }
 
@@ -50,72 +57,76 @@ const layerFiles = (layer: Layer, documents: LayerDocuments): Record<string, str
   };
 };
 
+/** A layer's reads: the exports of the layers it reads, checked against their contracts like a StackReference. */
+const readsOf = (
+  layer: AnyLayer,
+  config: object,
+  context: StackContext,
+  exported: ReadonlyMap<Layer, Record<string, unknown>>,
+): Result<object, Problem[]> => {
+  const reads: Record<string, unknown> = {};
+  const problems: Problem[] = [];
+  for (const [upstream, contract] of Object.entries(layer.reads)) {
+    const name = upstreamStackName(upstream as Layer, config, context);
+    const checked = validateContract(contract, exported.get(upstream as Layer) ?? {}, name);
+    if (checked.isOk()) reads[upstream] = checked.value;
+    else
+      problems.push({ where: { layer: layer.layer }, what: checked.error, fix: `deploy ${upstream} first` });
+  }
+  return problems.length > 0 ? err(problems) : ok(reads);
+};
+
+const renderLayer = (
+  layer: AnyLayer,
+  config: object,
+  reads: object,
+  context: StackContext,
+): Result<RenderedLayer, Problem[]> =>
+  evaluateLayer(layer, config, reads).map(({ plan, exports, summary }) => {
+    const resources = planResources(plan, { project: projectName(layer.layer), stack: context.stack });
+    const documents = layerDocuments(resources);
+    return {
+      layer: layer.layer,
+      config,
+      plan,
+      resources,
+      outputs: exports as Record<string, unknown>,
+      documents,
+      files: layerFiles(layer.layer, documents),
+      notes: summary,
+    };
+  });
+
 /**
- * Renders every layer of `stack`. Config problems come back as errors before any program runs;
- * a program failure (e.g. a broken upstream contract) is thrown.
+ * Renders every layer of a stack from its config, read and parsed once (`readStack`). The layers'
+ * problems come back as errors; a secret leaking into the output is thrown.
  */
-export const renderStack = async (
-  programs: Programs,
-  root: string,
+export const renderStack = (
+  layers: StackLayers,
+  config: StackConfig,
   stack: string,
-): Promise<Result<RenderedLayer[], ConfigError[]>> => {
-  const raw = readStackConfig(root, stack);
-  if (raw.isErr()) return err(raw.error);
+): Result<RenderedLayer[], Problem[]> => {
   const context: StackContext = { stack, organization: OFFLINE_ORGANIZATION };
   const rendered: RenderedLayer[] = [];
-  const outputsByLayer = new Map<Layer, UpstreamStack>();
-
-  for (const layer of LAYERS) {
-    const program = programs[layer];
-    const parsed = parseConfig(layer, raw.value[layer]);
-    if (parsed.isErr()) return err(parsed.error);
-    const config = parsed.value;
-    const upstreamByName = new Map(
-      Object.keys(program.reads).map((upstream) => [
-        upstreamStackName(upstream as Layer, config, context),
-        outputsByLayer.get(upstream as Layer),
-      ]),
+  const exported = new Map<Layer, Record<string, unknown>>();
+  for (const name of LAYERS) {
+    const layer = layers[name];
+    const parsed = config.parsed[name];
+    const result = readsOf(layer, parsed, context, exported).andThen((reads) =>
+      renderLayer(layer, parsed, reads, context),
     );
-    let input: Parameters<NonNullable<AnyLayerProgram["summarize"]>>[0] | undefined;
-    const plans: Plan[] = [];
-    const run = await runUnderMocks(
-      {
-        project: projectName(layer),
-        stack,
-        stackReference: (name) => upstreamByName.get(name),
-        invokes: offlineInvokes,
-      },
-      () =>
-        runLayer(program, raw.value[layer], context, {
-          input: (seen) => {
-            input = seen;
-          },
-          plan: (plan) => plans.push(plan),
-        }),
-    );
-    outputsByLayer.set(layer, run.outputs);
-    const documents = layerDocuments(run.resources);
-    rendered.push({
-      layer,
-      config,
-      plan: mergePlans(...plans),
-      ...run,
-      documents,
-      files: layerFiles(layer, documents),
-      notes: input ? (program.summarize?.(input) ?? []) : [],
-    });
+    if (result.isErr()) return err(result.error);
+    exported.set(name, result.value.outputs);
+    rendered.push(result.value);
   }
-
-  const leaks = leaksByKey(rendered, raw.value);
+  const leaks = leaksByKey(rendered, config.raw);
   if (leaks.length > 0) throw new Error(`${leaks.join("\n")}\nNothing was written.`);
   return ok(rendered);
 };
 
 /** The preflight over every rendered layer's plan, with the network layer's LAN DNS facts. */
 export const preflightOf = (layers: readonly RenderedLayer[]): PreflightProblem[] => {
-  const network = layers.find((layer) => layer.layer === "network")?.outputs.outputs as
-    | NetworkContract
-    | undefined;
+  const network = layers.find((layer) => layer.layer === "network")?.outputs as NetworkContract | undefined;
   return preflight(
     layers.map(({ layer, plan }) => ({ layer, plan })),
     network ? lanDnsOf(network) : { annotationPrefix: "", ingressIps: {} },
@@ -135,18 +146,32 @@ const leaksByKey = (layers: readonly RenderedLayer[], raw: Record<Layer, RawConf
         ];
   });
 
-/** Files, public stack outputs and summary lines that contain any of the given plaintexts. */
+/** Files, stack outputs and summary lines that contain any of the given plaintexts. */
 export const findLeaks = (layers: readonly RenderedLayer[], plaintexts: readonly string[]): string[] =>
   layers.flatMap((layer) => {
-    const publicOutputs = Object.fromEntries(
-      Object.entries(layer.outputs.outputs).filter(([key]) => !layer.outputs.secretOutputNames.includes(key)),
-    );
     const texts = {
       ...layer.files,
-      [`${layer.layer} stack outputs`]: JSON.stringify(publicOutputs),
+      [`${layer.layer} stack outputs`]: JSON.stringify(layer.outputs),
       [`${layer.layer} summary`]: layer.notes.join("\n"),
     };
     return Object.entries(texts)
       .filter(([, text]) => plaintexts.some((secret) => text.includes(secret)))
       .map(([name]) => name);
   });
+
+export const configProblem = (error: ConfigError): Problem => ({
+  where: { layer: error.layer, key: error.key },
+  ...(error.value === undefined ? {} : { value: error.value }),
+  what: error.message,
+  fix: error.fix,
+});
+
+/** Reads a stack's files (every config problem at once) and renders it. */
+export const renderStackFiles = (
+  layers: StackLayers,
+  root: string,
+  stack: string,
+): Result<RenderedLayer[], Problem[]> =>
+  readStack(root, stack)
+    .mapErr((errors) => errors.map(configProblem))
+    .andThen((config) => renderStack(layers, config, stack));

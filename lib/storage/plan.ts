@@ -2,7 +2,9 @@
  * The storage layer as a plan (lib/plan.ts): csi-driver-nfs and the `nfs` StorageClass, Longhorn
  * with its recurring jobs, and the CloudNativePG operator, in order and with protection.
  */
+import { Result } from "neverthrow";
 import { objectId, type Plan, type PlannedObject, type PlannedRelease, releaseId } from "../plan.ts";
+import { type Problem, problem } from "../problem.ts";
 import { webhookGate } from "../webhookGate.ts";
 import { cloudnativePgValues, cnpgNamespace } from "./cloudnativePg.ts";
 import type { StorageConfig } from "./config.ts";
@@ -34,11 +36,23 @@ const object = (body: PlannedObject["object"], after: string[], stateful = false
 });
 
 /** Job names are checked here, so a name Longhorn would reject never reaches the cluster. */
-export const storagePlan = (config: StorageConfig, jobs: readonly RecurringJobPlan[]): Plan => {
-  for (const job of jobs) {
-    const name = checkRecurringJobName(job.name);
-    if (name.isErr()) throw new Error(`storage: recurring job ${name.error}`);
-  }
+export const storagePlan = (
+  config: StorageConfig,
+  jobs: readonly RecurringJobPlan[],
+): Result<Plan, Problem[]> =>
+  Result.combineWithAllErrors(
+    jobs.map((job) =>
+      checkRecurringJobName(job.name).mapErr((what) =>
+        problem(
+          { layer: "storage", object: `recurringjob/${job.name}` },
+          what,
+          "rename the job in lib/storage/recurringJobs.ts",
+        ),
+      ),
+    ),
+  ).map(() => plannedStorage(config, jobs));
+
+const plannedStorage = (config: StorageConfig, jobs: readonly RecurringJobPlan[]): Plan => {
   // Deleting Longhorn's or CloudNativePG's namespace or chart deletes their CRDs, and with them
   // every volume's or database's metadata: both are kept like the data itself.
   const longhornNs = object(longhornNamespace(), [], true);

@@ -1,4 +1,4 @@
 import { pulumiEntry } from "../../lib/pulumi/entry.ts";
-import { appsProgram } from "./program.ts";
+import { loadAppsLayer } from "../layers.ts";
 
-export default pulumiEntry(appsProgram);
+export default pulumiEntry(loadAppsLayer());

@@ -1,4 +1,4 @@
+import { authLayer } from "../../lib/auth/layer.ts";
 import { pulumiEntry } from "../../lib/pulumi/entry.ts";
-import { authProgram } from "./program.ts";
 
-export default pulumiEntry(authProgram);
+export default pulumiEntry(authLayer);

@@ -1,4 +1,5 @@
+import { networkLayer } from "../../lib/network/layer.ts";
 import { pulumiEntry } from "../../lib/pulumi/entry.ts";
-import { networkProgram } from "./program.ts";
+import { cloudflareRecords } from "./cloudflare.ts";
 
-export default pulumiEntry(networkProgram);
+export default pulumiEntry(networkLayer, cloudflareRecords);

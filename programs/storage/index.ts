@@ -1,4 +1,4 @@
 import { pulumiEntry } from "../../lib/pulumi/entry.ts";
-import { storageProgram } from "./program.ts";
+import { storageLayer } from "../../lib/storage/layer.ts";
 
-export default pulumiEntry(storageProgram);
+export default pulumiEntry(storageLayer);

@@ -1,0 +1,32 @@
+/**
+ * The auth layer as one value: Pocket ID, Tinyauth, the forwardAuth middleware and the protected
+ * UIs of earlier layers; the auth contract; the first-deploy walk-through.
+ */
+import { ok } from "neverthrow";
+import { type AuthContract, networkContract, storageContract } from "../contracts.ts";
+import { defineLayer } from "../layer.ts";
+import { type AuthConfig, authConfigSchema } from "./config.ts";
+import { authPlan } from "./plan.ts";
+import { firstDeploySteps, setupSummary } from "./setup.ts";
+
+const configured = (config: AuthConfig): boolean =>
+  config.tinyauthOauthClientId !== undefined && config.tinyauthOauthClientSecret !== undefined;
+
+export const authLayer = defineLayer({
+  layer: "auth",
+  schema: authConfigSchema,
+  reads: { network: networkContract, storage: storageContract },
+  // The Traefik CRDs (Middleware, IngressRoute) come from the network layer's charts, deployed
+  // earlier in another stack: nothing here can wait for them, and nothing needs to.
+  plan: (config, reads) => ok({ releases: [], objects: authPlan({ config, ...reads }).objects }),
+  exports: (config, reads): AuthContract & { tinyauthStatus: string } => ({
+    ...authPlan({ config, ...reads }).exports,
+    tinyauthStatus: configured(config) ? "configured" : "waiting for tinyauth_oauth_client_id/secret",
+  }),
+  summary: (config, reads) =>
+    setupSummary(configured(config), config.tinyauthAllowedUsers, reads.network.domain),
+  notices: (config, reads) =>
+    configured(config)
+      ? []
+      : [["First deploy of the auth layer.", ...firstDeploySteps(reads.network.domain)].join("\n")],
+});

@@ -1,0 +1,89 @@
+/**
+ * A layer as one pure value: its config schema, the contracts of earlier layers it reads, and
+ * three pure functions of (config, reads): the plan, the exports and the summary. The Pulumi
+ * runner (lib/pulumi/program.ts) and the offline render (lib/render/render.ts) take this value and
+ * nothing else, so the render shows exactly what a deploy creates. This module imports no layer.
+ */
+import type { Result } from "neverthrow";
+import type { ConfigOf, KeySpecs, LayerSchema } from "./config/schema.ts";
+import type { Contract, ContractValues, Shape } from "./contracts.ts";
+import { type Layer, projectName } from "./layers.ts";
+import type { Plan } from "./plan.ts";
+import type { Problem } from "./problem.ts";
+
+/** The contracts a layer reads, keyed by the layer that exports each. */
+export type Upstreams = Partial<Record<Layer, Contract<Shape>>>;
+
+export type UpstreamValues<U extends Upstreams> = {
+  readonly [L in keyof U]: U[L] extends Contract<Shape> ? ContractValues<U[L]> : never;
+};
+
+export interface LayerDefinition<
+  L extends Layer = Layer,
+  K extends KeySpecs = KeySpecs,
+  U extends Upstreams = Upstreams,
+  E extends object = object,
+> {
+  layer: L;
+  schema: LayerSchema<K>;
+  reads: U;
+  /** Everything the layer creates, or every reason it cannot. */
+  plan(config: ConfigOf<K>, reads: UpstreamValues<U>): Result<Plan, Problem[]>;
+  /** The stack outputs: the layer's contract values (and any extra the operator reads). */
+  exports(config: ConfigOf<K>, reads: UpstreamValues<U>): E;
+  /** Lines for the render summary that only this layer can explain (IP plan, schedules, hosts). */
+  summary(config: ConfigOf<K>, reads: UpstreamValues<U>): string[];
+  /** What a deploy must tell the operator, as warnings (e.g. the auth layer's first-deploy steps). */
+  notices?(config: ConfigOf<K>, reads: UpstreamValues<U>): string[];
+}
+
+/**
+ * Any layer, with its config and reads erased: what the generic runner and render hold. Its
+ * functions take `never`, so every concrete layer fits and nothing can call them unchecked.
+ */
+export interface AnyLayer {
+  layer: Layer;
+  schema: LayerSchema;
+  reads: Upstreams;
+  plan(config: never, reads: never): Result<Plan, Problem[]>;
+  exports(config: never, reads: never): object;
+  summary(config: never, reads: never): string[];
+  notices?(config: never, reads: never): string[];
+}
+
+/** The four layers of a stack, by name (the composition root, programs/layers.ts, builds it). */
+export type StackLayers = Readonly<{ [L in Layer]: AnyLayer & { layer: L } }>;
+
+export const defineLayer = <L extends Layer, K extends KeySpecs, U extends Upstreams, E extends object>(
+  definition: LayerDefinition<L, K, U, E>,
+): LayerDefinition<L, K, U, E> => definition;
+
+/** Runs a layer's pure functions on parsed config and validated reads (both checked by the caller). */
+export const evaluateLayer = (
+  layer: AnyLayer,
+  config: object,
+  reads: object,
+): Result<{ plan: Plan; exports: object; summary: string[]; notices: string[] }, Problem[]> => {
+  const run = layer as unknown as LayerDefinition;
+  const c = config as ConfigOf<KeySpecs>;
+  const r = reads as UpstreamValues<Upstreams>;
+  return run.plan(c, r).map((plan) => ({
+    plan,
+    exports: run.exports(c, r),
+    summary: run.summary(c, r),
+    notices: run.notices?.(c, r) ?? [],
+  }));
+};
+
+export interface StackContext {
+  stack: string;
+  organization: string;
+}
+
+/** The upstream stack a layer reads: `<layer>_stack` from config, else the same stack in the upstream project. */
+export const upstreamStackName = (upstream: Layer, config: object, context: StackContext): string => {
+  const override = (config as Record<string, unknown>)[`${upstream}Stack`];
+  return typeof override === "string"
+    ? override
+    : `${context.organization}/${projectName(upstream)}/${context.stack}`;
+};

@@ -1,0 +1,63 @@
+/**
+ * The storage layer as one value: csi-driver-nfs and the `nfs` StorageClass, Longhorn with its
+ * recurring jobs in local time, the CloudNativePG operator; the storage contract; the summary.
+ */
+import { defineLayer } from "../layer.ts";
+import { type StorageConfig, storageConfigSchema } from "./config.ts";
+import { LONGHORN_STORAGE_CLASS, LONGHORN_UI_SERVICE, longhornBackupTarget } from "./longhorn.ts";
+import { NFS_STORAGE_CLASS } from "./nfs.ts";
+import { storagePlan } from "./plan.ts";
+import {
+  BACKUP_JOB_GROUP,
+  type RecurringJobPlan,
+  recurringJobPlans,
+  scheduleSummary,
+  TRIM_JOB_GROUP,
+} from "./recurringJobs.ts";
+import { type ScheduleZone, scheduleZone } from "./schedule.ts";
+import { LONGHORN } from "./versions.ts";
+
+interface Jobs {
+  zone: ScheduleZone;
+  plans: RecurringJobPlan[];
+}
+
+const jobsByConfig = new WeakMap<StorageConfig, Jobs>();
+
+/**
+ * The recurring jobs in UTC, once per config: the plan and the summary both read them. Zone rules
+ * are sampled over the current year (a zone that changes its rules changes the cron).
+ */
+const jobsOf = (config: StorageConfig): Jobs => {
+  const known = jobsByConfig.get(config);
+  if (known) return known;
+  const zone = scheduleZone(config, new Date().getUTCFullYear());
+  const jobs = { zone, plans: recurringJobPlans(config, zone) };
+  jobsByConfig.set(config, jobs);
+  return jobs;
+};
+
+export const storageLayer = defineLayer({
+  layer: "storage",
+  schema: storageConfigSchema,
+  reads: {},
+  plan: (config) => storagePlan(config, jobsOf(config).plans),
+  exports: (config) => ({
+    nfsStorageClass: NFS_STORAGE_CLASS,
+    longhornStorageClass: LONGHORN_STORAGE_CLASS,
+    backupJobGroup: BACKUP_JOB_GROUP,
+    trimJobGroup: TRIM_JOB_GROUP,
+    nfsServer: config.nfsHostname,
+    backupTarget: longhornBackupTarget(config),
+    longhornNamespace: LONGHORN.namespace,
+    longhornUiService: LONGHORN_UI_SERVICE,
+  }),
+  summary: (config) => {
+    const { zone, plans } = jobsOf(config);
+    return [
+      `NFS StorageClass ${NFS_STORAGE_CLASS}: ${config.nfsHostname}:${config.nfsSharePath}/<namespace>/<claim> (Retain)`,
+      `Longhorn StorageClass ${LONGHORN_STORAGE_CLASS} (default, Retain, ${config.longhornReplicaCount} replicas), backups to ${longhornBackupTarget(config)}`,
+      ...scheduleSummary(plans, zone),
+    ];
+  },
+});
