@@ -11,7 +11,6 @@
  * lib/bench/report.ts. Exits 0 whatever the figures, so a noisy machine never breaks a pipeline;
  * with `--strict` it exits 1 when any budget is missed. `--json <file>` writes the same figures.
  */
-import "../lib/render/skipClosureSerialization.ts";
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ENCRYPTED } from "../lib/config/schema.ts";
 import type { KubernetesObject } from "../lib/render/documents.ts";
-import { REDACTED } from "../lib/render/mockRuntime.ts";
-import { APPS_DIR } from "../programs/apps/program.ts";
+import { REDACTED } from "../lib/render/resources.ts";
+import { APPS_DIR } from "../programs/layers.ts";
 import { CONTRACTS, clusterStructureProblems, runApps } from "./support/apps.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 import { ROOT, renderedLayer } from "./support/render.ts";
@@ -41,7 +41,7 @@ describe("apps layer of the example stack (full offline render)", () => {
     (await layer()).documents.kubernetes.map((d) => d.body);
 
   test("deploys exactly the demo and Miniflux apps, with these objects", async () => {
-    expect((await layer()).outputs.outputs.apps).toEqual(["demo", "miniflux"]);
+    expect((await layer()).outputs.apps).toEqual(["demo", "miniflux"]);
     expect(
       (await bodies()).map((o) => `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`).sort(),
     ).toEqual([
@@ -132,7 +132,7 @@ describe("apps layer of the example stack (full offline render)", () => {
   });
 
   test("hosts output names exposure and auth", async () => {
-    expect((await layer()).outputs.outputs.hosts).toEqual([
+    expect((await layer()).outputs.hosts).toEqual([
       "demo.example.com (private, auth)",
       "rss.example.com (private, auth)",
     ]);
@@ -143,7 +143,7 @@ describe("the apps program with other folders", () => {
   test("an empty folder deploys nothing", async () => {
     const run = await runApps(appsFolder({}));
     expect(run.resources).toEqual([]);
-    expect(run.outputs.outputs.apps).toEqual([]);
+    expect(run.outputs.apps).toEqual([]);
   });
 
   test("adding an app is adding a file; function modules see the contracts", async () => {
@@ -156,7 +156,7 @@ export default ({ network }: AppContracts) =>
     });
     const other = { ...CONTRACTS, network: { ...CONTRACTS.network, domain: "home.example.net" } };
     const run = await runApps(dir, {}, other);
-    expect(run.outputs.outputs.apps).toEqual(["hello", "site"]);
+    expect(run.outputs.apps).toEqual(["hello", "site"]);
     const deployment = run.resources.find((r) => r.name === "deployment/site/site");
     expect(JSON.stringify(deployment?.inputs)).toContain("https://site.home.example.net");
     const ingress = run.resources.find((r) => r.name === "ingress/hello/hello-private");
@@ -166,7 +166,7 @@ export default ({ network }: AppContracts) =>
   test("a module that does not load fails the whole deploy, naming the file; nothing is created", async () => {
     const dir = appsFolder({ "good.ts": whoami("good"), "broken.ts": `throw new Error("boom");\n` });
     const message = await failure(dir);
-    expect(message).toContain("1 problem(s) in the apps of");
+    expect(message).toContain("1 problem(s) in homelab-apps");
     expect(message).toContain("nothing was changed");
     expect(message).toContain("broken.ts: does not load: boom");
   });
@@ -221,7 +221,7 @@ export default pipe(app("vault", { image: "a:1" }), withSecretEnv({ TOKEN: "toke
     expect(secret?.inputs.stringData).toEqual({ token: REDACTED });
     expect(JSON.stringify(run.resources)).not.toContain("t0psecret");
     // Encrypted config read offline: the names are unknown, so nothing can be checked or leaked.
-    expect((await runApps(dir, { app_secrets: ENCRYPTED })).outputs.outputs.apps).toEqual(["vault"]);
+    expect((await runApps(dir, { app_secrets: ENCRYPTED })).outputs.apps).toEqual(["vault"]);
   });
 
   test("names shared across apps: PersistentVolumes and hosts may not collide", async () => {

@@ -2,23 +2,20 @@
  * The first deploy: no OAuth client for Tinyauth yet. Pocket ID still comes up, nothing is exposed
  * without a login, and the program says exactly what to do next.
  */
-import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import type { AuthConfig } from "../lib/auth/config.ts";
+import { authLayer } from "../lib/auth/layer.ts";
 import { authPlan } from "../lib/auth/plan.ts";
 import { firstDeploySteps } from "../lib/auth/setup.ts";
 import { authUrls } from "../lib/auth/urls.ts";
 import { parseConfig } from "../lib/config/registry.ts";
 import type { KubernetesObject } from "../lib/render/documents.ts";
-import { authProgram } from "../programs/auth/program.ts";
 import { type AuthRun, exampleAuthConfig, OTHER_NETWORK, OTHER_STORAGE, runAuth } from "./support/auth.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 
-/** What the render hands `summarize`: the config and the upstream contracts (only the domain is read). */
-const summaryInput = (config: AuthConfig) => ({
-  config,
-  upstream: { network: { domain: "home.example.net" } } as never,
-  stack: "example",
-});
+/** The layer's summary on `config`, with upstream contracts of which only the domain is read. */
+const summaryOf = (config: AuthConfig): string[] =>
+  authLayer.summary(config, { network: { domain: "home.example.net" } } as never);
 
 const FIRST_DEPLOY = { tinyauth_oauth_client_id: undefined, tinyauth_oauth_client_secret: undefined };
 const DOMAIN = OTHER_NETWORK.domain;
@@ -29,13 +26,10 @@ const names = (objects: KubernetesObject[]) =>
 describe("first deploy, before Tinyauth's OAuth client exists", () => {
   let run: AuthRun;
   let warnings: string[];
-  const warn = spyOn(console, "warn");
   beforeAll(async () => {
-    warn.mockImplementation(() => {});
     run = await runAuth(exampleAuthConfig(FIRST_DEPLOY));
-    warnings = warn.mock.calls.map((args) => args.map(String).join(" "));
+    warnings = run.notices;
   });
-  afterAll(() => warn.mockRestore());
 
   test("deploys Pocket ID completely, and only Tinyauth's namespace, volume and middleware", () => {
     expect(names(run.objects)).toEqual(
@@ -64,7 +58,7 @@ describe("first deploy, before Tinyauth's OAuth client exists", () => {
   });
 
   test("the contract is still exported (the middleware exists and fails closed until Tinyauth runs)", () => {
-    expect(run.outputs.outputs).toEqual({
+    expect(run.outputs).toEqual({
       publicAuthMiddleware: "tinyauth-forward-auth@kubernetescrd",
       privateAuthMiddleware: "tinyauth-forward-auth@kubernetescrd",
       pocketIdIssuerUrl: `https://pocketid.${DOMAIN}`,
@@ -75,7 +69,7 @@ describe("first deploy, before Tinyauth's OAuth client exists", () => {
     });
   });
 
-  test("pulumi.log.warn prints the setup URL, the callback URL and both config commands", () => {
+  test("the deploy warns with the setup URL, the callback URL and both config commands", () => {
     const text = warnings.join("\n");
     expect(text).toContain(`https://pocketid.${DOMAIN}/setup`);
     expect(text).toContain(`https://auth.${DOMAIN}/api/oauth/callback/pocketid`);
@@ -90,7 +84,7 @@ describe("first deploy, before Tinyauth's OAuth client exists", () => {
 
   test("the render summary prints the same steps, with the configured domain", () => {
     const config = parseConfig("auth", exampleAuthConfig(FIRST_DEPLOY))._unsafeUnwrap();
-    const lines = authProgram.summarize?.(summaryInput(config)) ?? [];
+    const lines = summaryOf(config);
     expect(lines).toEqual(firstDeploySteps("home.example.net"));
     expect(lines.join("\n")).toContain("https://pocketid.home.example.net/setup");
     expect(lines.join("\n")).toContain("https://auth.home.example.net/api/oauth/callback/pocketid");
@@ -100,18 +94,12 @@ describe("first deploy, before Tinyauth's OAuth client exists", () => {
 
 describe("configured", () => {
   test("no warning, and the summary reports the client and the allow-list", async () => {
-    const warn = spyOn(console, "warn").mockImplementation(() => {});
-    try {
-      await runAuth(exampleAuthConfig());
-      expect(warn.mock.calls.map((args) => String(args[0])).filter((m) => m.includes("/setup"))).toEqual([]);
-    } finally {
-      warn.mockRestore();
-    }
+    expect((await runAuth(exampleAuthConfig())).notices).toEqual([]);
     const config = parseConfig(
       "auth",
       exampleAuthConfig({ tinyauth_allowed_users: "a@x.org,b@x.org" }),
     )._unsafeUnwrap();
-    expect(authProgram.summarize?.(summaryInput(config))).toEqual([
+    expect(summaryOf(config)).toEqual([
       "Tinyauth OAuth client: configured (provider pocketid, auto-redirect to Pocket ID)",
       "Allowed users: a@x.org, b@x.org",
     ]);

@@ -4,8 +4,8 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { KubernetesObject } from "../lib/render/documents.ts";
-import { REDACTED } from "../lib/render/mockRuntime.ts";
 import type { RenderedLayer } from "../lib/render/render.ts";
+import { REDACTED } from "../lib/render/resources.ts";
 import { type AuthRun, exampleAuthConfig, OTHER_NETWORK, OTHER_STORAGE, runAuth } from "./support/auth.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 import { renderedLayer } from "./support/render.ts";
@@ -97,10 +97,10 @@ describe("auth layer, example stack (offline render)", () => {
   let network: Record<string, unknown>;
   let storage: Record<string, unknown>;
   beforeAll(async () => {
-    storage = (await renderedLayer("storage")).outputs.outputs;
+    storage = (await renderedLayer("storage")).outputs;
     auth = await renderedLayer("auth");
     objects = auth.documents.kubernetes.map(({ body }) => body);
-    network = (await renderedLayer("network")).outputs.outputs;
+    network = (await renderedLayer("network")).outputs;
   });
 
   test("the forwardAuth middleware points at Tinyauth's Traefik endpoint and passes the identity headers", () => {
@@ -118,7 +118,7 @@ describe("auth layer, example stack (offline render)", () => {
   });
 
   test("exports the auth contract, matching real resources", () => {
-    expect(auth.outputs.outputs).toMatchObject({
+    expect(auth.outputs).toMatchObject({
       publicAuthMiddleware: MIDDLEWARE_REF,
       privateAuthMiddleware: MIDDLEWARE_REF,
       pocketIdIssuerUrl: "https://pocketid.example.com",
@@ -133,12 +133,11 @@ describe("auth layer, example stack (offline render)", () => {
     const middleware = find(objects, "Middleware", "tinyauth", "forward-auth");
     expect(`${middleware.metadata.namespace}-${middleware.metadata.name}@kubernetescrd`).toBe(MIDDLEWARE_REF);
     expect(envValue(container(objects, "pocket-id", "pocket-id"), "APP_URL")).toBe(
-      auth.outputs.outputs.pocketIdIssuerUrl as string,
+      auth.outputs.pocketIdIssuerUrl as string,
     );
     expect(envValue(container(objects, "tinyauth", "tinyauth"), "TINYAUTH_APPURL")).toBe(
-      auth.outputs.outputs.tinyauthUrl as string,
+      auth.outputs.tinyauthUrl as string,
     );
-    expect(auth.outputs.secretOutputNames).toEqual([]);
   });
 
   test("Pocket ID: pinned image, derived APP_URL, secret key by reference, probes, non-root, Recreate", () => {
@@ -505,7 +504,7 @@ describe("auth layer with another domain and other upstream names (mock runtime)
         "traefik-public.cluster.homelab.net",
       ]),
     );
-    expect(run.outputs.outputs).toMatchObject({
+    expect(run.outputs).toMatchObject({
       pocketIdIssuerUrl: "https://pocketid.cluster.homelab.net",
       tinyauthUrl: "https://auth.cluster.homelab.net",
       publicAuthMiddleware: MIDDLEWARE_REF,

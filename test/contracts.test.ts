@@ -1,9 +1,12 @@
 import { describe, expect, test } from "bun:test";
+import { ok } from "neverthrow";
+import { appsConfigSchema } from "../lib/apps/config.ts";
 import { authContract, networkContract, validateContract } from "../lib/contracts.ts";
+import { defineLayer, upstreamStackName } from "../lib/layer.ts";
 import { projectName } from "../lib/layers.ts";
-import { defineProgram, runLayer, upstreamStackName } from "../lib/pulumi/program.ts";
-import { runUnderMocks } from "../lib/render/mockRuntime.ts";
+import { runLayer } from "../lib/pulumi/program.ts";
 import { exampleRaw } from "./support/config.ts";
+import { runUnderMocks } from "./support/mockRuntime.ts";
 import { renderedLayer } from "./support/render.ts";
 
 const STACK = "organization/homelab-network/example";
@@ -25,7 +28,7 @@ describe("contract validation", () => {
 
   test("accepts what the network layer really exports", async () => {
     const network = await renderedLayer("network");
-    expect(validateContract(networkContract, network.outputs.outputs, STACK).isOk()).toBe(true);
+    expect(validateContract(networkContract, network.outputs, STACK).isOk()).toBe(true);
   });
 
   test("rejects a middleware reference Traefik would not resolve", () => {
@@ -54,7 +57,14 @@ describe("stack references", () => {
   });
 
   test("a read of an incomplete upstream stack fails before any resource, naming key and stack", async () => {
-    const reader = defineProgram({ layer: "apps", reads: { network: networkContract }, run: () => ({}) });
+    const reader = defineLayer({
+      layer: "apps",
+      schema: appsConfigSchema,
+      reads: { network: networkContract },
+      plan: () => ok({ releases: [], objects: [] }),
+      exports: () => ({}),
+      summary: () => [],
+    });
     const run = runUnderMocks(
       {
         project: projectName("apps"),

@@ -3,9 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ENCRYPTED } from "../lib/config/schema.ts";
 import { projectName } from "../lib/layers.ts";
 import { pulumiEntry } from "../lib/pulumi/entry.ts";
-import { runUnderMocks } from "../lib/render/mockRuntime.ts";
-import { storageProgram } from "../programs/storage/program.ts";
+import { storageLayer } from "../lib/storage/layer.ts";
 import { exampleRaw } from "./support/config.ts";
+import { runUnderMocks } from "./support/mockRuntime.ts";
 
 /** What `pulumi up` does: config arrives through the Pulumi runtime, prefixed with the project. */
 const underPulumi = (config: Record<string, string>) =>
@@ -13,7 +13,7 @@ const underPulumi = (config: Record<string, string>) =>
     { project: projectName("storage"), stack: "home", stackReference: () => undefined, invokes: {} },
     async () => {
       pulumi.runtime.setAllConfig(config);
-      return pulumiEntry(storageProgram)();
+      return pulumiEntry(storageLayer)();
     },
   );
 

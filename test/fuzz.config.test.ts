@@ -164,7 +164,7 @@ const FUZZ_TIMEOUT_MS = 20_000;
 const builders: Record<Exclude<Layer, "apps">, (config: never) => Plan> = {
   network: networkPlan,
   storage: (config: Parameters<typeof storagePlan>[0]) =>
-    storagePlan(config, recurringJobPlans(config, scheduleZone(config, YEAR))),
+    storagePlan(config, recurringJobPlans(config, scheduleZone(config, YEAR)))._unsafeUnwrap(),
   auth: (config: Parameters<typeof authPlan>[0]["config"]) => {
     const plan = authPlan({ config, network: CONTRACTS.network, storage: CONTRACTS.storage });
     return { releases: [], objects: plan.objects };

@@ -15,8 +15,7 @@ import { compareStateful, unprotectedFindings } from "../lib/guard/stateful.ts";
 import { piholeHost } from "../lib/network/names.ts";
 import { withStatefulNamespaces } from "../lib/plan.ts";
 import { PLATFORM_SUBDOMAINS } from "../lib/platformHosts.ts";
-import { appsProgramFor } from "../programs/apps/program.ts";
-import { programs } from "../programs/index.ts";
+import { loadLayers } from "../programs/layers.ts";
 import { captureIo, expectRefused, STACK, scratchStack, snapshot } from "./support/hardening.ts";
 import { ROOT } from "./support/render.ts";
 import { appsFixture } from "./support/safety.ts";
@@ -115,7 +114,7 @@ describe("every problem of every app, in one validate", async () => {
     for (const file of IGNORED) writeFileSync(join(d, file), 'throw new Error("not an app");\n');
   });
   const root = scratchStack();
-  const layers = { ...programs, apps: appsProgramFor(dir) };
+  const layers = await loadLayers(dir);
   const before = snapshot(root);
   const validating = captureIo({ HOME: root });
   const run = {

@@ -14,8 +14,7 @@ import { main as guardMain } from "../cli/guard.ts";
 import { pulumiCommand } from "../cli/pulumi.ts";
 import { main as renderMain } from "../cli/render.ts";
 import { main as validateMain } from "../cli/validate.ts";
-import { appsProgramFor } from "../programs/apps/program.ts";
-import { programs } from "../programs/index.ts";
+import { loadLayers } from "../programs/layers.ts";
 import {
   CANARIES,
   captureIo,
@@ -163,7 +162,7 @@ describe("the guard and deploy report user mistakes as messages (exit 1)", () =>
     const root = scratchStack();
     writeFileSync(join(root, "guard", `${STACK}.json`), readFileSync(join(ROOT, "guard/example.json")));
     const apps = appsFixture((dir) => rmSync(join(dir, "miniflux.ts")));
-    const withoutMiniflux = { ...programs, apps: appsProgramFor(apps) };
+    const withoutMiniflux = await loadLayers(apps);
     await refusedIn(root, (io) => guardMain(["--stack", STACK], io, root, withoutMiniflux), [
       "app_secrets.miniflux.admin_password is set but no app reads it",
     ]);

@@ -5,8 +5,8 @@
 import { describe, expect, test } from "bun:test";
 import { ipv4Range, ipv4ToNumber } from "../lib/config/ip.ts";
 import type { KubernetesObject } from "../lib/render/documents.ts";
-import { REDACTED } from "../lib/render/mockRuntime.ts";
 import type { RenderedLayer } from "../lib/render/render.ts";
+import { REDACTED } from "../lib/render/resources.ts";
 import { EXAMPLE_NETWORK } from "./support/contracts.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 import { metallbProblems } from "./support/networkCrds.ts";
@@ -327,7 +327,6 @@ describe("Cloudflare", () => {
         // The record's own `type` and `name` inputs win over the resource's in the rendered body.
         type: "A",
         name: "external.example.com",
-        zoneId: "offline-zone-id-example-com",
         content: REDACTED,
         ttl: 1,
         proxied: false,
@@ -337,6 +336,7 @@ describe("Cloudflare", () => {
     ]);
     expect(external[0]?.resource.type).toBe("cloudflare:index/dnsRecord:DnsRecord");
     expect(external[0]?.resource.name).toBe("external-record");
+    expect(external[0]?.resource.lookups).toEqual({ zoneId: "the id of the Cloudflare zone example.com" });
   });
 
   test("only public hosts reach Cloudflare", async () => {
@@ -480,7 +480,7 @@ describe("Pi-hole", () => {
   });
 
   test("the admin UI is a ClusterIP Service named as the contract says, port 80", async () => {
-    const { outputs } = (await network()).outputs;
+    const { outputs } = await network();
     const web = await object(
       "Service",
       outputs.piholeNamespace as string,
@@ -627,11 +627,11 @@ describe("dependencies and validation", () => {
 
 describe("contract exports", () => {
   test("the values the next layers read", async () => {
-    expect((await network()).outputs.outputs).toEqual(EXAMPLE_NETWORK);
+    expect((await network()).outputs).toEqual(EXAMPLE_NETWORK);
   });
 
   test("every exported name is the name of an object this layer creates", async () => {
-    const out = (await network()).outputs.outputs as Record<string, string>;
+    const out = (await network()).outputs as Record<string, string>;
     for (const key of ["publicTraefikNamespace", "privateTraefikNamespace", "piholeNamespace"]) {
       await object("Namespace", undefined, out[key] as string);
     }

@@ -6,14 +6,14 @@ import { readStackFile } from "../lib/config/stackFile.ts";
 import { pickZone } from "../lib/network/cloudflare.ts";
 import type { NetworkConfig } from "../lib/network/config.ts";
 import { piholeExternalDnsValues } from "../lib/network/externalDns.ts";
-import { networkExports, networkPlan } from "../lib/network/layer.ts";
+import { networkExports, networkLayer, networkPlan } from "../lib/network/layer.ts";
 import { poolSpecs } from "../lib/network/metallb.ts";
 import { traefikInstances, traefikValues } from "../lib/network/traefik.ts";
 import { orderPlan } from "../lib/plan.ts";
 import { runLayer } from "../lib/pulumi/program.ts";
-import { runUnderMocks } from "../lib/render/mockRuntime.ts";
-import { offlineInvokes } from "../lib/render/offlineInvokes.ts";
-import { networkProgram } from "../programs/network/program.ts";
+import { cloudflareRecords } from "../programs/network/cloudflare.ts";
+import { runUnderMocks } from "./support/mockRuntime.ts";
+import { offlineInvokes } from "./support/offlineInvokes.ts";
 import { ROOT } from "./support/render.ts";
 
 const exampleRaw = (): RawConfig => readStackFile(ROOT, "network", "example")._unsafeUnwrap();
@@ -47,7 +47,13 @@ describe("Cloudflare zone lookup", () => {
           "cloudflare:index/getZones:getZones": () => ({ results: [{ id: "z", name: "other.org" }] }),
         },
       },
-      () => runLayer(networkProgram, exampleRaw(), { stack: "zoneless", organization: "organization" }),
+      () =>
+        runLayer(
+          networkLayer,
+          exampleRaw(),
+          { stack: "zoneless", organization: "organization" },
+          cloudflareRecords,
+        ),
     );
     await expect(run).rejects.toThrow("Cloudflare zone example.com is not visible to cloudflare_api_token");
   });

@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { secret } from "../lib/config/secret.ts";
 import { orderPlan, type Plan, secretObject } from "../lib/plan.ts";
 import { createPlan } from "../lib/pulumi/createPlan.ts";
-import { REDACTED, runUnderMocks } from "../lib/render/mockRuntime.ts";
+import { REDACTED } from "../lib/render/resources.ts";
+import { runUnderMocks } from "./support/mockRuntime.ts";
 
 const namespace = {
   id: "namespace/cluster/demo",

@@ -7,9 +7,10 @@ import { withConfigReference } from "../lib/config/reference.ts";
 import { readStackConfig } from "../lib/config/stackFile.ts";
 import { LAYERS } from "../lib/layers.ts";
 import { layerDocuments, toYaml } from "../lib/render/documents.ts";
-import { REDACTED, type RecordedResource, redactSecrets } from "../lib/render/mockRuntime.ts";
-import { findLeaks, renderStack, secretPlaintexts } from "../lib/render/render.ts";
-import { programs } from "../programs/index.ts";
+import { findLeaks, renderStackFiles, secretPlaintexts } from "../lib/render/render.ts";
+import { REDACTED, type RecordedResource } from "../lib/render/resources.ts";
+import { loadLayers } from "../programs/layers.ts";
+import { redactSecrets } from "./support/mockRuntime.ts";
 import { ROOT, renderedStack } from "./support/render.ts";
 
 const EXAMPLE_SECRETS = secretPlaintexts(readStackConfig(ROOT, "example")._unsafeUnwrap());
@@ -40,7 +41,7 @@ describe("offline render of the example stack", () => {
 
   test("is byte-identical when repeated", async () => {
     const first = await renderedStack();
-    const second = (await renderStack(programs, ROOT, "example"))._unsafeUnwrap();
+    const second = renderStackFiles(await loadLayers(), ROOT, "example")._unsafeUnwrap();
     for (const [i, layer] of first.entries()) expect(second[i]?.files).toEqual(layer.files);
   });
 
@@ -109,7 +110,6 @@ describe("redaction", () => {
     dependsOn: [],
     timeouts: {},
     provider: "",
-    parent: "",
     inputs,
   });
 
@@ -130,10 +130,14 @@ describe("redaction", () => {
     const layer = {
       layer: "network" as const,
       files: { "network.yaml": "password: hunter22", "network.helm.yaml": "" },
-      outputs: { outputs: { token: "hunter22" }, secretOutputNames: ["token"] },
+      outputs: { token: "hunter22" },
       notes: ["admin password hunter22"],
     };
-    expect(findLeaks([layer as never], ["hunter22"])).toEqual(["network.yaml", "network summary"]);
+    expect(findLeaks([layer as never], ["hunter22"])).toEqual([
+      "network.yaml",
+      "network stack outputs",
+      "network summary",
+    ]);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import type { HelmRelease, KubernetesObject, LayerDocuments } from "../lib/render/documents.ts";
-import type { RecordedResource } from "../lib/render/mockRuntime.ts";
+import type { RecordedResource } from "../lib/render/resources.ts";
 import { renderedStack } from "./support/render.ts";
 import { protectionProblems } from "./support/safety.ts";
 
@@ -18,7 +18,6 @@ const resource = (name: string, flags: Partial<RecordedResource> = {}): Recorded
   dependsOn: [],
   timeouts: {},
   provider: "",
-  parent: "",
   inputs: {},
   ...flags,
 });

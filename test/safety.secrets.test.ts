@@ -12,11 +12,12 @@ import { validateStack } from "../cli/validate.ts";
 import { importApps } from "../lib/apps/plan.ts";
 import { isAppSpec } from "../lib/apps/spec.ts";
 import { configSchemas } from "../lib/config/registry.ts";
-import { formatConfigError, type KeySpecs, type RawConfig } from "../lib/config/schema.ts";
+import type { KeySpecs, RawConfig } from "../lib/config/schema.ts";
 import { plaintextLeaves, plaintextSecretKeys, readStackConfig } from "../lib/config/stackFile.ts";
 import { LAYERS, type Layer, projectName } from "../lib/layers.ts";
-import { findLeaks, type RenderedLayer, renderStack, secretPlaintexts } from "../lib/render/render.ts";
-import { programs } from "../programs/index.ts";
+import { formatProblem } from "../lib/problem.ts";
+import { findLeaks, type RenderedLayer, renderStackFiles, secretPlaintexts } from "../lib/render/render.ts";
+import { loadLayers } from "../programs/layers.ts";
 import { CONTRACTS } from "./support/apps.ts";
 import { ROOT } from "./support/render.ts";
 import { APPS_DIR, scratchRoot } from "./support/safety.ts";
@@ -112,8 +113,8 @@ describe("no secret reaches the render in plaintext", () => {
     plaintexts = leak.plaintexts;
     secretKeys = leak.secretKeys;
     writeStack(root, leak.values);
-    const result = await renderStack(programs, root, STACK);
-    if (result.isErr()) throw new Error(result.error.map(formatConfigError).join("\n"));
+    const result = renderStackFiles(await loadLayers(), root, STACK);
+    if (result.isErr()) throw new Error(result.error.map(formatProblem).join("\n"));
     rendered = result.value;
   });
 
@@ -144,13 +145,10 @@ describe("no secret reaches the render in plaintext", () => {
     expect(rendered.flatMap(({ files }) => Object.keys(files))).toHaveLength(12);
   });
 
-  test("not in any public stack output or summary line; secret outputs are marked secret", () => {
+  test("not in any stack output (none is secret) or summary line", () => {
     const found = rendered.flatMap(({ layer, outputs, notes }) => {
-      const publicOutputs = Object.entries(outputs.outputs).filter(
-        ([key]) => !outputs.secretOutputNames.includes(key),
-      );
       return [
-        ...publicOutputs.flatMap(([key, value]) =>
+        ...Object.entries(outputs).flatMap(([key, value]) =>
           containing(JSON.stringify(value) ?? "", plaintexts).map(
             (leak) => `${layer} output ${key}: ${leak}`,
           ),
@@ -211,10 +209,10 @@ describe("no secret reaches an error message", () => {
       auth: { pocket_id_encryption_key: INVALID.pocketId },
       apps: { app_secrets: { miniflux: { admin_password: [INVALID.appSecret] } } },
     });
-    const result = await renderStack(programs, root, STACK);
+    const result = renderStackFiles(await loadLayers(), root, STACK);
     if (result.isOk()) throw new Error("expected config errors");
-    const text = result.error.map(formatConfigError).join("\n");
-    expect(result.error.map(({ layer, key, value }) => `${layer}.${key} = ${value}`).sort()).toEqual([
+    const text = result.error.map(formatProblem).join("\n");
+    expect(result.error.map(({ where, value }) => `${where.layer}.${where.key} = ${value}`).sort()).toEqual([
       "apps.app_secrets = [secret]",
       "auth.pocket_id_encryption_key = [secret]",
       "network.pihole_admin_password = [secret]",
@@ -230,9 +228,9 @@ describe("no secret reaches an error message", () => {
 
   test("an invalid real_external_ip is not echoed in its error", async () => {
     const root = await brokenRoot({ network: { real_external_ip: INVALID.externalIp } });
-    const result = await renderStack(programs, root, STACK);
+    const result = renderStackFiles(await loadLayers(), root, STACK);
     if (result.isOk()) throw new Error("expected config errors");
-    expect(result.error.map(formatConfigError).join("\n")).not.toContain(INVALID.externalIp);
+    expect(result.error.map(formatProblem).join("\n")).not.toContain(INVALID.externalIp);
     expect((await validateStack(root, STACK)).lines.join("\n")).not.toContain(INVALID.externalIp);
   });
 
@@ -245,10 +243,9 @@ describe("no secret reaches an error message", () => {
       miniflux: { ...secrets.miniflux, unused_token: INVALID.appSecret },
     };
     writeStack(root, values);
-    const error = await renderStack(programs, root, STACK).then(
-      () => undefined,
-      (thrown: unknown) =>
-        thrown instanceof Error ? `${thrown.message}\n${thrown.stack ?? ""}` : String(thrown),
+    const error = renderStackFiles(await loadLayers(), root, STACK).match(
+      () => "",
+      (problems) => problems.map(formatProblem).join("\n"),
     );
     expect(error).toContain("app_secrets.miniflux.unused_token is set but no app reads it");
     expect(error).not.toContain(INVALID.appSecret);

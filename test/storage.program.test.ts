@@ -6,12 +6,12 @@ import { parseConfig } from "../lib/config/registry.ts";
 import { storageContract, validateContract } from "../lib/contracts.ts";
 import { runLayer } from "../lib/pulumi/program.ts";
 import type { KubernetesObject } from "../lib/render/documents.ts";
-import { runUnderMocks } from "../lib/render/mockRuntime.ts";
-import { offlineInvokes } from "../lib/render/offlineInvokes.ts";
 import type { RenderedLayer } from "../lib/render/render.ts";
-import { storageProgram } from "../programs/storage/program.ts";
+import { storageLayer } from "../lib/storage/layer.ts";
 import { EXAMPLE_STORAGE } from "./support/contracts.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
+import { runLayerOffline } from "./support/layers.ts";
+import { offlineInvokes } from "./support/offlineInvokes.ts";
 import { REFERENCE_SCHEMAS, renderedLayer, waitsFor } from "./support/render.ts";
 import {
   RECURRING_JOB_SPEC_FIELDS,
@@ -46,7 +46,7 @@ const resourceNamed = async (type: string, name: string) => {
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 
-describe("storage layer under the mock runtime (example stack)", () => {
+describe("storage layer (example stack)", () => {
   test("installs exactly the three pinned charts", async () => {
     const releases = (await storage()).documents.helm.map(({ body }) => ({
       name: body.name,
@@ -227,7 +227,7 @@ describe("storage layer under the mock runtime (example stack)", () => {
     });
 
     test("the exported job groups are the groups the jobs use", async () => {
-      const { outputs } = (await storage()).outputs;
+      const { outputs } = await storage();
       const groups = (await jobs()).flatMap((job) => (job.spec as { groups: string[] }).groups);
       expect(groups).toContain(outputs.backupJobGroup as string);
       expect(groups).toContain(outputs.trimJobGroup as string);
@@ -350,7 +350,7 @@ describe("storage layer under the mock runtime (example stack)", () => {
   });
 
   test("exports the storage contract with the real names", async () => {
-    const { outputs } = (await storage()).outputs;
+    const { outputs } = await storage();
     expect(outputs).toEqual(EXAMPLE_STORAGE);
     expect(validateContract(storageContract, outputs, "example").isOk()).toBe(true);
   });
@@ -377,7 +377,7 @@ describe("storage layer under the mock runtime (example stack)", () => {
   });
 });
 
-describe("storage layer under the mock runtime, other stacks", () => {
+describe("storage layer, other stacks", () => {
   const raw = {
     nfs_hostname: "192.168.4.10",
     nfs_share_path: "/export/k8s",
@@ -386,16 +386,8 @@ describe("storage layer under the mock runtime, other stacks", () => {
     longhorn_data_path: "/var/mnt/longhorn",
   };
 
-  const render = (extra: Record<string, string>) =>
-    runUnderMocks(
-      {
-        project: "homelab-storage",
-        stack: "other",
-        stackReference: () => undefined,
-        invokes: offlineInvokes,
-      },
-      () => runLayer(storageProgram, { ...raw, ...extra }, { stack: "other", organization: "organization" }),
-    );
+  const render = async (extra: Record<string, string>) =>
+    runLayerOffline(storageLayer, { ...raw, ...extra }, {});
 
   test("Europe/Berlin: cron in standard time; summary names the DST drift", async () => {
     const run = await render({ timezone: "Europe/Berlin", longhorn_backup_schedule: "daily 01:30" });
@@ -410,7 +402,7 @@ describe("storage layer under the mock runtime, other stacks", () => {
       "recurringjob/longhorn-system/system-backup": "0 3 * * 0",
     });
     const config = parseConfig("storage", { ...raw, timezone: "Europe/Berlin" })._unsafeUnwrap();
-    const notes = storageProgram.summarize?.({ config, upstream: {}, stack: "example" }) ?? [];
+    const notes = storageLayer.summary(config, {});
     expect(notes.find((n) => n.includes("recurring jobs"))).toMatch(
       /Europe\/Berlin \(cron follows standard time UTC\+01:00; daylight saving UTC\+02:00 from ~\d{4}-03-\d\d to ~\d{4}-10-\d\d\)/,
     );
@@ -432,7 +424,7 @@ describe("storage layer under the mock runtime, other stacks", () => {
     expect(values.defaultBackupStore).toEqual({ backupTarget: "nfs://192.168.4.10:/export/longhorn" });
     const backup = run.resources.find((r) => r.name === "recurringjob/longhorn-system/volume-backup");
     expect((backup?.inputs.spec as { cron?: string } | undefined)?.cron).toBe("0 8 * * *");
-    expect(run.outputs.outputs.backupTarget).toBe("nfs://192.168.4.10:/export/longhorn");
+    expect(run.outputs.backupTarget).toBe("nfs://192.168.4.10:/export/longhorn");
   });
 
   test("timezone and timezone_offset together are refused before any resource", async () => {

@@ -1,14 +1,13 @@
-/** Fixtures for the apps tests: upstream contract values, a structural CNPG Cluster check, and a mock-runtime runner. */
+/** Fixtures for the apps tests: upstream contract values, a structural CNPG Cluster check, and a layer runner. */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { appsLayer } from "../../lib/apps/layer.ts";
+import { importApps } from "../../lib/apps/plan.ts";
 import type { AppContracts } from "../../lib/apps/render.ts";
 import type { RawConfig } from "../../lib/config/schema.ts";
-import { runLayer } from "../../lib/pulumi/program.ts";
-import { type MockRun, runUnderMocks } from "../../lib/render/mockRuntime.ts";
-import { offlineInvokes } from "../../lib/render/offlineInvokes.ts";
-import { appsProgramFor } from "../../programs/apps/program.ts";
 import { EXAMPLE_NETWORK, EXAMPLE_STORAGE } from "./contracts.ts";
+import { type LayerRun, runLayerOffline } from "./layers.ts";
 import { REFERENCE_SCHEMAS } from "./render.ts";
 
 export const CONTRACTS: AppContracts = {
@@ -158,32 +157,11 @@ export const clusterStructureProblems = (object: Record<string, unknown>): strin
   return problems;
 };
 
-// ---------------------------------------------------------------- mock runtime
+// ---------------------------------------------------------------- the layer
 
-const STACK = "test";
-const upstreamName = (layer: string) => `organization/homelab-${layer}/${STACK}`;
-
-/** Runs the apps program over `dir` under the mock runtime with the fixture contracts. */
-export const runApps = (
+/** Runs the apps layer over `dir` with the fixture contracts. */
+export const runApps = async (
   dir: string,
   raw: RawConfig = {},
   contracts: AppContracts = CONTRACTS,
-): Promise<MockRun> => {
-  const upstream: Record<string, Record<string, unknown>> = {
-    [upstreamName("network")]: { ...contracts.network },
-    [upstreamName("storage")]: { ...contracts.storage },
-    [upstreamName("auth")]: { ...contracts.auth },
-  };
-  return runUnderMocks(
-    {
-      project: "homelab-apps",
-      stack: STACK,
-      stackReference: (name) => {
-        const outputs = upstream[name];
-        return outputs ? { outputs, secretOutputNames: [] } : undefined;
-      },
-      invokes: offlineInvokes,
-    },
-    () => runLayer(appsProgramFor(dir), raw, { stack: STACK, organization: "organization" }),
-  );
-};
+): Promise<LayerRun> => runLayerOffline(appsLayer(await importApps(dir)), raw, contracts);

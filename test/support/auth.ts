@@ -1,14 +1,10 @@
-/** Runs the auth program under mocks with upstream contract values chosen by the test. */
+/** Runs the auth layer with upstream contract values chosen by the test. */
+
+import { authLayer } from "../../lib/auth/layer.ts";
 import type { RawConfig } from "../../lib/config/schema.ts";
 import { readStackFile } from "../../lib/config/stackFile.ts";
 import type { NetworkContract, StorageContract } from "../../lib/contracts.ts";
-import { projectName } from "../../lib/layers.ts";
-import { runLayer } from "../../lib/pulumi/program.ts";
-import { type KubernetesObject, type LayerDocuments, layerDocuments } from "../../lib/render/documents.ts";
-import { type MockRun, runUnderMocks } from "../../lib/render/mockRuntime.ts";
-import { offlineInvokes } from "../../lib/render/offlineInvokes.ts";
-import { OFFLINE_ORGANIZATION } from "../../lib/render/render.ts";
-import { authProgram } from "../../programs/auth/program.ts";
+import { type LayerRun, runLayerOffline } from "./layers.ts";
 import { ROOT } from "./render.ts";
 
 export const exampleAuthConfig = (changes: Record<string, string | undefined> = {}): RawConfig => {
@@ -53,34 +49,10 @@ export const OTHER_STORAGE: StorageContract = {
   longhornUiService: "longhorn-ui-frontend",
 };
 
-export interface AuthRun extends MockRun {
-  documents: LayerDocuments;
-  objects: KubernetesObject[];
-}
-
-const STACK = "test";
+export type AuthRun = LayerRun;
 
 export const runAuth = async (
   raw: RawConfig,
   network: NetworkContract = OTHER_NETWORK,
   storage: StorageContract = OTHER_STORAGE,
-): Promise<AuthRun> => {
-  const upstream: Record<string, object> = {
-    [`${OFFLINE_ORGANIZATION}/${projectName("network")}/${STACK}`]: network,
-    [`${OFFLINE_ORGANIZATION}/${projectName("storage")}/${STACK}`]: storage,
-  };
-  const run = await runUnderMocks(
-    {
-      project: projectName("auth"),
-      stack: STACK,
-      stackReference: (name) => {
-        const outputs = upstream[name];
-        return outputs ? { outputs: { ...outputs }, secretOutputNames: [] } : undefined;
-      },
-      invokes: offlineInvokes,
-    },
-    () => runLayer(authProgram, raw, { stack: STACK, organization: OFFLINE_ORGANIZATION }),
-  );
-  const documents = layerDocuments(run.resources);
-  return { ...run, documents, objects: documents.kubernetes.map(({ body }) => body) };
-};
+): Promise<AuthRun> => runLayerOffline(authLayer, raw, { network, storage });

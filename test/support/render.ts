@@ -1,8 +1,8 @@
 /** Renders a stack once per test process and shares the result between suites. */
 import { resolve } from "node:path";
 import type { Layer } from "../../lib/layers.ts";
-import { type RenderedLayer, renderStack } from "../../lib/render/render.ts";
-import { programs } from "../../programs/index.ts";
+import { type RenderedLayer, renderStackFiles } from "../../lib/render/render.ts";
+import { loadLayers } from "../../programs/layers.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -20,7 +20,8 @@ export const renderedStack = (stack = "example", root = ROOT): Promise<RenderedL
   if (!renders.has(key)) {
     renders.set(
       key,
-      renderStack(programs, root, stack).then((result) => {
+      loadLayers().then((layers) => {
+        const result = renderStackFiles(layers, root, stack);
         if (result.isErr()) throw new Error(JSON.stringify(result.error, null, 2));
         return result.value;
       }),

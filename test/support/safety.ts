@@ -6,11 +6,10 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Result } from "neverthrow";
-import type { ConfigError } from "../../lib/config/schema.ts";
+import type { Problem } from "../../lib/problem.ts";
 import type { KubernetesObject } from "../../lib/render/documents.ts";
-import { type RenderedLayer, renderStack } from "../../lib/render/render.ts";
-import { appsProgramFor } from "../../programs/apps/program.ts";
-import { programs } from "../../programs/index.ts";
+import { type RenderedLayer, renderStackFiles } from "../../lib/render/render.ts";
+import { loadLayers } from "../../programs/layers.ts";
 import { ROOT } from "./render.ts";
 
 export const APPS_DIR = join(ROOT, "programs/apps/apps");
@@ -47,12 +46,11 @@ export const scratchRoot = (): string => {
 };
 
 /** The whole stack rendered the real way, with the apps layer loading its modules from `appsDir`. */
-export const renderWithApps = (
+export const renderWithApps = async (
   appsDir: string,
   root = ROOT,
   stack = "example",
-): Promise<Result<RenderedLayer[], ConfigError[]>> =>
-  renderStack({ ...programs, apps: appsProgramFor(appsDir) }, root, stack);
+): Promise<Result<RenderedLayer[], Problem[]>> => renderStackFiles(await loadLayers(appsDir), root, stack);
 
 // ---------------------------------------------------------------- protection
 

@@ -1,0 +1,45 @@
+/**
+ * Runs one layer the way the Pulumi runner does (parse config, evaluate, refuse with every
+ * problem), without Pulumi: the resources the edge would register, and the stack outputs.
+ */
+import { parseConfig } from "../../lib/config/registry.ts";
+import { formatConfigError, type RawConfig } from "../../lib/config/schema.ts";
+import { type AnyLayer, evaluateLayer } from "../../lib/layer.ts";
+import { projectName } from "../../lib/layers.ts";
+import { formatProblem } from "../../lib/problem.ts";
+import { type KubernetesObject, type LayerDocuments, layerDocuments } from "../../lib/render/documents.ts";
+import { planResources, type RecordedResource } from "../../lib/render/resources.ts";
+
+export interface LayerRun {
+  resources: RecordedResource[];
+  outputs: Record<string, unknown>;
+  notices: string[];
+  documents: LayerDocuments;
+  objects: KubernetesObject[];
+}
+
+export const TEST_STACK = "test";
+
+/** The layer's run on `raw` config and `reads`; throws what `pulumi up` would fail with. */
+export const runLayerOffline = (layer: AnyLayer, raw: RawConfig, reads: object): LayerRun => {
+  const config = parseConfig(layer.layer, raw);
+  if (config.isErr())
+    throw new Error(
+      `${config.error.length} config error(s) in ${projectName(layer.layer)} (stack ${TEST_STACK}); nothing was changed:\n${config.error.map(formatConfigError).join("\n")}`,
+    );
+  const evaluated = evaluateLayer(layer, config.value, reads);
+  if (evaluated.isErr())
+    throw new Error(
+      `${evaluated.error.length} problem(s) in ${projectName(layer.layer)} (stack ${TEST_STACK}); nothing was changed:\n${evaluated.error.map(formatProblem).join("\n")}`,
+    );
+  const { plan, exports, notices } = evaluated.value;
+  const resources = planResources(plan, { project: projectName(layer.layer), stack: TEST_STACK });
+  const documents = layerDocuments(resources);
+  return {
+    resources,
+    outputs: exports as Record<string, unknown>,
+    notices,
+    documents,
+    objects: documents.kubernetes.map(({ body }) => body),
+  };
+};
