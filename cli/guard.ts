@@ -8,9 +8,9 @@ import "../lib/render/skipClosureSerialization.ts";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { err, ok, type Result } from "neverthrow";
-import { formatConfigError } from "../lib/config/schema.ts";
 import { type StatefulRecord, statefulRecords } from "../lib/guard/records.ts";
 import { compareStateful, formatFinding, guardCommand, unprotectedFindings } from "../lib/guard/stateful.ts";
+import { formatProblem } from "../lib/problem.ts";
 import type { Programs, RenderedLayer } from "../lib/render/render.ts";
 import {
   type CliIo,
@@ -60,7 +60,7 @@ const render = async (
     const result = await renderStack(layers, root, stack);
     return result.mapErr((errors) => [
       `Stack ${stack} has ${errors.length} config error(s); the guard compared nothing:`,
-      ...errors.map((error) => `  ${formatConfigError(error)}`),
+      ...errors.map((error) => `  ${formatProblem(error)}`),
     ]);
   } catch (error) {
     return err([error instanceof Error ? error.message : String(error)]);

@@ -6,8 +6,8 @@
 import "../lib/render/skipClosureSerialization.ts";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type ConfigError, formatConfigError } from "../lib/config/schema.ts";
 import { readStackConfig } from "../lib/config/stackFile.ts";
+import { formatProblem, type Problem } from "../lib/problem.ts";
 import type { Programs } from "../lib/render/render.ts";
 import {
   type CliIo,
@@ -44,9 +44,9 @@ export const main = async (
   const shownOut = String(parsed.value.values.out ?? "out");
   const outPath = checkOutFolder(resolve(root, shownOut), shownOut);
   if (outPath.isErr()) return usage(io, outPath.error, false);
-  const fail = (errors: readonly ConfigError[]): number => {
+  const fail = (errors: readonly Problem[]): number => {
     io.err(`Stack ${stack.value} has ${errors.length} config error(s); nothing was rendered:\n`);
-    for (const error of errors) io.err(`  ${formatConfigError(error)}`);
+    for (const error of errors) io.err(`  ${formatProblem(error)}`);
     return 1;
   };
 
@@ -54,14 +54,11 @@ export const main = async (
   const config = readStackConfig(root, stack.value);
   if (config.isErr()) return fail(config.error);
 
-  const [{ renderStack, preflightOf }, { summarize }, { formatPreflightProblem }, layers] = await Promise.all(
-    [
-      import("../lib/render/render.ts"),
-      import("../lib/render/summary.ts"),
-      import("../lib/preflight/index.ts"),
-      programs ?? import("../programs/index.ts").then((module) => module.programs),
-    ],
-  );
+  const [{ renderStack, preflightOf }, { summarize }, layers] = await Promise.all([
+    import("../lib/render/render.ts"),
+    import("../lib/render/summary.ts"),
+    programs ?? import("../programs/index.ts").then((module) => module.programs),
+  ]);
   let result: Awaited<ReturnType<typeof renderStack>>;
   try {
     result = await renderStack(layers, root, stack.value);
@@ -76,7 +73,7 @@ export const main = async (
   const problems = preflightOf(result.value);
   if (problems.length > 0) {
     io.err(`Preflight: ${problems.length} problem(s) a real deploy would hit; nothing was rendered:\n`);
-    for (const problem of problems) io.err(`  ${formatPreflightProblem(problem)}`);
+    for (const problem of problems) io.err(`  ${formatProblem(problem)}`);
     return 1;
   }
 

@@ -12,9 +12,10 @@ import { validateStack } from "../cli/validate.ts";
 import { importApps } from "../lib/apps/plan.ts";
 import { isAppSpec } from "../lib/apps/spec.ts";
 import { configSchemas } from "../lib/config/registry.ts";
-import { formatConfigError, type KeySpecs, type RawConfig } from "../lib/config/schema.ts";
+import type { KeySpecs, RawConfig } from "../lib/config/schema.ts";
 import { plaintextLeaves, plaintextSecretKeys, readStackConfig } from "../lib/config/stackFile.ts";
 import { LAYERS, type Layer, projectName } from "../lib/layers.ts";
+import { formatProblem } from "../lib/problem.ts";
 import { findLeaks, type RenderedLayer, renderStack, secretPlaintexts } from "../lib/render/render.ts";
 import { programs } from "../programs/index.ts";
 import { CONTRACTS } from "./support/apps.ts";
@@ -113,7 +114,7 @@ describe("no secret reaches the render in plaintext", () => {
     secretKeys = leak.secretKeys;
     writeStack(root, leak.values);
     const result = await renderStack(programs, root, STACK);
-    if (result.isErr()) throw new Error(result.error.map(formatConfigError).join("\n"));
+    if (result.isErr()) throw new Error(result.error.map(formatProblem).join("\n"));
     rendered = result.value;
   });
 
@@ -213,8 +214,10 @@ describe("no secret reaches an error message", () => {
     });
     const result = await renderStack(programs, root, STACK);
     if (result.isOk()) throw new Error("expected config errors");
-    const text = result.error.map(formatConfigError).join("\n");
-    expect(result.error.map(({ layer, key, value }) => `${layer}.${key} = ${value}`).sort()).toEqual([
+    const text = result.error.map(formatProblem).join("\n");
+    expect(
+      result.error.map(({ where: { layer, key }, value }) => `${layer}.${key} = ${value}`).sort(),
+    ).toEqual([
       "apps.app_secrets = [secret]",
       "auth.pocket_id_encryption_key = [secret]",
       "network.pihole_admin_password = [secret]",
@@ -232,7 +235,7 @@ describe("no secret reaches an error message", () => {
     const root = await brokenRoot({ network: { real_external_ip: INVALID.externalIp } });
     const result = await renderStack(programs, root, STACK);
     if (result.isOk()) throw new Error("expected config errors");
-    expect(result.error.map(formatConfigError).join("\n")).not.toContain(INVALID.externalIp);
+    expect(result.error.map(formatProblem).join("\n")).not.toContain(INVALID.externalIp);
     expect((await validateStack(root, STACK)).lines.join("\n")).not.toContain(INVALID.externalIp);
   });
 

@@ -3,9 +3,9 @@
  * Pulumi calls the function and takes what it returns as the stack outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { formatConfigError } from "../config/schema.ts";
 import { rawConfigFromEntries } from "../config/stackFile.ts";
 import { e2eChartsDir, modeLine, withSkipAwait } from "../e2e.ts";
+import { formatProblem } from "../problem.ts";
 import { type AnyLayerProgram, runLayer } from "./program.ts";
 
 /** End-to-end mode only (lib/e2e.ts): one stack transform marks what needs running pods skipAwait. */
@@ -24,6 +24,6 @@ export const pulumiEntry = (program: AnyLayerProgram) => async (): Promise<objec
     Object.entries(pulumi.runtime.allConfig()),
     pulumi.getStack(),
   );
-  if (raw.isErr()) throw new pulumi.RunError(raw.error.map(formatConfigError).join("\n"));
+  if (raw.isErr()) throw new pulumi.RunError(raw.error.map(formatProblem).join("\n"));
   return runLayer(program, raw.value, { stack: pulumi.getStack(), organization: pulumi.getOrganization() });
 };

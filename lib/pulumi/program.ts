@@ -4,10 +4,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type LayerConfig, parseConfig } from "../config/registry.ts";
-import { formatConfigError, type RawConfig } from "../config/schema.ts";
+import type { RawConfig } from "../config/schema.ts";
 import { type Contract, type ContractValues, type Shape, validateContract } from "../contracts.ts";
 import { type Layer, projectName } from "../layers.ts";
 import type { Plan } from "../plan.ts";
+import { formatProblem, withProblems } from "../problem.ts";
 import { createPlan } from "./createPlan.ts";
 
 type Upstreams = Partial<Record<Layer, Contract<Shape>>>;
@@ -75,7 +76,15 @@ const readContract = async <C extends Contract<Shape>>(
     keys.map((key, i) => [key, details[i]?.value ?? details[i]?.secretValue]),
   );
   const result = validateContract(contract, values, stackName);
-  if (result.isErr()) throw new pulumi.RunError(result.error);
+  if (result.isErr()) {
+    const lines = result.error.map((found) => `  ${formatProblem(found)}`);
+    throw withProblems(
+      new pulumi.RunError(
+        `The ${contract.layer} stack ${stackName} does not provide what this layer needs:\n${lines.join("\n")}`,
+      ),
+      result.error,
+    );
+  }
   return result.value;
 };
 
@@ -91,9 +100,12 @@ export const runLayer = async <L extends Layer, U extends Upstreams, O extends o
 ): Promise<O> => {
   const parsed = parseConfig(program.layer, raw);
   if (parsed.isErr()) {
-    const lines = parsed.error.map(formatConfigError);
-    throw new pulumi.RunError(
-      `${parsed.error.length} config error(s) in ${projectName(program.layer)} (stack ${context.stack}); nothing was changed:\n${lines.join("\n")}`,
+    const lines = parsed.error.map(formatProblem);
+    throw withProblems(
+      new pulumi.RunError(
+        `${parsed.error.length} config error(s) in ${projectName(program.layer)} (stack ${context.stack}); nothing was changed:\n${lines.join("\n")}`,
+      ),
+      parsed.error,
     );
   }
   const config = parsed.value;

@@ -4,12 +4,13 @@
  */
 import { err, ok, type Result } from "neverthrow";
 import { parseConfig } from "../config/registry.ts";
-import type { ConfigError, RawConfig } from "../config/schema.ts";
+import type { RawConfig } from "../config/schema.ts";
 import { plaintextLeaves, plaintextSecretKeys, readStackConfig } from "../config/stackFile.ts";
 import type { NetworkContract } from "../contracts.ts";
 import { LAYERS, type Layer, projectName } from "../layers.ts";
 import { mergePlans, type Plan } from "../plan.ts";
-import { lanDnsOf, type PreflightProblem, preflight } from "../preflight/index.ts";
+import { lanDnsOf, preflight } from "../preflight/index.ts";
+import { formatProblem, type Problem, problem, withProblems } from "../problem.ts";
 import { type AnyLayerProgram, runLayer, type StackContext, upstreamStackName } from "../pulumi/program.ts";
 import { type LayerDocuments, layerDocuments, toYaml } from "./documents.ts";
 import { type MockRun, runUnderMocks, type UpstreamStack } from "./mockRuntime.ts";
@@ -58,7 +59,7 @@ export const renderStack = async (
   programs: Programs,
   root: string,
   stack: string,
-): Promise<Result<RenderedLayer[], ConfigError[]>> => {
+): Promise<Result<RenderedLayer[], Problem[]>> => {
   const raw = readStackConfig(root, stack);
   if (raw.isErr()) return err(raw.error);
   const context: StackContext = { stack, organization: OFFLINE_ORGANIZATION };
@@ -107,12 +108,13 @@ export const renderStack = async (
   }
 
   const leaks = leaksByKey(rendered, raw.value);
-  if (leaks.length > 0) throw new Error(`${leaks.join("\n")}\nNothing was written.`);
+  if (leaks.length > 0)
+    throw withProblems(new Error(`${leaks.map(formatProblem).join("\n")}\nNothing was written.`), leaks);
   return ok(rendered);
 };
 
 /** The preflight over every rendered layer's plan, with the network layer's LAN DNS facts. */
-export const preflightOf = (layers: readonly RenderedLayer[]): PreflightProblem[] => {
+export const preflightOf = (layers: readonly RenderedLayer[]): Problem[] => {
   const network = layers.find((layer) => layer.layer === "network")?.outputs.outputs as
     | NetworkContract
     | undefined;
@@ -122,16 +124,19 @@ export const preflightOf = (layers: readonly RenderedLayer[]): PreflightProblem[
   );
 };
 
-/** One line per secret key whose plaintext appears in the output, naming the key and where (never the value). */
-const leaksByKey = (layers: readonly RenderedLayer[], raw: Record<Layer, RawConfig>): string[] =>
+/** One problem per secret key whose plaintext appears in the output, naming the key and where (never the value). */
+const leaksByKey = (layers: readonly RenderedLayer[], raw: Record<Layer, RawConfig>): Problem[] =>
   plaintextSecretKeys(raw).flatMap(({ layer, key }) => {
     const values = plaintextLeaves(raw[layer][key]).filter((value) => value.length >= 4);
     const found = findLeaks(layers, values);
     return found.length === 0
       ? []
       : [
-          `${layer}: the value of the secret ${key} appears in ${found.join(", ")}. ` +
-            "If the value is also an ordinary word or address of the config, give the secret a unique value.",
+          problem(
+            { layer, key },
+            `is a secret, and its value appears in ${found.join(", ")}`,
+            "if the value is also an ordinary word or address of the config, give the secret a unique value",
+          ),
         ];
   });
 

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { importApps, planApps } from "../../lib/apps/plan.ts";
 import { appHosts } from "../../lib/apps/render.ts";
 import { authContract, networkContract, storageContract } from "../../lib/contracts.ts";
+import { formatProblem, withProblems } from "../../lib/problem.ts";
 import { defineProgram } from "../../lib/pulumi/program.ts";
 
 export const APPS_DIR = join(import.meta.dirname, "apps");
@@ -20,10 +21,12 @@ export const appsProgramFor = (dir: string) =>
       const { sources, strays } = await importApps(dir);
       const plan = planApps(sources, upstream, config.appSecrets, strays);
       if (plan.isErr()) {
-        throw new pulumi.RunError(
-          `${plan.error.length} problem(s) in the apps of ${dir}; nothing was changed:\n${plan.error
-            .map((line) => `  ${line}`)
-            .join("\n")}`,
+        const lines = plan.error.map((found) => `  ${formatProblem(found)}`);
+        throw withProblems(
+          new pulumi.RunError(
+            `${plan.error.length} problem(s) in the apps of ${dir}; nothing was changed:\n${lines.join("\n")}`,
+          ),
+          plan.error,
         );
       }
       // The CloudNativePG Cluster CRD comes with the storage layer's operator chart (another stack).

@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Result } from "neverthrow";
-import type { ConfigError } from "../../lib/config/schema.ts";
+import type { Problem } from "../../lib/problem.ts";
 import type { KubernetesObject } from "../../lib/render/documents.ts";
 import { type RenderedLayer, renderStack } from "../../lib/render/render.ts";
 import { appsProgramFor } from "../../programs/apps/program.ts";
@@ -51,7 +51,7 @@ export const renderWithApps = (
   appsDir: string,
   root = ROOT,
   stack = "example",
-): Promise<Result<RenderedLayer[], ConfigError[]>> =>
+): Promise<Result<RenderedLayer[], Problem[]>> =>
   renderStack({ ...programs, apps: appsProgramFor(appsDir) }, root, stack);
 
 // ---------------------------------------------------------------- protection
