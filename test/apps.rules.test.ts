@@ -3,6 +3,7 @@
  * caught by that concern's rule (and reported by validateApp, which concatenates them).
  */
 import { describe, expect, test } from "bun:test";
+import { withNfsVolume } from "../lib/apps/builders.ts";
 import { authListsRule, authTargetRule } from "../lib/apps/rules/auth.ts";
 import { configFilesRule } from "../lib/apps/rules/configFiles.ts";
 import { envNamesRule, plainSecretRule, secretKeysRule } from "../lib/apps/rules/env.ts";
@@ -22,15 +23,13 @@ import {
 } from "../lib/apps/rules/volumes.ts";
 import { type AppSpec, app } from "../lib/apps/spec.ts";
 
+const never = (): never => {
+  throw new Error("withNfsVolume added no volume");
+};
 const valid = (): AppSpec => app("web", { image: "traefik/whoami:v1.11.0", port: 8080 });
-const nfs = {
-  kind: "nfs",
-  name: "media",
-  path: "/volume1/media",
-  mountPath: "/media",
-  readOnly: false,
-  size: "1Gi",
-} as const;
+const [nfs = never()] = withNfsVolume({ name: "media", path: "/volume1/media", mountPath: "/media" })(
+  valid(),
+).volumes;
 const longhorn = { kind: "longhorn", name: "data", mountPath: "/data", size: "1Gi", backup: true } as const;
 const postgres = { size: "1Gi", instances: 1, database: "web", backup: true, env: { url: "DATABASE_URL" } };
 const auth = { users: [], emails: ["a@example.com"], groups: [] };

@@ -4,24 +4,24 @@ import { bytes, millicores } from "../../quantity.ts";
 import { type AppSpec, effectiveResources, type Quantities } from "../spec.ts";
 import { type AppRule, inApp, when } from "./rule.ts";
 
-const quantityProblems = (spec: AppSpec, kind: string, q: Quantities): Problem[] => [
-  ...when(q.cpu !== undefined && millicores(q.cpu) === undefined, () =>
-    inApp(
-      spec,
-      "withResources",
-      `${kind}.cpu ${JSON.stringify(q.cpu)} is not a CPU quantity`,
-      "write e.g. 250m or 1",
-    ),
-  ),
-  ...when(q.memory !== undefined && bytes(q.memory) === undefined, () =>
-    inApp(
-      spec,
-      "withResources",
-      `${kind}.memory ${JSON.stringify(q.memory)} is not a memory quantity`,
-      "write e.g. 256Mi",
-    ),
-  ),
-];
+/** Each resource, how to read its quantity, and an example of a good one. */
+const KINDS = [
+  { resource: "cpu", read: millicores, name: "CPU", example: "250m or 1" },
+  { resource: "memory", read: bytes, name: "memory", example: "256Mi" },
+] as const;
+
+const quantityProblems = (spec: AppSpec, kind: string, q: Quantities): Problem[] =>
+  KINDS.flatMap(({ resource, read, name, example }) => {
+    const value = q[resource];
+    return when(value !== undefined && read(value) === undefined, () =>
+      inApp(
+        spec,
+        "withResources",
+        `${kind}.${resource} ${JSON.stringify(value)} is not a ${name} quantity`,
+        `write e.g. ${example}`,
+      ),
+    );
+  });
 
 const over = (request?: number, limit?: number): boolean =>
   request !== undefined && limit !== undefined && request > limit;
@@ -31,20 +31,14 @@ export const resourcesRule: AppRule = (spec) => {
   return [
     ...quantityProblems(spec, "requests", requests),
     ...quantityProblems(spec, "limits", limits),
-    ...when(over(millicores(requests.cpu ?? ""), millicores(limits.cpu ?? "")), () =>
-      inApp(
-        spec,
-        "withResources",
-        `requests.cpu ${requests.cpu} is above limits.cpu ${limits.cpu}`,
-        "raise the limit or lower the request",
-      ),
-    ),
-    ...when(over(bytes(requests.memory ?? ""), bytes(limits.memory ?? "")), () =>
-      inApp(
-        spec,
-        "withResources",
-        `requests.memory ${requests.memory} is above limits.memory ${limits.memory}`,
-        "raise the limit or lower the request",
+    ...KINDS.flatMap(({ resource, read }) =>
+      when(over(read(requests[resource] ?? ""), read(limits[resource] ?? "")), () =>
+        inApp(
+          spec,
+          "withResources",
+          `requests.${resource} ${requests[resource]} is above limits.${resource} ${limits[resource]}`,
+          "raise the limit or lower the request",
+        ),
       ),
     ),
   ];
