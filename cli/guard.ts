@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { err, ok, type Result } from "neverthrow";
 import { type StatefulRecord, statefulRecords } from "../lib/guard/records.ts";
-import { compareStateful, formatFinding, guardCommand, unprotectedFindings } from "../lib/guard/stateful.ts";
+import { compareStateful, guardCommand, unprotectedFindings } from "../lib/guard/stateful.ts";
 import type { StackLayers } from "../lib/layer.ts";
 import { formatProblem } from "../lib/problem.ts";
 import { type RenderedLayer, renderStackFiles } from "../lib/render/render.ts";
@@ -101,13 +101,13 @@ export const main = async (
     const unprotected = unprotectedFindings(current);
     if (unprotected.length > 0) {
       io.err(`Nothing was recorded: ${unprotected.length} object(s) hold data without protection:\n`);
-      for (const finding of unprotected) io.err(`  ${formatFinding(finding)}`);
+      for (const finding of unprotected) io.err(`  ${formatProblem(finding)}`);
       return 1;
     }
     const accepted = baseline.value ? compareStateful(baseline.value, current, stack) : [];
     if (accepted.length > 0) {
       io.out(`Accepting ${accepted.length} change(s) to ${relative}:\n`);
-      for (const finding of accepted) io.out(`  ${finding.id} ${finding.change}`);
+      for (const finding of accepted) io.out(`  ${finding.where.object} ${finding.what}`);
       io.out("");
     }
     try {
@@ -128,7 +128,7 @@ export const main = async (
   const findings = compareStateful(baseline.value ?? [], current, stack);
   if (findings.length > 0) {
     io.err(`The volume guard stopped ${findings.length} change(s) that would lose data:\n`);
-    for (const finding of findings) io.err(`  ${formatFinding(finding)}`);
+    for (const finding of findings) io.err(`  ${formatProblem(finding)}`);
     return 1;
   }
   io.out(`Volume guard: ${current.length} stateful objects match ${relative}.`);

@@ -11,9 +11,10 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseConfig } from "../lib/config/registry.ts";
-import { formatConfigError, type RawConfig } from "../lib/config/schema.ts";
+import type { RawConfig } from "../lib/config/schema.ts";
 import { plaintextSecretWarnings, readStackFile } from "../lib/config/stackFile.ts";
 import { DATA_HELD, isLayer, LAYERS, type Layer } from "../lib/layers.ts";
+import { formatProblem } from "../lib/problem.ts";
 import {
   type CommandSpec,
   DEFAULT_STACK,
@@ -68,7 +69,7 @@ const checkLayers = (root: string, layers: readonly Layer[], stack: string) => {
       parseConfig(layer, values).map(() => values),
     );
     if (result.isOk()) raw[layer] = result.value;
-    else errors.push(...result.error.map(formatConfigError));
+    else errors.push(...result.error.map(formatProblem));
   }
   return { errors, warnings: plaintextSecretWarnings(raw, stack) };
 };

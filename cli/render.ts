@@ -7,9 +7,8 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readStack } from "../lib/config/stackFile.ts";
 import type { StackLayers } from "../lib/layer.ts";
-import { formatPreflightProblem } from "../lib/preflight/index.ts";
 import { formatProblem, type Problem } from "../lib/problem.ts";
-import { configProblem, preflightOf, renderStack } from "../lib/render/render.ts";
+import { preflightOf, renderStack } from "../lib/render/render.ts";
 import { summarize } from "../lib/render/summary.ts";
 import {
   type CliIo,
@@ -54,24 +53,17 @@ export const main = async (
 
   // Check the config before loading the layers and the apps, so a mistake is reported at once.
   const config = readStack(root, stack.value);
-  if (config.isErr()) return fail(config.error.map(configProblem), "config error(s)");
+  if (config.isErr()) return fail(config.error, "config error(s)");
 
   const stackLayers = layers ?? (await (await import("../programs/layers.ts")).loadLayers());
-  let result: ReturnType<typeof renderStack>;
-  try {
-    result = renderStack(stackLayers, config.value, stack.value);
-  } catch (error) {
-    // A secret would have leaked into the output: the message names the key, never the value.
-    io.err(error instanceof Error ? error.message : String(error));
-    return 1;
-  }
+  const result = renderStack(stackLayers, config.value, stack.value);
   if (result.isErr()) return fail(result.error);
 
   // A render that a real first deploy would fail on is refused, like a config error.
   const problems = preflightOf(result.value);
   if (problems.length > 0) {
     io.err(`Preflight: ${problems.length} problem(s) a real deploy would hit; nothing was rendered:\n`);
-    for (const problem of problems) io.err(`  ${formatPreflightProblem(problem)}`);
+    for (const problem of problems) io.err(`  ${formatProblem(problem)}`);
     return 1;
   }
 

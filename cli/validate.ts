@@ -2,15 +2,13 @@
  * `bun run validate [--stack home]`: checks a stack's config for every layer, then (when the
  * config is valid) builds every layer offline, so every app in programs/apps/apps/ is checked too
  * (every problem of every app, missing secrets included), and runs the preflight over the plans.
- * Prints every problem at once; exits non-zero when there is any; touches nothing.
+ * Prints every problem at once (as JSON with `--json`); exits non-zero when there is any; touches nothing.
  */
 import { resolve } from "node:path";
-import { formatConfigError } from "../lib/config/schema.ts";
 import { plaintextSecretWarnings, readStack, type StackConfig } from "../lib/config/stackFile.ts";
 import type { StackLayers } from "../lib/layer.ts";
 import { publicDnsNotice } from "../lib/network/config.ts";
-import { formatPreflightProblem } from "../lib/preflight/index.ts";
-import { formatProblem } from "../lib/problem.ts";
+import { formatProblem, type Problem, problemsJson } from "../lib/problem.ts";
 import { preflightOf, renderStack } from "../lib/render/render.ts";
 import {
   type CliIo,
@@ -27,55 +25,56 @@ import {
 const EXAMPLE_STACK = "example";
 
 export const VALIDATE: CommandSpec = {
-  usage: "bun run validate [--stack <name>]",
+  usage: "bun run validate [--stack <name>] [--json]",
   options: {
     stack: { type: "string", doc: `stack to check (default: HOMELAB_STACK, else ${DEFAULT_STACK})` },
+    json: { type: "boolean", doc: "print every problem as JSON ({ problems: [...] }) instead of text" },
   },
 };
 
 const numbered = (lines: readonly string[]): string[] =>
   lines.map((line, i) => `${String(i + 1).padStart(3)}. ${line.replaceAll("\n", "\n   ")}`);
 
-/**
- * What a layer refused (an app problem, a leak), then what the preflight finds a real deploy
- * would hit, as lines; each message says why.
- */
-const buildProblems = async (config: StackConfig, stack: string, layers?: StackLayers): Promise<string[]> => {
+/** What a layer refused (an app problem, a leak), then what the preflight finds a real deploy would hit. */
+const buildProblems = async (
+  config: StackConfig,
+  stack: string,
+  layers?: StackLayers,
+): Promise<readonly Problem[]> => {
   const stackLayers = layers ?? (await (await import("../programs/layers.ts")).loadLayers());
-  try {
-    return renderStack(stackLayers, config, stack).match(
-      (rendered) => preflightOf(rendered).map((problem) => `preflight: ${formatPreflightProblem(problem)}`),
-      (problems) => problems.map(formatProblem),
-    );
-  } catch (error) {
-    return [error instanceof Error ? error.message : String(error)];
-  }
+  return renderStack(stackLayers, config, stack).match(preflightOf, (problems) => problems);
 };
+
+export interface Validation {
+  ok: boolean;
+  problems: readonly Problem[];
+  /** The report for a terminal. */
+  lines: string[];
+}
+
+const refused = (problems: readonly Problem[], heading: string, after: string[] = []): Validation => ({
+  ok: false,
+  problems,
+  lines: [heading, ...numbered(problems.map(formatProblem)), ...after],
+});
 
 export const validateStack = async (
   root: string,
   stack: string,
   layers?: StackLayers,
-): Promise<{ ok: boolean; lines: string[] }> => {
+): Promise<Validation> => {
   const result = readStack(root, stack);
-  if (result.isErr()) {
-    return {
-      ok: false,
-      lines: [
-        `Stack ${stack}: ${result.error.length} config error(s):`,
-        ...numbered(result.error.map(formatConfigError)),
-        "(the apps are checked once the config is valid)",
-      ],
-    };
-  }
+  if (result.isErr())
+    return refused(result.error, `Stack ${stack}: ${result.error.length} config error(s):`, [
+      "(the apps are checked once the config is valid)",
+    ]);
   const problems = await buildProblems(result.value, stack, layers);
-  if (problems.length > 0) {
-    return { ok: false, lines: [`Stack ${stack}: the config is valid, but:`, ...numbered(problems)] };
-  }
+  if (problems.length > 0) return refused(problems, `Stack ${stack}: the config is valid, but:`);
   const warnings = stack === EXAMPLE_STACK ? [] : plaintextSecretWarnings(result.value.raw, stack);
   const notice = publicDnsNotice(result.value.raw.network);
   return {
     ok: true,
+    problems: [],
     lines: [
       `Stack ${stack}: the config of every layer and every app is valid, and the preflight found nothing a first deploy would fail on.`,
       ...warnings,
@@ -100,8 +99,10 @@ export const main = async (
     io.err(stack.error);
     return USAGE_EXIT;
   }
-  const { ok, lines } = await validateStack(root, stack.value, layers);
-  (ok ? io.out : io.err)(lines.join("\n"));
+  const { ok, problems, lines } = await validateStack(root, stack.value, layers);
+  // JSON goes to stdout either way, so a tool can read it; the exit code says whether it is empty.
+  if (parsed.value.values.json === true) io.out(problemsJson(problems).trimEnd());
+  else (ok ? io.out : io.err)(lines.join("\n"));
   return ok ? 0 : 1;
 };
 

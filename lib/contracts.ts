@@ -8,6 +8,7 @@ import { err, ok, type Result } from "neverthrow";
 import { ipv4ToNumber } from "./config/ip.ts";
 import { fqdn } from "./config/values.ts";
 import type { Layer } from "./layers.ts";
+import { type Problem, problem } from "./problem.ts";
 
 export interface Check<T> {
   describe: string;
@@ -120,6 +121,9 @@ export type NetworkContract = ContractValues<typeof networkContract>;
 export type StorageContract = ContractValues<typeof storageContract>;
 export type AuthContract = ContractValues<typeof authContract>;
 
+/** An output as it reads: a string as is, anything else as JSON. */
+const shown = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
+
 /**
  * Checks an upstream stack's outputs against its contract. Every missing or invalid key is
  * reported, with the stack it was read from and how to fix it.
@@ -128,18 +132,18 @@ export const validateContract = <C extends Contract<Shape>>(
   contract: C,
   outputs: Readonly<Record<string, unknown>>,
   stackName: string,
-): Result<ContractValues<C>, string> => {
+): Result<ContractValues<C>, Problem[]> => {
+  const { layer } = contract;
+  const fix = `deploy the ${layer} layer first (bun run deploy:${layer}), or point ${layer}_stack at the right stack`;
   const problems = Object.entries(contract.outputs).flatMap(([key, check]) => {
     const value = outputs[key];
-    if (value === undefined) return [`  ${key}: missing (expected ${check.describe})`];
-    return check.test(value) ? [] : [`  ${key}: ${JSON.stringify(value)} is not ${check.describe}`];
+    if (value === undefined)
+      return [
+        problem({ layer, key }, `is missing from stack ${stackName} (expected ${check.describe})`, fix),
+      ];
+    return check.test(value)
+      ? []
+      : [problem({ layer, key }, `of stack ${stackName} is not ${check.describe}`, fix, shown(value))];
   });
-  if (problems.length === 0) return ok(outputs as ContractValues<C>);
-  return err(
-    [
-      `The ${contract.layer} stack ${stackName} does not provide what this layer needs:`,
-      ...problems,
-      `Deploy the ${contract.layer} layer first (bun run deploy:${contract.layer}), or point ${contract.layer}_stack at the right stack.`,
-    ].join("\n"),
-  );
+  return problems.length === 0 ? ok(outputs as ContractValues<C>) : err(problems);
 };

@@ -35,6 +35,20 @@ export const problem = (where: Where, what: string, fix: string, value?: string)
   ...(value === undefined ? {} : { value }),
 });
 
+/** A problem before it has a place: what a value parser returns (the caller knows the key). */
+export type Unplaced = Pick<Problem, "what" | "fix">;
+
+/** Gives a parser's problem its place, and the value it refused when that may be shown. */
+export const placed =
+  (where: Where, value?: string) =>
+  ({ what, fix }: Unplaced): Problem =>
+    problem(where, what, fix, value);
+
+/** The same problem seen from further out: `outer` fills the places `where` leaves open. */
+export const within =
+  (outer: Where) =>
+  (p: Problem): Problem => ({ ...p, where: { ...outer, ...p.where } });
+
 const PLACE_ORDER = ["layer", "file", "key", "app", "part", "object"] as const;
 
 /** `network: ip_address_pool`, `app demo: withNfsVolume "media"`: the place, outside in. */
@@ -45,9 +59,20 @@ export const formatWhere = (where: Where): string =>
     return [part === "app" ? `app ${value}` : value];
   }).join(": ");
 
+/**
+ * A key is the subject of its clause (`ip_address_pool = "x" is not an IPv4 range`); any other
+ * innermost place (a file, an app's builder, an object) is a location the clause follows after a colon.
+ */
+const separator = (where: Where): string =>
+  where.key !== undefined && where.app === undefined && where.part === undefined && where.object === undefined
+    ? " "
+    : ": ";
+
 /** One problem for a terminal: the place, the value, what is wrong; the fix on its own line. */
-export const formatProblem = (p: Problem): string =>
-  `${formatWhere(p.where)}${p.value === undefined ? "" : ` = ${JSON.stringify(p.value)}`} ${p.what}.\n    fix: ${p.fix}`;
+export const formatProblem = (p: Problem): string => {
+  const place = `${formatWhere(p.where)}${p.value === undefined ? "" : ` = ${JSON.stringify(p.value)}`}`;
+  return `${place === "" ? "" : `${place}${separator(p.where)}`}${p.what}.\n    fix: ${p.fix}`;
+};
 
 /** Every problem as JSON, for tools: one object per problem with the same fields. */
 export const problemsJson = (problems: readonly Problem[]): string =>

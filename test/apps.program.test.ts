@@ -193,7 +193,7 @@ export default pipe(app("one", { image: "nginx", port: 80 }), withPublicIngress(
     expect(message).toContain('one.ts: app one: app(): image "nginx" is not pinned');
     expect(message).toContain("one.ts: app one: withPublicIngress: a public ingress without auth");
     expect(message).toContain(
-      "two.ts: app three: is defined in two.ts; name the file three.ts or the app two",
+      "two.ts: app three: is defined in two.ts.\n    fix: name the file three.ts or the app two",
     );
   });
 
@@ -215,7 +215,7 @@ export default pipe(app("vault", { image: "a:1" }), withSecretEnv({ TOKEN: "toke
       "vault.ts: app vault: withSecretEnv TOKEN: the apps stack config has no secret app_secrets.vault.token.\n    fix: set it: pulumi config set --secret --path 'app_secrets.vault.token' '<value>'",
     );
     const typo = await failure(dir, { app_secrets: JSON.stringify({ vault: { token: "t", tokn: "x" } }) });
-    expect(typo).toContain("config: app_secrets.vault.tokn is set but no app reads it");
+    expect(typo).toContain("apps: app_secrets.vault.tokn is set but no app reads it");
     const run = await runApps(dir, { app_secrets: JSON.stringify({ vault: { token: "t0psecret" } }) });
     const secret = run.resources.find((r) => r.type === "kubernetes:core/v1:Secret");
     expect(secret?.inputs.stringData).toEqual({ token: REDACTED });

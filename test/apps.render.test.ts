@@ -12,7 +12,7 @@ import {
   withPublicIngress,
   withSecretEnv,
 } from "../lib/apps/builders.ts";
-import { checkReferences } from "../lib/apps/integrity.ts";
+import { checkReferences } from "../lib/apps/integrity/index.ts";
 import { type KubeObject, type PlannedObject, podSecurityLevel, renderApp } from "../lib/apps/render.ts";
 import { type AppSecrets, NO_APP_SECRETS, parseAppSecrets } from "../lib/apps/secrets.ts";
 import { type AppSpec, app, pipe } from "../lib/apps/spec.ts";
@@ -304,9 +304,8 @@ describe("secrets, Postgres and config files", () => {
     const result = renderApp(kitchenSink, CONTRACTS, NO_APP_SECRETS);
     expect(result._unsafeUnwrapErr()).toEqual([
       {
-        app: "sink",
-        where: "withSecretEnv API_TOKEN",
-        message: "the apps stack config has no secret app_secrets.sink.api_token",
+        where: { app: "sink", part: "withSecretEnv API_TOKEN" },
+        what: "the apps stack config has no secret app_secrets.sink.api_token",
         fix: "set it: pulumi config set --secret --path 'app_secrets.sink.api_token' '<value>'",
       },
     ]);
@@ -379,16 +378,19 @@ describe("secrets, Postgres and config files", () => {
 describe("reference integrity", () => {
   const fresh = (): KubeObject[] => plain(objectsOf(kitchenSink, SINK_SECRETS));
   const find = (objects: KubeObject[], kind: string, name?: string) => one(objects, kind, name);
+  /** Each problem as `<plan id>: <what>`: every reference problem names the object at fault. */
+  const references = (objects: KubeObject[]) =>
+    checkReferences(objects).map((p) => `${p.where.object}: ${p.what}`);
 
   test("a full app passes", () => {
-    expect(checkReferences(fresh())).toEqual([]);
+    expect(references(fresh())).toEqual([]);
   });
 
   test("ingress -> service", () => {
     const objects = fresh();
     specOf(find(objects, "Ingress", "sink-private")).rules[0].http.paths[0].backend.service.name = "nope";
-    expect(checkReferences(objects)).toEqual([
-      "Ingress sink/sink-private: routes to Service nope, which does not exist",
+    expect(references(objects)).toEqual([
+      "ingress/sink/sink-private: routes to Service nope, which does not exist",
     ]);
   });
 
@@ -397,74 +399,74 @@ describe("reference integrity", () => {
     specOf(find(objects, "Ingress", "sink-public")).rules[0].http.paths[0].backend.service.port = {
       name: "web",
     };
-    expect(checkReferences(objects)).toEqual([
-      "Ingress sink/sink-public: routes to port web of Service sink, which it does not have",
+    expect(references(objects)).toEqual([
+      "ingress/sink/sink-public: routes to port web of Service sink, which it does not have",
     ]);
   });
 
   test("service port -> container port", () => {
     const objects = fresh();
     specOf(find(objects, "Service")).ports[0].targetPort = "metrics";
-    expect(checkReferences(objects)).toEqual([
-      "Service sink/sink: port http targets metrics, which no container port matches",
+    expect(references(objects)).toEqual([
+      "service/sink/sink: port http targets metrics, which no container port matches",
     ]);
   });
 
   test("selectors match pod labels, and exactly one workload", () => {
     const objects = fresh();
     specOf(find(objects, "Deployment")).template.metadata.labels["app.kubernetes.io/name"] = "other";
-    expect(checkReferences(objects)).toEqual([
-      "Deployment sink/sink: its selector does not match its pod labels",
-      "Service sink/sink: its selector matches 0 workloads; it must match exactly one",
+    expect(references(objects)).toEqual([
+      "deployment/sink/sink: its selector does not match its pod labels",
+      "service/sink/sink: its selector matches 0 workloads; it must match exactly one",
     ]);
     const twice = fresh();
     const copy = plain(find(twice, "Deployment"));
     copy.metadata.name = "sink-copy";
     twice.push(copy);
-    expect(checkReferences(twice)).toContain(
-      "Service sink/sink: its selector matches 2 workloads; it must match exactly one",
+    expect(references(twice)).toContain(
+      "service/sink/sink: its selector matches 2 workloads; it must match exactly one",
     );
   });
 
   test("every mounted claim exists", () => {
     const objects = fresh().filter((o) => o.metadata.name !== "sink-cache");
-    expect(checkReferences(objects)).toEqual([
-      "Deployment sink/sink: volume cache mounts claim sink-cache, which does not exist",
+    expect(references(objects)).toEqual([
+      "deployment/sink/sink: volume cache mounts claim sink-cache, which does not exist",
     ]);
   });
 
   test("secret references: the key must exist; the operator secret must come from a Cluster", () => {
     const noKey = fresh();
     find(noKey, "Secret").stringData = {};
-    expect(checkReferences(noKey)).toEqual([
-      "Deployment sink/sink: env API_TOKEN reads key api_token, which Secret sink-secrets does not have",
+    expect(references(noKey)).toEqual([
+      "deployment/sink/sink: env API_TOKEN reads key api_token, which Secret sink-secrets does not have",
     ]);
     const noCluster = fresh().filter((o) => o.kind !== "Cluster");
-    expect(checkReferences(noCluster)).toEqual([
-      "Deployment sink/sink: env DATABASE_URL reads Secret sink-db-app, which no object provides",
-      "Deployment sink/sink: env PGHOST reads Secret sink-db-app, which no object provides",
-      "Deployment sink/sink: env PGPASSWORD reads Secret sink-db-app, which no object provides",
+    expect(references(noCluster)).toEqual([
+      "deployment/sink/sink: env DATABASE_URL reads Secret sink-db-app, which no object provides",
+      "deployment/sink/sink: env PGHOST reads Secret sink-db-app, which no object provides",
+      "deployment/sink/sink: env PGPASSWORD reads Secret sink-db-app, which no object provides",
     ]);
   });
 
   test("static PV and PVC must point at each other with one class", () => {
     const objects = fresh();
     specOf(find(objects, "PersistentVolumeClaim", "sink-media")).storageClassName = "nfs";
-    expect(checkReferences(objects)).toEqual([
-      "PersistentVolume sink-media: its storageClassName differs from claim sink-media's, so they would never bind",
+    expect(references(objects)).toEqual([
+      "persistentvolume/cluster/sink-media: its storageClassName differs from claim sink-media's, so they would never bind",
     ]);
     const unbound = fresh();
     delete specOf(find(unbound, "PersistentVolume")).claimRef;
-    expect(checkReferences(unbound)).toEqual([
-      "PersistentVolume sink-media: has no claimRef, so any claim could bind it",
+    expect(references(unbound)).toEqual([
+      "persistentvolume/cluster/sink-media: has no claimRef, so any claim could bind it",
     ]);
   });
 
   test("config file keys must exist in the ConfigMap", () => {
     const objects = fresh();
     find(objects, "ConfigMap").data = {};
-    expect(checkReferences(objects)).toEqual([
-      "Deployment sink/sink: mounts config.yaml from ConfigMap sink-config, which has no such key",
+    expect(references(objects)).toEqual([
+      "deployment/sink/sink: mounts config.yaml from ConfigMap sink-config, which has no such key",
     ]);
   });
 });

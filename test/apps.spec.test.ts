@@ -16,11 +16,12 @@ import {
   withSecretEnv,
 } from "../lib/apps/builders.ts";
 import { type AppSpec, app, DEFAULT_RESOURCES, effectiveResources, pipe } from "../lib/apps/spec.ts";
-import { formatProblem, validateApp } from "../lib/apps/validate.ts";
+import { validateApp } from "../lib/apps/validate.ts";
+import { formatProblem } from "../lib/problem.ts";
 import { bytes, millicores } from "../lib/quantity.ts";
 
 const base = () => app("web", { image: "traefik/whoami:v1.11.0", port: 8080 });
-const messages = (spec: AppSpec) => validateApp(spec).map((p) => `${p.where}: ${p.message}`);
+const messages = (spec: AppSpec) => validateApp(spec).map((p) => `${p.where.part}: ${p.what}`);
 const ok = (spec: AppSpec) => expect(validateApp(spec)).toEqual([]);
 
 describe("app() and pipe", () => {
@@ -219,7 +220,7 @@ describe("validation rules", () => {
   test("a relative NFS path or mount path", () => {
     const spec = withNfsVolume({ name: "media", path: "volume1/media", mountPath: "media" })(base());
     const found = validateApp(spec);
-    expect(found.map((p) => p.message)).toEqual([
+    expect(found.map((p) => p.what)).toEqual([
       'mountPath "media" is relative',
       'NFS path "volume1/media" is not an absolute path',
     ]);
@@ -365,7 +366,7 @@ describe("validation rules", () => {
       withPublicIngress(),
     );
     const found = validateApp(spec);
-    expect(found.map((p) => p.where)).toEqual([
+    expect(found.map((p) => p.where.part)).toEqual([
       "app()",
       "app()",
       'withNfsVolume "v"',
@@ -373,7 +374,7 @@ describe("validation rules", () => {
       "withPublicIngress",
       "withPublicIngress",
     ]);
-    expect(found.every((p) => p.app === "Bad" && p.fix.length > 0)).toBe(true);
+    expect(found.every((p) => p.where.app === "Bad" && p.fix.length > 0)).toBe(true);
     expect(formatProblem(found[0] as (typeof found)[number])).toBe(
       'app Bad: app(): name "Bad" is not a DNS-1035 label of at most 50 characters (it names the app\'s Service).\n    fix: use lowercase letters, digits and dashes, starting with a letter and ending with a letter or digit, e.g. my-app',
     );

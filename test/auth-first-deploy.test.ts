@@ -108,7 +108,7 @@ describe("configured", () => {
   test("only one of the two client keys is a config error naming the missing one", () => {
     const result = parseConfig("auth", exampleAuthConfig({ tinyauth_oauth_client_secret: undefined }));
     expect(result.isErr()).toBe(true);
-    expect(result._unsafeUnwrapErr().map((e) => e.key)).toEqual(["tinyauth_oauth_client_secret"]);
+    expect(result._unsafeUnwrapErr().map((e) => e.where.key)).toEqual(["tinyauth_oauth_client_secret"]);
   });
 });
 

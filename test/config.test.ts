@@ -2,13 +2,14 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { err } from "neverthrow";
 import { configSchemas, editDistance, parseConfig } from "../lib/config/registry.ts";
-import { type ConfigError, ENCRYPTED, type RawConfig, secretKey } from "../lib/config/schema.ts";
+import { ENCRYPTED, type RawConfig, secretKey } from "../lib/config/schema.ts";
 import { isSecret, reveal } from "../lib/config/secret.ts";
 import { rawConfigFromEntries } from "../lib/config/stackFile.ts";
 import { LAYERS, type Layer } from "../lib/layers.ts";
+import type { Problem } from "../lib/problem.ts";
 import { exampleRaw } from "./support/config.ts";
 
-const errorsOf = (layer: Layer, raw: RawConfig): ConfigError[] => {
+const errorsOf = (layer: Layer, raw: RawConfig): Problem[] => {
   const result = parseConfig(layer, raw);
   if (result.isOk()) throw new Error(`expected ${layer} config to be rejected`);
   return result.error;
@@ -267,10 +268,10 @@ describe("config must reject", () => {
   for (const [description, layer, changes, key, words] of MUST_REJECT) {
     test(`${layer}: ${description} -> ${key}`, () => {
       const errors = errorsOf(layer, exampleRaw(layer, changes));
-      const error = errors.find((e) => e.key === key);
+      const error = errors.find((e) => e.where.key === key);
       expect(error).toBeDefined();
-      expect(`${error?.message} ${error?.fix}`).toContain(words);
-      expect(error?.layer).toBe(layer);
+      expect(`${error?.what} ${error?.fix}`).toContain(words);
+      expect(error?.where.layer).toBe(layer);
     });
   }
 
@@ -290,23 +291,23 @@ describe("config must reject", () => {
         cloudflare_api_token: undefined,
       }),
     );
-    expect(errors.map((e) => e.key).sort()).toEqual(
+    expect(errors.map((e) => e.where.key).sort()).toEqual(
       ["cert_manager_email", "cloudflare_api_token", "domain", "domian", "pihole_admin_password"].sort(),
     );
   });
 
   test("a secret parser that echoes its input is redacted, whole words only", () => {
-    const echoing = secretKey((raw) => err({ message: `rejects ${raw} (shorter)`, fix: `not ${raw}` }), {
+    const echoing = secretKey((raw) => err({ what: `rejects ${raw} (shorter)`, fix: `not ${raw}` }), {
       required: true,
       doc: "",
       type: "",
       example: "",
     });
     expect(echoing.parse("p@ss.w0rd*")._unsafeUnwrapErr()).toEqual({
-      message: "rejects [secret] (shorter)",
+      what: "rejects [secret] (shorter)",
       fix: "not [secret]",
     });
-    expect(echoing.parse("short")._unsafeUnwrapErr().message).toBe("rejects [secret] (shorter)");
+    expect(echoing.parse("short")._unsafeUnwrapErr().what).toBe("rejects [secret] (shorter)");
   });
 
   test("a secret's value never appears in its error", () => {
@@ -389,7 +390,7 @@ describe("config parsing never throws", () => {
           if (result.isErr()) {
             expect(result.error.length).toBeGreaterThan(0);
             for (const error of result.error) {
-              expect(typeof error.message).toBe("string");
+              expect(typeof error.what).toBe("string");
               expect(error.fix.length).toBeGreaterThan(0);
             }
           }

@@ -4,6 +4,7 @@ import { appsConfigSchema } from "../lib/apps/config.ts";
 import { authContract, networkContract, validateContract } from "../lib/contracts.ts";
 import { defineLayer, upstreamStackName } from "../lib/layer.ts";
 import { projectName } from "../lib/layers.ts";
+import { formatProblem } from "../lib/problem.ts";
 import { runLayer } from "../lib/pulumi/program.ts";
 import { exampleRaw } from "./support/config.ts";
 import { runUnderMocks } from "./support/mockRuntime.ts";
@@ -18,12 +19,13 @@ describe("contract validation", () => {
       { domain: "example.com", publicIngressIp: "nope" },
       STACK,
     );
-    const message = result._unsafeUnwrapErr();
-    expect(message).toContain(`The network stack ${STACK} does not provide what this layer needs`);
-    expect(message).toContain('publicIngressIp: "nope" is not an IPv4 address');
-    expect(message).toContain("privateIngressClass: missing (expected a non-empty string)");
+    const message = result._unsafeUnwrapErr().map(formatProblem).join("\n");
+    expect(message).toContain(`network: publicIngressIp = "nope" of stack ${STACK} is not an IPv4 address`);
+    expect(message).toContain(
+      `network: privateIngressClass is missing from stack ${STACK} (expected a non-empty string)`,
+    );
     expect(message).toContain("bun run deploy:network");
-    expect(message).not.toContain("domain:");
+    expect(result._unsafeUnwrapErr().map((p) => p.where.key)).not.toContain("domain");
   });
 
   test("accepts what the network layer really exports", async () => {
@@ -38,7 +40,10 @@ describe("contract validation", () => {
       pocketIdIssuerUrl: "https://pocketid.example.com",
       tinyauthUrl: "http://auth.example.com",
     };
-    const message = validateContract(authContract, outputs, "s")._unsafeUnwrapErr();
+    const message = validateContract(authContract, outputs, "s")
+      ._unsafeUnwrapErr()
+      .map(formatProblem)
+      .join("\n");
     expect(message).toContain("publicAuthMiddleware");
     expect(message).toContain("tinyauthUrl");
     expect(message).not.toContain("pocketIdIssuerUrl");
@@ -78,7 +83,7 @@ describe("stack references", () => {
       () => runLayer(reader, exampleRaw("apps"), context),
     );
     await expect(run).rejects.toThrow(
-      /network stack organization\/homelab-network\/home[\s\S]*publicIngressClass: missing/,
+      /network stack organization\/homelab-network\/home[\s\S]*publicIngressClass is missing/,
     );
   });
 });

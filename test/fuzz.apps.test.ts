@@ -22,11 +22,12 @@ import {
   withResources,
   withSecretEnv,
 } from "../lib/apps/builders.ts";
-import { checkReferences } from "../lib/apps/integrity.ts";
+import { checkReferences } from "../lib/apps/integrity/index.ts";
 import { planApps } from "../lib/apps/plan.ts";
 import { parseAppSecrets } from "../lib/apps/secrets.ts";
 import { type AppBuilder, type AppSpec, app, pipe } from "../lib/apps/spec.ts";
 import { validateApp } from "../lib/apps/validate.ts";
+import { formatWhere } from "../lib/problem.ts";
 import { CONTRACTS, clusterStructureProblems } from "./support/apps.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 
@@ -225,7 +226,12 @@ describe("fuzzing app specs", () => {
         if (plan.isErr()) {
           outcomes.rejected += 1;
           expect(plan.error.length).toBeGreaterThan(0);
-          for (const error of plan.error) expect(error).toMatch(/^\S.*: \S/);
+          for (const error of plan.error) {
+            // Every problem has a place, says what is wrong, and how to fix it.
+            expect(formatWhere(error.where)).toMatch(/^\S/);
+            expect(error.what).toMatch(/\S/);
+            expect(error.fix).toMatch(/\S/);
+          }
           return;
         }
         outcomes.planned += 1;

@@ -15,6 +15,7 @@ import { isSecret } from "../lib/config/secret.ts";
 import type { Layer } from "../lib/layers.ts";
 import { networkPlan } from "../lib/network/layer.ts";
 import type { Plan } from "../lib/plan.ts";
+import type { Problem } from "../lib/problem.ts";
 import { storagePlan } from "../lib/storage/plan.ts";
 import { recurringJobPlans } from "../lib/storage/recurringJobs.ts";
 import { scheduleZone } from "../lib/storage/schedule.ts";
@@ -147,11 +148,11 @@ const planProblems = async (plan: Plan): Promise<string[]> => {
 };
 
 /** The error path: a non-empty list, each error naming a key, saying what is wrong and how to fix it. */
-const expectErrorList = (errors: readonly { key: string; message: string; fix: string }[]) => {
+const expectErrorList = (errors: readonly Problem[]) => {
   expect(errors.length).toBeGreaterThan(0);
   for (const error of errors) {
-    expect(error.key.length).toBeGreaterThan(0);
-    expect(error.message.length).toBeGreaterThan(0);
+    expect(error.where.key?.length ?? 0).toBeGreaterThan(0);
+    expect(error.what.length).toBeGreaterThan(0);
     expect(error.fix.length).toBeGreaterThan(0);
   }
 };

@@ -18,7 +18,8 @@ const findingsFor = async (appsDir: string, root = ROOT): Promise<Finding[]> => 
   return compareStateful(await baseline(), statefulRecords(rendered.value));
 };
 
-const summary = (findings: readonly Finding[]) => findings.map(({ id, change }) => `${id} ${change}`);
+const summary = (findings: readonly Finding[]) =>
+  findings.map(({ where, what }) => `${where.object} ${what}`);
 
 const DEMO_VOLUME = 'withNfsVolume({ name: "data", path: "/volume1/kubernetes/demo", mountPath: "/data" }),';
 

@@ -35,39 +35,39 @@ describe("volume guard", () => {
 
   test("a deleted volume fails, naming it", () => {
     const [finding] = compareStateful(baseline, records());
-    expect(finding?.id).toBe("apps/PersistentVolumeClaim/demo/data");
-    expect(finding?.change).toContain("is deleted");
+    expect(finding?.where.object).toBe("apps/PersistentVolumeClaim/demo/data");
+    expect(finding?.what).toContain("is deleted");
     expect(finding?.fix).toContain("bun run guard --accept");
   });
 
   test("a renamed volume is reported as a rename, not as a deletion and an addition", () => {
     const findings = compareStateful(baseline, records(pvc("app-data")));
     expect(findings).toHaveLength(1);
-    expect(findings[0]?.change).toContain("is renamed to apps/PersistentVolumeClaim/demo/app-data");
+    expect(findings[0]?.what).toContain("is renamed to apps/PersistentVolumeClaim/demo/app-data");
   });
 
   test("a changed storage class fails: the claim would be replaced", () => {
     const [finding] = compareStateful(baseline, records(pvc("data", { storageClass: "nfs" })));
-    expect(finding?.change).toBe(
+    expect(finding?.what).toBe(
       'changes spec.storageClassName from "longhorn" to "nfs": the object would be replaced',
     );
   });
 
   test("a shrinking volume fails", () => {
     const [finding] = compareStateful(baseline, records(pvc("data", { size: "5Gi" })));
-    expect(finding?.change).toBe("shrinks from 10Gi to 5Gi: volumes cannot shrink");
+    expect(finding?.what).toBe("shrinks from 10Gi to 5Gi: volumes cannot shrink");
   });
 
   test("a renamed Pulumi resource fails: Pulumi would replace the claim", () => {
     const [finding] = compareStateful(baseline, records(pvc("data", { pulumiName: "demo-data" })));
-    expect(finding?.change).toContain("changes its Pulumi resource name from data-pvc to demo-data");
+    expect(finding?.what).toContain("changes its Pulumi resource name from data-pvc to demo-data");
     expect(finding?.fix).toContain('aliases: [{ name: "data-pvc" }]');
   });
 
   test("a new volume must be recorded so its later loss is caught", () => {
     const [finding] = compareStateful(baseline, records(pvc("data"), pvc("cache")));
-    expect(finding?.id).toBe("apps/PersistentVolumeClaim/demo/cache");
-    expect(finding?.change).toContain("not yet in the baseline");
+    expect(finding?.where.object).toBe("apps/PersistentVolumeClaim/demo/cache");
+    expect(finding?.what).toContain("not yet in the baseline");
   });
 
   test("Kubernetes quantities", () => {
@@ -99,7 +99,7 @@ const object = (
 const recordsOf = (...objects: ReturnType<typeof object>[]) =>
   statefulRecords([{ layer: "apps", documents: { kubernetes: objects, helm: [], external: [] } }]);
 const changes = (before: ReturnType<typeof object>, after: ReturnType<typeof object>) =>
-  compareStateful(recordsOf(before), recordsOf(after)).map((finding) => finding.change);
+  compareStateful(recordsOf(before), recordsOf(after)).map((finding) => finding.what);
 
 const cluster = (spec: Record<string, unknown>) =>
   object(
@@ -144,7 +144,7 @@ describe("volume guard: what each field change means", () => {
 
   test("a PV that follows its renamed app (claimRef, handle) is reported as a rename", () => {
     const findings = compareStateful(recordsOf(nfsPv("data", "demo")), recordsOf(nfsPv("data", "photos")));
-    expect(findings.map((f) => `${f.id} ${f.change}`)).toEqual([
+    expect(findings.map((f) => `${f.where.object} ${f.what}`)).toEqual([
       "apps/PersistentVolume/-/demo-data is renamed to apps/PersistentVolume/-/photos-data: Kubernetes sees a deletion and a new, empty object",
     ]);
   });
@@ -211,7 +211,7 @@ describe("volume guard: what each field change means", () => {
       ]);
     const before = longhorn({ reclaimPolicy: "Retain" });
     expect(before[0]?.id).toBe("storage/StorageClass/-/longhorn");
-    expect(compareStateful(before, longhorn({})).map((f) => f.change)).toEqual([
+    expect(compareStateful(before, longhorn({})).map((f) => f.what)).toEqual([
       'changes persistence.reclaimPolicy from "Retain" to "Delete": its data would no longer be kept when it is deleted',
     ]);
   });
@@ -219,11 +219,11 @@ describe("volume guard: what each field change means", () => {
   test("a changed Pulumi type replaces the object too", () => {
     const before = recordsOf(nfsPv("data", "demo"));
     const after = before.map((record) => ({ ...record, pulumiType: "kubernetes:yaml/v2:ConfigGroup$x" }));
-    expect(compareStateful(before, after)[0]?.change).toContain("changes its Pulumi resource type");
+    expect(compareStateful(before, after)[0]?.what).toContain("changes its Pulumi resource type");
   });
 
   test("a size the guard cannot read is a finding, not a silent pass", () => {
-    expect(compareStateful(records(pvc("data")), records(pvc("data", { size: "10G1" })))[0]?.change).toBe(
+    expect(compareStateful(records(pvc("data")), records(pvc("data", { size: "10G1" })))[0]?.what).toBe(
       "changes from 10Gi to 10G1, which the guard cannot compare as sizes",
     );
   });

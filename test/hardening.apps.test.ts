@@ -191,11 +191,11 @@ describe("data safety", () => {
       record("apps/PersistentVolumeClaim/demo/data", false),
       record("apps/Namespace/-/demo", false),
     ];
-    expect(compareStateful(before, after).map((f) => f.id)).toEqual([
+    expect(compareStateful(before, after).map((f) => f.where.object)).toEqual([
       "apps/PersistentVolumeClaim/demo/data",
       "apps/Namespace/-/demo",
     ]);
-    expect(unprotectedFindings(after)[1]?.change).toContain("and everything in it");
+    expect(unprotectedFindings(after)[1]?.what).toContain("and everything in it");
     expect(compareStateful(before, before)).toEqual([]);
   });
 

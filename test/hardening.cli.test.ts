@@ -174,7 +174,7 @@ describe("the guard and deploy report user mistakes as messages (exit 1)", () =>
     const without = baseline.filter((record) => !record.id.startsWith("apps/Cluster/"));
     writeFileSync(join(root, "guard", `${STACK}.json`), `${JSON.stringify(without)}\n`);
     await refusedIn(root, (io) => guardMain(["--stack", STACK], io, root), [
-      "apps/Cluster/miniflux/miniflux-db is new",
+      "apps/Cluster/miniflux/miniflux-db: is new",
       `bun run guard --stack ${STACK} --accept`,
     ]);
   });

@@ -58,7 +58,7 @@ describe("public_dns_provider config", () => {
   test("cloudflare is the default and needs both Cloudflare keys, naming each", () => {
     const { real_external_ip: _ip, cloudflare_api_token: _token, ...rest } = exampleNetwork();
     const errors = parseConfig("network", rest)._unsafeUnwrapErr();
-    expect(errors.map((e) => [e.key, e.message])).toEqual([
+    expect(errors.map((e) => [e.where.key, e.what])).toEqual([
       ["real_external_ip", "is required when public_dns_provider is cloudflare (the default)"],
       ["cloudflare_api_token", "is required when public_dns_provider is cloudflare (the default)"],
     ]);
@@ -74,23 +74,23 @@ describe("public_dns_provider config", () => {
     const raw = { ...withoutCloudflare(), cloudflare_api_token: "FAKE-token-value-123" };
     const errors = parseConfig("network", raw)._unsafeUnwrapErr();
     expect(errors).toHaveLength(1);
-    expect(errors[0]?.key).toBe("cloudflare_api_token");
-    expect(errors[0]?.message).toContain("public_dns_provider is none");
+    expect(errors[0]?.where.key).toBe("cloudflare_api_token");
+    expect(errors[0]?.what).toContain("public_dns_provider is none");
     expect(errors[0]?.fix).toContain("pulumi config rm cloudflare_api_token");
     expect(JSON.stringify(errors)).not.toContain("FAKE-token-value-123");
   });
 
   test("an encrypted Cloudflare key with none is refused too", () => {
     const errors = parseConfig("network", { ...withoutCloudflare(), real_external_ip: ENCRYPTED });
-    expect(errors._unsafeUnwrapErr().map((e) => e.key)).toEqual(["real_external_ip"]);
+    expect(errors._unsafeUnwrapErr().map((e) => e.where.key)).toEqual(["real_external_ip"]);
   });
 
   test("an unknown provider is refused with the choices", () => {
     const errors = parseConfig("network", { ...exampleNetwork(), public_dns_provider: "route53" });
     const [error] = errors._unsafeUnwrapErr();
-    expect(error?.key).toBe("public_dns_provider");
+    expect(error?.where.key).toBe("public_dns_provider");
     expect(error?.value).toBe("route53");
-    expect(`${error?.message} ${error?.fix}`).toContain("cloudflare");
+    expect(`${error?.what} ${error?.fix}`).toContain("cloudflare");
   });
 });
 

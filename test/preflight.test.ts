@@ -6,7 +6,8 @@
 import { describe, expect, test } from "bun:test";
 import type { Layer } from "../lib/layers.ts";
 import type { KubeObject, Plan, PlannedObject, PlannedRelease } from "../lib/plan.ts";
-import { formatPreflightProblem, type LayerPlan, lanDnsOf, preflight } from "../lib/preflight/index.ts";
+import { type LayerPlan, lanDnsOf, preflight } from "../lib/preflight/index.ts";
+import { formatProblem } from "../lib/problem.ts";
 import { preflightOf } from "../lib/render/render.ts";
 import { CONTROL_PLANE_TOLERATION } from "../lib/talos.ts";
 import { EXAMPLE_NETWORK } from "./support/contracts.ts";
@@ -43,7 +44,9 @@ const findings = async (layer: Layer, ...edits: Edit[]): Promise<string[]> => {
   const edited = (await layers()).map((entry) =>
     entry.layer === layer ? { ...entry, plan: edits.reduce((plan, edit) => edit(plan), entry.plan) } : entry,
   );
-  return preflight(edited, lanDnsOf(EXAMPLE_NETWORK)).map((problem) => `${problem.item}: ${problem.message}`);
+  return preflight(edited, lanDnsOf(EXAMPLE_NETWORK)).map(
+    (problem) => `${problem.where.object}: ${problem.what}`,
+  );
 };
 
 const withSpec = (object: KubeObject, edit: (spec: Record<string, unknown>) => Record<string, unknown>) => ({
@@ -62,7 +65,7 @@ const withoutTolerations = (planned: PlannedObject): PlannedObject => ({
 
 describe("the example stack", () => {
   test("passes the preflight", async () => {
-    expect(preflightOf(await renderedStack()).map(formatPreflightProblem)).toEqual([]);
+    expect(preflightOf(await renderedStack()).map(formatProblem)).toEqual([]);
   });
 });
 

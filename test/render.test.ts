@@ -82,7 +82,7 @@ describe("render command", () => {
     const stderr = run.stderr.toString();
     expect(stderr).toContain("Stack no-such-stack has 4 config error(s); nothing was rendered");
     for (const layer of LAYERS)
-      expect(stderr).toContain(`config/${layer}/Pulumi.no-such-stack.yaml does not exist`);
+      expect(stderr).toContain(`${layer}: config/${layer}/Pulumi.no-such-stack.yaml: does not exist`);
     expect(existsSync(out)).toBe(false);
   });
 });

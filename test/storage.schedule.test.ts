@@ -261,7 +261,7 @@ describe("schedule config values", () => {
     test(`"${raw}" is rejected: ${message}`, () => {
       const result = localSchedule(raw);
       expect(result.isErr()).toBe(true);
-      expect(result._unsafeUnwrapErr().message).toStartWith(message);
+      expect(result._unsafeUnwrapErr().what).toStartWith(message);
     });
   }
 
@@ -282,10 +282,9 @@ describe("schedule config values", () => {
     const errors = parseConfig("storage", { ...base, longhorn_backup_schedule: "3am" })._unsafeUnwrapErr();
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({
-      layer: "storage",
-      key: "longhorn_backup_schedule",
+      where: { layer: "storage", key: "longhorn_backup_schedule" },
       value: "3am",
-      message: "is not a schedule",
+      what: "is not a schedule",
     });
     expect(errors[0]?.fix).toContain("daily 03:00");
   });

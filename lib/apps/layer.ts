@@ -6,7 +6,7 @@
 import type { Result } from "neverthrow";
 import { authContract, networkContract, storageContract } from "../contracts.ts";
 import { defineLayer } from "../layer.ts";
-import { type Problem, problem } from "../problem.ts";
+import type { Problem } from "../problem.ts";
 import { type AppsConfig, appsConfigSchema } from "./config.ts";
 import { type AppSource, type PlannedApp, planApps } from "./plan.ts";
 import { type AppContracts, appHosts } from "./render.ts";
@@ -17,15 +17,12 @@ export interface LoadedApps {
   strays: readonly string[];
 }
 
-const asProblems = (lines: readonly string[]): Problem[] =>
-  lines.map((line) => problem({ layer: "apps" }, line, "fix the app file named above"));
-
 /** The apps of one folder as the apps layer. Planning runs once per (config, reads). */
 export const appsLayer = (loaded: LoadedApps) => {
   let last: { config: AppsConfig; reads: AppContracts; planned: Result<PlannedApp[], Problem[]> } | undefined;
   const planned = (config: AppsConfig, reads: AppContracts): Result<PlannedApp[], Problem[]> => {
     if (last?.config !== config || last.reads !== reads) {
-      const result = planApps(loaded.sources, reads, config.appSecrets, loaded.strays).mapErr(asProblems);
+      const result = planApps(loaded.sources, reads, config.appSecrets, loaded.strays);
       last = { config, reads, planned: result };
     }
     return last.planned;

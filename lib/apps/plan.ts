@@ -8,11 +8,12 @@ import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { err, ok, type Result } from "neverthrow";
 import type { PlannedObject } from "../plan.ts";
-import { checkReferences } from "./integrity.ts";
+import { type Problem, problem, within } from "../problem.ts";
+import { checkReferences } from "./integrity/index.ts";
 import { type AppContracts, renderApp } from "./render.ts";
 import { type AppSecrets, unusedSecrets } from "./secrets.ts";
 import { type AppSpec, isAppSpec } from "./spec.ts";
-import { formatProblem, validateApp } from "./validate.ts";
+import { validateApp } from "./validate.ts";
 
 /** What an app module default-exports: a spec, or a function of the upstream contracts returning one. */
 export type AppModuleExport = AppSpec | ((contracts: AppContracts) => AppSpec);
@@ -67,6 +68,14 @@ export const importApps = async (dir: string): Promise<{ sources: AppSource[]; s
   return { sources, strays };
 };
 
+/** Namespaces and hosts of the platform (earlier layers, system namespaces): no app may take them. */
+interface Platform {
+  namespaces: ReadonlySet<string>;
+  hosts: ReadonlySet<string>;
+  domain: string;
+  externalHostname: string;
+}
+
 const RESERVED_NAMESPACES = [
   "default",
   "kube-system",
@@ -83,105 +92,164 @@ const RESERVED_NAMESPACES = [
 
 const hostOfUrl = (url: string): string => url.replace(/^https:\/\//, "");
 
+const platformOf = ({ network, storage, auth }: AppContracts): Platform => ({
+  namespaces: new Set([
+    ...RESERVED_NAMESPACES,
+    network.publicTraefikNamespace,
+    network.privateTraefikNamespace,
+    network.piholeNamespace,
+    storage.longhornNamespace,
+  ]),
+  hosts: new Set([
+    hostOfUrl(auth.tinyauthUrl),
+    hostOfUrl(auth.pocketIdIssuerUrl),
+    ...auth.uiHosts,
+    network.externalHostname,
+  ]),
+  domain: network.domain,
+  externalHostname: network.externalHostname,
+});
+
+/** The spec a module's default export gives (calling it with the contracts if it is a function), or why none. */
+const specOf = (source: AppSource, contracts: AppContracts): Result<AppSpec, Problem[]> => {
+  const fail = (what: string, fix: string) => err([problem({ file: source.file }, what, fix)]);
+  if (!source.load.ok) return fail(`does not load: ${source.load.error}`, "fix the module so it imports");
+  let value = source.load.value;
+  if (typeof value === "function") {
+    try {
+      value = (value as (c: AppContracts) => unknown)(contracts);
+    } catch (error) {
+      return fail(`its default export threw: ${message(error)}`, "fix the function so it returns an app");
+    }
+  }
+  return isAppSpec(value)
+    ? ok(value)
+    : fail("has no default export of an app", "write `export default pipe(app(...), ...)`");
+};
+
+/** The app's place among its neighbours: named after its file, and not in a platform namespace. */
+const placementProblems = (file: string, spec: AppSpec, platform: Platform): Problem[] => {
+  const expected = basename(file, ".ts");
+  return [
+    ...(spec.name === expected
+      ? []
+      : [
+          problem(
+            { app: spec.name },
+            `is defined in ${file}`,
+            `name the file ${spec.name}.ts or the app ${expected}`,
+          ),
+        ]),
+    ...(platform.namespaces.has(spec.name)
+      ? [
+          problem(
+            { app: spec.name },
+            `its namespace ${spec.name} belongs to the platform`,
+            "pick another app name",
+          ),
+        ]
+      : []),
+  ];
+};
+
+/** One app from its module to its objects: every problem of the spec first, then the render's. */
+const planApp = (
+  source: AppSource,
+  contracts: AppContracts,
+  secrets: AppSecrets,
+  platform: Platform,
+): Result<PlannedApp, Problem[]> =>
+  specOf(source, contracts)
+    .andThen((spec) => {
+      const problems = [...validateApp(spec), ...placementProblems(source.file, spec, platform)];
+      return problems.length > 0 ? err(problems) : ok(spec);
+    })
+    .andThen((spec) =>
+      renderApp(spec, contracts, secrets).map((objects) => ({ file: source.file, spec, objects })),
+    )
+    .mapErr((problems) => problems.map(within({ file: source.file })));
+
+/** Hosts an app may not serve: the network layer's external record, and the platform's UIs. */
+const hostProblems = ({ file, spec }: PlannedApp, platform: Platform): Problem[] =>
+  spec.exposures.flatMap((exposure) => {
+    const host = `${exposure.subdomain}.${platform.domain}`;
+    const where = { file, app: spec.name };
+    if (host === platform.externalHostname)
+      return [
+        problem(
+          where,
+          `${host} is the network layer's external_record`,
+          "pick another subdomain, or rename external_record in the network config",
+        ),
+      ];
+    return platform.hosts.has(host)
+      ? [problem(where, `${host} is taken by the platform`, "pick another subdomain")]
+      : [];
+  });
+
+/** Names that share one cluster-wide space across apps: static PVs and hosts. */
+const sharedNameProblems = (planned: readonly PlannedApp[], domain: string): Problem[] => {
+  const owners = new Map<string, string>();
+  return planned.flatMap(({ file, spec, objects }) =>
+    [
+      ...objects
+        .filter((o) => o.object.kind === "PersistentVolume")
+        .map((o) => `PersistentVolume ${o.object.metadata.name}`),
+      ...spec.exposures.map((exposure) => `host ${exposure.subdomain}.${domain}`),
+    ].flatMap((name) => {
+      const owner = owners.get(name);
+      if (owner === undefined) owners.set(name, file);
+      return owner === undefined
+        ? []
+        : [
+            problem(
+              { file },
+              `${name} is also defined by ${owner}`,
+              "rename one of the volumes or subdomains",
+            ),
+          ];
+    }),
+  );
+};
+
+const unusedSecretProblems = (planned: readonly PlannedApp[], secrets: AppSecrets): Problem[] =>
+  unusedSecrets(
+    secrets,
+    planned.flatMap(({ spec }) => spec.secretEnv.map(({ key }) => ({ app: spec.name, key }))),
+  ).map(({ app, key }) =>
+    problem(
+      { layer: "apps", key: `app_secrets.${app}.${key}` },
+      "is set but no app reads it (a typo?)",
+      `remove it with pulumi config rm --path 'app_secrets.${app}.${key}', or read it with withSecretEnv`,
+    ),
+  );
+
+/**
+ * Every app planned, or every problem of every app: each app on its own, then what only the
+ * planned apps together show (hosts, shared names, references, unused secrets).
+ */
 export const planApps = (
   sources: readonly AppSource[],
   contracts: AppContracts,
   secrets: AppSecrets,
   strays: readonly string[] = [],
-): Result<PlannedApp[], string[]> => {
-  const errors: string[] = strays.map(
-    (file) =>
-      `${file}: is not an app module (.ts); move it out of the apps folder so nothing is skipped silently`,
-  );
-  const planned: PlannedApp[] = [];
-  const reserved = new Set([
-    ...RESERVED_NAMESPACES,
-    contracts.network.publicTraefikNamespace,
-    contracts.network.privateTraefikNamespace,
-    contracts.network.piholeNamespace,
-    contracts.storage.longhornNamespace,
-  ]);
-  const reservedHosts = new Set([
-    hostOfUrl(contracts.auth.tinyauthUrl),
-    hostOfUrl(contracts.auth.pocketIdIssuerUrl),
-    ...contracts.auth.uiHosts,
-    contracts.network.externalHostname,
-  ]);
-
-  for (const source of sources) {
-    const fail = (text: string) => errors.push(`${source.file}: ${text}`);
-    if (!source.load.ok) {
-      fail(`does not load: ${source.load.error}`);
-      continue;
-    }
-    let value = source.load.value;
-    if (typeof value === "function") {
-      try {
-        value = (value as (c: AppContracts) => unknown)(contracts);
-      } catch (error) {
-        fail(`its default export threw: ${message(error)}`);
-        continue;
-      }
-    }
-    if (!isAppSpec(value)) {
-      fail("has no default export of an app: write `export default pipe(app(...), ...)`");
-      continue;
-    }
-    const spec = value;
-    const expected = basename(source.file, ".ts");
-    const problems = validateApp(spec).map(formatProblem);
-    if (spec.name !== expected)
-      problems.push(
-        `app ${spec.name}: is defined in ${source.file}; name the file ${spec.name}.ts or the app ${expected}`,
-      );
-    if (reserved.has(spec.name))
-      problems.push(
-        `app ${spec.name}: its namespace ${spec.name} belongs to the platform; pick another app name`,
-      );
-    if (problems.length > 0) {
-      for (const problem of problems) fail(problem);
-      continue;
-    }
-    const rendered = renderApp(spec, contracts, secrets);
-    if (rendered.isErr()) {
-      for (const problem of rendered.error) fail(formatProblem(problem));
-      continue;
-    }
-    for (const exposure of spec.exposures) {
-      const host = `${exposure.subdomain}.${contracts.network.domain}`;
-      if (host === contracts.network.externalHostname)
-        fail(
-          `app ${spec.name}: ${host} is the network layer's external_record; pick another subdomain, or rename external_record in the network config`,
-        );
-      else if (reservedHosts.has(host))
-        fail(`app ${spec.name}: ${host} is taken by the platform; pick another subdomain`);
-    }
-    planned.push({ file: source.file, spec, objects: rendered.value });
-  }
-
-  // Across apps: names that share one cluster-wide space, and hosts.
-  const seen = new Map<string, string>();
-  for (const { file, spec, objects } of planned) {
-    const claims = [
-      ...objects
-        .filter((o) => o.object.kind === "PersistentVolume")
-        .map((o) => `PersistentVolume ${o.object.metadata.name}`),
-      ...spec.exposures.map((exposure) => `host ${exposure.subdomain}.${contracts.network.domain}`),
-    ];
-    for (const claim of claims) {
-      const owner = seen.get(claim);
-      if (owner)
-        errors.push(`${file}: ${claim} is also defined by ${owner}; rename one of the volumes or subdomains`);
-      else seen.set(claim, file);
-    }
-  }
-  for (const problem of checkReferences(planned.flatMap((p) => p.objects.map((o) => o.object))))
-    errors.push(`reference check: ${problem}`);
-  const used = planned.flatMap(({ spec }) => spec.secretEnv.map(({ key }) => ({ app: spec.name, key })));
-  for (const { app, key } of unusedSecrets(secrets, used)) {
-    errors.push(
-      `config: app_secrets.${app}.${key} is set but no app reads it (a typo?); remove it with pulumi config rm --path 'app_secrets.${app}.${key}', or read it with withSecretEnv`,
-    );
-  }
-  return errors.length > 0 ? err(errors) : ok(planned);
+): Result<PlannedApp[], Problem[]> => {
+  const platform = platformOf(contracts);
+  const results = sources.map((source) => planApp(source, contracts, secrets, platform));
+  const planned = results.flatMap((result) => (result.isOk() ? [result.value] : []));
+  const problems = [
+    ...strays.map((file) =>
+      problem(
+        { file },
+        "is not an app module (.ts)",
+        "move it out of the apps folder so nothing is skipped silently",
+      ),
+    ),
+    ...results.flatMap((result) => (result.isErr() ? result.error : [])),
+    ...planned.flatMap((app) => hostProblems(app, platform)),
+    ...sharedNameProblems(planned, contracts.network.domain),
+    ...checkReferences(planned.flatMap((p) => p.objects.map((o) => o.object))),
+    ...unusedSecretProblems(planned, secrets),
+  ];
+  return problems.length > 0 ? err(problems) : ok(planned);
 };

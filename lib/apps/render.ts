@@ -9,6 +9,7 @@ import { CLOUDFLARE_PROXIED, EXTERNAL_DNS_TARGET, TRAEFIK_MIDDLEWARES } from "..
 import type { Secret } from "../config/secret.ts";
 import type { AuthContract, NetworkContract, StorageContract } from "../contracts.ts";
 import { type KubeObject, objectId, type PlannedObject } from "../plan.ts";
+import { type Problem, problem } from "../problem.ts";
 import { recurringJobGroupLabels } from "../storage/recurringJobs.ts";
 import { CONTROL_PLANE_TOLERATION, type PodSecurityLevel, podSecurityLabels } from "../talos.ts";
 import { type AppSecrets, lookupSecret } from "./secrets.ts";
@@ -20,7 +21,7 @@ import {
   type PostgresField,
   type Volume,
 } from "./spec.ts";
-import { type AppProblem, CONFIG_VOLUME } from "./validate.ts";
+import { CONFIG_VOLUME } from "./validate.ts";
 import { POSTGRES_IMAGE } from "./versions.ts";
 
 export interface AppContracts {
@@ -423,20 +424,21 @@ export const renderApp = (
   spec: AppSpec,
   contracts: AppContracts,
   secrets: AppSecrets,
-): Result<PlannedObject[], AppProblem[]> => {
+): Result<PlannedObject[], Problem[]> => {
   const n = names(spec);
-  const problems: AppProblem[] = [];
+  const problems: Problem[] = [];
   const secretData: Record<string, Secret> = {};
   for (const { name, key } of spec.secretEnv) {
     const found = lookupSecret(secrets, spec.name, key);
     if (found.isOk()) secretData[key] = found.value;
     else
-      problems.push({
-        app: spec.name,
-        where: `withSecretEnv ${name}`,
-        message: `the apps stack config has no secret app_secrets.${spec.name}.${key}`,
-        fix: `set it: ${found.error}`,
-      });
+      problems.push(
+        problem(
+          { app: spec.name, part: `withSecretEnv ${name}` },
+          `the apps stack config has no secret app_secrets.${spec.name}.${key}`,
+          `set it: ${found.error}`,
+        ),
+      );
   }
   if (problems.length > 0) return err(problems);
 

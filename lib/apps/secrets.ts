@@ -9,7 +9,7 @@
 import { err, ok, type Result } from "neverthrow";
 import { ENCRYPTED, type KeySpec, type RawValue } from "../config/schema.ts";
 import { type Secret, secret } from "../config/secret.ts";
-import type { Problem } from "../config/values.ts";
+import type { Unplaced } from "../problem.ts";
 
 export type AppSecretValues = Readonly<Record<string, Readonly<Record<string, Secret>>>>;
 
@@ -26,12 +26,12 @@ export const setSecretCommand = (app: string, key: string): string =>
 const isEncryptedLeaf = (value: unknown): boolean =>
   typeof value === "object" && value !== null && !Array.isArray(value) && "secure" in value;
 
-const shapeProblem: Problem = {
-  message: "is not a map of app name to secret name to value",
+const shapeProblem: Unplaced = {
+  what: "is not a map of app name to secret name to value",
   fix: "set values one by one: pulumi config set --secret --path 'app_secrets.<app>.<name>' '<value>'",
 };
 
-export const parseAppSecrets = (raw: RawValue): Result<AppSecrets, Problem> => {
+export const parseAppSecrets = (raw: RawValue): Result<AppSecrets, Unplaced> => {
   if (raw === ENCRYPTED) return ok({ known: false });
   let parsed: unknown;
   try {
@@ -50,7 +50,7 @@ export const parseAppSecrets = (raw: RawValue): Result<AppSecrets, Problem> => {
         (values[app] as Record<string, Secret>)[key] = secret(value);
       else
         return err({
-          message: `has a value for ${app}.${key} that is not a non-empty string`,
+          what: `has a value for ${app}.${key} that is not a non-empty string`,
           fix: shapeProblem.fix,
         });
     }

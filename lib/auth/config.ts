@@ -40,8 +40,8 @@ export const authConfigSchema = defineLayerConfig({
       : ["tinyauth_oauth_client_id", "tinyauth_oauth_client_secret"];
     return [
       {
-        key: missing,
-        message: `is unset while ${present} is set; Tinyauth needs both to log in through Pocket ID`,
+        where: { key: missing },
+        what: `is unset while ${present} is set; Tinyauth needs both to log in through Pocket ID`,
         fix: `set it: pulumi config set --secret ${missing} <value> (or remove ${present})`,
       },
     ];

@@ -10,9 +10,10 @@
  */
 import ipaddr from "ipaddr.js";
 import { err, ok, type Result } from "neverthrow";
-import type { Parser, Problem } from "./values.ts";
+import type { Unplaced } from "../problem.ts";
+import type { Parser } from "./values.ts";
 
-const problem = (message: string, fix: string): Result<never, Problem> => err({ message, fix });
+const problem = (what: string, fix: string): Result<never, Unplaced> => err({ what, fix });
 
 /** An IPv4 address as an unsigned 32-bit number, so ranges and order are plain comparisons. */
 export type Ipv4 = number;

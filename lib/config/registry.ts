@@ -7,14 +7,9 @@ import { appsConfigSchema } from "../apps/config.ts";
 import { authConfigSchema } from "../auth/config.ts";
 import { LAYERS, type Layer } from "../layers.ts";
 import { networkConfigSchema } from "../network/config.ts";
+import type { Problem } from "../problem.ts";
 import { storageConfigSchema } from "../storage/config.ts";
-import {
-  type ConfigError,
-  type ConfigOf,
-  type LayerSchema,
-  parseLayerConfig,
-  type RawConfig,
-} from "./schema.ts";
+import { type ConfigOf, type LayerSchema, parseLayerConfig, type RawConfig } from "./schema.ts";
 
 export const configSchemas = {
   network: networkConfigSchema,
@@ -66,11 +61,8 @@ export const suggestKey =
     return `remove it, or use one of: ${Object.keys(configSchemas[layer].keys).join(", ")}`;
   };
 
-export const parseConfig = <L extends Layer>(
-  layer: L,
-  raw: RawConfig,
-): Result<LayerConfig<L>, ConfigError[]> =>
+export const parseConfig = <L extends Layer>(layer: L, raw: RawConfig): Result<LayerConfig<L>, Problem[]> =>
   parseLayerConfig(configSchemas[layer] as LayerSchema, raw, suggestKey(layer)) as Result<
     LayerConfig<L>,
-    ConfigError[]
+    Problem[]
   >;

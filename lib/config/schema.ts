@@ -2,25 +2,17 @@
  * Declarative config schemas and the one generic parser that checks a layer's raw keys against
  * its schema, collecting every error before anything is created.
  */
-import { err, ok, type Result } from "neverthrow";
+import { err, ok, Result } from "neverthrow";
 import type { Layer } from "../layers.ts";
+import { type Problem, placed, problem, type Unplaced, within } from "../problem.ts";
 import { type Secret, secret } from "./secret.ts";
-import type { Parser, Problem } from "./values.ts";
+import type { Parser } from "./values.ts";
 
 /** A raw value as Pulumi stores it: a string, or an encrypted value whose plaintext we cannot see offline. */
 export const ENCRYPTED = Symbol("encrypted");
 export type RawValue = string | typeof ENCRYPTED;
 /** Raw keys of one layer, without the `project:` prefix. */
 export type RawConfig = Readonly<Record<string, RawValue>>;
-
-export interface ConfigError {
-  layer: Layer;
-  key: string;
-  /** The offending value as the user wrote it; `[secret]` for secret keys; absent when unset or unknown. */
-  value?: string;
-  message: string;
-  fix: string;
-}
 
 export interface KeySpec<T> {
   doc: string;
@@ -34,7 +26,7 @@ export interface KeySpec<T> {
   /** The default as the user would write it, shown in the README. */
   defaultText?: string;
   /** Turns a present raw value into T. */
-  parse(raw: RawValue): Result<T, Problem>;
+  parse(raw: RawValue): Result<T, Unplaced>;
   /** The value when the key is unset (only for keys that are not required). */
   absent(): T;
 }
@@ -47,10 +39,10 @@ interface KeyMeta {
 
 const plainOnly =
   <T>(parser: Parser<T>) =>
-  (raw: RawValue): Result<T, Problem> =>
+  (raw: RawValue): Result<T, Unplaced> =>
     raw === ENCRYPTED
       ? err({
-          message: "is encrypted but is not a secret key",
+          what: "is encrypted but is not a secret key",
           fix: "store it in plain text: `pulumi config set <key> <value>` (without --secret)",
         })
       : parser(raw);
@@ -91,11 +83,11 @@ export const withDefault = <T>(parser: Parser<T>, defaultRaw: string, meta: KeyM
  * A parser's problem with any echo of the secret value taken out: messages must never carry it.
  * Whole words only, so a secret like "short" does not mangle "is shorter than 8 characters".
  */
-const redactedProblem = (problem: Problem, raw: string): Problem => {
+const redactedProblem = (found: Unplaced, raw: string): Unplaced => {
   const value = raw.trim();
-  if (value === "") return problem;
+  if (value === "") return found;
   const echo = new RegExp(`(?<![\\w-])${value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`, "g");
-  return { message: problem.message.replace(echo, "[secret]"), fix: problem.fix.replace(echo, "[secret]") };
+  return { what: found.what.replace(echo, "[secret]"), fix: found.fix.replace(echo, "[secret]") };
 };
 
 /**
@@ -120,7 +112,7 @@ export function secretKey(
         ? ok(secret("", false))
         : parser(raw)
             .map((value) => secret(value))
-            .mapErr((problem) => redactedProblem(problem, raw)),
+            .mapErr((found) => redactedProblem(found, raw)),
     absent: () => undefined,
   };
 }
@@ -146,9 +138,10 @@ export interface LayerSchema<K extends KeySpecs = KeySpecs> {
   keys: K;
   /**
    * Checks across keys; one error per broken rule. Runs even when some keys failed to parse (those
-   * are undefined here), so every problem is reported in one go.
+   * are undefined here), so every problem is reported in one go. Each names its key; the layer
+   * is added by the parser.
    */
-  check?(config: Partial<ConfigOf<K>>, raw: RawConfig): Omit<ConfigError, "layer">[];
+  check?(config: Partial<ConfigOf<K>>, raw: RawConfig): Problem[];
 }
 
 export const defineLayerConfig = <K extends KeySpecs>(schema: LayerSchema<K>): LayerSchema<K> => schema;
@@ -159,6 +152,21 @@ const display = (spec: KeySpec<unknown>, raw: RawValue): string =>
 export const setCommand = (spec: KeySpec<unknown>, key: string): string =>
   `pulumi config set ${spec.secret ? "--secret " : ""}${key} ${spec.secret ? "<value>" : JSON.stringify(spec.example)}`;
 
+/** One key against its spec: the parsed value (the default when unset), or what is wrong with it. */
+const parseKey = (
+  layer: Layer,
+  key: string,
+  spec: KeySpec<unknown>,
+  value: RawValue | undefined,
+): Result<unknown, Problem> => {
+  if (value === undefined) {
+    return spec.required
+      ? err(problem({ layer, key }, `is required (${spec.doc})`, `set it: ${setCommand(spec, key)}`))
+      : ok(spec.absent());
+  }
+  return spec.parse(value).mapErr(placed({ layer, key }, display(spec, value)));
+};
+
 /**
  * Parses a layer's raw keys. Every key is checked, then the cross-key rules; the result is the
  * typed config or every problem found, each naming the key, the value and the fix.
@@ -168,45 +176,24 @@ export const parseLayerConfig = <K extends KeySpecs>(
   schema: LayerSchema<K>,
   raw: RawConfig,
   suggestKey: (key: string) => string,
-): Result<ConfigOf<K>, ConfigError[]> => {
-  const errors: ConfigError[] = [];
-  const config: Record<string, unknown> = {};
-
-  for (const [key, spec] of Object.entries(schema.keys)) {
-    const value = raw[key];
-    if (value === undefined) {
-      if (spec.required) {
-        errors.push({
-          layer: schema.layer,
-          key,
-          message: `is required (${spec.doc})`,
-          fix: `set it: ${setCommand(spec, key)}`,
-        });
-      } else {
-        config[camelCase(key)] = spec.absent();
-      }
-      continue;
-    }
-    const parsed = spec.parse(value);
-    if (parsed.isOk()) config[camelCase(key)] = parsed.value;
-    else errors.push({ layer: schema.layer, key, value: display(spec, value), ...parsed.error });
-  }
-
+): Result<ConfigOf<K>, Problem[]> => {
+  const { layer } = schema;
+  const parsed = Object.entries(schema.keys).map(([key, spec]) =>
+    parseKey(layer, key, spec, raw[key]).map((value) => [camelCase(key), value] as const),
+  );
+  const config: Record<string, unknown> = Object.fromEntries(
+    parsed.flatMap((entry) => (entry.isOk() ? [entry.value] : [])),
+  );
   // An unknown key's value is never shown: it may be a secret under a misspelt or misplaced key.
-  for (const key of Object.keys(raw).sort()) {
-    if (key in schema.keys) continue;
-    errors.push({
-      layer: schema.layer,
-      key,
-      message: `is not a ${schema.layer} setting`,
-      fix: suggestKey(key),
-    });
-  }
-
-  const crossErrors = schema.check?.(config as Partial<ConfigOf<K>>, raw) ?? [];
-  errors.push(...crossErrors.map((e) => ({ layer: schema.layer, ...e })));
-  return errors.length > 0 ? err(errors) : ok(config as ConfigOf<K>);
+  const unknown = Object.keys(raw)
+    .sort()
+    .filter((key) => !(key in schema.keys))
+    .map((key) => problem({ layer, key }, `is not a ${layer} setting`, suggestKey(key)));
+  const crossKey = (schema.check?.(config as Partial<ConfigOf<K>>, raw) ?? []).map(within({ layer }));
+  const keyProblems = Result.combineWithAllErrors(parsed).match(
+    () => [],
+    (found) => found,
+  );
+  const problems = [...keyProblems, ...unknown, ...crossKey];
+  return problems.length > 0 ? err(problems) : ok(config as ConfigOf<K>);
 };
-
-export const formatConfigError = (e: ConfigError): string =>
-  `${e.layer}: ${e.key}${e.value === undefined ? "" : ` = ${JSON.stringify(e.value)}`} ${e.message}.\n    fix: ${e.fix}`;

@@ -4,11 +4,12 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { err, ok, type Result } from "neverthrow";
+import { err, ok, Result } from "neverthrow";
 import { parseDocument } from "yaml";
 import { LAYERS, type Layer, projectName } from "../layers.ts";
+import { type Problem, problem } from "../problem.ts";
 import { configSchemas, editDistance, parseConfig } from "./registry.ts";
-import { type ConfigError, ENCRYPTED, type KeySpecs, type RawConfig, type RawValue } from "./schema.ts";
+import { ENCRYPTED, type KeySpecs, type RawConfig, type RawValue } from "./schema.ts";
 
 export const stackFilePath = (root: string, layer: Layer, stack: string): string =>
   join(root, "config", layer, `Pulumi.${stack}.yaml`);
@@ -28,36 +29,33 @@ const toRawValue = (value: unknown): RawValue => {
 const isBlank = (value: unknown): boolean => value === null || value === undefined;
 
 /** Why a stack-file key outside `layer`'s project is an error, or undefined for another tool's namespace (e.g. `kubernetes:`). */
-const foreignKeyError = (layer: Layer, fullKey: string, stack: string): ConfigError | undefined => {
+const foreignKeyError = (layer: Layer, fullKey: string, stack: string): Problem | undefined => {
   const prefix = `${projectName(layer)}:`;
   const colon = fullKey.indexOf(":");
   const [namespace, name] =
     colon === -1 ? ["", fullKey] : [fullKey.slice(0, colon), fullKey.slice(colon + 1)];
   const owner = LAYERS.find((other) => projectName(other) === namespace);
   if (colon === -1) {
-    return {
-      layer,
-      key: fullKey,
-      message: `has no project prefix, so Pulumi does not read it as a ${layer} setting`,
-      fix: `write it as ${prefix}${name}`,
-    };
+    return problem(
+      { layer, key: fullKey },
+      `has no project prefix, so Pulumi does not read it as a ${layer} setting`,
+      `write it as ${prefix}${name}`,
+    );
   }
   if (owner) {
-    return {
-      layer,
-      key: fullKey,
-      message: `is in the ${owner} layer's namespace; this stack file configures ${projectName(layer)}`,
-      fix: `move it to config/${owner}/Pulumi.${stack}.yaml, or rename it to ${prefix}${name}`,
-    };
+    return problem(
+      { layer, key: fullKey },
+      `is in the ${owner} layer's namespace; this stack file configures ${projectName(layer)}`,
+      `move it to config/${owner}/Pulumi.${stack}.yaml, or rename it to ${prefix}${name}`,
+    );
   }
   const nearLayer = namespace.startsWith("homelab") || editDistance(namespace, projectName(layer)) <= 2;
   return nearLayer
-    ? {
-        layer,
-        key: fullKey,
-        message: `has the prefix ${namespace}:, which is no layer's project`,
-        fix: `write it as ${prefix}${name}`,
-      }
+    ? problem(
+        { layer, key: fullKey },
+        `has the prefix ${namespace}:, which is no layer's project`,
+        `write it as ${prefix}${name}`,
+      )
     : undefined;
 };
 
@@ -70,10 +68,10 @@ export const rawConfigFromEntries = (
   layer: Layer,
   entries: Iterable<readonly [string, unknown]>,
   stack = "<stack>",
-): Result<RawConfig, ConfigError[]> => {
+): Result<RawConfig, Problem[]> => {
   const prefix = `${projectName(layer)}:`;
   const raw: Record<string, RawValue> = {};
-  const errors: ConfigError[] = [];
+  const errors: Problem[] = [];
   const blank = new Set<string>();
   for (const [fullKey, value] of entries) {
     if (!fullKey.startsWith(prefix)) {
@@ -84,19 +82,20 @@ export const rawConfigFromEntries = (
     const key = fullKey.slice(prefix.length);
     if (isBlank(value)) {
       blank.add(key);
-      errors.push({
-        layer,
-        key,
-        message: "is empty (nothing follows the colon)",
-        fix: `give it a value, or delete the line to leave ${key} unset`,
-      });
+      errors.push(
+        problem(
+          { layer, key },
+          "is empty (nothing follows the colon)",
+          `give it a value, or delete the line to leave ${key} unset`,
+        ),
+      );
     } else raw[key] = toRawValue(value);
   }
   if (errors.length === 0) return ok(raw);
   // Every problem at once: the other keys are checked too (a blank key is not also "required").
   const others = parseConfig(layer, raw).match(
     () => [],
-    (found) => found.filter((error) => !blank.has(error.key)),
+    (found) => found.filter((error) => !blank.has(error.where.key ?? "")),
   );
   return err([...errors, ...others]);
 };
@@ -115,46 +114,40 @@ const YAML_PROBLEMS: Readonly<Record<string, string>> = {
 };
 
 /** The parsed YAML document, or one error per syntax problem naming the file, line and column (never the text). */
-const parseStackYaml = (layer: Layer, relative: string, text: string): Result<unknown, ConfigError[]> => {
+const parseStackYaml = (layer: Layer, relative: string, text: string): Result<unknown, Problem[]> => {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length === 0) return ok(document.toJS());
   const errors = document.errors.map((error) => {
     const position = error.linePos?.[0];
-    const where = position ? ` at line ${position.line}, column ${position.col}` : "";
+    const at = position ? ` at line ${position.line}, column ${position.col}` : "";
     const what = YAML_PROBLEMS[error.code] ?? error.code.toLowerCase().replaceAll("_", " ");
-    return {
-      layer,
-      key: relative,
-      message: `is not valid YAML${where}: ${what}`,
-      fix: "fix the YAML syntax there (keys as `homelab-<layer>:<key>: value`, two-space indentation)",
-    };
+    return problem(
+      { layer, file: relative },
+      `is not valid YAML${at}: ${what}`,
+      "fix the YAML syntax there (keys as `homelab-<layer>:<key>: value`, two-space indentation)",
+    );
   });
   // One line per distinct problem: the parser may report the same spot twice.
-  return err(errors.filter((error, i) => errors.findIndex((other) => other.message === error.message) === i));
+  return err(errors.filter((error, i) => errors.findIndex((other) => other.what === error.what) === i));
 };
 
-export const readStackFile = (
-  root: string,
-  layer: Layer,
-  stack: string,
-): Result<RawConfig, ConfigError[]> => {
+export const readStackFile = (root: string, layer: Layer, stack: string): Result<RawConfig, Problem[]> => {
   const path = stackFilePath(root, layer, stack);
   const relative = `config/${layer}/Pulumi.${stack}.yaml`;
   if (!existsSync(path)) {
     return err([
-      {
-        layer,
-        key: relative,
-        message: "does not exist",
-        fix: `create it: cp config/${layer}/Pulumi.example.yaml ${relative}, then set your values`,
-      },
+      problem(
+        { layer, file: relative },
+        "does not exist",
+        `create it: cp config/${layer}/Pulumi.example.yaml ${relative}, then set your values`,
+      ),
     ]);
   }
   return parseStackYaml(layer, relative, readFileSync(path, "utf8")).andThen((document) => {
     const config = (document as { config?: unknown } | null)?.config ?? {};
     if (typeof config !== "object" || config === null || Array.isArray(config)) {
       return err([
-        { layer, key: relative, message: "has no `config:` map", fix: "put the keys under `config:`" },
+        problem({ layer, file: relative }, "has no `config:` map", "put the keys under `config:`"),
       ]);
     }
     return rawConfigFromEntries(layer, Object.entries(config), stack);
@@ -167,30 +160,24 @@ export interface StackConfig {
   parsed: Record<Layer, object>;
 }
 
-/** Reads and parses every layer's stack file: all errors of all layers at once. */
-export const readStack = (root: string, stack: string): Result<StackConfig, ConfigError[]> => {
-  const errors: ConfigError[] = [];
-  const raw: Partial<Record<Layer, RawConfig>> = {};
-  const parsed: Partial<Record<Layer, object>> = {};
-  for (const layer of LAYERS) {
-    const read = readStackFile(root, layer, stack).andThen((values) =>
-      parseConfig(layer, values).map((config) => ({ values, config })),
-    );
-    if (read.isOk()) {
-      raw[layer] = read.value.values;
-      parsed[layer] = read.value.config;
-    } else errors.push(...read.error);
-  }
-  return errors.length > 0
-    ? err(errors)
-    : ok({ raw: raw as Record<Layer, RawConfig>, parsed: parsed as Record<Layer, object> });
-};
+/** Reads and parses every layer's stack file: all problems of all layers at once. */
+export const readStack = (root: string, stack: string): Result<StackConfig, Problem[]> =>
+  Result.combineWithAllErrors(
+    LAYERS.map((layer) =>
+      readStackFile(root, layer, stack).andThen((values) =>
+        parseConfig(layer, values).map((config) => ({ layer, values, config })),
+      ),
+    ),
+  )
+    .map((layers) => ({
+      raw: Object.fromEntries(layers.map(({ layer, values }) => [layer, values])) as Record<Layer, RawConfig>,
+      parsed: Object.fromEntries(layers.map(({ layer, config }) => [layer, config])) as Record<Layer, object>,
+    }))
+    .mapErr((perLayer) => perLayer.flat());
 
-/** Reads and checks every layer's stack file: all errors of all layers at once. */
-export const readStackConfig = (
-  root: string,
-  stack: string,
-): Result<Record<Layer, RawConfig>, ConfigError[]> => readStack(root, stack).map(({ raw }) => raw);
+/** Reads and checks every layer's stack file: all problems of all layers at once. */
+export const readStackConfig = (root: string, stack: string): Result<Record<Layer, RawConfig>, Problem[]> =>
+  readStack(root, stack).map(({ raw }) => raw);
 
 /**
  * The plaintexts in a secret key's raw value: the value itself, or for a structured value (a map

@@ -9,7 +9,7 @@ const stackReferenceName: Parser<string> = (raw) =>
   STACK_REF.test(raw.trim())
     ? ok(raw.trim())
     : err({
-        message: "is not a stack reference",
+        what: "is not a stack reference",
         fix: "write `stack`, `project/stack` or `organization/project/stack`",
       });
 

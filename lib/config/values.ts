@@ -2,17 +2,14 @@
  * Pure parsers for single config values. Each turns the raw string Pulumi hands us into a typed
  * value, or a problem that says what is wrong and how to fix it. No parser throws.
  */
-import { err, ok, type Result } from "neverthrow";
+import { err, ok, Result } from "neverthrow";
+import type { Unplaced } from "../problem.ts";
 import { ipv4ToNumber } from "./ip.ts";
 
-export interface Problem {
-  message: string;
-  fix: string;
-}
+/** A parser's problem has no place yet: the schema that calls it knows the key. */
+export type Parser<T> = (raw: string) => Result<T, Unplaced>;
 
-export type Parser<T> = (raw: string) => Result<T, Problem>;
-
-const problem = (message: string, fix: string): Result<never, Problem> => err({ message, fix });
+const problem = (what: string, fix: string): Result<never, Unplaced> => err({ what, fix });
 
 // ---------------------------------------------------------------- names and addresses
 
@@ -162,14 +159,15 @@ export const list =
     } else {
       items = trimmed === "" ? [] : trimmed.split(/[,;]/).map((item) => item.trim());
     }
-    const values: T[] = [];
-    for (const [index, item] of items.entries()) {
-      const parsed = element(String(item));
-      if (parsed.isErr())
-        return problem(`item ${index + 1} (${String(item)}) ${parsed.error.message}`, parsed.error.fix);
-      values.push(parsed.value);
-    }
-    return ok(values);
+    // The first bad item is enough: its fix is the same for the others.
+    return Result.combine(
+      items.map((item, index) =>
+        element(String(item)).mapErr(({ what, fix }) => ({
+          what: `item ${index + 1} (${String(item)}) ${what}`,
+          fix,
+        })),
+      ),
+    );
   };
 
 /** A list parser that also refuses an empty list. */

@@ -3,14 +3,12 @@
  * baseline is a finding that names the object, what changed and how to accept it on purpose;
  * an object that holds data but is not protected in Pulumi is a finding that cannot be accepted.
  */
+import type { Problem } from "../problem.ts";
 import { bytes } from "../quantity.ts";
 import { canonical, EFFECTS, type StatefulRecord } from "./records.ts";
 
-export interface Finding {
-  id: string;
-  change: string;
-  fix: string;
-}
+/** A finding is a Problem at the stateful object: what change would lose data, and how to accept it. */
+export type Finding = Problem;
 
 /** The PostgreSQL major version of a CloudNativePG image reference such as `.../postgresql:18.4-system-trixie`. */
 export const postgresMajor = (image: string): string | undefined =>
@@ -81,14 +79,14 @@ const fieldFinding = (
   switch (EFFECTS[field] ?? "replace") {
     case "retention":
       return {
-        id,
-        change: `changes ${from}: its data would no longer be kept when it is deleted`,
+        where: { object: id },
+        what: `changes ${from}: its data would no longer be kept when it is deleted`,
         fix: `keep Retain, or ${accept}`,
       };
     case "bootstrap":
       return {
-        id,
-        change: `changes ${from}: bootstrap is only read when the database is created, so this only matters to a new, empty database`,
+        where: { object: id },
+        what: `changes ${from}: bootstrap is only read when the database is created, so this only matters to a new, empty database`,
         fix: `create a new cluster and move the data, or ${accept}`,
       };
     case "major": {
@@ -96,15 +94,15 @@ const fieldFinding = (
       const now = after === undefined ? undefined : postgresMajor(JSON.parse(after) as string);
       if (was !== undefined && was === now) return undefined; // minor upgrades roll in place
       return {
-        id,
-        change: `changes ${from}: a PostgreSQL major version change (${was ?? "?"} -> ${now ?? "?"}) rewrites the data directory`,
+        where: { object: id },
+        what: `changes ${from}: a PostgreSQL major version change (${was ?? "?"} -> ${now ?? "?"}) rewrites the data directory`,
         fix: `back the database up and follow CloudNativePG's major upgrade steps, then ${accept}`,
       };
     }
     default:
       return {
-        id,
-        change: `changes ${from}: the object would be replaced`,
+        where: { object: id },
+        what: `changes ${from}: the object would be replaced`,
         fix: `migrate the data to a new object instead, or ${accept}`,
       };
   }
@@ -121,14 +119,14 @@ const sizeFinding = (
   const [was, now] = [bytes(before), bytes(after)];
   if (was === undefined || now === undefined)
     return {
-      id,
-      change: `changes ${label}from ${before} to ${after}, which the guard cannot compare as sizes`,
+      where: { object: id },
+      what: `changes ${label}from ${before} to ${after}, which the guard cannot compare as sizes`,
       fix: `write sizes like 10Gi, or ${accept}`,
     };
   return now < was
     ? {
-        id,
-        change: `shrinks ${label}from ${before} to ${after}: volumes cannot shrink`,
+        where: { object: id },
+        what: `shrinks ${label}from ${before} to ${after}: volumes cannot shrink`,
         fix: `keep ${before} or more, or ${accept}`,
       }
     : undefined;
@@ -153,8 +151,8 @@ export const compareStateful = (
       const renamedTo = added.find((candidate) => !renamed.has(candidate.id) && isRenameOf(old, candidate));
       if (renamedTo) renamed.add(renamedTo.id);
       findings.push({
-        id: old.id,
-        change: renamedTo
+        where: { object: old.id },
+        what: renamedTo
           ? `is renamed to ${renamedTo.id}: Kubernetes sees a deletion and a new, empty object`
           : "is deleted: its data would be lost",
         fix: renamedTo ? `keep the old name, or ${accept}` : `restore the code that created it, or ${accept}`,
@@ -163,14 +161,14 @@ export const compareStateful = (
     }
     if (record.pulumiName !== old.pulumiName) {
       findings.push({
-        id: old.id,
-        change: `changes its Pulumi resource name from ${old.pulumiName} to ${record.pulumiName}: Pulumi would delete and recreate it`,
+        where: { object: old.id },
+        what: `changes its Pulumi resource name from ${old.pulumiName} to ${record.pulumiName}: Pulumi would delete and recreate it`,
         fix: `keep the Pulumi name, or add an alias ({ aliases: [{ name: "${old.pulumiName}" }] }), or ${accept}`,
       });
     } else if (old.pulumiType && record.pulumiType && old.pulumiType !== record.pulumiType) {
       findings.push({
-        id: old.id,
-        change: `changes its Pulumi resource type from ${old.pulumiType} to ${record.pulumiType}: Pulumi would delete and recreate it`,
+        where: { object: old.id },
+        what: `changes its Pulumi resource type from ${old.pulumiType} to ${record.pulumiType}: Pulumi would delete and recreate it`,
         fix: `keep the resource type and parent, or add an alias, or ${accept}`,
       });
     }
@@ -188,8 +186,8 @@ export const compareStateful = (
   }
   for (const record of added.filter((candidate) => !renamed.has(candidate.id))) {
     findings.push({
-      id: record.id,
-      change: "is new and not yet in the baseline, so nothing would stop its later loss",
+      where: { object: record.id },
+      what: "is new and not yet in the baseline, so nothing would stop its later loss",
       fix: `record it: ${guardCommand(stack, "--accept")} (commit the new baseline with the change)`,
     });
   }
@@ -204,10 +202,7 @@ export const unprotectedFindings = (current: readonly StatefulRecord[]): Finding
   current
     .filter((record) => record.protected === false)
     .map((record) => ({
-      id: record.id,
-      change: `is not protected in Pulumi (protect and retainOnDelete): a deploy could delete it${kindOf(record) === "Namespace" ? " and everything in it" : ""}`,
+      where: { object: record.id },
+      what: `is not protected in Pulumi (protect and retainOnDelete): a deploy could delete it${kindOf(record) === "Namespace" ? " and everything in it" : ""}`,
       fix: "mark it `stateful: true` in its layer's plan, so createPlan protects it (the guard never accepts this)",
     }));
-
-export const formatFinding = (finding: Finding): string =>
-  `${finding.id} ${finding.change}.\n    fix: ${finding.fix}`;

@@ -8,7 +8,6 @@ import {
   resolverIpv4,
 } from "../config/ip.ts";
 import {
-  type ConfigError,
   type ConfigOf,
   defineLayerConfig,
   optional,
@@ -20,6 +19,7 @@ import {
 import type { Secret } from "../config/secret.ts";
 import { dnsLabel, email, fqdn, list, nonEmpty, oneOf, text } from "../config/values.ts";
 import { PLATFORM_SUBDOMAINS } from "../platformHosts.ts";
+import type { Problem } from "../problem.ts";
 
 /** Where public hosts are published. `none`: no Cloudflare at all (no account, or a tunnel instead). */
 export const PUBLIC_DNS_PROVIDERS = ["cloudflare", "none"] as const;
@@ -34,26 +34,23 @@ const CLOUDFLARE_KEYS = ["real_external_ip", "cloudflare_api_token"] as const;
  * With Cloudflare its keys must be set; with `none` setting them is a mistake worth naming. Reads
  * the raw keys, so a value that failed to parse is reported once, by its parser.
  */
-export const cloudflareKeyErrors = (
-  provider: PublicDnsProvider | undefined,
-  raw: RawConfig,
-): { key: string; value?: string; message: string; fix: string }[] =>
+export const cloudflareKeyErrors = (provider: PublicDnsProvider | undefined, raw: RawConfig): Problem[] =>
   CLOUDFLARE_KEYS.flatMap((key) => {
     const set = raw[key] !== undefined;
     if (provider === "none" && set)
       return [
         {
-          key,
+          where: { key },
           value: "[secret]",
-          message: "is set, but public_dns_provider is none, so nothing would use it",
+          what: "is set, but public_dns_provider is none, so nothing would use it",
           fix: `remove it (pulumi config rm ${key}), or set public_dns_provider to cloudflare`,
         },
       ];
     if (provider === "cloudflare" && !set)
       return [
         {
-          key,
-          message: "is required when public_dns_provider is cloudflare (the default)",
+          where: { key },
+          what: "is required when public_dns_provider is cloudflare (the default)",
           fix: `set it: pulumi config set --secret ${key} <value>, or set public_dns_provider to none`,
         },
       ];
@@ -140,11 +137,10 @@ const networkKeys = {
 
 export type NetworkConfig = ConfigOf<typeof networkKeys>;
 type Checked = Partial<NetworkConfig>;
-type CheckError = Omit<ConfigError, "layer">;
 
 /** Each fixed IP on its own, outside the pool, in the same private network as the pool. */
-const fixedIpErrors = (config: Checked): CheckError[] => {
-  const errors: CheckError[] = [];
+const fixedIpErrors = (config: Checked): Problem[] => {
+  const errors: Problem[] = [];
   const pool = config.ipAddressPool;
   const fixedIps = [
     ["public_ingress_ip", config.publicIngressIp],
@@ -156,26 +152,26 @@ const fixedIpErrors = (config: Checked): CheckError[] => {
     const clash = fixedIps.slice(0, index).find(([, other]) => other === ip);
     if (clash) {
       errors.push({
-        key,
+        where: { key },
         value: ip,
-        message: `is the same address as ${clash[0]}`,
+        what: `is the same address as ${clash[0]}`,
         fix: "give each service its own IP outside ip_address_pool",
       });
     }
     if (pool && rangeContains(pool, ip)) {
       errors.push({
-        key,
+        where: { key },
         value: ip,
-        message: `lies inside ip_address_pool (${pool.text}), so MetalLB could hand it to another service`,
+        what: `lies inside ip_address_pool (${pool.text}), so MetalLB could hand it to another service`,
         fix: `pick an address outside ${numberToIpv4(pool.first)}-${numberToIpv4(pool.last)}, or shrink the pool`,
       });
     }
     const poolBlock = pool && privateBlock(numberToIpv4(pool.first));
     if (poolBlock && privateBlock(ip) !== poolBlock) {
       errors.push({
-        key,
+        where: { key },
         value: ip,
-        message: `is not in ip_address_pool's private network (${poolBlock}); MetalLB in L2 mode only answers on the nodes' LAN`,
+        what: `is not in ip_address_pool's private network (${poolBlock}); MetalLB in L2 mode only answers on the nodes' LAN`,
         fix: "use addresses of one LAN for the pool and the fixed IPs",
       });
     }
@@ -184,15 +180,15 @@ const fixedIpErrors = (config: Checked): CheckError[] => {
 };
 
 /** Pi-hole must forward to someone else: never to itself. */
-const upstreamErrors = (config: Checked): CheckError[] => {
+const upstreamErrors = (config: Checked): Problem[] => {
   const self = config.dnsServerIp;
   const upstreams = config.piholeUpstreamDns ?? [];
   return self !== undefined && upstreams.includes(self)
     ? [
         {
-          key: "pihole_upstream_dns",
+          where: { key: "pihole_upstream_dns" },
           value: upstreams.join(","),
-          message: `includes dns_server_ip (${self}), Pi-hole itself: queries would loop`,
+          what: `includes dns_server_ip (${self}), Pi-hole itself: queries would loop`,
           fix: "forward to resolvers outside Pi-hole, e.g. 1.1.1.1,1.0.0.1 or 9.9.9.9",
         },
       ]
@@ -200,14 +196,14 @@ const upstreamErrors = (config: Checked): CheckError[] => {
 };
 
 /** The Cloudflare record must not take a host the platform serves. */
-const externalRecordErrors = (config: Checked): CheckError[] => {
+const externalRecordErrors = (config: Checked): Problem[] => {
   const record = config.externalRecord;
   return record !== undefined && (PLATFORM_SUBDOMAINS as readonly string[]).includes(record)
     ? [
         {
-          key: "external_record",
+          where: { key: "external_record" },
           value: record,
-          message: `is a host the platform serves (${PLATFORM_SUBDOMAINS.join(", ")})`,
+          what: `is a host the platform serves (${PLATFORM_SUBDOMAINS.join(", ")})`,
           fix: "keep the default, external, or pick another name",
         },
       ]

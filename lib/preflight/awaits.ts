@@ -5,14 +5,8 @@
  * timeout, and nothing that depends on it is created.
  */
 import { type KubeObject, valueAt } from "../plan.ts";
-import {
-  type Deploy,
-  describe,
-  type ObjectStep,
-  type PreflightProblem,
-  type Step,
-  skipsAwait,
-} from "./model.ts";
+import type { Problem } from "../problem.ts";
+import { type Deploy, describe, type ObjectStep, placeOf, type Step, skipsAwait } from "./model.ts";
 
 const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
@@ -74,14 +68,13 @@ const claimNames = (object: KubeObject): string[] => {
   return volumes.flatMap((volume) => volume.persistentVolumeClaim?.claimName ?? []);
 };
 
-const problem = (step: ObjectStep, message: string, fix: string): PreflightProblem => ({
-  layer: step.layer,
-  item: step.item.id,
-  message: `${describe(step.object)} ${message}`,
+const problem = (step: ObjectStep, what: string, fix: string): Problem => ({
+  where: placeOf(step),
+  what: `${describe(step.object)} ${what}`,
   fix,
 });
 
-const claimRule = (deploy: Deploy, step: ObjectStep): PreflightProblem[] => {
+const claimRule = (deploy: Deploy, step: ObjectStep): Problem[] => {
   const why = unbindable(deploy, step, step);
   return why === undefined
     ? []
@@ -94,7 +87,7 @@ const claimRule = (deploy: Deploy, step: ObjectStep): PreflightProblem[] => {
       ];
 };
 
-const workloadRule = (deploy: Deploy, step: ObjectStep): PreflightProblem[] =>
+const workloadRule = (deploy: Deploy, step: ObjectStep): Problem[] =>
   claimNames(step.object).flatMap((name) => {
     const claim = deploy.objects.find(
       (other) =>
@@ -122,7 +115,7 @@ const workloadRule = (deploy: Deploy, step: ObjectStep): PreflightProblem[] =>
         ];
   });
 
-const loadBalancerRule = (deploy: Deploy, step: ObjectStep): PreflightProblem[] => {
+const loadBalancerRule = (deploy: Deploy, step: ObjectStep): Problem[] => {
   const poolName = step.object.metadata.annotations?.["metallb.io/address-pool"];
   const pools = deploy.objects.filter(
     (other) =>
@@ -141,7 +134,7 @@ const loadBalancerRule = (deploy: Deploy, step: ObjectStep): PreflightProblem[] 
   ];
 };
 
-const ingressRule = (deploy: Deploy, step: ObjectStep): PreflightProblem[] => {
+const ingressRule = (deploy: Deploy, step: ObjectStep): Problem[] => {
   const className = spec(step.object).ingressClassName as string | undefined;
   const served = deploy.objects.some(
     (other) =>
@@ -160,14 +153,14 @@ const ingressRule = (deploy: Deploy, step: ObjectStep): PreflightProblem[] => {
       ];
 };
 
-const RULES: Readonly<Record<string, (deploy: Deploy, step: ObjectStep) => PreflightProblem[]>> = {
+const RULES: Readonly<Record<string, (deploy: Deploy, step: ObjectStep) => Problem[]>> = {
   PersistentVolumeClaim: claimRule,
   Deployment: workloadRule,
   StatefulSet: workloadRule,
   Ingress: ingressRule,
 };
 
-export const awaitRules = (deploy: Deploy): PreflightProblem[] =>
+export const awaitRules = (deploy: Deploy): Problem[] =>
   deploy.objects.flatMap((step) => {
     if (skipsAwait(step.object)) return [];
     if (step.object.kind === "Service")

@@ -5,7 +5,8 @@
  */
 import type { CrdSource } from "../chartFacts.ts";
 import { apiGroupOf, valueAt } from "../plan.ts";
-import { type Deploy, describe, type PreflightProblem, type ReleaseStep } from "./model.ts";
+import type { Problem } from "../problem.ts";
+import { type Deploy, describe, placeOf, type ReleaseStep } from "./model.ts";
 
 /** API groups Kubernetes serves itself: no chart installs them. */
 const BUILT_IN_GROUPS = new Set([
@@ -43,9 +44,9 @@ const fixFor = (step: ReleaseStep): string => {
     : `set skipCrds: true on all but one release of ${step.release.chart.chart} (skipCrds does nothing for CRDs a chart renders from templates)`;
 };
 
-export const crdRules = (deploy: Deploy): PreflightProblem[] => {
+export const crdRules = (deploy: Deploy): Problem[] => {
   const owners = new Map<string, ReleaseStep>();
-  const problems: PreflightProblem[] = [];
+  const problems: Problem[] = [];
   for (const step of deploy.releases) {
     const groups = installedCrdGroups(step);
     const taken = groups.filter((group) => owners.has(group));
@@ -53,9 +54,8 @@ export const crdRules = (deploy: Deploy): PreflightProblem[] => {
     for (const group of groups) if (!owners.has(group)) owners.set(group, step);
     if (owner)
       problems.push({
-        layer: step.layer,
-        item: step.item.id,
-        message: `installs the ${taken.join(", ")} CRDs, which ${owner.item.id} (${owner.layer}) installs already: the provider fails with AlreadyExists`,
+        where: placeOf(step),
+        what: `installs the ${taken.join(", ")} CRDs, which ${owner.item.id} (${owner.layer}) installs already: the provider fails with AlreadyExists`,
         fix: fixFor(step),
       });
   }
@@ -65,16 +65,14 @@ export const crdRules = (deploy: Deploy): PreflightProblem[] => {
     const owner = owners.get(group);
     if (!owner)
       problems.push({
-        layer: step.layer,
-        item: step.item.id,
-        message: `${describe(step.object)} is a ${group} resource, and no release installs its CRD`,
+        where: placeOf(step),
+        what: `${describe(step.object)} is a ${group} resource, and no release installs its CRD`,
         fix: "install the chart that ships it, or drop skipCrds / the CRD switch from its release",
       });
     else if (!deploy.inPlaceFor(owner, step))
       problems.push({
-        layer: step.layer,
-        item: step.item.id,
-        message: `${describe(step.object)} can be created before ${owner.item.id} installs its CRD`,
+        where: placeOf(step),
+        what: `${describe(step.object)} can be created before ${owner.item.id} installs its CRD`,
         fix: `list ${owner.item.id} (or what waits for it) in its after`,
       });
   }

@@ -3,17 +3,19 @@
  * provider and a control-plane-only Talos cluster will do on a real first deploy. It runs in
  * `render`, `validate` and CI; each problem names the object and the fix.
  */
+
+import type { Problem } from "../problem.ts";
 import { awaitRules } from "./awaits.ts";
 import { crdRules } from "./crds.ts";
 import { type LanDns, lanDnsRules } from "./lanDns.ts";
-import { type LayerPlan, modelDeploy, type PreflightProblem } from "./model.ts";
+import { type LayerPlan, modelDeploy } from "./model.ts";
 import { tolerationRules } from "./tolerations.ts";
 import { webhookRules } from "./webhooks.ts";
 
 export { lanDnsOf } from "./lanDns.ts";
-export type { LanDns, LayerPlan, PreflightProblem };
+export type { LanDns, LayerPlan };
 
-export const preflight = (layers: readonly LayerPlan[], lan: LanDns): PreflightProblem[] => {
+export const preflight = (layers: readonly LayerPlan[], lan: LanDns): Problem[] => {
   const deploy = modelDeploy(layers);
   return [
     ...crdRules(deploy),
@@ -23,6 +25,3 @@ export const preflight = (layers: readonly LayerPlan[], lan: LanDns): PreflightP
     ...lanDnsRules(deploy, lan),
   ];
 };
-
-export const formatPreflightProblem = (problem: PreflightProblem): string =>
-  `${problem.layer}: ${problem.item}: ${problem.message}\n    fix: ${problem.fix}`;

@@ -6,7 +6,8 @@
  */
 import type { NetworkContract } from "../contracts.ts";
 import { valueAt } from "../plan.ts";
-import type { Deploy, ObjectStep, PreflightProblem } from "./model.ts";
+import type { Problem } from "../problem.ts";
+import { type Deploy, type ObjectStep, placeOf } from "./model.ts";
 
 export interface LanDns {
   /** The annotation prefix the Pi-hole external-dns instances read. */
@@ -53,7 +54,7 @@ const routes = (step: ObjectStep, lan: LanDns): Route[] => {
   return [];
 };
 
-export const lanDnsRules = (deploy: Deploy, lan: LanDns): PreflightProblem[] => {
+export const lanDnsRules = (deploy: Deploy, lan: LanDns): Problem[] => {
   const byHost = new Map<string, Route[]>();
   for (const route of deploy.objects.flatMap((step) => routes(step, lan))) {
     byHost.set(route.host, [...(byHost.get(route.host) ?? []), route]);
@@ -64,9 +65,8 @@ export const lanDnsRules = (deploy: Deploy, lan: LanDns): PreflightProblem[] => 
     if (targets.length < 2 || !last) return [];
     return [
       {
-        layer: last.step.layer,
-        item: last.step.item.id,
-        message: `${host} resolves on the LAN to ${targets.join(" and ")} (${found.map((route) => route.step.item.id).join(", ")})`,
+        where: placeOf(last.step),
+        what: `${host} resolves on the LAN to ${targets.join(" and ")} (${found.map((route) => route.step.item.id).join(", ")})`,
         fix: `give the public route of a host that is also private the annotation ${lan.annotationPrefix}target: <private ingress IP> (lanDnsTarget in lib/annotations.ts)`,
       },
     ];

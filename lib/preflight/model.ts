@@ -5,18 +5,11 @@
  */
 import type { Layer } from "../layers.ts";
 import { isRelease, type KubeObject, type Plan, type PlanItem, type PlannedRelease } from "../plan.ts";
+import type { Where } from "../problem.ts";
 
 export interface LayerPlan {
   layer: Layer;
   plan: Plan;
-}
-
-export interface PreflightProblem {
-  layer: Layer;
-  /** The plan id of the item at fault (its Pulumi resource name). */
-  item: string;
-  message: string;
-  fix: string;
 }
 
 export interface Step {
@@ -75,6 +68,9 @@ export const modelDeploy = (layers: readonly LayerPlan[]): Deploy => {
       (earlier.rank === later.rank && waitsFor(later.layer, later.item.id).has(earlier.item.id)),
   };
 };
+
+/** Where a preflight problem is: the layer and the plan id (the Pulumi resource name) at fault. */
+export const placeOf = (step: Step): Where => ({ layer: step.layer, object: step.item.id });
 
 /** The provider does not wait for this object to become ready. */
 export const skipsAwait = (object: KubeObject): boolean =>

@@ -6,8 +6,9 @@
  */
 import type { Toleration, TolerationSource } from "../chartFacts.ts";
 import { type KubeObject, valueAt } from "../plan.ts";
+import type { Problem } from "../problem.ts";
 import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
-import { type Deploy, describe, type PreflightProblem } from "./model.ts";
+import { type Deploy, describe, placeOf } from "./model.ts";
 
 export const toleratesControlPlane = (tolerations: unknown): boolean =>
   Array.isArray(tolerations) &&
@@ -59,15 +60,14 @@ const chartTolerates = (source: TolerationSource, values: Record<string, unknown
 const sourceKey = (source: TolerationSource): string =>
   "list" in source ? source.list : "flag" in source ? source.flag : source.setting;
 
-export const tolerationRules = (deploy: Deploy): PreflightProblem[] => [
+export const tolerationRules = (deploy: Deploy): Problem[] => [
   ...deploy.objects.flatMap((step) => {
     const path = tolerationsPath(step.object);
     if (path === undefined || toleratesControlPlane(valueAt(step.object, path))) return [];
     return [
       {
-        layer: step.layer,
-        item: step.item.id,
-        message: `${describe(step.object)} has pods without the control-plane toleration: they stay Pending on control-plane-only nodes`,
+        where: placeOf(step),
+        what: `${describe(step.object)} has pods without the control-plane toleration: they stay Pending on control-plane-only nodes`,
         fix: `add CONTROL_PLANE_TOLERATION (lib/talos.ts) to ${path}`,
       },
     ];
@@ -76,9 +76,8 @@ export const tolerationRules = (deploy: Deploy): PreflightProblem[] => [
     step.release.chart.facts.tolerations
       .filter((source) => !chartTolerates(source, step.release.values))
       .map((source) => ({
-        layer: step.layer,
-        item: step.item.id,
-        message: `the ${source.pods} pods of ${step.release.chart.chart} do not tolerate the control-plane taint`,
+        where: placeOf(step),
+        what: `the ${source.pods} pods of ${step.release.chart.chart} do not tolerate the control-plane taint`,
         fix: `set ${sourceKey(source)} in its values to tolerate ${CONTROL_PLANE_TOLERATION.key}:${CONTROL_PLANE_TOLERATION.effect}`,
       })),
   ),

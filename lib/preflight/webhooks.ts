@@ -6,8 +6,9 @@
  * because the chart's layer finished only once the gate completed.
  */
 import { apiGroupOf } from "../plan.ts";
+import type { Problem } from "../problem.ts";
 import { WEBHOOK_GATE_ANNOTATION } from "../webhookGate.ts";
-import { type Deploy, describe, type ObjectStep, type PreflightProblem, type ReleaseStep } from "./model.ts";
+import { type Deploy, describe, type ObjectStep, placeOf, type ReleaseStep } from "./model.ts";
 
 const gatesOf = (deploy: Deploy, release: ReleaseStep, group: string): ObjectStep[] =>
   deploy.objects.filter(
@@ -29,7 +30,7 @@ const readiness = (
   return [...(releaseIsGate ? [release] : []), ...gatesOf(deploy, release, group)];
 };
 
-export const webhookRules = (deploy: Deploy): PreflightProblem[] =>
+export const webhookRules = (deploy: Deploy): Problem[] =>
   deploy.releases.flatMap((release) =>
     (release.release.chart.facts.webhook?.groups ?? []).flatMap((group) => {
       const gated = deploy.objects.filter(
@@ -40,9 +41,8 @@ export const webhookRules = (deploy: Deploy): PreflightProblem[] =>
       return gated
         .filter((step) => !gates.some((gate) => gate !== step && deploy.inPlaceFor(gate, step)))
         .map((step) => ({
-          layer: step.layer,
-          item: step.item.id,
-          message: `${describe(step.object)} can be created before ${release.item.id}'s webhook answers: the provider does not retry a refused create`,
+          where: placeOf(step),
+          what: `${describe(step.object)} can be created before ${release.item.id}'s webhook answers: the provider does not retry a refused create`,
           fix:
             step.layer === release.layer
               ? `add a webhookGate (lib/webhookGate.ts) after ${release.item.id} and list its job in the resource's after`

@@ -3,10 +3,10 @@
  * Pulumi calls the function and takes what it returns as the stack outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { formatConfigError } from "../config/schema.ts";
 import { rawConfigFromEntries } from "../config/stackFile.ts";
 import { e2eChartsDir, modeLine, withSkipAwait } from "../e2e.ts";
 import type { AnyLayer } from "../layer.ts";
+import { formatProblem } from "../problem.ts";
 import { type ExternalEdge, runLayer } from "./program.ts";
 
 /** End-to-end mode only (lib/e2e.ts): one stack transform marks what needs running pods skipAwait. */
@@ -28,7 +28,7 @@ export const pulumiEntry =
       Object.entries(pulumi.runtime.allConfig()),
       pulumi.getStack(),
     );
-    if (raw.isErr()) throw new pulumi.RunError(raw.error.map(formatConfigError).join("\n"));
+    if (raw.isErr()) throw new pulumi.RunError(raw.error.map(formatProblem).join("\n"));
     const context = { stack: pulumi.getStack(), organization: pulumi.getOrganization() };
     return runLayer(resolved, raw.value, context, external);
   };

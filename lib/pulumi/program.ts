@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { parseConfig } from "../config/registry.ts";
-import { formatConfigError, type RawConfig } from "../config/schema.ts";
+import type { RawConfig } from "../config/schema.ts";
 import { type Contract, type ContractValues, type Shape, validateContract } from "../contracts.ts";
 import { type AnyLayer, evaluateLayer, type StackContext, upstreamStackName } from "../layer.ts";
 import { type Layer, projectName } from "../layers.ts";
@@ -30,7 +30,12 @@ const readContract = async <C extends Contract<Shape>>(
     keys.map((key, i) => [key, details[i]?.value ?? details[i]?.secretValue]),
   );
   const result = validateContract(contract, values, stackName);
-  if (result.isErr()) throw new pulumi.RunError(result.error);
+  if (result.isErr()) {
+    const lines = result.error.map((found) => `  ${formatProblem(found)}`);
+    throw new pulumi.RunError(
+      `The ${contract.layer} stack ${stackName} does not provide what this layer needs:\n${lines.join("\n")}`,
+    );
+  }
   return result.value;
 };
 
@@ -58,8 +63,7 @@ export const runLayer = async (
   external?: ExternalEdge,
 ): Promise<object> => {
   const parsed = parseConfig(layer.layer, raw);
-  if (parsed.isErr())
-    return refuse("config error(s)", parsed.error.map(formatConfigError), context, layer.layer);
+  if (parsed.isErr()) return refuse("config error(s)", parsed.error.map(formatProblem), context, layer.layer);
   const reads = await readContracts(layer, parsed.value, context);
   const evaluated = evaluateLayer(layer, parsed.value, reads);
   if (evaluated.isErr())

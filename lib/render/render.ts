@@ -3,8 +3,8 @@
  * each layer reading the exports of the earlier ones. No Pulumi runtime: the resources written are
  * those the one edge registers for each plan (resources.ts; a program test proves they agree).
  */
-import { err, ok, type Result } from "neverthrow";
-import type { ConfigError, RawConfig } from "../config/schema.ts";
+import { err, ok, Result } from "neverthrow";
+import type { RawConfig } from "../config/schema.ts";
 import { plaintextLeaves, plaintextSecretKeys, readStack, type StackConfig } from "../config/stackFile.ts";
 import { type NetworkContract, validateContract } from "../contracts.ts";
 import {
@@ -16,8 +16,8 @@ import {
 } from "../layer.ts";
 import { LAYERS, type Layer, projectName } from "../layers.ts";
 import type { Plan } from "../plan.ts";
-import { lanDnsOf, type PreflightProblem, preflight } from "../preflight/index.ts";
-import type { Problem } from "../problem.ts";
+import { lanDnsOf, preflight } from "../preflight/index.ts";
+import { type Problem, problem } from "../problem.ts";
 import { type LayerDocuments, layerDocuments, toYaml } from "./documents.ts";
 import { planResources, type RecordedResource } from "./resources.ts";
 
@@ -63,18 +63,18 @@ const readsOf = (
   config: object,
   context: StackContext,
   exported: ReadonlyMap<Layer, Record<string, unknown>>,
-): Result<object, Problem[]> => {
-  const reads: Record<string, unknown> = {};
-  const problems: Problem[] = [];
-  for (const [upstream, contract] of Object.entries(layer.reads)) {
-    const name = upstreamStackName(upstream as Layer, config, context);
-    const checked = validateContract(contract, exported.get(upstream as Layer) ?? {}, name);
-    if (checked.isOk()) reads[upstream] = checked.value;
-    else
-      problems.push({ where: { layer: layer.layer }, what: checked.error, fix: `deploy ${upstream} first` });
-  }
-  return problems.length > 0 ? err(problems) : ok(reads);
-};
+): Result<object, Problem[]> =>
+  Result.combineWithAllErrors(
+    Object.entries(layer.reads).map(([upstream, contract]) =>
+      validateContract(
+        contract,
+        exported.get(upstream as Layer) ?? {},
+        upstreamStackName(upstream as Layer, config, context),
+      ).map((values) => [upstream, values] as const),
+    ),
+  )
+    .map((entries) => Object.fromEntries(entries))
+    .mapErr((perUpstream) => perUpstream.flat());
 
 const renderLayer = (
   layer: AnyLayer,
@@ -99,7 +99,7 @@ const renderLayer = (
 
 /**
  * Renders every layer of a stack from its config, read and parsed once (`readStack`). The layers'
- * problems come back as errors; a secret leaking into the output is thrown.
+ * problems come back as errors, and so does a secret that would reach the output.
  */
 export const renderStack = (
   layers: StackLayers,
@@ -119,13 +119,13 @@ export const renderStack = (
     exported.set(name, result.value.outputs);
     rendered.push(result.value);
   }
+  // A secret in the output is refused like any other problem: nothing is written.
   const leaks = leaksByKey(rendered, config.raw);
-  if (leaks.length > 0) throw new Error(`${leaks.join("\n")}\nNothing was written.`);
-  return ok(rendered);
+  return leaks.length > 0 ? err(leaks) : ok(rendered);
 };
 
 /** The preflight over every rendered layer's plan, with the network layer's LAN DNS facts. */
-export const preflightOf = (layers: readonly RenderedLayer[]): PreflightProblem[] => {
+export const preflightOf = (layers: readonly RenderedLayer[]): Problem[] => {
   const network = layers.find((layer) => layer.layer === "network")?.outputs as NetworkContract | undefined;
   return preflight(
     layers.map(({ layer, plan }) => ({ layer, plan })),
@@ -133,16 +133,19 @@ export const preflightOf = (layers: readonly RenderedLayer[]): PreflightProblem[
   );
 };
 
-/** One line per secret key whose plaintext appears in the output, naming the key and where (never the value). */
-const leaksByKey = (layers: readonly RenderedLayer[], raw: Record<Layer, RawConfig>): string[] =>
+/** One problem per secret key whose plaintext appears in the output, naming the key and where (never the value). */
+const leaksByKey = (layers: readonly RenderedLayer[], raw: Record<Layer, RawConfig>): Problem[] =>
   plaintextSecretKeys(raw).flatMap(({ layer, key }) => {
     const values = plaintextLeaves(raw[layer][key]).filter((value) => value.length >= 4);
     const found = findLeaks(layers, values);
     return found.length === 0
       ? []
       : [
-          `${layer}: the value of the secret ${key} appears in ${found.join(", ")}. ` +
-            "If the value is also an ordinary word or address of the config, give the secret a unique value.",
+          problem(
+            { layer, key },
+            `is a secret, and its value appears in ${found.join(", ")}`,
+            "if the value is also an ordinary word or address of the config, give the secret a unique value",
+          ),
         ];
   });
 
@@ -159,19 +162,10 @@ export const findLeaks = (layers: readonly RenderedLayer[], plaintexts: readonly
       .map(([name]) => name);
   });
 
-export const configProblem = (error: ConfigError): Problem => ({
-  where: { layer: error.layer, key: error.key },
-  ...(error.value === undefined ? {} : { value: error.value }),
-  what: error.message,
-  fix: error.fix,
-});
-
 /** Reads a stack's files (every config problem at once) and renders it. */
 export const renderStackFiles = (
   layers: StackLayers,
   root: string,
   stack: string,
 ): Result<RenderedLayer[], Problem[]> =>
-  readStack(root, stack)
-    .mapErr((errors) => errors.map(configProblem))
-    .andThen((config) => renderStack(layers, config, stack));
+  readStack(root, stack).andThen((config) => renderStack(layers, config, stack));

@@ -60,9 +60,9 @@ export const storageConfigSchema = defineLayerConfig({
     return config.timezone !== undefined && config.timezoneOffset !== undefined
       ? [
           {
-            key: "timezone_offset",
+            where: { key: "timezone_offset" },
             value: String(config.timezoneOffset),
-            message: `is set together with timezone (${config.timezone}); the two could disagree`,
+            what: `is set together with timezone (${config.timezone}); the two could disagree`,
             fix: "keep only timezone: `pulumi config rm timezone_offset`",
           },
         ]

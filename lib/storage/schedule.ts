@@ -14,7 +14,8 @@
  * itself is in UTC, a job is never skipped or run twice on the night the clocks change.
  */
 import { err, ok } from "neverthrow";
-import type { Parser, Problem } from "../config/values.ts";
+import type { Parser } from "../config/values.ts";
+import type { Unplaced } from "../problem.ts";
 
 /** Day of week as cron counts it: 0 = Sunday … 6 = Saturday. */
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
@@ -113,11 +114,11 @@ const SCHEDULE_FIX =
 /** A local schedule as written in config: `03:00`, `daily 03:00`, `sun 04:00`, `mon,thu 02:30`. */
 export const localSchedule: Parser<Schedule> = (raw) => {
   const match = /^(?:([a-z,\s]+?)\s+)?(\d{1,2}):(\d{2})$/i.exec(raw.trim());
-  if (!match) return err({ message: "is not a schedule", fix: SCHEDULE_FIX });
+  if (!match) return err({ what: "is not a schedule", fix: SCHEDULE_FIX });
   const hour = Number(match[2]);
   const minute = Number(match[3]);
   if (hour > 23 || minute > 59) {
-    return err({ message: `has no such time of day (${match[2]}:${match[3]})`, fix: "use 00:00 to 23:59" });
+    return err({ what: `has no such time of day (${match[2]}:${match[3]})`, fix: "use 00:00 to 23:59" });
   }
   const dayText = (match[1] ?? "daily").trim().toLowerCase();
   if (dayText === "daily") return ok(at(hour, minute));
@@ -126,9 +127,9 @@ export const localSchedule: Parser<Schedule> = (raw) => {
     const day = DAY_ALIASES[name];
     if (day === undefined) {
       return err({
-        message: `names an unknown day (${name === "" ? "empty" : name})`,
+        what: `names an unknown day (${name === "" ? "empty" : name})`,
         fix: `use sun, mon, tue, wed, thu, fri, sat (comma-separated) or daily; ${SCHEDULE_FIX}`,
-      } satisfies Problem);
+      } satisfies Unplaced);
     }
     days.push(day);
   }

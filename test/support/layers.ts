@@ -3,7 +3,7 @@
  * problem), without Pulumi: the resources the edge would register, and the stack outputs.
  */
 import { parseConfig } from "../../lib/config/registry.ts";
-import { formatConfigError, type RawConfig } from "../../lib/config/schema.ts";
+import type { RawConfig } from "../../lib/config/schema.ts";
 import { type AnyLayer, evaluateLayer } from "../../lib/layer.ts";
 import { projectName } from "../../lib/layers.ts";
 import { formatProblem } from "../../lib/problem.ts";
@@ -25,7 +25,7 @@ export const runLayerOffline = (layer: AnyLayer, raw: RawConfig, reads: object):
   const config = parseConfig(layer.layer, raw);
   if (config.isErr())
     throw new Error(
-      `${config.error.length} config error(s) in ${projectName(layer.layer)} (stack ${TEST_STACK}); nothing was changed:\n${config.error.map(formatConfigError).join("\n")}`,
+      `${config.error.length} config error(s) in ${projectName(layer.layer)} (stack ${TEST_STACK}); nothing was changed:\n${config.error.map(formatProblem).join("\n")}`,
     );
   const evaluated = evaluateLayer(layer, config.value, reads);
   if (evaluated.isErr())

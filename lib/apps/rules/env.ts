@@ -1,0 +1,60 @@
+/** Environment variables: withEnv, withSecretEnv and the variables withPostgres sets. */
+import { duplicates, ENV_NAME, looksSecret, SECRET_KEY } from "../predicates.ts";
+import type { AppSpec } from "../spec.ts";
+import { type AppRule, inApp, when } from "./rule.ts";
+
+const allEnvNames = (spec: AppSpec): string[] => [
+  ...spec.env.map((e) => e.name),
+  ...spec.secretEnv.map((e) => e.name),
+  ...Object.values(spec.postgres?.env ?? {}).filter((v): v is string => v !== undefined),
+];
+
+export const envNamesRule: AppRule = (spec) => {
+  const names = allEnvNames(spec);
+  return [
+    ...duplicates(names).map((dup) =>
+      inApp(
+        spec,
+        `env ${dup}`,
+        "is set more than once (withEnv, withSecretEnv or withPostgres)",
+        "set each variable once",
+      ),
+    ),
+    ...names
+      .filter((name) => !ENV_NAME.test(name))
+      .map((name) =>
+        inApp(
+          spec,
+          `env ${name}`,
+          "is not a valid variable name",
+          "use letters, digits and underscores, e.g. DATABASE_URL",
+        ),
+      ),
+  ];
+};
+
+/** A plain variable whose name says it holds a secret belongs in withSecretEnv. */
+export const plainSecretRule: AppRule = (spec) =>
+  spec.env
+    .filter((variable) => looksSecret(variable.name))
+    .map((variable) => {
+      const key = variable.name.toLowerCase();
+      return inApp(
+        spec,
+        `withEnv ${variable.name}`,
+        "looks like a secret, and withEnv values are plain text in the Deployment",
+        `use withSecretEnv({ ${variable.name}: "${key}" }) and set the value: pulumi config set --secret --path 'app_secrets.${spec.name}.${key}' '<value>'`,
+      );
+    });
+
+export const secretKeysRule: AppRule = (spec) =>
+  spec.secretEnv.flatMap((variable) =>
+    when(!SECRET_KEY.test(variable.key), () =>
+      inApp(
+        spec,
+        `withSecretEnv ${variable.name}`,
+        `config key ${JSON.stringify(variable.key)} is not a valid secret key`,
+        "use letters, digits, dashes, dots and underscores, e.g. admin_password",
+      ),
+    ),
+  );

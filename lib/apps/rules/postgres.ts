@@ -1,0 +1,36 @@
+/** withPostgres: the CloudNativePG cluster and the variables that reach it. */
+import { isPositiveSize, PG_IDENTIFIER } from "../predicates.ts";
+import { POSTGRES_FIELDS } from "../spec.ts";
+import { type AppRule, inApp, when } from "./rule.ts";
+
+export const postgresRule: AppRule = (spec) => {
+  const pg = spec.postgres;
+  if (pg === undefined) return [];
+  const fields = Object.keys(pg.env);
+  const at = (what: string, fix: string) => inApp(spec, "withPostgres", what, fix);
+  return [
+    ...when(!(Number.isInteger(pg.instances) && pg.instances >= 1), () =>
+      at(`instances ${pg.instances} is not a whole number >= 1`, "use instances: 1 (or more for replicas)"),
+    ),
+    ...when(!PG_IDENTIFIER.test(pg.database), () =>
+      at(
+        `database ${JSON.stringify(pg.database)} is not a plain Postgres name`,
+        "use lowercase letters, digits and underscores, e.g. miniflux",
+      ),
+    ),
+    ...when(!isPositiveSize(pg.size), () =>
+      at(`size ${JSON.stringify(pg.size)} is not a storage quantity above zero`, "write e.g. 5Gi"),
+    ),
+    ...when(fields.length === 0, () =>
+      at(
+        "env names no variable, so the app cannot reach its database",
+        'add e.g. env: { url: "DATABASE_URL" }',
+      ),
+    ),
+    ...fields
+      .filter((field) => !(field in POSTGRES_FIELDS))
+      .map((field) =>
+        at(`env field ${field} is unknown`, `use one of: ${Object.keys(POSTGRES_FIELDS).join(", ")}`),
+      ),
+  ];
+};
