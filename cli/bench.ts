@@ -178,42 +178,47 @@ const machine = () => ({
   })(),
 });
 
+/** Every measurement, rendering into `out`. */
+const measure = (out: string): BenchResults => {
+  progress(`full render, Bun (1 warm-up run, then ${RENDER_RUNS})`);
+  timed(BUN, ["cli/render.ts", "--out", out]);
+  const render = repeat("render", RENDER_RUNS, () => timed(BUN, ["cli/render.ts", "--out", out]).ms);
+
+  progress("stack render with generated apps, one child process per size");
+  const apps = APP_COUNTS.map((count): AppsRun => {
+    const child = timed(BUN, ["cli/bench.ts", "--apps-child", String(count)]);
+    const run = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}") as Omit<AppsRun, "processMs">;
+    progress(`  ${count} apps: ${Math.round(run.renderMs)} ms, ${run.perAppMs.toFixed(2)} ms/app`);
+    return { ...run, processMs: child.ms };
+  });
+
+  progress(`test suite (${TEST_RUNS} runs)`);
+  let passed = true;
+  const tests = repeat("bun test", TEST_RUNS, () => {
+    const run = timed(BUN, ["test"], true);
+    passed &&= run.ok;
+    return run.ms;
+  });
+
+  progress(`full render, Node.js (${NODE_RUNS} runs)`);
+  const node = repeat("node render", NODE_RUNS, () => {
+    // A render that silently did nothing would time as a fast one: it must write its files.
+    rmSync(out, { recursive: true, force: true });
+    const run = timed("node", ["--import", "tsx", "cli/render.ts", "--out", out]);
+    if (!existsSync(join(out, "network.yaml"))) throw new Error("the Node.js render wrote no files");
+    return run.ms;
+  });
+  return { render, apps, tests: { ...tests, passed }, node };
+};
+
 const bench = (options: { json?: string; strict: boolean }): void => {
   const out = mkdtempSync(join(tmpdir(), "homelab-bench-out-"));
   const info = machine();
   const loadBefore = loadavg();
   const started = performance.now();
   try {
-    progress(`full render, Bun (1 warm-up run, then ${RENDER_RUNS})`);
-    timed(BUN, ["cli/render.ts", "--out", out]);
-    const render = repeat("render", RENDER_RUNS, () => timed(BUN, ["cli/render.ts", "--out", out]).ms);
-
-    progress("stack render with generated apps, one child process per size");
-    const apps = APP_COUNTS.map((count): AppsRun => {
-      const child = timed(BUN, ["cli/bench.ts", "--apps-child", String(count)]);
-      const run = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}") as Omit<AppsRun, "processMs">;
-      progress(`  ${count} apps: ${Math.round(run.renderMs)} ms, ${run.perAppMs.toFixed(2)} ms/app`);
-      return { ...run, processMs: child.ms };
-    });
-
-    progress(`test suite (${TEST_RUNS} runs)`);
-    let passed = true;
-    const tests = repeat("bun test", TEST_RUNS, () => {
-      const run = timed(BUN, ["test"], true);
-      passed &&= run.ok;
-      return run.ms;
-    });
-
-    progress(`full render, Node.js (${NODE_RUNS} runs)`);
-    const node = repeat("node render", NODE_RUNS, () => {
-      // A render that silently did nothing would time as a fast one: it must write its files.
-      rmSync(out, { recursive: true, force: true });
-      const run = timed("node", ["--import", "tsx", "cli/render.ts", "--out", out]);
-      if (!existsSync(join(out, "network.yaml"))) throw new Error("the Node.js render wrote no files");
-      return run.ms;
-    });
-
-    const results: BenchResults = { render, apps, tests: { ...tests, passed }, node };
+    const results = measure(out);
+    const { render, node } = results;
     const budgets = checkBudgets(results);
     const loadAfter = loadavg();
     const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(" ");

@@ -11,12 +11,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
 import { type Clients, connect, createNodes } from "../lib/cluster/api.ts";
-import { ensureBinaries } from "../lib/cluster/build.ts";
+import { type Binaries, ensureBinaries } from "../lib/cluster/build.ts";
 import { startCluster, stopCluster } from "../lib/cluster/cluster.ts";
 import { stopOnExit } from "../lib/cluster/processes.ts";
 import { parseConfig } from "../lib/config/registry.ts";
 import { readStackFile } from "../lib/config/stackFile.ts";
-import { engineUnbuildable, ensureEngine } from "../lib/engine/build.ts";
+import { type Engine, engineUnbuildable, ensureEngine } from "../lib/engine/build.ts";
 import { ADDED_APP, E2E_STACK, e2eStack, pulumiEnv } from "../lib/engine/e2eStack.ts";
 import { KUBERNETES_PLUGIN_VERSION } from "../lib/engine/versions.ts";
 import { LAYERS, type Layer } from "../lib/layers.ts";
@@ -107,8 +107,8 @@ let controllers: ReturnType<typeof simulateStorageControllers> | undefined;
 const pulumi = (args: string[], cwd = work, input?: string) =>
   mustRun(["pulumi", ...args], { cwd, env, input });
 
-try {
-  const engine = await step("Build (or reuse) the Pulumi engine and the API server", async () => {
+const buildAll = () =>
+  step("Build (or reuse) the Pulumi engine and the API server", async () => {
     const built = await ensureEngine();
     if (built.isErr()) throw new StepFailure(built.error);
     const cluster = await ensureBinaries();
@@ -116,10 +116,11 @@ try {
     return { engine: built.value, cluster: cluster.value };
   });
 
-  const cluster = await step(
+const startApiServer = (binaries: Binaries) =>
+  step(
     "Start the API server (etcd, kube-apiserver, controller-manager, scheduler, 3 Talos-like nodes)",
     async () => {
-      const started = await startCluster(engine.cluster);
+      const started = await startCluster(binaries);
       if (started.isErr()) throw new StepFailure(started.error);
       clients = connect(started.value);
       await createNodes(clients);
@@ -127,35 +128,35 @@ try {
     },
   );
 
-  await step(
-    "Work copy of the repository, stand-in charts, throwaway Pulumi home and file backend",
-    async () => {
-      workCopy(root, work);
-      keepLogsIn(join(temp, "logs"));
-      const charts = writeStandInCharts(options.crds, join(temp, "charts"));
-      env = pulumiEnv(process.env, {
-        home: join(temp, "pulumi-home"),
-        state: join(temp, "state"),
-        charts: join(temp, "charts"),
-        kubeconfig: cluster.files.kubeconfig,
-        engineBin: engine.engine.bin,
-        passphrase: randomBytes(24).toString("base64url"),
-      });
-      await mustRun(["mkdir", "-p", join(temp, "state")], { cwd: temp, env });
-      console.log(`  charts: ${charts.join(", ")}`);
-      console.log(`  ${(await pulumi(["version"])).trim()} from ${engine.engine.bin}`);
-      await pulumi([
-        "plugin",
-        "install",
-        "resource",
-        "kubernetes",
-        KUBERNETES_PLUGIN_VERSION,
-        "--file",
-        engine.engine.provider,
-      ]);
-    },
-  );
+const prepareWork = (engine: Engine, kubeconfig: string) =>
+  step("Work copy of the repository, stand-in charts, throwaway Pulumi home and file backend", async () => {
+    workCopy(root, work);
+    keepLogsIn(join(temp, "logs"));
+    const charts = writeStandInCharts(options.crds, join(temp, "charts"));
+    env = pulumiEnv(process.env, {
+      home: join(temp, "pulumi-home"),
+      state: join(temp, "state"),
+      charts: join(temp, "charts"),
+      kubeconfig,
+      engineBin: engine.bin,
+      passphrase: randomBytes(24).toString("base64url"),
+    });
+    await mustRun(["mkdir", "-p", join(temp, "state")], { cwd: temp, env });
+    console.log(`  charts: ${charts.join(", ")}`);
+    console.log(`  ${(await pulumi(["version"])).trim()} from ${engine.bin}`);
+    await pulumi([
+      "plugin",
+      "install",
+      "resource",
+      "kubernetes",
+      KUBERNETES_PLUGIN_VERSION,
+      "--file",
+      engine.provider,
+    ]);
+  });
 
+/** The storage controllers are simulated with the example's Longhorn values. */
+const startSimulatedControllers = (api: Clients) => {
   const storageConfig = readStackFile(root, "storage", "example")
     .andThen((raw) => parseConfig("storage", raw))
     .match(
@@ -164,9 +165,10 @@ try {
         throw new StepFailure(`the example's storage config does not parse: ${errors.length} error(s)`);
       },
     );
-  controllers = simulateStorageControllers(clients as Clients, longhornValues(storageConfig));
+  controllers = simulateStorageControllers(api, longhornValues(storageConfig));
+};
 
-  const context = { work, env, clients: clients as Clients };
+const runChecks = async (context: { work: string; env: Record<string, string>; clients: Clients }) => {
   await step(`Create stack ${E2E_STACK} in each layer from the example; set every secret with --secret`, () =>
     createStacks(context, stack),
   );
@@ -183,10 +185,10 @@ try {
     () => dataSafety(context),
   );
   await step("Nothing was downloaded: the only plugin is the one built here", () => onlyBuiltPlugin(context));
-} catch {
-  process.exitCode = 1;
-} finally {
-  await step("Tear down (simulated controllers, API server, temporary folders)", async () => {
+};
+
+const tearDown = () =>
+  step("Tear down (simulated controllers, API server, temporary folders)", async () => {
     await controllers?.stop();
     for (const event of controllers?.events ?? []) console.log(`  simulated: ${event}`);
     await stopCluster();
@@ -194,6 +196,18 @@ try {
   }).catch(() => {
     process.exitCode = 1;
   });
+
+try {
+  const built = await buildAll();
+  const cluster = await startApiServer(built.cluster);
+  await prepareWork(built.engine, cluster.files.kubeconfig);
+  const api = clients as Clients;
+  startSimulatedControllers(api);
+  await runChecks({ work, env, clients: api });
+} catch {
+  process.exitCode = 1;
+} finally {
+  await tearDown();
   console.log(
     `\n${process.exitCode ? "FAILED" : "PASSED"}: ${timings.map((t) => `${t.name.split(" (")[0]} ${t.seconds.toFixed(0)}s`).join("; ")}`,
   );

@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { servedKinds } from "../lib/cluster/api.ts";
-import { parseGoVersion } from "../lib/cluster/build.ts";
 import {
   admissionConfiguration,
   controllerManagerArgs,
@@ -14,15 +13,14 @@ import {
 } from "../lib/cluster/config.ts";
 import { apiErrorMessage } from "../lib/cluster/errors.ts";
 import {
-  buildModuleText,
-  godebugLines,
+  etcdModule,
   kubernetesLdflags,
+  kubernetesModule,
   placeholderRequires,
-  stagingVersion,
 } from "../lib/cluster/gomod.ts";
 import { dependencyOrder, type Manifest, parseLayerFile, readRender } from "../lib/cluster/manifests.ts";
 import { claimState, type Snapshot, workloadState } from "../lib/cluster/observe.ts";
-import { freePort, logTail } from "../lib/cluster/processes.ts";
+import { freePort } from "../lib/cluster/processes.ts";
 import { formatReport, type LayerReport, layerProblems, workloadSettled } from "../lib/cluster/report.ts";
 import {
   SELF_CHECK_NAMESPACE,
@@ -31,7 +29,8 @@ import {
   unmetExpectations,
 } from "../lib/cluster/selfCheck.ts";
 import { longhornStorageClass, simulatedClassOf, volumeForClaim } from "../lib/cluster/storage.ts";
-import { binaryName, cacheRoot } from "../lib/cluster/versions.ts";
+import { binaryName } from "../lib/cluster/versions.ts";
+import { logTail } from "../lib/logTail.ts";
 
 const SERVED_GO_MOD = `module k8s.io/kubernetes
 
@@ -59,28 +58,18 @@ describe("the Go build module", () => {
   });
 
   test("they are replaced by the published v0.<minor>.<patch>, godebug kept, commands as tools", () => {
-    const text = buildModuleText({
-      module: "homelab.local/build/kubernetes",
-      require: "k8s.io/kubernetes",
-      version: "1.35.4",
-      tools: ["k8s.io/kubernetes/cmd/kube-apiserver"],
-      replace: placeholderRequires(SERVED_GO_MOD),
-      replaceVersion: stagingVersion("1.35.4"),
-      godebug: godebugLines(SERVED_GO_MOD),
-    });
+    const text = kubernetesModule(SERVED_GO_MOD);
     expect(text).toContain("require k8s.io/kubernetes v1.35.4");
     expect(text).toContain("\tk8s.io/apiserver => k8s.io/apiserver v0.35.4\n");
     expect(text).toContain("godebug default=go1.25");
-    expect(text).toContain("tool (\n\tk8s.io/kubernetes/cmd/kube-apiserver\n)");
+    expect(text).toContain(
+      "tool (\n\tk8s.io/kubernetes/cmd/kube-apiserver\n\tk8s.io/kubernetes/cmd/kube-controller-manager\n",
+    );
   });
 
   test("etcd's module needs no replaces", () => {
-    const text = buildModuleText({
-      module: "m",
-      require: "go.etcd.io/etcd/server/v3",
-      version: "3.6.16",
-      tools: ["go.etcd.io/etcd/server/v3"],
-    });
+    const text = etcdModule();
+    expect(text).toContain("require go.etcd.io/etcd/server/v3 v3.6.16");
     expect(text).not.toContain("replace");
   });
 
@@ -91,13 +80,9 @@ describe("the Go build module", () => {
     expect(flags).toContain("-X k8s.io/component-base/version.gitMinor=35");
   });
 
-  test("Go versions and binary names", () => {
-    expect(parseGoVersion("go version go1.26.8 linux/amd64")).toEqual([1, 26]);
-    expect(parseGoVersion("bash: go: not found")).toBeUndefined();
+  test("binary names", () => {
     expect(binaryName("k8s.io/kubernetes/cmd/kube-scheduler")).toBe("kube-scheduler");
     expect(binaryName("go.etcd.io/etcd/server/v3")).toBe("etcd");
-    expect(cacheRoot({ XDG_CACHE_HOME: "/c", HOME: "/h" })).toBe("/c/homelab");
-    expect(cacheRoot({ HOME: "/h" })).toBe("/h/.cache/homelab");
   });
 });
 

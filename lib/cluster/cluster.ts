@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { err, ok, type Result } from "neverthrow";
+import { logTail } from "../logTail.ts";
 import type { Binaries } from "./build.ts";
 import {
   admissionConfiguration,
@@ -20,7 +21,7 @@ import {
   schedulerArgs,
   tokenFile,
 } from "./config.ts";
-import { freePort, logTail, PORT_TAKEN, type Server, startServer, stopAll, stopOnExit } from "./processes.ts";
+import { freePort, PORT_TAKEN, type Server, startServer, stopAll, stopOnExit } from "./processes.ts";
 
 export interface Cluster {
   server: string;
@@ -105,11 +106,24 @@ const startOnFreePorts = async (
   );
 };
 
+const serverLog = (files: RunFiles, name: string): string => join(files.dir, `${name}.log`);
+
+/** The controller manager and the scheduler: they need only the kubeconfigs, no readiness wait. */
+const startControllers = (binaries: Binaries, files: RunFiles): Server[] =>
+  (["kube-controller-manager", "kube-scheduler"] as const).map((name) =>
+    startServer(
+      name,
+      binaries[name],
+      name === "kube-scheduler" ? schedulerArgs(files) : controllerManagerArgs(files),
+      serverLog(files, name),
+    ),
+  );
+
 export const startCluster = async (binaries: Binaries): Promise<Result<Cluster, string>> => {
   const files = runFiles();
   stopOnExit(() => rmSync(files.dir, { recursive: true, force: true }));
   const token = writeCredentials(files);
-  const log = (name: string) => join(files.dir, `${name}.log`);
+  const log = (name: string) => serverLog(files, name);
   const initial: Ports = {
     etcdClient: await freePort(),
     etcdPeer: await freePort(),
@@ -154,15 +168,7 @@ export const startCluster = async (binaries: Binaries): Promise<Result<Cluster, 
 
   const server = `https://127.0.0.1:${apiserver.value.apiserver}`;
   writeFileSync(files.kubeconfig, kubeconfigText(server, caFile, token), { mode: 0o600 });
-  const controllers = [
-    startServer(
-      "kube-controller-manager",
-      binaries["kube-controller-manager"],
-      controllerManagerArgs(files),
-      log("kube-controller-manager"),
-    ),
-    startServer("kube-scheduler", binaries["kube-scheduler"], schedulerArgs(files), log("kube-scheduler")),
-  ];
+  const controllers = startControllers(binaries, files);
   return ok({ server, caFile, ca: readFileSync(caFile, "utf8"), token, files, controllers });
 };
 

@@ -4,19 +4,8 @@
  * Ctrl-C, SIGTERM.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { createServer } from "node:net";
-
-/** The last `count` lines of a log file, indented, for error messages. */
-export const logTail = (path: string, count = 20): string => {
-  const text = existsSync(path) ? readFileSync(path, "utf8").trimEnd() : "";
-  if (text === "") return "    (its log is empty)";
-  const lines = text.split("\n");
-  return lines
-    .slice(-count)
-    .map((line) => `    ${line}`)
-    .join("\n");
-};
 
 /** A port on 127.0.0.1 that was free a moment ago (a server that then finds it taken is restarted on another). */
 export const freePort = (): Promise<number> =>

@@ -3,8 +3,7 @@
  * supported by Talos 1.12 and 1.13 (both list 1.30/1.31 to 1.35/1.36); etcd 3.6 is what
  * kube-apiserver 1.35 is tested against (it needs ≥ 3.5.13 for consistent watches).
  */
-import { homedir } from "node:os";
-import { join } from "node:path";
+import { cacheDir, cacheRoot } from "../gobuild/cache.ts";
 
 export const KUBERNETES_VERSION = "1.35.4";
 export const ETCD_VERSION = "3.6.16";
@@ -45,9 +44,6 @@ export const COMPONENTS = {
 export const binaryName = (command: string): string =>
   command === COMPONENTS.etcd.module ? "etcd" : (command.split("/").pop() ?? command);
 
-/** Where built binaries are kept, once per machine and version. */
-export const cacheRoot = (env: Record<string, string | undefined> = process.env): string =>
-  join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "homelab");
-
+/** Where a component's binaries are kept, once per machine and version. */
 export const componentDir = (component: Component, root = cacheRoot()): string =>
-  join(root, `${component.name}-${component.version}`);
+  cacheDir(component.name, component.version, root);

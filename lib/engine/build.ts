@@ -1,28 +1,30 @@
 /**
- * Builds the Pulumi engine (versions.ts) into the cache, once per machine and version: each part
- * in a temporary build module beside its cache folder, moved into place only when it built. Logs
- * go to build.log in the build folder; a failure returns its last lines.
+ * Builds the Pulumi engine (versions.ts) into the cache with the shared Go build runner
+ * (lib/gobuild), once per machine and version: the CLI, the language hosts (beside the CLI, which
+ * finds them there) and the Kubernetes provider.
  */
 import { spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { err, ok, type Result } from "neverthrow";
-import { logTail } from "../cluster/processes.ts";
+import { errAsync, okAsync, type ResultAsync } from "neverthrow";
+import {
+  ensureBuilt,
+  type GoBuild,
+  goBuild,
+  isBuilt,
+  type Step,
+  tidy,
+  writeGoMod,
+} from "../gobuild/build.ts";
+import type { GoRun } from "../gobuild/go.ts";
 import {
   cliLdflags,
   cliModule,
   languageHostModule,
+  MIN_ENGINE_GO,
   mainPackageFiles,
+  PROVIDER_PACKAGE,
+  PULUMI_CLI_PACKAGE,
   providerLdflags,
   providerModule,
 } from "./gomod.ts";
@@ -48,85 +50,29 @@ export interface Engine {
   provider: string;
 }
 
-const GO_ENV = { GOWORK: "off", GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" };
+const GO_HELP =
+  "bun run e2e builds the Pulumi engine from the Go module proxy and needs Go " +
+  `${MIN_ENGINE_GO.join(".")} or newer on PATH: install it from https://go.dev/dl/, then run the command again.`;
 
-/** Runs a go command in `cwd`, appending its output to `log`. */
-const go = async (args: string[], cwd: string, log: string): Promise<boolean> => {
-  writeFileSync(log, `$ go ${args.join(" ")}\n`, { flag: "a" });
-  const child = Bun.spawn(["go", ...args], {
-    cwd,
-    env: { ...process.env, ...GO_ENV },
-    stdout: Bun.file(`${log}.part`),
-    stderr: "pipe",
+const engineBuild = (spec: Pick<GoBuild, "name" | "label" | "target" | "binaries" | "steps">): GoBuild => ({
+  ...spec,
+  takes: "minutes on 2 cores",
+  minGo: MIN_ENGINE_GO,
+  goHelp: GO_HELP,
+});
+
+export const cliBuild = (): GoBuild =>
+  engineBuild({
+    name: "pulumi",
+    label: `the Pulumi CLI ${PULUMI_VERSION} from the Go module proxy`,
+    target: engineDir(),
+    binaries: ["pulumi"],
+    steps: [
+      writeGoMod(cliModule()),
+      tidy,
+      goBuild({ ldflags: cliLdflags(), binary: "pulumi", packages: [PULUMI_CLI_PACKAGE] }),
+    ],
   });
-  const stderr = await new Response(child.stderr).text();
-  const code = await child.exited;
-  const stdout = existsSync(`${log}.part`) ? readFileSync(`${log}.part`, "utf8") : "";
-  writeFileSync(log, stdout + stderr, { flag: "a" });
-  rmSync(`${log}.part`, { force: true });
-  return code === 0;
-};
-
-interface Step {
-  what: string;
-  run: () => Promise<boolean> | boolean;
-}
-
-const writeGoMod = (work: string, text: string): Step => ({
-  what: "writing go.mod",
-  run: () => {
-    writeFileSync(join(work, "go.mod"), text);
-    return true;
-  },
-});
-
-/** Runs steps in a fresh build folder; moves `bin/` to `target` when all pass. */
-const build = async (
-  name: string,
-  target: string,
-  steps: (work: string, log: string) => Step[],
-): Promise<Result<void, string>> => {
-  mkdirSync(join(target, ".."), { recursive: true });
-  const work = mkdtempSync(`${target}.build-`);
-  const log = join(work, "build.log");
-  mkdirSync(join(work, "bin"));
-  for (const step of steps(work, log)) {
-    if (!(await step.run()))
-      return err(`${step.what} of ${name} failed; last lines of ${log}:\n${logTail(log, 25)}`);
-  }
-  rmSync(target, { recursive: true, force: true });
-  renameSync(join(work, "bin"), target);
-  rmSync(work, { recursive: true, force: true });
-  return ok(undefined);
-};
-
-const tidy = (work: string, log: string): Step => ({
-  what: "go mod tidy",
-  run: () => go(["mod", "tidy"], work, log),
-});
-
-/** `go build` of one main package into `bin/<binary>`, with the version ldflags. */
-const goBuild = (
-  what: string,
-  spec: { ldflags: string; binary: string; pkg: string },
-  work: string,
-  log: string,
-): Step => ({
-  what,
-  run: () =>
-    go(["build", "-trimpath", "-ldflags", spec.ldflags, "-o", `bin/${spec.binary}`, spec.pkg], work, log),
-});
-
-const cliSteps = (work: string, log: string): Step[] => [
-  writeGoMod(work, cliModule()),
-  tidy(work, log),
-  goBuild(
-    "go build",
-    { ldflags: cliLdflags(), binary: "pulumi", pkg: "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi" },
-    work,
-    log,
-  ),
-];
 
 /** Copies a language host's main package out of a pulumi clone at the pinned commit. */
 const copyMainPackage = (source: string, path: string, into: string, log: string): boolean => {
@@ -145,82 +91,88 @@ const copyMainPackage = (source: string, path: string, into: string, log: string
   return true;
 };
 
-const languageHostSteps =
-  (source: string) =>
-  (work: string, log: string): Step[] => [
-    writeGoMod(work, languageHostModule()),
-    ...Object.entries(LANGUAGE_HOSTS).map(([name, path]) => ({
-      what: `copying ${path} at ${LANGUAGE_HOST_COMMIT.slice(0, 12)}`,
-      run: () => copyMainPackage(source, path, join(work, name), log),
-    })),
-    tidy(work, log),
-    ...Object.keys(LANGUAGE_HOSTS).map((name) =>
-      goBuild(
-        `go build ${name}`,
-        { ldflags: cliLdflags(LANGUAGE_HOST_PULUMI_VERSION), binary: name, pkg: `./${name}` },
-        work,
-        log,
+/** The language hosts, from a pulumi clone (`source`), into the CLI's folder. */
+export const hostsBuild = (source: string): GoBuild =>
+  engineBuild({
+    name: "the language hosts",
+    label: `the Node.js and Bun language hosts from ${source} at ${LANGUAGE_HOST_COMMIT.slice(0, 12)}`,
+    target: engineDir(),
+    binaries: Object.keys(LANGUAGE_HOSTS),
+    steps: [
+      writeGoMod(languageHostModule()),
+      ...Object.entries(LANGUAGE_HOSTS).map(([name, path]) => ({
+        what: `copying ${path} at ${LANGUAGE_HOST_COMMIT.slice(0, 12)}`,
+        run: (run: GoRun) => copyMainPackage(source, path, join(run.work, name), run.log),
+      })),
+      tidy,
+      ...Object.keys(LANGUAGE_HOSTS).map((name) =>
+        goBuild({
+          what: `go build ${name}`,
+          ldflags: cliLdflags(LANGUAGE_HOST_PULUMI_VERSION),
+          binary: name,
+          packages: [`./${name}`],
+        }),
       ),
-    ),
-  ];
+    ],
+  });
+
+const GENERATE = "the generate step (embedded schema)";
+const generateDir = (run: GoRun): string => join(run.work, "provider/cmd/pulumi-resource-kubernetes");
 
 /** The module's own generate step: schema.json and terraform-mapping.json → their -embed.json. */
-const generateEmbeds = async (work: string, log: string): Promise<boolean> => {
-  const cmd = join(work, "provider/cmd/pulumi-resource-kubernetes");
-  cpSync(join(cmd, "generate.go"), join(work, "generate.go"));
-  if (!(await go(["build", "-o", "generate", "generate.go"], work, log))) return false;
-  const run = spawnSync(join(work, "generate"), {
-    cwd: cmd,
-    env: { ...process.env, VERSION: KUBERNETES_PLUGIN_VERSION },
-    encoding: "utf8",
-  });
-  writeFileSync(log, `generate: ${run.stdout}${run.stderr}\n`, { flag: "a" });
-  return run.status === 0 && existsSync(join(cmd, "schema-embed.json"));
-};
-
-/** A writable copy of the provider module, downloaded through the proxy. */
-const copyProviderModule = async (work: string, log: string): Promise<boolean> => {
-  const module = `${KUBERNETES_PROVIDER_MODULE}@${KUBERNETES_PROVIDER_BUILD}`;
-  const download = spawnSync("go", ["mod", "download", "-json", module], {
-    cwd: work,
-    env: { ...process.env, ...GO_ENV },
-    encoding: "utf8",
-  });
-  writeFileSync(log, download.stdout + download.stderr, { flag: "a" });
-  const dir = (JSON.parse(download.stdout || "{}") as { Dir?: string }).Dir;
-  if (download.status !== 0 || !dir) return false;
-  cpSync(dir, join(work, "provider"), { recursive: true });
-  spawnSync("chmod", ["-R", "u+w", join(work, "provider")]);
-  return true;
-};
-
-const providerSteps = (work: string, log: string): Step[] => [
-  writeGoMod(work, providerModule()),
-  { what: `downloading ${KUBERNETES_PROVIDER_MODULE}`, run: () => copyProviderModule(work, log) },
-  tidy(work, log),
-  { what: "the generate step (embedded schema)", run: () => generateEmbeds(work, log) },
-  goBuild(
-    "go build",
-    {
-      ldflags: providerLdflags(KUBERNETES_PLUGIN_VERSION),
-      binary: PROVIDER_BINARY,
-      pkg: `${KUBERNETES_PROVIDER_MODULE}/cmd/pulumi-resource-kubernetes`,
+const generateEmbeds: Step[] = [
+  {
+    what: GENERATE,
+    run: (run) => {
+      cpSync(join(generateDir(run), "generate.go"), join(run.work, "generate.go"));
+      return true;
     },
-    work,
-    log,
-  ),
+  },
+  { what: GENERATE, go: ["build", "-o", "generate", "generate.go"] },
+  {
+    what: GENERATE,
+    run: (run) => {
+      const generated = spawnSync(join(run.work, "generate"), {
+        cwd: generateDir(run),
+        env: { ...process.env, VERSION: KUBERNETES_PLUGIN_VERSION },
+        encoding: "utf8",
+      });
+      writeFileSync(run.log, `generate: ${generated.stdout}${generated.stderr}\n`, { flag: "a" });
+      return generated.status === 0 && existsSync(join(generateDir(run), "schema-embed.json"));
+    },
+  },
 ];
 
-const timed = async (
-  label: string,
-  job: () => Promise<Result<void, string>>,
-): Promise<Result<void, string>> => {
-  const started = Date.now();
-  console.log(`Building ${label} (once per machine; minutes on 2 cores)…`);
-  const result = await job();
-  if (result.isOk()) console.log(`  built ${label} in ${Math.round((Date.now() - started) / 1000)}s`);
-  return result;
+/** A writable copy of the provider module, downloaded through the proxy, in ./provider. */
+const copyProviderModule: Step = {
+  what: `downloading ${KUBERNETES_PROVIDER_MODULE}`,
+  download: `${KUBERNETES_PROVIDER_MODULE}@${KUBERNETES_PROVIDER_BUILD}`,
+  use: (module, run) => {
+    if (!module.Dir) return false;
+    cpSync(module.Dir, join(run.work, "provider"), { recursive: true });
+    spawnSync("chmod", ["-R", "u+w", join(run.work, "provider")]);
+    return true;
+  },
 };
+
+export const providerBuild = (): GoBuild =>
+  engineBuild({
+    name: PROVIDER_BINARY,
+    label: `the Kubernetes provider ${KUBERNETES_PROVIDER_BUILD} from the Go module proxy`,
+    target: providerDir(),
+    binaries: [PROVIDER_BINARY],
+    steps: [
+      writeGoMod(providerModule()),
+      copyProviderModule,
+      tidy,
+      ...generateEmbeds,
+      goBuild({
+        ldflags: providerLdflags(KUBERNETES_PLUGIN_VERSION),
+        binary: PROVIDER_BINARY,
+        packages: [PROVIDER_PACKAGE],
+      }),
+    ],
+  });
 
 const SOURCE_HELP =
   `The Node.js language host is not published as a Go module, so its source comes from a clone of ` +
@@ -235,35 +187,25 @@ export const engineUnbuildable = (
     ? undefined
     : SOURCE_HELP;
 
-/** The engine's binaries, built first where this machine has not built them yet. */
-export const ensureEngine = async (): Promise<Result<Engine, string>> => {
-  const bin = engineDir();
-  const engine: Engine = { bin, pulumi: join(bin, "pulumi"), provider: join(providerDir(), PROVIDER_BINARY) };
-  if (!existsSync(engine.pulumi)) {
-    const built = await timed(`the Pulumi CLI ${PULUMI_VERSION} from the Go module proxy`, () =>
-      build("pulumi", bin, cliSteps),
-    );
-    if (built.isErr()) return err(built.error);
-  }
-  if (!ENGINE_BINARIES.every((name) => existsSync(join(bin, name)))) {
-    const source = process.env[PULUMI_SOURCE_ENV];
-    if (!source) return err(SOURCE_HELP);
-    const hosts = join(`${bin}.hosts`);
-    const built = await timed(
-      `the Node.js and Bun language hosts from ${source} at ${LANGUAGE_HOST_COMMIT.slice(0, 12)}`,
-      () => build("the language hosts", hosts, languageHostSteps(source)),
-    );
-    if (built.isErr()) return err(`${built.error}\n${SOURCE_HELP}`);
-    for (const name of Object.keys(LANGUAGE_HOSTS)) renameSync(join(hosts, name), join(bin, name));
-    rmSync(hosts, { recursive: true, force: true });
-  }
-  if (!existsSync(engine.provider)) {
-    const built = await timed(
-      `the Kubernetes provider ${KUBERNETES_PROVIDER_BUILD} from the Go module proxy`,
-      () => build("pulumi-resource-kubernetes", providerDir(), providerSteps),
-    );
-    if (built.isErr()) return err(built.error);
-  }
-  for (const path of [engine.pulumi, engine.provider]) chmodSync(path, 0o755);
-  return ok(engine);
+/** The language hosts need a pulumi clone only when they are not cached yet. */
+const ensureHosts = (source = process.env[PULUMI_SOURCE_ENV]): ResultAsync<void, string> => {
+  if (isBuilt(hostsBuild(source ?? ""))) return okAsync(undefined);
+  if (!source) return errAsync(SOURCE_HELP);
+  return ensureBuilt(hostsBuild(source)).mapErr((error) => `${error}\n${SOURCE_HELP}`);
 };
+
+/** The engine's binaries, built first where this machine has not built them yet. */
+export const ensureEngine = (): ResultAsync<Engine, string> =>
+  ensureBuilt(cliBuild())
+    .andThen(() => ensureHosts())
+    .andThen(() => ensureBuilt(providerBuild()))
+    .map(() => {
+      const bin = engineDir();
+      const engine: Engine = {
+        bin,
+        pulumi: join(bin, "pulumi"),
+        provider: join(providerDir(), PROVIDER_BINARY),
+      };
+      for (const path of [engine.pulumi, engine.provider]) chmodSync(path, 0o755);
+      return engine;
+    });

@@ -3,6 +3,7 @@
  * replaces sdk/v3 with a local path, so `go install …/pkg/v3/cmd/pulumi@v3.x` is refused: a build
  * module requires pkg/v3 and sdk/v3 at the same version and repeats pkg/v3's other replaces.
  */
+import { goModText } from "../gobuild/gomod.ts";
 import {
   KUBERNETES_PROVIDER_BUILD,
   KUBERNETES_PROVIDER_MODULE,
@@ -13,63 +14,48 @@ import {
 } from "./versions.ts";
 
 /** The Go version pkg/v3 3.274 declares; the build modules declare the same. */
-const GO_DIRECTIVE = "go 1.26.6";
+export const GO_DIRECTIVE = "1.26.6";
+/** The Go release that directive needs (checked by minor; a 1.26 below .6 is refused by `go mod tidy` itself). */
+export const MIN_ENGINE_GO = [1, 26] as const;
 
-const pulumiRequires = (version: string): string[] => [
-  "require (",
-  `\tgithub.com/pulumi/pulumi/pkg/v3 v${version}`,
-  `\tgithub.com/pulumi/pulumi/sdk/v3 v${version}`,
-  ")",
-];
+export const PULUMI_CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
+export const PROVIDER_PACKAGE = `${KUBERNETES_PROVIDER_MODULE}/cmd/pulumi-resource-kubernetes`;
 
-const replaceBlock = (replaces: readonly string[]): string[] =>
-  replaces.length === 0 ? [] : ["", "replace (", ...replaces.map((line) => `\t${line}`), ")"];
+/** pkg/v3 and sdk/v3 at one version, with pkg/v3's replaces. */
+const pulumiModule = (name: string, version: string, tools: readonly string[]): string =>
+  goModText({
+    module: `homelab.local/build/${name}`,
+    go: GO_DIRECTIVE,
+    require: [
+      ["github.com/pulumi/pulumi/pkg/v3", `v${version}`],
+      ["github.com/pulumi/pulumi/sdk/v3", `v${version}`],
+    ],
+    replace: PULUMI_REPLACES,
+    tools,
+  });
 
 /** The CLI: one tool, `github.com/pulumi/pulumi/pkg/v3/cmd/pulumi`. */
-export const cliModule = (): string =>
-  [
-    "module homelab.local/build/pulumi",
-    "",
-    GO_DIRECTIVE,
-    "",
-    ...pulumiRequires(PULUMI_VERSION),
-    ...replaceBlock(PULUMI_REPLACES),
-    "",
-    "tool github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
-    "",
-  ].join("\n");
+export const cliModule = (): string => pulumiModule("pulumi", PULUMI_VERSION, [PULUMI_CLI_PACKAGE]);
 
 /** The language hosts: their main packages are copied into ./<name>/ and built against their line's modules. */
 export const languageHostModule = (): string =>
-  [
-    "module homelab.local/build/pulumi-language-hosts",
-    "",
-    GO_DIRECTIVE,
-    "",
-    ...pulumiRequires(LANGUAGE_HOST_PULUMI_VERSION),
-    ...replaceBlock(PULUMI_REPLACES),
-    "",
-  ].join("\n");
+  pulumiModule("pulumi-language-hosts", LANGUAGE_HOST_PULUMI_VERSION, []);
 
 /**
  * The Kubernetes provider, from a writable copy of its module in ./provider (the generate step
  * writes the embedded files there); its `../sdk` replace becomes the published sdk/v4 it requires.
  */
 export const providerModule = (): string =>
-  [
-    "module homelab.local/build/pulumi-resource-kubernetes",
-    "",
-    GO_DIRECTIVE,
-    "",
-    `require ${KUBERNETES_PROVIDER_MODULE} ${KUBERNETES_PROVIDER_BUILD}`,
-    ...replaceBlock([
+  goModText({
+    module: "homelab.local/build/pulumi-resource-kubernetes",
+    go: GO_DIRECTIVE,
+    require: [[KUBERNETES_PROVIDER_MODULE, KUBERNETES_PROVIDER_BUILD]],
+    replace: [
       `${KUBERNETES_PROVIDER_MODULE} => ./provider`,
       `github.com/pulumi/pulumi-kubernetes/sdk/v4 => github.com/pulumi/pulumi-kubernetes/sdk/v4 ${KUBERNETES_SDK_GO_VERSION}`,
-    ]),
-    "",
-    `tool ${KUBERNETES_PROVIDER_MODULE}/cmd/pulumi-resource-kubernetes`,
-    "",
-  ].join("\n");
+    ],
+    tools: [PROVIDER_PACKAGE],
+  });
 
 /** -X flags so each binary reports the version it was built as. */
 export const cliLdflags = (version = PULUMI_VERSION): string =>

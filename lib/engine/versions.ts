@@ -1,6 +1,6 @@
 /**
  * The Pulumi engine `bun run e2e` builds from source, once per machine and version, into the same
- * cache as verify:cluster's control plane (lib/cluster/versions.ts).
+ * cache as verify:cluster's control plane (lib/gobuild/cache.ts).
  *
  * - The CLI: `github.com/pulumi/pulumi/pkg/v3` 3.274.0. Our SDK is @pulumi/pulumi 3.270.0, but the
  *   module proxy does not serve pkg/v3 at 3.270.0; 3.274.0 is the closest served version (any CLI
@@ -16,8 +16,7 @@
  *   lacks: the build runs that step (the module's own generate.go). It is installed as the plugin
  *   version @pulumi/kubernetes asks for, since no build of 4.34.2 itself is served.
  */
-import { join } from "node:path";
-import { cacheRoot } from "../cluster/versions.ts";
+import { cacheDir, cacheRoot } from "../gobuild/cache.ts";
 
 export const PULUMI_VERSION = "3.274.0";
 /** The @pulumi/pulumi version in package.json; the CLI closest to it that the proxy serves is above. */
@@ -51,10 +50,10 @@ export const PULUMI_REPLACES = [
 ] as const;
 
 /** The CLI and both language hosts share one folder: the CLI finds bundled language hosts beside itself. */
-export const engineDir = (root = cacheRoot()): string => join(root, `pulumi-${PULUMI_VERSION}`);
+export const engineDir = (root = cacheRoot()): string => cacheDir("pulumi", PULUMI_VERSION, root);
 
 export const providerDir = (root = cacheRoot()): string =>
-  join(root, `pulumi-resource-kubernetes-${KUBERNETES_PROVIDER_BUILD.replace(/^v/, "")}`);
+  cacheDir("pulumi-resource-kubernetes", KUBERNETES_PROVIDER_BUILD.replace(/^v/, ""), root);
 
 export const ENGINE_BINARIES = ["pulumi", ...Object.keys(LANGUAGE_HOSTS)] as const;
 export const PROVIDER_BINARY = "pulumi-resource-kubernetes";
