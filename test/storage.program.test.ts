@@ -4,14 +4,12 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { parseConfig } from "../lib/config/registry.ts";
 import { storageContract, validateContract } from "../lib/contracts.ts";
-import { runLayer } from "../lib/pulumi/program.ts";
 import type { KubernetesObject } from "../lib/render/documents.ts";
 import type { RenderedLayer } from "../lib/render/render.ts";
 import { storageLayer } from "../lib/storage/layer.ts";
 import { EXAMPLE_STORAGE } from "./support/contracts.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 import { runLayerOffline } from "./support/layers.ts";
-import { offlineInvokes } from "./support/offlineInvokes.ts";
 import { REFERENCE_SCHEMAS, renderedLayer, waitsFor } from "./support/render.ts";
 import {
   RECURRING_JOB_SPEC_FIELDS,
