@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { withConfigReference } from "../lib/config/reference.ts";
+import { configSchemas } from "../programs/layers.ts";
 import { type CliIo, type CommandSpec, isMain, parseCommand, processIo, USAGE_EXIT } from "./args.ts";
 
 export const DOCS: CommandSpec = { usage: "bun run docs", options: {} };
@@ -18,7 +19,7 @@ export const main = (
   }
   const path = resolve(root, "README.md");
   try {
-    writeFileSync(path, withConfigReference(readFileSync(path, "utf8")));
+    writeFileSync(path, withConfigReference(readFileSync(path, "utf8"), configSchemas));
   } catch (error) {
     io.err(`README.md cannot be read or written (${(error as { code?: string }).code ?? "unknown error"})`);
     return 1;

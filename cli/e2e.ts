@@ -14,13 +14,13 @@ import { type Clients, connect, createNodes } from "../lib/cluster/api.ts";
 import { type Binaries, ensureBinaries } from "../lib/cluster/build.ts";
 import { startCluster, stopCluster } from "../lib/cluster/cluster.ts";
 import { stopOnExit } from "../lib/cluster/processes.ts";
-import { parseConfig } from "../lib/config/registry.ts";
 import { readStackFile } from "../lib/config/stackFile.ts";
 import { type Engine, engineUnbuildable, ensureEngine } from "../lib/engine/build.ts";
 import { ADDED_APP, E2E_STACK, e2eStack, pulumiEnv } from "../lib/engine/e2eStack.ts";
 import { KUBERNETES_PLUGIN_VERSION } from "../lib/engine/versions.ts";
 import { LAYERS, type Layer } from "../lib/layers.ts";
 import { longhornValues } from "../lib/storage/longhorn.ts";
+import { configSchemas, parseConfig } from "../programs/layers.ts";
 import { type CommandSpec, parseCommand, USAGE_EXIT, usageText } from "./args.ts";
 import {
   addApp,
@@ -90,7 +90,7 @@ const examples = Object.fromEntries(
     ).config,
   ]),
 ) as Record<Layer, Record<string, unknown>>;
-const stack = e2eStack(examples);
+const stack = e2eStack(configSchemas, examples);
 let cleanupDone = false;
 const cleanup = () => {
   if (cleanupDone) return;
@@ -157,7 +157,7 @@ const prepareWork = (engine: Engine, kubeconfig: string) =>
 
 /** The storage controllers are simulated with the example's Longhorn values. */
 const startSimulatedControllers = (api: Clients) => {
-  const storageConfig = readStackFile(root, "storage", "example")
+  const storageConfig = readStackFile(configSchemas, root, "storage", "example")
     .andThen((raw) => parseConfig("storage", raw))
     .match(
       (config) => config,

@@ -3,13 +3,16 @@
  * kept for the failure report, the run's work copy of the repository, stand-in charts, and the
  * simulated storage controllers that run beside the API server while Pulumi deploys.
  */
+
 import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Clients } from "../lib/cluster/api.ts";
 import { provisionPendingClaims } from "../lib/cluster/api.ts";
 import { longhornStorageClass } from "../lib/cluster/storage.ts";
+import type { StandInChartRef } from "../lib/e2e.ts";
 import { standInChartFiles, standInChartName } from "../lib/e2e.ts";
-import { PINNED_CHARTS } from "../lib/engine/e2eStack.ts";
+import { charts as networkCharts } from "../lib/network/versions.ts";
+import { CLOUDNATIVE_PG, CSI_DRIVER_NFS, LONGHORN } from "../lib/storage/versions.ts";
 
 export class StepFailure extends Error {
   constructor(
@@ -27,6 +30,14 @@ export interface Timing {
   seconds: number;
 }
 export const timings: Timing[] = [];
+
+/** Every pinned chart, each of which gets a stand-in. */
+export const PINNED_CHARTS: readonly StandInChartRef[] = [
+  ...Object.values(networkCharts),
+  CSI_DRIVER_NFS,
+  LONGHORN,
+  CLOUDNATIVE_PG,
+];
 
 /** Runs one step, printing what it does and how long it took; a failure shows its output's tail. */
 export const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {

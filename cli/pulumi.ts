@@ -10,11 +10,11 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseConfig } from "../lib/config/registry.ts";
 import type { RawConfig } from "../lib/config/schema.ts";
 import { plaintextSecretWarnings, readStackFile } from "../lib/config/stackFile.ts";
 import { DATA_HELD, isLayer, LAYERS, type Layer } from "../lib/layers.ts";
 import { formatProblem } from "../lib/problem.ts";
+import { configSchemas, parseConfig } from "../programs/layers.ts";
 import {
   type CommandSpec,
   DEFAULT_STACK,
@@ -65,13 +65,13 @@ const checkLayers = (root: string, layers: readonly Layer[], stack: string) => {
   const errors: string[] = [];
   const raw: Partial<Record<Layer, RawConfig>> = {};
   for (const layer of layers) {
-    const result = readStackFile(root, layer, stack).andThen((values) =>
+    const result = readStackFile(configSchemas, root, layer, stack).andThen((values) =>
       parseConfig(layer, values).map(() => values),
     );
     if (result.isOk()) raw[layer] = result.value;
     else errors.push(...result.error.map(formatProblem));
   }
-  return { errors, warnings: plaintextSecretWarnings(raw, stack) };
+  return { errors, warnings: plaintextSecretWarnings(configSchemas, raw, stack) };
 };
 
 export const PULUMI: CommandSpec = {

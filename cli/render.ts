@@ -10,6 +10,7 @@ import type { StackLayers } from "../lib/layer.ts";
 import { formatProblem, type Problem } from "../lib/problem.ts";
 import { preflightOf, renderStack } from "../lib/render/render.ts";
 import { summarize } from "../lib/render/summary.ts";
+import { configSchemas, loadLayers } from "../programs/layers.ts";
 import {
   type CliIo,
   type CommandSpec,
@@ -52,10 +53,10 @@ export const main = async (
   };
 
   // Check the config before loading the layers and the apps, so a mistake is reported at once.
-  const config = readStack(root, stack.value);
+  const config = readStack(configSchemas, root, stack.value);
   if (config.isErr()) return fail(config.error, "config error(s)");
 
-  const stackLayers = layers ?? (await (await import("../programs/layers.ts")).loadLayers());
+  const stackLayers = layers ?? (await loadLayers());
   const result = renderStack(stackLayers, config.value, stack.value);
   if (result.isErr()) return fail(result.error);
 

@@ -10,6 +10,7 @@ import type { StackLayers } from "../lib/layer.ts";
 import { publicDnsNotice } from "../lib/network/config.ts";
 import { formatProblem, type Problem, problemsJson } from "../lib/problem.ts";
 import { preflightOf, renderStack } from "../lib/render/render.ts";
+import { configSchemas, loadLayers } from "../programs/layers.ts";
 import {
   type CliIo,
   type CommandSpec,
@@ -41,7 +42,7 @@ const buildProblems = async (
   stack: string,
   layers?: StackLayers,
 ): Promise<readonly Problem[]> => {
-  const stackLayers = layers ?? (await (await import("../programs/layers.ts")).loadLayers());
+  const stackLayers = layers ?? (await loadLayers());
   return renderStack(stackLayers, config, stack).match(preflightOf, (problems) => problems);
 };
 
@@ -63,14 +64,15 @@ export const validateStack = async (
   stack: string,
   layers?: StackLayers,
 ): Promise<Validation> => {
-  const result = readStack(root, stack);
+  const result = readStack(configSchemas, root, stack);
   if (result.isErr())
     return refused(result.error, `Stack ${stack}: ${result.error.length} config error(s):`, [
       "(the apps are checked once the config is valid)",
     ]);
   const problems = await buildProblems(result.value, stack, layers);
   if (problems.length > 0) return refused(problems, `Stack ${stack}: the config is valid, but:`);
-  const warnings = stack === EXAMPLE_STACK ? [] : plaintextSecretWarnings(result.value.raw, stack);
+  const warnings =
+    stack === EXAMPLE_STACK ? [] : plaintextSecretWarnings(configSchemas, result.value.raw, stack);
   const notice = publicDnsNotice(result.value.raw.network);
   return {
     ok: true,

@@ -5,9 +5,10 @@
  * nothing else, so the render shows exactly what a deploy creates. This module imports no layer.
  */
 import type { Result } from "neverthrow";
+import type { StackSchemas } from "./config/registry.ts";
 import type { ConfigOf, KeySpecs, LayerSchema } from "./config/schema.ts";
 import type { Contract, ContractValues, Shape } from "./contracts.ts";
-import { type Layer, projectName } from "./layers.ts";
+import { LAYERS, type Layer, projectName } from "./layers.ts";
 import type { Plan } from "./plan.ts";
 import type { Problem } from "./problem.ts";
 
@@ -53,6 +54,10 @@ export interface AnyLayer {
 
 /** The four layers of a stack, by name (the composition root, programs/layers.ts, builds it). */
 export type StackLayers = Readonly<{ [L in Layer]: AnyLayer & { layer: L } }>;
+
+/** The config schema of every layer of a stack. */
+export const schemasOf = (layers: StackLayers): StackSchemas =>
+  Object.fromEntries(LAYERS.map((layer) => [layer, layers[layer].schema])) as Record<Layer, LayerSchema>;
 
 export const defineLayer = <L extends Layer, K extends KeySpecs, U extends Upstreams, E extends object>(
   definition: LayerDefinition<L, K, U, E>,

@@ -3,11 +3,17 @@
  * the app modules of programs/apps/apps/ (adding an app is adding a file there).
  */
 import { join } from "node:path";
+import type { Result } from "neverthrow";
+import { appsConfigSchema } from "../lib/apps/config.ts";
 import { appsLayer } from "../lib/apps/layer.ts";
 import { importApps } from "../lib/apps/plan.ts";
 import { authLayer } from "../lib/auth/layer.ts";
+import { parseLayer, type StackSchemas } from "../lib/config/registry.ts";
+import type { ConfigOf, RawConfig } from "../lib/config/schema.ts";
 import type { StackLayers } from "../lib/layer.ts";
+import type { Layer } from "../lib/layers.ts";
 import { networkLayer } from "../lib/network/layer.ts";
+import type { Problem } from "../lib/problem.ts";
 import { storageLayer } from "../lib/storage/layer.ts";
 
 export const APPS_DIR = join(import.meta.dirname, "apps", "apps");
@@ -20,3 +26,17 @@ export const loadLayers = async (appsDir = APPS_DIR): Promise<StackLayers> => ({
   auth: authLayer,
   apps: await loadAppsLayer(appsDir),
 });
+
+/** Every layer's config schema: what stack files are read with and the README's reference shows. */
+export const configSchemas = {
+  network: networkLayer.schema,
+  storage: storageLayer.schema,
+  auth: authLayer.schema,
+  apps: appsConfigSchema,
+} satisfies StackSchemas;
+
+export type LayerConfig<L extends Layer> = ConfigOf<(typeof configSchemas)[L]["keys"]>;
+
+/** One layer's raw config, parsed and typed. */
+export const parseConfig = <L extends Layer>(layer: L, raw: RawConfig): Result<LayerConfig<L>, Problem[]> =>
+  parseLayer(configSchemas, layer, raw) as Result<LayerConfig<L>, Problem[]>;

@@ -8,8 +8,8 @@ import { authLayer } from "../lib/auth/layer.ts";
 import { authPlan } from "../lib/auth/plan.ts";
 import { firstDeploySteps } from "../lib/auth/setup.ts";
 import { authUrls } from "../lib/auth/urls.ts";
-import { parseConfig } from "../lib/config/registry.ts";
 import type { KubernetesObject } from "../lib/render/documents.ts";
+import { parseConfig } from "../programs/layers.ts";
 import { type AuthRun, exampleAuthConfig, OTHER_NETWORK, OTHER_STORAGE, runAuth } from "./support/auth.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 

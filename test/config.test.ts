@@ -1,12 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { err } from "neverthrow";
-import { configSchemas, editDistance, parseConfig } from "../lib/config/registry.ts";
+import { editDistance } from "../lib/config/registry.ts";
 import { ENCRYPTED, type RawConfig, secretKey } from "../lib/config/schema.ts";
 import { isSecret, reveal } from "../lib/config/secret.ts";
 import { rawConfigFromEntries } from "../lib/config/stackFile.ts";
 import { LAYERS, type Layer } from "../lib/layers.ts";
 import type { Problem } from "../lib/problem.ts";
+import { configSchemas, parseConfig } from "../programs/layers.ts";
 import { exampleRaw } from "./support/config.ts";
 
 const errorsOf = (layer: Layer, raw: RawConfig): Problem[] => {
@@ -276,7 +277,9 @@ describe("config must reject", () => {
   }
 
   test("a key in another layer's namespace of the stack file", () => {
-    const result = rawConfigFromEntries("network", [["homelab-storage:nfs_hostname", "nas.lan"]]);
+    const result = rawConfigFromEntries(configSchemas, "network", [
+      ["homelab-storage:nfs_hostname", "nas.lan"],
+    ]);
     expect(result._unsafeUnwrapErr()[0]?.fix).toContain("rename it to homelab-network:nfs_hostname");
   });
 

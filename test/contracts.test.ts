@@ -6,6 +6,7 @@ import { defineLayer, upstreamStackName } from "../lib/layer.ts";
 import { projectName } from "../lib/layers.ts";
 import { formatProblem } from "../lib/problem.ts";
 import { runLayer } from "../lib/pulumi/program.ts";
+import { configSchemas } from "../programs/layers.ts";
 import { exampleRaw } from "./support/config.ts";
 import { runUnderMocks } from "./support/mockRuntime.ts";
 import { renderedLayer } from "./support/render.ts";
@@ -80,7 +81,7 @@ describe("stack references", () => {
             ? { outputs: { domain: "example.com" }, secretOutputNames: [] }
             : undefined,
       },
-      () => runLayer(reader, exampleRaw("apps"), context),
+      () => runLayer(reader, exampleRaw("apps"), context, { schemas: configSchemas }),
     );
     await expect(run).rejects.toThrow(
       /network stack organization\/homelab-network\/home[\s\S]*publicIngressClass is missing/,

@@ -11,7 +11,7 @@ import { LAYERS, projectName } from "../lib/layers.ts";
 import { runLayer } from "../lib/pulumi/program.ts";
 import { OFFLINE_ORGANIZATION, type RenderedLayer } from "../lib/render/render.ts";
 import type { RecordedResource } from "../lib/render/resources.ts";
-import { loadLayers } from "../programs/layers.ts";
+import { configSchemas, loadLayers } from "../programs/layers.ts";
 import { cloudflareRecords } from "../programs/network/cloudflare.ts";
 import { exampleRaw } from "./support/config.ts";
 import { runUnderMocks } from "./support/mockRuntime.ts";
@@ -52,7 +52,7 @@ describe("the Pulumi edge registers exactly what the render writes", async () =>
             layers[layer.layer],
             raw,
             { stack: "example", organization: OFFLINE_ORGANIZATION },
-            cloudflareRecords,
+            { schemas: configSchemas, external: cloudflareRecords },
           );
         } finally {
           pulumi.log.warn = log;

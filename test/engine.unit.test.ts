@@ -3,9 +3,9 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { parseConfig } from "../lib/config/registry.ts";
+import { PINNED_CHARTS } from "../cli/e2eSteps.ts";
 import { E2E_CHARTS_ENV } from "../lib/e2e.ts";
-import { ADDED_APP, e2eStack, PINNED_CHARTS, pulumiEnv, secretArgs } from "../lib/engine/e2eStack.ts";
+import { ADDED_APP, e2eStack, pulumiEnv, secretArgs } from "../lib/engine/e2eStack.ts";
 import { cliModule, languageHostModule, mainPackageFiles, providerModule } from "../lib/engine/gomod.ts";
 import {
   KUBERNETES_PLUGIN_VERSION,
@@ -14,6 +14,7 @@ import {
   PULUMI_VERSION,
 } from "../lib/engine/versions.ts";
 import { LAYERS, type Layer, projectName } from "../lib/layers.ts";
+import { configSchemas, parseConfig } from "../programs/layers.ts";
 import { ROOT } from "./support/render.ts";
 
 const packageJson = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
@@ -66,7 +67,7 @@ const examples = Object.fromEntries(
 ) as Record<Layer, Record<string, unknown>>;
 
 describe("the e2e stack", () => {
-  const stack = e2eStack(examples);
+  const stack = e2eStack(configSchemas, examples);
 
   test("every secret of the example is set with --secret, app secrets by path; none stays plain", () => {
     expect(stack.secrets.map((s) => `${s.layer}:${s.path}`).sort()).toEqual([

@@ -4,6 +4,7 @@ import { ENCRYPTED } from "../lib/config/schema.ts";
 import { projectName } from "../lib/layers.ts";
 import { pulumiEntry } from "../lib/pulumi/entry.ts";
 import { storageLayer } from "../lib/storage/layer.ts";
+import { configSchemas } from "../programs/layers.ts";
 import { exampleRaw } from "./support/config.ts";
 import { runUnderMocks } from "./support/mockRuntime.ts";
 
@@ -13,7 +14,7 @@ const underPulumi = (config: Record<string, string>) =>
     { project: projectName("storage"), stack: "home", stackReference: () => undefined, invokes: {} },
     async () => {
       pulumi.runtime.setAllConfig(config);
-      return pulumiEntry(storageLayer)();
+      return pulumiEntry(storageLayer, { schemas: configSchemas })();
     },
   );
 

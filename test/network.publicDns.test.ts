@@ -7,14 +7,14 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validateStack } from "../cli/validate.ts";
-import { parseConfig } from "../lib/config/registry.ts";
 import { ENCRYPTED } from "../lib/config/schema.ts";
 import { readStackFile } from "../lib/config/stackFile.ts";
 import type { RenderedLayer } from "../lib/render/render.ts";
+import { configSchemas, parseConfig } from "../programs/layers.ts";
 import { ROOT, renderedStack } from "./support/render.ts";
 
 const exampleNetwork = (): Record<string, string | typeof ENCRYPTED> =>
-  readStackFile(ROOT, "network", "example")._unsafeUnwrap() as Record<string, string>;
+  readStackFile(configSchemas, ROOT, "network", "example")._unsafeUnwrap() as Record<string, string>;
 
 const withoutCloudflare = (): Record<string, string | typeof ENCRYPTED> => {
   const { real_external_ip: _ip, cloudflare_api_token: _token, ...rest } = exampleNetwork();

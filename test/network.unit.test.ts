@@ -1,6 +1,5 @@
 /** The network layer's pure builders, and the program's zone lookup under the mock runtime. */
 import { describe, expect, test } from "bun:test";
-import { parseConfig } from "../lib/config/registry.ts";
 import type { RawConfig } from "../lib/config/schema.ts";
 import { readStackFile } from "../lib/config/stackFile.ts";
 import { pickZone } from "../lib/network/cloudflare.ts";
@@ -11,12 +10,13 @@ import { poolSpecs } from "../lib/network/metallb.ts";
 import { traefikInstances, traefikValues } from "../lib/network/traefik.ts";
 import { orderPlan } from "../lib/plan.ts";
 import { runLayer } from "../lib/pulumi/program.ts";
+import { configSchemas, parseConfig } from "../programs/layers.ts";
 import { cloudflareRecords } from "../programs/network/cloudflare.ts";
 import { runUnderMocks } from "./support/mockRuntime.ts";
 import { offlineInvokes } from "./support/offlineInvokes.ts";
 import { ROOT } from "./support/render.ts";
 
-const exampleRaw = (): RawConfig => readStackFile(ROOT, "network", "example")._unsafeUnwrap();
+const exampleRaw = (): RawConfig => readStackFile(configSchemas, ROOT, "network", "example")._unsafeUnwrap();
 const configOf = (overrides: Record<string, string> = {}): NetworkConfig =>
   parseConfig("network", { ...exampleRaw(), ...overrides })._unsafeUnwrap() as NetworkConfig;
 
@@ -52,7 +52,7 @@ describe("Cloudflare zone lookup", () => {
           networkLayer,
           exampleRaw(),
           { stack: "zoneless", organization: "organization" },
-          cloudflareRecords,
+          { schemas: configSchemas, external: cloudflareRecords },
         ),
     );
     await expect(run).rejects.toThrow("Cloudflare zone example.com is not visible to cloudflare_api_token");

@@ -9,11 +9,14 @@ import { LAYERS } from "../lib/layers.ts";
 import { layerDocuments, toYaml } from "../lib/render/documents.ts";
 import { findLeaks, renderStackFiles, secretPlaintexts } from "../lib/render/render.ts";
 import { REDACTED, type RecordedResource } from "../lib/render/resources.ts";
-import { loadLayers } from "../programs/layers.ts";
+import { configSchemas, loadLayers } from "../programs/layers.ts";
 import { redactSecrets } from "./support/mockRuntime.ts";
 import { ROOT, renderedStack } from "./support/render.ts";
 
-const EXAMPLE_SECRETS = secretPlaintexts(readStackConfig(ROOT, "example")._unsafeUnwrap());
+const EXAMPLE_SECRETS = secretPlaintexts(
+  configSchemas,
+  readStackConfig(configSchemas, ROOT, "example")._unsafeUnwrap(),
+);
 
 describe("offline render of the example stack", () => {
   test("renders every layer in deploy order, three files each", async () => {
@@ -143,6 +146,6 @@ describe("redaction", () => {
 
 test("the README's config reference matches the schemas (run `bun run docs` to update it)", () => {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  expect(withConfigReference(readme)).toBe(readme);
+  expect(withConfigReference(readme, configSchemas)).toBe(readme);
   expect(readme).toContain("bun install && bun run render");
 });

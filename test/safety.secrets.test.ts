@@ -11,19 +11,18 @@ import { stringify } from "yaml";
 import { validateStack } from "../cli/validate.ts";
 import { importApps } from "../lib/apps/plan.ts";
 import { isAppSpec } from "../lib/apps/spec.ts";
-import { configSchemas } from "../lib/config/registry.ts";
 import type { KeySpecs, RawConfig } from "../lib/config/schema.ts";
 import { plaintextLeaves, plaintextSecretKeys, readStackConfig } from "../lib/config/stackFile.ts";
 import { LAYERS, type Layer, projectName } from "../lib/layers.ts";
 import { formatProblem } from "../lib/problem.ts";
 import { findLeaks, type RenderedLayer, renderStackFiles, secretPlaintexts } from "../lib/render/render.ts";
-import { loadLayers } from "../programs/layers.ts";
+import { configSchemas, loadLayers } from "../programs/layers.ts";
 import { CONTRACTS } from "./support/apps.ts";
 import { ROOT } from "./support/render.ts";
 import { APPS_DIR, scratchRoot } from "./support/safety.ts";
 
 const STACK = "leak";
-const example = readStackConfig(ROOT, "example")._unsafeUnwrap();
+const example = readStackConfig(configSchemas, ROOT, "example")._unsafeUnwrap();
 
 /** Every (app, key) a shipped app reads with withSecretEnv. */
 const appSecretKeys = async (): Promise<{ app: string; key: string }[]> => {
@@ -131,8 +130,8 @@ describe("no secret reaches the render in plaintext", () => {
     expect(plaintexts.some((value) => value.includes("app-miniflux-admin_password"))).toBe(true);
     expect(new Set(plaintexts).size).toBe(plaintexts.length);
     // The render's own leak check looks for every one of them, each leaf of app_secrets included.
-    const raw = readStackConfig(root, STACK)._unsafeUnwrap();
-    expect([...secretPlaintexts(raw)].sort()).toEqual([...plaintexts].sort());
+    const raw = readStackConfig(configSchemas, root, STACK)._unsafeUnwrap();
+    expect([...secretPlaintexts(configSchemas, raw)].sort()).toEqual([...plaintexts].sort());
   });
 
   test("not in any rendered file", () => {
@@ -260,17 +259,17 @@ describe("plaintext detection of map-valued secrets (app_secrets)", () => {
     const stack = raw({
       app_secrets: JSON.stringify({ a: { x: "first-secret" }, b: { y: "second-secret" } }),
     });
-    expect(secretPlaintexts(stack)).toEqual(["first-secret", "second-secret"]);
-    expect(plaintextSecretKeys(stack)).toEqual([{ layer: "apps", key: "app_secrets" }]);
+    expect(secretPlaintexts(configSchemas, stack)).toEqual(["first-secret", "second-secret"]);
+    expect(plaintextSecretKeys(configSchemas, stack)).toEqual([{ layer: "apps", key: "app_secrets" }]);
   });
 
   test("a map whose every leaf is encrypted is not plaintext; one plain leaf among encrypted ones is", () => {
     const encrypted = raw({ app_secrets: JSON.stringify({ a: { x: { secure: "v1:AAAA" } } }) });
-    expect(plaintextSecretKeys(encrypted)).toEqual([]);
-    expect(secretPlaintexts(encrypted)).toEqual([]);
+    expect(plaintextSecretKeys(configSchemas, encrypted)).toEqual([]);
+    expect(secretPlaintexts(configSchemas, encrypted)).toEqual([]);
     const mixed = raw({ app_secrets: JSON.stringify({ a: { x: { secure: "v1:AAAA" }, y: "plain-value" } }) });
-    expect(plaintextSecretKeys(mixed)).toEqual([{ layer: "apps", key: "app_secrets" }]);
-    expect(secretPlaintexts(mixed)).toEqual(["plain-value"]);
+    expect(plaintextSecretKeys(configSchemas, mixed)).toEqual([{ layer: "apps", key: "app_secrets" }]);
+    expect(secretPlaintexts(configSchemas, mixed)).toEqual(["plain-value"]);
   });
 
   test("a plain string secret stays one plaintext, even when it looks like JSON", () => {
@@ -280,6 +279,6 @@ describe("plaintext detection of map-valued secrets (app_secrets)", () => {
   });
 
   test("the example stack's app secret is checked for leaks", () => {
-    expect(secretPlaintexts(example)).toContain("FAKE-miniflux-admin-password");
+    expect(secretPlaintexts(configSchemas, example)).toContain("FAKE-miniflux-admin-password");
   });
 });

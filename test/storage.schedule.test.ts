@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { parseConfig } from "../lib/config/registry.ts";
 import {
   at,
   describeDrift,
@@ -16,6 +15,7 @@ import {
   type Weekday,
   zoneOffsetAt,
 } from "../lib/storage/schedule.ts";
+import { parseConfig } from "../programs/layers.ts";
 
 const parse = (text: string): Schedule => localSchedule(text)._unsafeUnwrap();
 

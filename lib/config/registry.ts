@@ -1,24 +1,15 @@
 /**
- * Every layer's config schema in one place: the parsers' entry point, the source of the README's
- * config reference, and what "did you mean" searches when a key is unknown.
+ * Config keys across the layers of a stack: "did you mean" for an unknown key (a typo, or a key
+ * that belongs to another layer) and the parser that uses it. Generic: the composition root
+ * (programs/layers.ts) hands in every layer's schema, so this module imports no layer.
  */
 import type { Result } from "neverthrow";
-import { appsConfigSchema } from "../apps/config.ts";
-import { authConfigSchema } from "../auth/config.ts";
 import { LAYERS, type Layer } from "../layers.ts";
-import { networkConfigSchema } from "../network/config.ts";
 import type { Problem } from "../problem.ts";
-import { storageConfigSchema } from "../storage/config.ts";
-import { type ConfigOf, type LayerSchema, parseLayerConfig, type RawConfig } from "./schema.ts";
+import { type LayerSchema, parseLayerConfig, type RawConfig } from "./schema.ts";
 
-export const configSchemas = {
-  network: networkConfigSchema,
-  storage: storageConfigSchema,
-  auth: authConfigSchema,
-  apps: appsConfigSchema,
-} as const;
-
-export type LayerConfig<L extends Layer> = ConfigOf<(typeof configSchemas)[L]["keys"]>;
+/** Every layer's config schema, by layer. */
+export type StackSchemas = Readonly<Record<Layer, LayerSchema>>;
 
 /** Edit distance, for suggesting the key a typo meant. */
 export const editDistance = (a: string, b: string): number => {
@@ -34,13 +25,11 @@ export const editDistance = (a: string, b: string): number => {
   return previous[b.length] ?? 0;
 };
 
-const ownerOf = (key: string): Layer | undefined => LAYERS.find((layer) => key in configSchemas[layer].keys);
-
 /** Explains an unknown key of `layer`: the nearest key of the layer, or the layer that owns it. */
 export const suggestKey =
-  (layer: Layer) =>
+  (configSchemas: StackSchemas, layer: Layer) =>
   (key: string): string => {
-    const owner = ownerOf(key);
+    const owner = LAYERS.find((other) => key in configSchemas[other].keys);
     if (owner) return `${key} belongs to the ${owner} layer: move it to config/${owner}/Pulumi.<stack>.yaml`;
     const candidates = Object.keys(configSchemas[layer].keys)
       .map((known) => ({ known, distance: editDistance(key.toLowerCase(), known) }))
@@ -61,8 +50,6 @@ export const suggestKey =
     return `remove it, or use one of: ${Object.keys(configSchemas[layer].keys).join(", ")}`;
   };
 
-export const parseConfig = <L extends Layer>(layer: L, raw: RawConfig): Result<LayerConfig<L>, Problem[]> =>
-  parseLayerConfig(configSchemas[layer] as LayerSchema, raw, suggestKey(layer)) as Result<
-    LayerConfig<L>,
-    Problem[]
-  >;
+/** Parses `layer`'s raw keys with its schema; unknown keys are explained against every layer's. */
+export const parseLayer = (schemas: StackSchemas, layer: Layer, raw: RawConfig): Result<object, Problem[]> =>
+  parseLayerConfig(schemas[layer], raw, suggestKey(schemas, layer));

@@ -8,7 +8,7 @@ import { err, ok, Result } from "neverthrow";
 import { parseDocument } from "yaml";
 import { LAYERS, type Layer, projectName } from "../layers.ts";
 import { type Problem, problem } from "../problem.ts";
-import { configSchemas, editDistance, parseConfig } from "./registry.ts";
+import { editDistance, parseLayer, type StackSchemas } from "./registry.ts";
 import { ENCRYPTED, type KeySpecs, type RawConfig, type RawValue } from "./schema.ts";
 
 export const stackFilePath = (root: string, layer: Layer, stack: string): string =>
@@ -65,6 +65,7 @@ const foreignKeyError = (layer: Layer, fullKey: string, stack: string): Problem 
  * form; other tools' namespaces (e.g. `kubernetes:`) are left alone. Values are never echoed.
  */
 export const rawConfigFromEntries = (
+  schemas: StackSchemas,
   layer: Layer,
   entries: Iterable<readonly [string, unknown]>,
   stack = "<stack>",
@@ -93,7 +94,7 @@ export const rawConfigFromEntries = (
   }
   if (errors.length === 0) return ok(raw);
   // Every problem at once: the other keys are checked too (a blank key is not also "required").
-  const others = parseConfig(layer, raw).match(
+  const others = parseLayer(schemas, layer, raw).match(
     () => [],
     (found) => found.filter((error) => !blank.has(error.where.key ?? "")),
   );
@@ -131,7 +132,12 @@ const parseStackYaml = (layer: Layer, relative: string, text: string): Result<un
   return err(errors.filter((error, i) => errors.findIndex((other) => other.what === error.what) === i));
 };
 
-export const readStackFile = (root: string, layer: Layer, stack: string): Result<RawConfig, Problem[]> => {
+export const readStackFile = (
+  schemas: StackSchemas,
+  root: string,
+  layer: Layer,
+  stack: string,
+): Result<RawConfig, Problem[]> => {
   const path = stackFilePath(root, layer, stack);
   const relative = `config/${layer}/Pulumi.${stack}.yaml`;
   if (!existsSync(path)) {
@@ -150,7 +156,7 @@ export const readStackFile = (root: string, layer: Layer, stack: string): Result
         problem({ layer, file: relative }, "has no `config:` map", "put the keys under `config:`"),
       ]);
     }
-    return rawConfigFromEntries(layer, Object.entries(config), stack);
+    return rawConfigFromEntries(schemas, layer, Object.entries(config), stack);
   });
 };
 
@@ -161,11 +167,15 @@ export interface StackConfig {
 }
 
 /** Reads and parses every layer's stack file: all problems of all layers at once. */
-export const readStack = (root: string, stack: string): Result<StackConfig, Problem[]> =>
+export const readStack = (
+  schemas: StackSchemas,
+  root: string,
+  stack: string,
+): Result<StackConfig, Problem[]> =>
   Result.combineWithAllErrors(
     LAYERS.map((layer) =>
-      readStackFile(root, layer, stack).andThen((values) =>
-        parseConfig(layer, values).map((config) => ({ layer, values, config })),
+      readStackFile(schemas, root, layer, stack).andThen((values) =>
+        parseLayer(schemas, layer, values).map((config) => ({ layer, values, config })),
       ),
     ),
   )
@@ -176,8 +186,11 @@ export const readStack = (root: string, stack: string): Result<StackConfig, Prob
     .mapErr((perLayer) => perLayer.flat());
 
 /** Reads and checks every layer's stack file: all problems of all layers at once. */
-export const readStackConfig = (root: string, stack: string): Result<Record<Layer, RawConfig>, Problem[]> =>
-  readStack(root, stack).map(({ raw }) => raw);
+export const readStackConfig = (
+  schemas: StackSchemas,
+  root: string,
+  stack: string,
+): Result<Record<Layer, RawConfig>, Problem[]> => readStack(schemas, root, stack).map(({ raw }) => raw);
 
 /**
  * The plaintexts in a secret key's raw value: the value itself, or for a structured value (a map
@@ -204,20 +217,22 @@ export const plaintextLeaves = (raw: RawValue | undefined): string[] => {
 
 /** Secret keys whose value (or any leaf of it) sits in the stack file in plain text, readable by anyone with the repository. */
 export const plaintextSecretKeys = (
+  schemas: StackSchemas,
   raw: Readonly<Partial<Record<Layer, RawConfig>>>,
 ): { layer: Layer; key: string }[] =>
   LAYERS.flatMap((layer) =>
-    Object.entries(configSchemas[layer].keys as KeySpecs)
+    Object.entries(schemas[layer].keys as KeySpecs)
       .filter(([key, spec]) => spec.secret && plaintextLeaves(raw[layer]?.[key]).length > 0)
       .map(([key]) => ({ layer, key })),
   );
 
 /** One warning per secret key stored in plain text, with the command that encrypts it (validate and deploy print them). */
 export const plaintextSecretWarnings = (
+  schemas: StackSchemas,
   raw: Readonly<Partial<Record<Layer, RawConfig>>>,
   stack: string,
 ): string[] =>
-  plaintextSecretKeys(raw).map(({ layer, key }) => {
+  plaintextSecretKeys(schemas, raw).map(({ layer, key }) => {
     // A map (app_secrets) is encrypted value by value, through its path.
     const isMap = String(raw[layer]?.[key]).trim().startsWith("{");
     const target = isMap ? `--path '${key}.<app>.<name>'` : key;

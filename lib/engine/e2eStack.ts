@@ -3,22 +3,12 @@
  * set with `pulumi config set --secret`, Cloudflare swapped for `public_dns_provider: none`), the
  * stand-in charts to generate, the added app, and the environment every Pulumi command runs in.
  */
-import { configSchemas } from "../config/registry.ts";
+import type { StackSchemas } from "../config/registry.ts";
 import type { KeySpecs } from "../config/schema.ts";
-import { E2E_CHARTS_ENV, type StandInChartRef } from "../e2e.ts";
+import { E2E_CHARTS_ENV } from "../e2e.ts";
 import { LAYERS, type Layer, projectName } from "../layers.ts";
-import { charts as networkCharts } from "../network/versions.ts";
-import { CLOUDNATIVE_PG, CSI_DRIVER_NFS, LONGHORN } from "../storage/versions.ts";
 
 export const E2E_STACK = "e2e";
-
-/** Every pinned chart, each of which gets a stand-in. */
-export const PINNED_CHARTS: readonly StandInChartRef[] = [
-  ...Object.values(networkCharts),
-  CSI_DRIVER_NFS,
-  LONGHORN,
-  CLOUDNATIVE_PG,
-];
 
 export interface SecretSetting {
   layer: Layer;
@@ -55,12 +45,15 @@ const mapLeaves = (
  * The `e2e` stack from the example's parsed stack files (`config:` maps keyed `project:key`):
  * secret keys move to `secrets`, the network layer goes without Cloudflare.
  */
-export const e2eStack = (examples: Record<Layer, Record<string, unknown>>): E2eStack => {
+export const e2eStack = (
+  schemas: StackSchemas,
+  examples: Record<Layer, Record<string, unknown>>,
+): E2eStack => {
   const plain = {} as Record<Layer, Record<string, unknown>>;
   const secrets: SecretSetting[] = [];
   for (const layer of LAYERS) {
     const prefix = `${projectName(layer)}:`;
-    const keys = configSchemas[layer].keys as KeySpecs;
+    const keys = schemas[layer].keys as KeySpecs;
     plain[layer] = {};
     for (const [full, value] of Object.entries(examples[layer])) {
       const key = full.slice(prefix.length);

@@ -7,7 +7,7 @@ import { rawConfigFromEntries } from "../config/stackFile.ts";
 import { e2eChartsDir, modeLine, withSkipAwait } from "../e2e.ts";
 import type { AnyLayer } from "../layer.ts";
 import { formatProblem } from "../problem.ts";
-import { type ExternalEdge, runLayer } from "./program.ts";
+import { runLayer, type Wiring } from "./program.ts";
 
 /** End-to-end mode only (lib/e2e.ts): one stack transform marks what needs running pods skipAwait. */
 const enterE2eMode = (): void => {
@@ -20,15 +20,16 @@ const enterE2eMode = (): void => {
 
 /** `layer` may be a promise: the apps layer exists once its app modules are imported. */
 export const pulumiEntry =
-  (layer: AnyLayer | Promise<AnyLayer>, external?: ExternalEdge) => async (): Promise<object> => {
+  (layer: AnyLayer | Promise<AnyLayer>, wiring: Wiring) => async (): Promise<object> => {
     if (e2eChartsDir()) enterE2eMode();
     const resolved = await layer;
     const raw = rawConfigFromEntries(
+      wiring.schemas,
       resolved.layer,
       Object.entries(pulumi.runtime.allConfig()),
       pulumi.getStack(),
     );
     if (raw.isErr()) throw new pulumi.RunError(raw.error.map(formatProblem).join("\n"));
     const context = { stack: pulumi.getStack(), organization: pulumi.getOrganization() };
-    return runLayer(resolved, raw.value, context, external);
+    return runLayer(resolved, raw.value, context, wiring);
   };

@@ -4,7 +4,7 @@
  * edge (createPlan). Every problem is reported before the first resource exists.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { parseConfig } from "../config/registry.ts";
+import { parseLayer, type StackSchemas } from "../config/registry.ts";
 import type { RawConfig } from "../config/schema.ts";
 import { type Contract, type ContractValues, type Shape, validateContract } from "../contracts.ts";
 import { type AnyLayer, evaluateLayer, type StackContext, upstreamStackName } from "../layer.ts";
@@ -18,6 +18,12 @@ import { createPlan } from "./createPlan.ts";
  * layer's own provider; awaited before anything else, so a failed lookup changes nothing.
  */
 export type ExternalEdge = (items: readonly PlannedExternal[], config: never) => Promise<void>;
+
+/** What a layer's program is wired with: every layer's schema (for "did you mean"), its external edge. */
+export interface Wiring {
+  schemas: StackSchemas;
+  external?: ExternalEdge;
+}
 
 const readContract = async <C extends Contract<Shape>>(
   contract: C,
@@ -60,9 +66,9 @@ export const runLayer = async (
   layer: AnyLayer,
   raw: RawConfig,
   context: StackContext,
-  external?: ExternalEdge,
+  { schemas, external }: Wiring,
 ): Promise<object> => {
-  const parsed = parseConfig(layer.layer, raw);
+  const parsed = parseLayer(schemas, layer.layer, raw);
   if (parsed.isErr()) return refuse("config error(s)", parsed.error.map(formatProblem), context, layer.layer);
   const reads = await readContracts(layer, parsed.value, context);
   const evaluated = evaluateLayer(layer, parsed.value, reads);

@@ -4,6 +4,7 @@
  * those the one edge registers for each plan (resources.ts; a program test proves they agree).
  */
 import { err, ok, Result } from "neverthrow";
+import type { StackSchemas } from "../config/registry.ts";
 import type { RawConfig } from "../config/schema.ts";
 import { plaintextLeaves, plaintextSecretKeys, readStack, type StackConfig } from "../config/stackFile.ts";
 import { type NetworkContract, validateContract } from "../contracts.ts";
@@ -12,6 +13,7 @@ import {
   evaluateLayer,
   type StackContext,
   type StackLayers,
+  schemasOf,
   upstreamStackName,
 } from "../layer.ts";
 import { LAYERS, type Layer, projectName } from "../layers.ts";
@@ -43,8 +45,8 @@ export const OFFLINE_ORGANIZATION = "organization";
  * Plaintext secret values of a stack's config, to prove none of them reaches the output: each
  * leaf of a map-valued secret (app_secrets) on its own, since the map's JSON text never appears whole.
  */
-export const secretPlaintexts = (raw: Record<Layer, RawConfig>): string[] =>
-  plaintextSecretKeys(raw)
+export const secretPlaintexts = (schemas: StackSchemas, raw: Record<Layer, RawConfig>): string[] =>
+  plaintextSecretKeys(schemas, raw)
     .flatMap(({ layer, key }) => plaintextLeaves(raw[layer][key]))
     .filter((value) => value.length >= 4);
 
@@ -120,7 +122,7 @@ export const renderStack = (
     rendered.push(result.value);
   }
   // A secret in the output is refused like any other problem: nothing is written.
-  const leaks = leaksByKey(rendered, config.raw);
+  const leaks = leaksByKey(schemasOf(layers), rendered, config.raw);
   return leaks.length > 0 ? err(leaks) : ok(rendered);
 };
 
@@ -134,8 +136,12 @@ export const preflightOf = (layers: readonly RenderedLayer[]): Problem[] => {
 };
 
 /** One problem per secret key whose plaintext appears in the output, naming the key and where (never the value). */
-const leaksByKey = (layers: readonly RenderedLayer[], raw: Record<Layer, RawConfig>): Problem[] =>
-  plaintextSecretKeys(raw).flatMap(({ layer, key }) => {
+const leaksByKey = (
+  schemas: StackSchemas,
+  layers: readonly RenderedLayer[],
+  raw: Record<Layer, RawConfig>,
+): Problem[] =>
+  plaintextSecretKeys(schemas, raw).flatMap(({ layer, key }) => {
     const values = plaintextLeaves(raw[layer][key]).filter((value) => value.length >= 4);
     const found = findLeaks(layers, values);
     return found.length === 0
@@ -168,4 +174,4 @@ export const renderStackFiles = (
   root: string,
   stack: string,
 ): Result<RenderedLayer[], Problem[]> =>
-  readStack(root, stack).andThen((config) => renderStack(layers, config, stack));
+  readStack(schemasOf(layers), root, stack).andThen((config) => renderStack(layers, config, stack));

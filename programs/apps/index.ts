@@ -1,4 +1,4 @@
 import { pulumiEntry } from "../../lib/pulumi/entry.ts";
-import { loadAppsLayer } from "../layers.ts";
+import { configSchemas, loadAppsLayer } from "../layers.ts";
 
-export default pulumiEntry(loadAppsLayer());
+export default pulumiEntry(loadAppsLayer(), { schemas: configSchemas });

@@ -4,12 +4,13 @@ import { authLayer } from "../../lib/auth/layer.ts";
 import type { RawConfig } from "../../lib/config/schema.ts";
 import { readStackFile } from "../../lib/config/stackFile.ts";
 import type { NetworkContract, StorageContract } from "../../lib/contracts.ts";
+import { configSchemas } from "../../programs/layers.ts";
 import { type LayerRun, runLayerOffline } from "./layers.ts";
 import { ROOT } from "./render.ts";
 
 export const exampleAuthConfig = (changes: Record<string, string | undefined> = {}): RawConfig => {
   const raw: Record<string, RawConfig[string]> = {
-    ...readStackFile(ROOT, "auth", "example")._unsafeUnwrap(),
+    ...readStackFile(configSchemas, ROOT, "auth", "example")._unsafeUnwrap(),
   };
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined) delete raw[key];

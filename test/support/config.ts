@@ -3,9 +3,10 @@
 import type { RawConfig } from "../../lib/config/schema.ts";
 import { readStackConfig } from "../../lib/config/stackFile.ts";
 import type { Layer } from "../../lib/layers.ts";
+import { configSchemas } from "../../programs/layers.ts";
 import { ROOT } from "./render.ts";
 
-const example = readStackConfig(ROOT, "example")._unsafeUnwrap();
+const example = readStackConfig(configSchemas, ROOT, "example")._unsafeUnwrap();
 
 /** The example stack's raw config of `layer`, with `changes` applied (undefined deletes a key). */
 export const exampleRaw = (

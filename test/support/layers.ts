@@ -2,13 +2,14 @@
  * Runs one layer the way the Pulumi runner does (parse config, evaluate, refuse with every
  * problem), without Pulumi: the resources the edge would register, and the stack outputs.
  */
-import { parseConfig } from "../../lib/config/registry.ts";
+
 import type { RawConfig } from "../../lib/config/schema.ts";
 import { type AnyLayer, evaluateLayer } from "../../lib/layer.ts";
 import { projectName } from "../../lib/layers.ts";
 import { formatProblem } from "../../lib/problem.ts";
 import { type KubernetesObject, type LayerDocuments, layerDocuments } from "../../lib/render/documents.ts";
 import { planResources, type RecordedResource } from "../../lib/render/resources.ts";
+import { parseConfig } from "../../programs/layers.ts";
 
 export interface LayerRun {
   resources: RecordedResource[];
