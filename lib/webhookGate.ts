@@ -10,8 +10,11 @@
  * any time (a create of an existing name would fail for another reason).
  */
 import { stringify } from "yaml";
+import { configMapObject } from "./k8s/config.ts";
+import { namespaceObject } from "./k8s/namespace.ts";
+import { clusterRoleBindingObject, clusterRoleObject, serviceAccountObject } from "./k8s/rbac.ts";
+import { CONTROL_PLANE_TOLERATION } from "./k8s/talos.ts";
 import { apiGroupOf, type KubeObject, objectId, type PlannedObject } from "./plan.ts";
-import { CONTROL_PLANE_TOLERATION } from "./talos.ts";
 
 /** The upstream kubectl image (distroless: no shell, so the Job's restarts are the retry loop). */
 export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.3";
@@ -44,17 +47,13 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
     object,
     after: [...after],
   });
-  const home = objectId({ kind: "Namespace", metadata: { name: namespace } });
-  const serviceAccount = plan({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace } }, [
-    home,
-  ]);
+  const home = objectId(namespaceObject(namespace));
+  const serviceAccount = plan(serviceAccountObject(name, namespace), [home]);
   // A server-side dry run needs the same `create` permission as a real create.
   const role = plan(
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRole",
-      metadata: { name },
-      rules: groups.map((group) => ({
+    clusterRoleObject(
+      name,
+      groups.map((group) => ({
         apiGroups: [group],
         // Plural resource names: every probed kind pluralizes with a plain `s`.
         resources: [
@@ -66,30 +65,22 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
         ],
         verbs: ["create"],
       })),
-    },
+    ),
     [],
   );
-  const binding = plan(
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRoleBinding",
-      metadata: { name },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
-      subjects: [{ kind: "ServiceAccount", name, namespace }],
-    },
-    [serviceAccount.id, role.id],
-  );
+  const binding = plan(clusterRoleBindingObject(name, name, { name, namespace }), [
+    serviceAccount.id,
+    role.id,
+  ]);
   const probes = plan(
-    {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: { name, namespace },
-      data: {
+    configMapObject(
+      { name, namespace },
+      {
         [PROBES_FILE]: spec.probes
           .map((probe) => stringify(probe, { sortMapEntries: true, lineWidth: 0 }))
           .join("---\n"),
       },
-    },
+    ),
     [home],
   );
   const job = plan(gateJob(name, namespace, groups), [

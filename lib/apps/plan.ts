@@ -7,11 +7,13 @@ import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { err, ok, type Result } from "neverthrow";
+import { RESERVED_NAMESPACES } from "../k8s/names.ts";
 import type { PlannedObject } from "../plan.ts";
 import { checkReferences } from "./integrity.ts";
+import { mergeAppObjects } from "./merge.ts";
 import { type AppContracts, renderApp } from "./render.ts";
 import { type AppSecrets, unusedSecrets } from "./secrets.ts";
-import { type AppSpec, isAppSpec } from "./spec.ts";
+import { type AppSpec, isAppSpec, namespaceOf } from "./spec.ts";
 import { formatProblem, validateApp } from "./validate.ts";
 
 /** What an app module default-exports: a spec, or a function of the upstream contracts returning one. */
@@ -67,20 +69,6 @@ export const importApps = async (dir: string): Promise<{ sources: AppSource[]; s
   return { sources, strays };
 };
 
-const RESERVED_NAMESPACES = [
-  "default",
-  "kube-system",
-  "kube-public",
-  "kube-node-lease",
-  "metallb-system",
-  "cert-manager",
-  "external-dns",
-  "cnpg-system",
-  "traefik",
-  "pocket-id",
-  "tinyauth",
-];
-
 const hostOfUrl = (url: string): string => url.replace(/^https:\/\//, "");
 
 export const planApps = (
@@ -134,9 +122,9 @@ export const planApps = (
       problems.push(
         `app ${spec.name}: is defined in ${source.file}; name the file ${spec.name}.ts or the app ${expected}`,
       );
-    if (reserved.has(spec.name))
+    if (reserved.has(namespaceOf(spec)))
       problems.push(
-        `app ${spec.name}: its namespace ${spec.name} belongs to the platform; pick another app name`,
+        `app ${spec.name}: its namespace ${namespaceOf(spec)} belongs to the platform; pick another app name or namespace`,
       );
     if (problems.length > 0) {
       for (const problem of problems) fail(problem);
@@ -166,7 +154,8 @@ export const planApps = (
       ...objects
         .filter((o) => o.object.kind === "PersistentVolume")
         .map((o) => `PersistentVolume ${o.object.metadata.name}`),
-      ...spec.exposures.map((exposure) => `host ${exposure.subdomain}.${contracts.network.domain}`),
+      // One host on both classes is one claim of the app's.
+      ...new Set(spec.exposures.map((exposure) => `host ${exposure.subdomain}.${contracts.network.domain}`)),
     ];
     for (const claim of claims) {
       const owner = seen.get(claim);
@@ -175,7 +164,9 @@ export const planApps = (
       else seen.set(claim, file);
     }
   }
-  for (const problem of checkReferences(planned.flatMap((p) => p.objects.map((o) => o.object))))
+  const shared = sharedOnce(planned);
+  errors.push(...shared.conflicts);
+  for (const problem of checkReferences(shared.apps.flatMap((p) => p.objects.map((o) => o.object))))
     errors.push(`reference check: ${problem}`);
   const used = planned.flatMap(({ spec }) => spec.secretEnv.map(({ key }) => ({ app: spec.name, key })));
   for (const { app, key } of unusedSecrets(secrets, used)) {
@@ -183,5 +174,24 @@ export const planApps = (
       `config: app_secrets.${app}.${key} is set but no app reads it (a typo?); remove it with pulumi config rm --path 'app_secrets.${app}.${key}', or read it with withSecretEnv`,
     );
   }
-  return errors.length > 0 ? err(errors) : ok(planned);
+  return errors.length > 0 ? err(errors) : ok(shared.apps);
 };
+
+/** Apps sharing a namespace each render it: the first app that renders an object keeps it. */
+const sharedOnce = (planned: readonly PlannedApp[]): { apps: PlannedApp[]; conflicts: string[] } =>
+  mergeAppObjects(planned.map((p) => p.objects)).match(
+    (merged) => {
+      const byId = new Map(merged.map((item) => [item.id, item]));
+      const kept = new Set<string>();
+      const apps = planned.map((p) => ({
+        ...p,
+        objects: p.objects.flatMap((item) => {
+          if (kept.has(item.id)) return [];
+          kept.add(item.id);
+          return [byId.get(item.id) ?? item];
+        }),
+      }));
+      return { apps, conflicts: [] };
+    },
+    (conflicts) => ({ apps: [...planned], conflicts }),
+  );

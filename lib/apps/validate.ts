@@ -3,6 +3,7 @@
  * names the app, where in the spec it is, what is wrong and how to fix it.
  */
 import { absolutePath } from "../config/values.ts";
+import { podBuilderProblems } from "./podRules.ts";
 import {
   duplicates,
   imagePinned,
@@ -145,14 +146,7 @@ const volumeProblems = (spec: AppSpec, add: Add): void => {
 };
 
 const exposureProblems = (spec: AppSpec, add: Add): void => {
-  const hosts = spec.exposures.map((exposure) => exposure.subdomain);
-  for (const dup of duplicates(hosts)) {
-    add(
-      `subdomain ${dup}`,
-      "more than one ingress serves this host (public and private DNS would disagree)",
-      "give the private and public ingress different subdomains",
-    );
-  }
+  // One subdomain on both classes is fine: the public route's LAN record is the private ingress.
   for (const kind of ["private", "public"] as const) {
     if (spec.exposures.filter((exposure) => exposure.kind === kind).length > 1) {
       add(
@@ -234,7 +228,14 @@ export const validateApp = (spec: AppSpec): AppProblem[] => {
   const problems: AppProblem[] = [];
   const name = typeof spec.name === "string" ? spec.name : String(spec.name);
   const add: Add = (where, message, fix) => problems.push({ app: name, where, message, fix });
-  for (const rules of [identityProblems, volumeProblems, exposureProblems, authProblems, runtimeProblems])
+  for (const rules of [
+    identityProblems,
+    volumeProblems,
+    exposureProblems,
+    authProblems,
+    runtimeProblems,
+    podBuilderProblems,
+  ])
     rules(spec, add);
   return problems;
 };

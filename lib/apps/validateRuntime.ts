@@ -169,12 +169,12 @@ const resourceProblems = (spec: AppSpec, add: Add): void => {
 
 const probeProblems = (spec: AppSpec, add: Add): void => {
   if (spec.probes !== undefined) {
-    const { path, command } = spec.probes;
-    if ((path === undefined) === (command === undefined)) {
+    const { path, command, tcpPort } = spec.probes;
+    if ([path, command, tcpPort].filter((check) => check !== undefined).length !== 1) {
       add(
         "withProbes",
-        "needs exactly one of path and command",
-        'write withProbes({ path: "/healthz" }) or withProbes({ command: [...] })',
+        "needs exactly one of path, command and tcpPort",
+        'write withProbes({ path: "/healthz" }), withProbes({ command: [...] }) or withProbes({ tcpPort: "dns-tcp" })',
       );
     }
     if (path !== undefined && !path.startsWith("/")) {

@@ -1,4 +1,6 @@
 /** The whole network layer as one plan, and the contract values it exports. */
+import type { Result } from "neverthrow";
+import type { AppProblem } from "../apps/validate.ts";
 import type { NetworkContract } from "../contracts.ts";
 import { mergePlans, type Plan } from "../plan.ts";
 import { certManagerPlan, wildcardIssuer } from "./certManager.ts";
@@ -9,13 +11,16 @@ import { ingressClasses, issuers, namespaces, pihole, piholeHost, wildcard } fro
 import { piholePlan } from "./pihole.ts";
 import { traefikPlan } from "./traefik.ts";
 
-export const networkPlan = (config: NetworkConfig): Plan =>
-  mergePlans(
-    metallbPlan(config),
-    traefikPlan(config),
-    certManagerPlan(config, publicDnsOf(config)),
-    externalDnsPlan(config, publicDnsOf(config), config.piholeAdminPassword),
-    piholePlan(config, config.piholeAdminPassword),
+/** The plan, or what is wrong with the Pi-hole apps (a spec the app rules refuse). */
+export const networkPlan = (config: NetworkConfig): Result<Plan, AppProblem[]> =>
+  piholePlan(config, networkExports(config), config.piholeAdminPassword).map((piholes) =>
+    mergePlans(
+      metallbPlan(config),
+      traefikPlan(config),
+      certManagerPlan(config, publicDnsOf(config)),
+      externalDnsPlan(config, publicDnsOf(config), config.piholeAdminPassword),
+      piholes,
+    ),
   );
 
 /** Every name here is the name of an object the plan creates (checked by the tests). */

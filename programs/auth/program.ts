@@ -3,6 +3,7 @@
  * UIs of earlier layers, from the pure plan in lib/auth/plan.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { formatProblem } from "../../lib/apps/validate.ts";
 import { authPlan } from "../../lib/auth/plan.ts";
 import { firstDeploySteps, setupSummary } from "../../lib/auth/setup.ts";
 import {
@@ -21,7 +22,10 @@ export const authProgram = defineProgram({
     upstream,
     createPlan,
   }): ContractExports<typeof authContract> & { tinyauthStatus: string } => {
-    const plan = authPlan({ config, network: upstream.network, storage: upstream.storage });
+    const planned = authPlan({ config, network: upstream.network, storage: upstream.storage });
+    // Pocket ID and Tinyauth are apps: their render fails only on a broken spec or a missing secret.
+    if (planned.isErr()) throw new pulumi.RunError(planned.error.map(formatProblem).join("\n"));
+    const plan = planned.value;
     // The Traefik CRDs (Middleware, IngressRoute) come from the network layer's charts in another
     // stack: no dependsOn on a chart is possible here; deploying the network layer first provides them.
     createPlan({ releases: [], objects: plan.objects });

@@ -7,6 +7,7 @@ import { DnsRecord } from "@pulumi/cloudflare/dnsRecord";
 import { getZones } from "@pulumi/cloudflare/getZones";
 import { Provider as CloudflareProvider } from "@pulumi/cloudflare/provider";
 import * as pulumi from "@pulumi/pulumi";
+import { formatProblem } from "../../lib/apps/validate.ts";
 import { reveal } from "../../lib/config/secret.ts";
 import type { ContractExports, networkContract } from "../../lib/contracts.ts";
 import { externalRecordSpec, pickZone } from "../../lib/network/cloudflare.ts";
@@ -35,14 +36,18 @@ export const networkProgram = defineProgram({
   reads: {},
   run: async ({ config, createPlan }): Promise<ContractExports<typeof networkContract>> => {
     const publicDns = publicDnsOf(config);
+    const planned = networkPlan(config);
+    // Pi-hole primary and secondary are apps: the plan fails only on a spec the app rules refuse.
+    if (planned.isErr()) throw new pulumi.RunError(planned.error.map(formatProblem).join("\n"));
+    const plan = planned.value;
     if (publicDns.provider === "none") {
-      createPlan(networkPlan(config));
+      createPlan(plan);
       return networkExports(config);
     }
     // Looked up first, so a zone the token cannot see stops the deploy before anything changes.
     const provider = cloudflareProvider(publicDns);
     const zoneId = await lookupZone(config, provider);
-    createPlan(networkPlan(config));
+    createPlan(plan);
     new DnsRecord(
       "external-record",
       { ...externalRecordSpec(config), zoneId, content: pulumi.secret(reveal(publicDns.realExternalIp)) },
