@@ -448,6 +448,19 @@ describe("Pi-hole", () => {
     await object("Secret", "pihole", "pihole-secondary-secrets");
   });
 
+  test("capabilities: all dropped, the runtime's default set less NET_RAW added back; the namespace stays baseline", async () => {
+    for (const deployment of await deployments()) {
+      const context = container(deployment).securityContext;
+      expect(context.capabilities.drop).toEqual(["ALL"]);
+      expect(context.capabilities.add).toContain("NET_BIND_SERVICE");
+      expect(context.capabilities.add).not.toContain("NET_RAW");
+      // setcap file capabilities hand FTL its rights: that needs privilege escalation.
+      expect(context.allowPrivilegeEscalation).toBe(true);
+    }
+    const ns = await object("Namespace", undefined, "pihole");
+    expect(ns.metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+  });
+
   test("keep no volume: /etc/pihole is an emptyDir, so LAN DNS waits for no storage class", async () => {
     for (const deployment of await deployments()) {
       expect(spec(deployment).template.spec.volumes).toEqual([

@@ -20,8 +20,8 @@ export const CONTROL_PLANE_TOLERATION = {
   effect: "NoSchedule",
 } as const;
 
-/** Capabilities Pod Security "baseline" allows a container to add (restricted allows only NET_BIND_SERVICE). */
-export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
+/** The capabilities containerd (and Docker) give a container unless told otherwise. */
+export const RUNTIME_DEFAULT_CAPABILITIES: readonly string[] = [
   "AUDIT_WRITE",
   "CHOWN",
   "DAC_OVERRIDE",
@@ -30,12 +30,21 @@ export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
   "KILL",
   "MKNOD",
   "NET_BIND_SERVICE",
+  "NET_RAW",
   "SETFCAP",
   "SETGID",
   "SETPCAP",
   "SETUID",
   "SYS_CHROOT",
-]);
+];
+
+/**
+ * Capabilities Pod Security "baseline" allows a container to add: the runtime's default set less
+ * NET_RAW (restricted allows only NET_BIND_SERVICE).
+ */
+export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set(
+  RUNTIME_DEFAULT_CAPABILITIES.filter((capability) => capability !== "NET_RAW"),
+);
 
 /** What a pod asks for beyond the restricted defaults, as far as Pod Security levels care. */
 export interface PodPrivileges {
@@ -56,9 +65,3 @@ export const podSecurityLevelOf = (pod: PodPrivileges): PodSecurityLevel => {
     return "baseline";
   return "restricted";
 };
-
-/** The stricter-or-equal order of the levels: a namespace enforces the loosest level of its pods. */
-const LEVEL_ORDER: readonly PodSecurityLevel[] = ["restricted", "baseline", "privileged"];
-
-export const loosestLevel = (levels: readonly PodSecurityLevel[]): PodSecurityLevel =>
-  LEVEL_ORDER[Math.max(0, ...levels.map((level) => LEVEL_ORDER.indexOf(level)))] ?? "restricted";

@@ -29,6 +29,7 @@ import { type AppSpec, app, pipe } from "../apps/spec.ts";
 import type { AppProblem } from "../apps/validate.ts";
 import type { Secret } from "../config/secret.ts";
 import type { NetworkContract } from "../contracts.ts";
+import { RUNTIME_DEFAULT_CAPABILITIES } from "../k8s/talos.ts";
 import type { NetworkConfig } from "./config.ts";
 import { poolId } from "./metallb.ts";
 import { metallbPools, namespaces, type PiholeInstance, pihole, piholeHost, piholeName } from "./names.ts";
@@ -47,21 +48,7 @@ const PASSWORD_KEY = "password";
  * default set is added back except NET_RAW, which FTL needs only for DHCP (not used here) and
  * which Pod Security baseline does not allow.
  */
-const RUNTIME_DEFAULT_CAPABILITIES = [
-  "AUDIT_WRITE",
-  "CHOWN",
-  "DAC_OVERRIDE",
-  "FOWNER",
-  "FSETID",
-  "KILL",
-  "MKNOD",
-  "NET_BIND_SERVICE",
-  "SETFCAP",
-  "SETGID",
-  "SETPCAP",
-  "SETUID",
-  "SYS_CHROOT",
-];
+const CAPABILITIES = RUNTIME_DEFAULT_CAPABILITIES.filter((capability) => capability !== "NET_RAW");
 
 /** Pi-hole v6 reads its settings from FTLCONF_* variables (and then shows them read-only). */
 export const piholeEnv = (config: NetworkConfig): Record<string, string> => ({
@@ -87,10 +74,7 @@ export const piholeApp = (config: NetworkConfig, instance: PiholeInstance): AppS
     withProbes({ tcpPort: "dns-tcp", periodSeconds: 10 }),
     withResources({ requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } }),
     allowRunAsRoot("the start script runs as root: it chowns /etc/pihole, then starts FTL as user pihole"),
-    addCapabilities(
-      RUNTIME_DEFAULT_CAPABILITIES,
-      "the runtime's default set the start script runs with, less NET_RAW",
-    ),
+    addCapabilities(CAPABILITIES, "the runtime's default set the start script runs with, less NET_RAW"),
     allowPrivilegeEscalation(
       "FTL gets its capabilities from setcap file capabilities, which no_new_privs ignores",
     ),

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { AppContracts } from "../../lib/apps/render.ts";
 import type { RawConfig } from "../../lib/config/schema.ts";
+import type { KubeObject } from "../../lib/plan.ts";
 import { runLayer } from "../../lib/pulumi/program.ts";
 import { type MockRun, runUnderMocks } from "../../lib/render/mockRuntime.ts";
 import { offlineInvokes } from "../../lib/render/offlineInvokes.ts";
@@ -187,3 +188,13 @@ export const runApps = (
     () => runLayer(appsProgramFor(dir), raw, { stack: STACK, organization: "organization" }),
   );
 };
+
+/** The one object of a kind (and name) among rendered objects; anything else is a test failure. */
+export const one = (objects: KubeObject[], kind: string, name?: string): KubeObject => {
+  const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  if (found.length !== 1) throw new Error(`expected one ${kind} ${name ?? ""}, found ${found.length}`);
+  return found[0] as KubeObject;
+};
+// biome-ignore lint/suspicious/noExplicitAny: tests read deep into rendered objects.
+export const specOf = (object: KubeObject): any => object.spec;
+export const podSpec = (objects: KubeObject[]) => specOf(one(objects, "Deployment")).template.spec;
