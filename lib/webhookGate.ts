@@ -13,7 +13,7 @@ import { stringify } from "yaml";
 import { configMapObject } from "./k8s/config.ts";
 import { namespaceObject } from "./k8s/namespace.ts";
 import { clusterRoleBindingObject, clusterRoleObject, serviceAccountObject } from "./k8s/rbac.ts";
-import { CONTROL_PLANE_TOLERATION } from "./k8s/talos.ts";
+import { containerObject, podTemplate } from "./k8s/workload.ts";
 import { apiGroupOf, type KubeObject, objectId, type PlannedObject } from "./plan.ts";
 
 /** The upstream kubectl image (distroless: no shell, so the Job's restarts are the retry loop). */
@@ -92,44 +92,53 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
   return { job: job.id, objects: [serviceAccount, role, binding, probes, job] };
 };
 
-const gateJob = (name: string, namespace: string, groups: readonly string[]): KubeObject => ({
-  apiVersion: "batch/v1",
-  kind: "Job",
-  metadata: { name, namespace, annotations: { [WEBHOOK_GATE_ANNOTATION]: groups.join(",") } },
-  spec: {
-    backoffLimit: 30,
-    activeDeadlineSeconds: WEBHOOK_GATE_DEADLINE_SECONDS,
-    template: {
-      spec: {
-        serviceAccountName: name,
+/** The unprivileged uid of the distroless kubectl image ("nonroot"). */
+const KUBECTL_USER = 65532;
+
+const gateJob = (name: string, namespace: string, groups: readonly string[]): KubeObject => {
+  const template = podTemplate({
+    labels: { "app.kubernetes.io/name": name },
+    serviceAccount: name,
+    identity: { user: KUBECTL_USER, group: KUBECTL_USER },
+    containers: [
+      containerObject({
+        name: "dry-run",
+        image: KUBECTL_IMAGE,
+        args: ["create", "--dry-run=server", "-f", `/probes/${PROBES_FILE}`],
+        ports: [],
+        // kubectl keeps its discovery cache under $HOME; the root filesystem is read-only.
+        env: [{ name: "HOME", value: "/tmp" }],
+        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+        volumeMounts: [
+          { name: "probes", mountPath: "/probes", readOnly: true },
+          { name: "tmp", mountPath: "/tmp" },
+        ],
+        probes: {},
+        security: {
+          runAsRoot: false,
+          addCapabilities: [],
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+        },
+      }),
+    ],
+    volumes: [
+      { name: "probes", configMap: { name } },
+      { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+    ],
+  });
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name, namespace, annotations: { [WEBHOOK_GATE_ANNOTATION]: groups.join(",") } },
+    spec: {
+      backoffLimit: 30,
+      activeDeadlineSeconds: WEBHOOK_GATE_DEADLINE_SECONDS,
+      template: {
+        ...template,
         // Refused probes restart the container with the kubelet's back-off (10 s, 20 s, 40 s, ...).
-        restartPolicy: "OnFailure",
-        tolerations: [CONTROL_PLANE_TOLERATION],
-        securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } },
-        containers: [
-          {
-            name: "dry-run",
-            image: KUBECTL_IMAGE,
-            args: ["create", "--dry-run=server", "-f", `/probes/${PROBES_FILE}`],
-            // kubectl keeps its discovery cache under $HOME; the root filesystem is read-only.
-            env: [{ name: "HOME", value: "/tmp" }],
-            securityContext: {
-              allowPrivilegeEscalation: false,
-              readOnlyRootFilesystem: true,
-              capabilities: { drop: ["ALL"] },
-            },
-            resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
-            volumeMounts: [
-              { name: "probes", mountPath: "/probes", readOnly: true },
-              { name: "tmp", mountPath: "/tmp" },
-            ],
-          },
-        ],
-        volumes: [
-          { name: "probes", configMap: { name } },
-          { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-        ],
+        spec: { ...(template.spec as object), restartPolicy: "OnFailure" },
       },
     },
-  },
-});
+  };
+};

@@ -55,8 +55,16 @@ describe("webhook gate", () => {
     });
     expect(pod.containers[0].securityContext).toEqual({
       allowPrivilegeEscalation: false,
+      privileged: false,
+      runAsNonRoot: true,
       readOnlyRootFilesystem: true,
       capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    // The pod reads the API server with its ServiceAccount's token, and nothing else.
+    expect(pod).toMatchObject({
+      serviceAccountName: "metallb-webhook-gate",
+      automountServiceAccountToken: true,
     });
   });
 });
