@@ -6,7 +6,6 @@
  */
 import { err, ok, type Result } from "neverthrow";
 import type { ChartFacts } from "./chartFacts.ts";
-import type { Secret } from "./config/secret.ts";
 
 export interface ObjectMeta {
   name: string;
@@ -46,18 +45,6 @@ export const objectId = (object: Pick<KubeObject, "kind" | "metadata">): string 
 
 /** The stable id of a Helm release in a plan: `helm/namespace/name`. */
 export const releaseId = (namespace: string, name: string): string => `helm/${namespace}/${name}`;
-
-/** A Secret whose values stay config `Secret`s until the edge reveals them. */
-export const secretObject = (
-  metadata: ObjectMeta,
-  stringData: Readonly<Record<string, Secret>>,
-): KubeObject => ({
-  apiVersion: "v1",
-  kind: "Secret",
-  metadata,
-  type: "Opaque",
-  stringData,
-});
 
 export interface ChartRef {
   chart: string;

@@ -10,8 +10,11 @@
  * any time (a create of an existing name would fail for another reason).
  */
 import { stringify } from "yaml";
+import { configMapObject } from "./k8s/config.ts";
+import { namespaceObject } from "./k8s/namespace.ts";
+import { clusterRoleBindingObject, clusterRoleObject, serviceAccountObject } from "./k8s/rbac.ts";
+import { containerObject, podTemplate } from "./k8s/workload.ts";
 import { apiGroupOf, type KubeObject, objectId, type PlannedObject } from "./plan.ts";
-import { CONTROL_PLANE_TOLERATION } from "./talos.ts";
 
 /** The upstream kubectl image (distroless: no shell, so the Job's restarts are the retry loop). */
 export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.3";
@@ -44,17 +47,13 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
     object,
     after: [...after],
   });
-  const home = objectId({ kind: "Namespace", metadata: { name: namespace } });
-  const serviceAccount = plan({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace } }, [
-    home,
-  ]);
+  const home = objectId(namespaceObject(namespace));
+  const serviceAccount = plan(serviceAccountObject(name, namespace), [home]);
   // A server-side dry run needs the same `create` permission as a real create.
   const role = plan(
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRole",
-      metadata: { name },
-      rules: groups.map((group) => ({
+    clusterRoleObject(
+      name,
+      groups.map((group) => ({
         apiGroups: [group],
         // Plural resource names: every probed kind pluralizes with a plain `s`.
         resources: [
@@ -66,30 +65,22 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
         ],
         verbs: ["create"],
       })),
-    },
+    ),
     [],
   );
-  const binding = plan(
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRoleBinding",
-      metadata: { name },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
-      subjects: [{ kind: "ServiceAccount", name, namespace }],
-    },
-    [serviceAccount.id, role.id],
-  );
+  const binding = plan(clusterRoleBindingObject(name, name, { name, namespace }), [
+    serviceAccount.id,
+    role.id,
+  ]);
   const probes = plan(
-    {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: { name, namespace },
-      data: {
+    configMapObject(
+      { name, namespace },
+      {
         [PROBES_FILE]: spec.probes
           .map((probe) => stringify(probe, { sortMapEntries: true, lineWidth: 0 }))
           .join("---\n"),
       },
-    },
+    ),
     [home],
   );
   const job = plan(gateJob(name, namespace, groups), [
@@ -101,44 +92,53 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
   return { job: job.id, objects: [serviceAccount, role, binding, probes, job] };
 };
 
-const gateJob = (name: string, namespace: string, groups: readonly string[]): KubeObject => ({
-  apiVersion: "batch/v1",
-  kind: "Job",
-  metadata: { name, namespace, annotations: { [WEBHOOK_GATE_ANNOTATION]: groups.join(",") } },
-  spec: {
-    backoffLimit: 30,
-    activeDeadlineSeconds: WEBHOOK_GATE_DEADLINE_SECONDS,
-    template: {
-      spec: {
-        serviceAccountName: name,
+/** The unprivileged uid of the distroless kubectl image ("nonroot"). */
+const KUBECTL_USER = 65532;
+
+const gateJob = (name: string, namespace: string, groups: readonly string[]): KubeObject => {
+  const template = podTemplate({
+    labels: { "app.kubernetes.io/name": name },
+    serviceAccount: name,
+    identity: { user: KUBECTL_USER, group: KUBECTL_USER },
+    containers: [
+      containerObject({
+        name: "dry-run",
+        image: KUBECTL_IMAGE,
+        args: ["create", "--dry-run=server", "-f", `/probes/${PROBES_FILE}`],
+        ports: [],
+        // kubectl keeps its discovery cache under $HOME; the root filesystem is read-only.
+        env: [{ name: "HOME", value: "/tmp" }],
+        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+        volumeMounts: [
+          { name: "probes", mountPath: "/probes", readOnly: true },
+          { name: "tmp", mountPath: "/tmp" },
+        ],
+        probes: {},
+        security: {
+          runAsRoot: false,
+          addCapabilities: [],
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+        },
+      }),
+    ],
+    volumes: [
+      { name: "probes", configMap: { name } },
+      { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+    ],
+  });
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name, namespace, annotations: { [WEBHOOK_GATE_ANNOTATION]: groups.join(",") } },
+    spec: {
+      backoffLimit: 30,
+      activeDeadlineSeconds: WEBHOOK_GATE_DEADLINE_SECONDS,
+      template: {
+        ...template,
         // Refused probes restart the container with the kubelet's back-off (10 s, 20 s, 40 s, ...).
-        restartPolicy: "OnFailure",
-        tolerations: [CONTROL_PLANE_TOLERATION],
-        securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } },
-        containers: [
-          {
-            name: "dry-run",
-            image: KUBECTL_IMAGE,
-            args: ["create", "--dry-run=server", "-f", `/probes/${PROBES_FILE}`],
-            // kubectl keeps its discovery cache under $HOME; the root filesystem is read-only.
-            env: [{ name: "HOME", value: "/tmp" }],
-            securityContext: {
-              allowPrivilegeEscalation: false,
-              readOnlyRootFilesystem: true,
-              capabilities: { drop: ["ALL"] },
-            },
-            resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
-            volumeMounts: [
-              { name: "probes", mountPath: "/probes", readOnly: true },
-              { name: "tmp", mountPath: "/tmp" },
-            ],
-          },
-        ],
-        volumes: [
-          { name: "probes", configMap: { name } },
-          { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-        ],
+        spec: { ...(template.spec as object), restartPolicy: "OnFailure" },
       },
     },
-  },
-});
+  };
+};

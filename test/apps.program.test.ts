@@ -251,8 +251,13 @@ export default pipe(app("login", { image: "a:1", port: 80 }), withPrivateIngress
         "longhorn.ts": `import { app, pipe, withPrivateIngress } from "$LIB";
 export default pipe(app("longhorn", { image: "a:1", port: 80 }), withPrivateIngress());
 `,
+        "sneaky.ts": `import { app, pipe, withNamespace } from "$LIB";
+export default pipe(app("sneaky", { image: "a:1", port: 80 }), withNamespace("tinyauth"));
+`,
       }),
     );
+    // Sharing a namespace does not open the platform's to a user app.
+    expect(message).toContain("sneaky.ts: app sneaky: its namespace tinyauth belongs to the platform");
     expect(message).toContain("pihole.ts: app pihole: its namespace pihole belongs to the platform");
     expect(message).toContain("login.ts: app login: auth.example.com is taken by the platform");
     // The auth layer's UI hosts come from its contract.

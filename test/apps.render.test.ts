@@ -19,21 +19,21 @@ import { type AppSpec, app, pipe } from "../lib/apps/spec.ts";
 import { isSecret, reveal } from "../lib/config/secret.ts";
 import demo from "../programs/apps/apps/demo.ts";
 import miniflux from "../programs/apps/apps/miniflux.ts";
-import { CONTRACTS, clusterStructureProblems, cnpgClusterSchema, schemaProblems } from "./support/apps.ts";
+import {
+  CONTRACTS,
+  clusterStructureProblems,
+  cnpgClusterSchema,
+  one,
+  podSpec,
+  schemaProblems,
+  specOf,
+} from "./support/apps.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 
 const render = (spec: AppSpec, secrets: AppSecrets = NO_APP_SECRETS): PlannedObject[] =>
   renderApp(spec, CONTRACTS, secrets)._unsafeUnwrap();
 const objectsOf = (spec: AppSpec, secrets?: AppSecrets): KubeObject[] =>
   render(spec, secrets).map((o) => o.object);
-const one = (objects: KubeObject[], kind: string, name?: string): KubeObject => {
-  const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
-  if (found.length !== 1) throw new Error(`expected one ${kind} ${name ?? ""}, found ${found.length}`);
-  return found[0] as KubeObject;
-};
-// biome-ignore lint/suspicious/noExplicitAny: tests read deep into rendered objects.
-const specOf = (object: KubeObject): any => object.spec;
-const podSpec = (objects: KubeObject[]) => specOf(one(objects, "Deployment")).template.spec;
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 const secrets = (json: object): AppSecrets => parseAppSecrets(JSON.stringify(json))._unsafeUnwrap();

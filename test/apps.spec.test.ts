@@ -251,9 +251,9 @@ describe("validation rules", () => {
   });
 
   test("one host per exposure, at most one exposure of each kind", () => {
-    expect(messages(pipe(base(), withPrivateIngress(), withPublicIngress({ noAuth: "x" })))).toEqual([
-      "subdomain web: more than one ingress serves this host (public and private DNS would disagree)",
-    ]);
+    // One subdomain on both classes is allowed: the public route's LAN record is the private
+    // ingress (renderer), so public and private DNS agree on the LAN.
+    expect(messages(pipe(base(), withPrivateIngress(), withPublicIngress({ noAuth: "x" })))).toEqual([]);
     expect(messages(pipe(base(), withPrivateIngress(), withPrivateIngress({ subdomain: "b" })))).toEqual([
       "withPrivateIngress: is applied more than once",
     ]);
@@ -330,10 +330,12 @@ describe("validation rules", () => {
     expect(bytes("1 GB")).toBeUndefined();
   });
 
-  test("probes: exactly one of path and command; HTTP needs a port", () => {
-    expect(messages(withProbes({})(base()))).toEqual(["withProbes: needs exactly one of path and command"]);
+  test("probes: exactly one of path, command and tcpPort; HTTP needs a port", () => {
+    expect(messages(withProbes({})(base()))).toEqual([
+      "withProbes: needs exactly one of path, command and tcpPort",
+    ]);
     expect(messages(withProbes({ path: "/h", command: ["true"] })(base()))).toEqual([
-      "withProbes: needs exactly one of path and command",
+      "withProbes: needs exactly one of path, command and tcpPort",
     ]);
     expect(messages(withProbes({ path: "health" })(app("w", { image: "a:1" })))).toEqual([
       'withProbes: path "health" does not start with /',

@@ -36,7 +36,7 @@ describe("first deploy, before Tinyauth's OAuth client exists", () => {
       [
         "Namespace /pocket-id",
         "Namespace /tinyauth",
-        "Secret pocket-id/pocket-id",
+        "Secret pocket-id/pocket-id-secrets",
         "PersistentVolumeClaim pocket-id/pocket-id-data",
         "PersistentVolumeClaim tinyauth/tinyauth-data",
         "Deployment pocket-id/pocket-id",
@@ -126,7 +126,7 @@ describe("pure pieces", () => {
   test("the plan's order only names earlier objects, in both modes", () => {
     for (const changes of [{}, FIRST_DEPLOY]) {
       const config = parseConfig("auth", exampleAuthConfig(changes))._unsafeUnwrap();
-      const plan = authPlan({ config, network: OTHER_NETWORK, storage: OTHER_STORAGE });
+      const plan = authPlan({ config, network: OTHER_NETWORK, storage: OTHER_STORAGE })._unsafeUnwrap();
       const seen = new Set<string>();
       for (const planned of plan.objects) {
         for (const name of planned.after)

@@ -19,9 +19,9 @@ interface Container {
   image: string;
   env?: EnvVar[];
   ports?: { containerPort: number }[];
-  startupProbe?: { httpGet?: { path: string; port: number } };
-  readinessProbe?: { httpGet?: { path: string; port: number } };
-  livenessProbe?: { httpGet?: { path: string; port: number } };
+  startupProbe?: { httpGet?: { path: string; port: number | string } };
+  readinessProbe?: { httpGet?: { path: string; port: number | string } };
+  livenessProbe?: { httpGet?: { path: string; port: number | string } };
   securityContext?: Record<string, unknown>;
   volumeMounts?: { name: string; mountPath: string }[];
 }
@@ -41,7 +41,7 @@ interface IngressSpec {
   tls: { hosts: string[]; secretName?: string }[];
   rules: {
     host: string;
-    http: { paths: { backend: { service: { name: string; port: { number: number } } } }[] };
+    http: { paths: { backend: { service: { name: string; port: { number?: number; name?: string } } } }[] };
   }[];
 }
 interface ForwardAuth {
@@ -88,7 +88,7 @@ const envOf = (c: Container): Record<string, EnvVar> =>
 const envValue = (c: Container, name: string): string | undefined => envOf(c)[name]?.value;
 
 const MIDDLEWARE_REF = "tinyauth-forward-auth@kubernetescrd";
-const FORWARD_AUTH_ADDRESS = "http://tinyauth.tinyauth.svc.cluster.local:3000/api/auth/traefik";
+const FORWARD_AUTH_ADDRESS = "http://tinyauth.tinyauth.svc.cluster.local:80/api/auth/traefik";
 const RESPONSE_HEADERS = ["Remote-User", "Remote-Email", "Remote-Name", "Remote-Groups"];
 
 describe("auth layer, example stack (offline render)", () => {
@@ -114,7 +114,7 @@ describe("auth layer, example stack (offline render)", () => {
     });
     // The address names the real Tinyauth Service and its port.
     const service = spec<{ ports: { port: number }[] }>(find(objects, "Service", "tinyauth", "tinyauth"));
-    expect(service.ports[0]?.port).toBe(3000);
+    expect(service.ports[0]?.port).toBe(80);
   });
 
   test("exports the auth contract, matching real resources", () => {
@@ -154,11 +154,11 @@ describe("auth layer, example stack (offline render)", () => {
       TRUST_PROXY: { name: "TRUST_PROXY", value: "true" },
       ENCRYPTION_KEY: {
         name: "ENCRYPTION_KEY",
-        valueFrom: { secretKeyRef: { name: "pocket-id", key: "encryption-key" } },
+        valueFrom: { secretKeyRef: { name: "pocket-id-secrets", key: "encryption-key" } },
       },
     });
     for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe]) {
-      expect(probe?.httpGet).toEqual({ path: "/healthz", port: 1411 });
+      expect(probe?.httpGet).toEqual({ path: "/healthz", port: "http" });
     }
     expect(c.securityContext).toMatchObject({
       allowPrivilegeEscalation: false,
@@ -169,7 +169,7 @@ describe("auth layer, example stack (offline render)", () => {
       name: "data",
       persistentVolumeClaim: { claimName: "pocket-id-data" },
     });
-    const secret = find(objects, "Secret", "pocket-id", "pocket-id");
+    const secret = find(objects, "Secret", "pocket-id", "pocket-id-secrets");
     expect(Object.keys(secret.stringData as object)).toEqual(["encryption-key"]);
   });
 
@@ -182,22 +182,22 @@ describe("auth layer, example stack (offline render)", () => {
       serviceAccountName: "tinyauth",
       automountServiceAccountToken: true,
     });
-    const role = find(objects, "ClusterRole", undefined, "tinyauth-ingress-reader") as unknown as {
+    const role = find(objects, "ClusterRole", undefined, "tinyauth-cluster-reader") as unknown as {
       rules: unknown;
     };
     expect(role.rules).toEqual([
       { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: ["get", "list", "watch"] },
     ]);
-    const binding = find(objects, "ClusterRoleBinding", undefined, "tinyauth-ingress-reader") as unknown as {
+    const binding = find(objects, "ClusterRoleBinding", undefined, "tinyauth-cluster-reader") as unknown as {
       subjects: unknown;
     };
     expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "tinyauth", namespace: "tinyauth" }]);
     const c = container(objects, "tinyauth", "tinyauth");
     expect(c.image).toBe("ghcr.io/tinyauthapp/tinyauth:v5.1.3");
     expect(c.ports?.[0]?.containerPort).toBe(3000);
-    expect(c.readinessProbe?.httpGet).toEqual({ path: "/api/healthz", port: 3000 });
+    expect(c.readinessProbe?.httpGet).toEqual({ path: "/api/healthz", port: "http" });
     expect(c.volumeMounts).toContainEqual({ name: "data", mountPath: "/data" });
-    const byRef = (key: string) => ({ secretKeyRef: { name: "tinyauth-oauth-client", key } });
+    const byRef = (key: string) => ({ secretKeyRef: { name: "tinyauth-secrets", key } });
     expect(envOf(c)).toEqual({
       TINYAUTH_APPURL: { name: "TINYAUTH_APPURL", value: "https://auth.example.com" },
       TINYAUTH_AUTH_SECURECOOKIE: { name: "TINYAUTH_AUTH_SECURECOOKIE", value: "true" },
@@ -217,11 +217,11 @@ describe("auth layer, example stack (offline render)", () => {
       },
       TINYAUTH_OAUTH_PROVIDERS_POCKETID_TOKENURL: {
         name: "TINYAUTH_OAUTH_PROVIDERS_POCKETID_TOKENURL",
-        value: "http://pocket-id.pocket-id.svc.cluster.local:1411/api/oidc/token",
+        value: "http://pocket-id.pocket-id.svc.cluster.local:80/api/oidc/token",
       },
       TINYAUTH_OAUTH_PROVIDERS_POCKETID_USERINFOURL: {
         name: "TINYAUTH_OAUTH_PROVIDERS_POCKETID_USERINFOURL",
-        value: "http://pocket-id.pocket-id.svc.cluster.local:1411/api/oidc/userinfo",
+        value: "http://pocket-id.pocket-id.svc.cluster.local:80/api/oidc/userinfo",
       },
       TINYAUTH_OAUTH_PROVIDERS_POCKETID_SCOPES: {
         name: "TINYAUTH_OAUTH_PROVIDERS_POCKETID_SCOPES",
@@ -238,9 +238,9 @@ describe("auth layer, example stack (offline render)", () => {
   });
 
   test("Pocket ID and Tinyauth are on both ingress classes with TLS and without the middleware", () => {
-    for (const [namespace, host, port] of [
-      ["pocket-id", "pocketid.example.com", 1411],
-      ["tinyauth", "auth.example.com", 3000],
+    for (const [namespace, host] of [
+      ["pocket-id", "pocketid.example.com"],
+      ["tinyauth", "auth.example.com"],
     ] as const) {
       const ingresses = ofKind(objects, "Ingress").filter((o) => o.metadata.namespace === namespace);
       expect(ingresses.map((o) => spec<IngressSpec>(o).ingressClassName).sort()).toEqual(
@@ -252,7 +252,7 @@ describe("auth layer, example stack (offline render)", () => {
         expect(s.rules[0]?.host).toBe(host);
         expect(s.rules[0]?.http.paths[0]?.backend.service).toEqual({
           name: namespace,
-          port: { number: port },
+          port: { name: "http" },
         });
         expect(ingress.metadata.annotations?.[MIDDLEWARES]).toBeUndefined();
         expect(ingress.metadata.annotations?.["traefik.ingress.kubernetes.io/router.entrypoints"]).toBe(
@@ -441,9 +441,16 @@ describe("auth layer, example stack (offline render)", () => {
   test("custom resources wait for the namespace or Tinyauth they need", () => {
     const byName = new Map(auth.resources.map((r) => [r.name, r]));
     const after = (name: string) => (byName.get(name)?.dependsOn ?? []).map((urn) => urn.split("::").pop());
-    expect(after("tinyauth-forward-auth")).toContain("tinyauth-namespace");
-    expect(after("longhorn-ui")).toEqual(expect.arrayContaining(["tinyauth-forward-auth", "tinyauth"]));
-    expect(after("pocket-id")).toEqual(expect.arrayContaining(["pocket-id-secret", "pocket-id-data"]));
+    expect(after("middleware/tinyauth/forward-auth")).toContain("namespace/cluster/tinyauth");
+    expect(after("ingress/longhorn-system/longhorn-ui")).toEqual(
+      expect.arrayContaining(["middleware/tinyauth/forward-auth", "deployment/tinyauth/tinyauth"]),
+    );
+    expect(after("deployment/pocket-id/pocket-id")).toEqual(
+      expect.arrayContaining([
+        "secret/pocket-id/pocket-id-secrets",
+        "persistentvolumeclaim/pocket-id/pocket-id-data",
+      ]),
+    );
   });
 });
 
@@ -483,7 +490,7 @@ describe("auth layer with another domain and other upstream names (mock runtime)
       'traefik-public"',
       "longhorn-system",
       "longhorn-frontend",
-      "pihole-web",
+      "pihole-primary",
     ]) {
       expect(text).not.toContain(fixed);
     }
@@ -516,7 +523,7 @@ describe("auth layer with another domain and other upstream names (mock runtime)
       "https://pocketid.cluster.homelab.net/authorize",
     );
     expect(envValue(tinyauth, "TINYAUTH_OAUTH_PROVIDERS_POCKETID_TOKENURL")).toBe(
-      "http://pocket-id.pocket-id.svc.cluster.local:1411/api/oidc/token",
+      "http://pocket-id.pocket-id.svc.cluster.local:80/api/oidc/token",
     );
   });
 

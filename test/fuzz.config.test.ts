@@ -163,11 +163,11 @@ const YEAR = 2026;
 const FUZZ_TIMEOUT_MS = 20_000;
 
 const builders: Record<Exclude<Layer, "apps">, (config: never) => Plan> = {
-  network: networkPlan,
+  network: (config: Parameters<typeof networkPlan>[0]) => networkPlan(config)._unsafeUnwrap(),
   storage: (config: Parameters<typeof storagePlan>[0]) =>
     storagePlan(config, recurringJobPlans(config, scheduleZone(config, YEAR)))._unsafeUnwrap(),
   auth: (config: Parameters<typeof authPlan>[0]["config"]) => {
-    const plan = authPlan({ config, network: CONTRACTS.network, storage: CONTRACTS.storage });
+    const plan = authPlan({ config, network: CONTRACTS.network, storage: CONTRACTS.storage })._unsafeUnwrap();
     return { releases: [], objects: plan.objects };
   },
 };

@@ -379,8 +379,8 @@ describe("external-dns", () => {
   });
 
   for (const [instance, service] of [
-    ["primary", "pihole-web"],
-    ["secondary", "pihole-secondary-web"],
+    ["primary", "pihole-primary"],
+    ["secondary", "pihole-secondary"],
   ] as const) {
     test(`Pi-hole ${instance}: both classes, noop registry, upsert-only, API v6, password from the Secret`, async () => {
       const values = (await release(`external-dns-pihole-${instance}`)).body.values as Any;
@@ -404,7 +404,7 @@ describe("external-dns", () => {
       ]);
       // The server is this Pi-hole's own web Service.
       const web = await object("Service", "pihole", service);
-      expect(spec(web).selector["app.kubernetes.io/instance"]).toBe(`pihole-${instance}`);
+      expect(spec(web).selector["app.kubernetes.io/name"]).toBe(`pihole-${instance}`);
       await object("Secret", "external-dns", "pihole-admin-password");
     });
   }
@@ -436,12 +436,29 @@ describe("Pi-hole", () => {
       { name: "FTLCONF_webserver_domain", value: "pihole.example.com" },
       {
         name: "FTLCONF_webserver_api_password",
-        valueFrom: { secretKeyRef: { name: "pihole-admin-password", key: "password" } },
+        valueFrom: { secretKeyRef: { name: "pihole-primary-secrets", key: "password" } },
       },
     ]);
-    expect(container(secondary).env).toEqual(container(primary).env);
+    // Each Pi-hole is an app with its own Secret holding the same password.
+    expect(JSON.stringify(container(secondary).env)).toEqual(
+      JSON.stringify(container(primary).env).replace("pihole-primary-secrets", "pihole-secondary-secrets"),
+    );
     expect(container(secondary).image).toBe(container(primary).image);
-    await object("Secret", "pihole", "pihole-admin-password");
+    await object("Secret", "pihole", "pihole-primary-secrets");
+    await object("Secret", "pihole", "pihole-secondary-secrets");
+  });
+
+  test("capabilities: all dropped, the runtime's default set less NET_RAW added back; the namespace stays baseline", async () => {
+    for (const deployment of await deployments()) {
+      const context = container(deployment).securityContext;
+      expect(context.capabilities.drop).toEqual(["ALL"]);
+      expect(context.capabilities.add).toContain("NET_BIND_SERVICE");
+      expect(context.capabilities.add).not.toContain("NET_RAW");
+      // setcap file capabilities hand FTL its rights: that needs privilege escalation.
+      expect(context.allowPrivilegeEscalation).toBe(true);
+    }
+    const ns = await object("Namespace", undefined, "pihole");
+    expect(ns.metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe("baseline");
   });
 
   test("keep no volume: /etc/pihole is an emptyDir, so LAN DNS waits for no storage class", async () => {
@@ -587,8 +604,8 @@ describe("dependencies and validation", () => {
       }),
     );
     expect(results.filter((r) => r !== "valid")).toEqual([]);
-    // 28 objects, and five for each of the two webhook gates.
-    expect(results.length).toBe(38);
+    // 29 objects, and five for each of the two webhook gates.
+    expect(results.length).toBe(39);
   });
 
   test("the MetalLB structural check rejects what the CRD rejects", () => {

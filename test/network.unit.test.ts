@@ -66,18 +66,18 @@ describe("Cloudflare zone lookup", () => {
 
 describe("plan", () => {
   test("ids are unique and every dependency names an item of the plan", () => {
-    expect(orderPlan(networkPlan(configOf())).isOk()).toBe(true);
+    expect(orderPlan(networkPlan(configOf())._unsafeUnwrap()).isOk()).toBe(true);
   });
 
   test("nothing is stateful: Pi-hole's state is declared, not stored", () => {
-    const plan = networkPlan(configOf());
+    const plan = networkPlan(configOf())._unsafeUnwrap();
     expect([...plan.objects, ...plan.releases].filter((o) => o.stateful)).toEqual([]);
   });
 
   test("letsencrypt_environment=staging issues the wildcard certificate from the staging issuer", () => {
-    const certificate = networkPlan(configOf({ letsencrypt_environment: "staging" })).objects.find(
-      (o) => o.object.kind === "Certificate",
-    );
+    const certificate = networkPlan(configOf({ letsencrypt_environment: "staging" }))
+      ._unsafeUnwrap()
+      .objects.find((o) => o.object.kind === "Certificate");
     if (!certificate) throw new Error("no Certificate in the plan");
     expect((certificate.object.spec as { issuerRef: { name: string } }).issuerRef.name).toBe(
       "letsencrypt-staging",
@@ -108,7 +108,7 @@ describe("plan", () => {
       "10.0.10.101",
       "10.0.10.253",
     ]);
-    const plan = networkPlan(config);
+    const plan = networkPlan(config)._unsafeUnwrap();
     const deployment = plan.objects.find((o) => o.object.kind === "Deployment");
     if (!deployment) throw new Error("no Deployment in the plan");
     const env = (

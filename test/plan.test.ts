@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { secret } from "../lib/config/secret.ts";
-import { orderPlan, type Plan, secretObject } from "../lib/plan.ts";
+import { secretObject } from "../lib/k8s/config.ts";
+import { orderPlan, type Plan } from "../lib/plan.ts";
 import { createPlan } from "../lib/pulumi/createPlan.ts";
 import { REDACTED } from "../lib/render/resources.ts";
 import { runUnderMocks } from "./support/mockRuntime.ts";

@@ -4,12 +4,12 @@
  * control-plane-only Talos cluster).
  */
 import { describe, expect, test } from "bun:test";
+import { CONTROL_PLANE_TOLERATION } from "../lib/k8s/talos.ts";
 import type { Layer } from "../lib/layers.ts";
 import type { KubeObject, Plan, PlannedObject, PlannedRelease } from "../lib/plan.ts";
 import { type LayerPlan, lanDnsOf, preflight } from "../lib/preflight/index.ts";
 import { formatProblem } from "../lib/problem.ts";
 import { preflightOf } from "../lib/render/render.ts";
-import { CONTROL_PLANE_TOLERATION } from "../lib/talos.ts";
 import { EXAMPLE_NETWORK } from "./support/contracts.ts";
 import { renderedStack } from "./support/render.ts";
 
@@ -121,14 +121,14 @@ describe("one release per CRD", () => {
       "tlsstore/traefik-public/default: TLSStore traefik-public/default is a traefik.io resource, and no release installs its CRD",
     );
     // The auth layer's Middlewares and IngressRoutes need them too.
-    expect(found.filter((line) => line.startsWith("traefik-")).length).toBeGreaterThan(0);
+    expect(found.filter((line) => line.startsWith("ingressroute/traefik-")).length).toBeGreaterThan(0);
   });
 });
 
 describe("every pod tolerates the control-plane taint", () => {
   test("a Deployment of ours without it (Pocket ID, the old failure)", async () => {
-    expect(await findings("auth", editObject("pocket-id", withoutTolerations))).toEqual([
-      "pocket-id: Deployment pocket-id/pocket-id has pods without the control-plane toleration: they stay Pending on control-plane-only nodes",
+    expect(await findings("auth", editObject("deployment/pocket-id/pocket-id", withoutTolerations))).toEqual([
+      "deployment/pocket-id/pocket-id: Deployment pocket-id/pocket-id has pods without the control-plane toleration: they stay Pending on control-plane-only nodes",
     ]);
   });
 
@@ -329,8 +329,10 @@ describe("one LAN IP per host", () => {
         object: { ...planned.object, metadata: { ...planned.object.metadata, annotations } },
       };
     };
-    expect(await findings("auth", editObject("pocket-id-public", withoutLanTarget))).toEqual([
-      "pocket-id-private: pocketid.example.com resolves on the LAN to 192.168.4.70 and 192.168.4.71 (pocket-id-public, pocket-id-private)",
+    expect(
+      await findings("auth", editObject("ingress/pocket-id/pocket-id-public", withoutLanTarget)),
+    ).toEqual([
+      "ingress/pocket-id/pocket-id-public: pocketid.example.com resolves on the LAN to 192.168.4.71 and 192.168.4.70 (ingress/pocket-id/pocket-id-private, ingress/pocket-id/pocket-id-public)",
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { parse } from "yaml";
+import { CONTROL_PLANE_TOLERATION } from "../lib/k8s/talos.ts";
 import { ipAddressPool } from "../lib/network/metallb.ts";
-import { CONTROL_PLANE_TOLERATION } from "../lib/talos.ts";
 import { KUBECTL_IMAGE, WEBHOOK_GATE_ANNOTATION, webhookGate } from "../lib/webhookGate.ts";
 
 const probe = ipAddressPool({ name: "webhook-probe", addresses: ["192.0.2.0/32"], autoAssign: false });
@@ -55,8 +55,16 @@ describe("webhook gate", () => {
     });
     expect(pod.containers[0].securityContext).toEqual({
       allowPrivilegeEscalation: false,
+      privileged: false,
+      runAsNonRoot: true,
       readOnlyRootFilesystem: true,
       capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    // The pod reads the API server with its ServiceAccount's token, and nothing else.
+    expect(pod).toMatchObject({
+      serviceAccountName: "metallb-webhook-gate",
+      automountServiceAccountToken: true,
     });
   });
 });

@@ -5,7 +5,7 @@
 import { type AppBuilder, type AppSpec, type PostgresField, type Quantities, update } from "./spec.ts";
 
 /** A builder that may only be applied once; a second call is recorded as a conflict, not a silent override. */
-const once =
+export const once =
   (builder: string, field: keyof AppSpec, apply: AppBuilder): AppBuilder =>
   (spec) =>
     spec[field] === undefined
@@ -190,6 +190,8 @@ export interface ProbeOptions {
   path?: string;
   /** Or a command run in the container. */
   command?: readonly string[];
+  /** Or a named container port (from `withPorts`) that must accept TCP connections. */
+  tcpPort?: string;
   initialDelaySeconds?: number;
   periodSeconds?: number;
   /** Startup probe failures allowed before the container is restarted (default 30). */
@@ -203,6 +205,7 @@ export const withProbes = (options: ProbeOptions): AppBuilder =>
       probes: {
         ...(options.path === undefined ? {} : { path: options.path }),
         ...(options.command === undefined ? {} : { command: [...options.command] }),
+        ...(options.tcpPort === undefined ? {} : { tcpPort: options.tcpPort }),
         initialDelaySeconds: options.initialDelaySeconds ?? 0,
         periodSeconds: options.periodSeconds ?? 10,
         startupFailureThreshold: options.startupFailureThreshold ?? 30,

@@ -14,5 +14,14 @@ export {
   withResources,
   withSecretEnv,
 } from "./builders.ts";
+export {
+  allowPrivilegeEscalation,
+  preferNodesApartFrom,
+  withClusterReadAccess,
+  withEmptyDir,
+  withPorts,
+  withReadOnlyRootFilesystem,
+} from "./podBuilders.ts";
 export type { AppContracts } from "./render.ts";
+export { withLoadBalancer, withNamespace } from "./serviceBuilders.ts";
 export { type AppBuilder, type AppSpec, app, pipe } from "./spec.ts";

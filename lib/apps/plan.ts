@@ -7,12 +7,14 @@ import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { err, ok, type Result } from "neverthrow";
+import { RESERVED_NAMESPACES } from "../k8s/names.ts";
 import type { PlannedObject } from "../plan.ts";
 import { type Problem, problem, within } from "../problem.ts";
 import { checkReferences } from "./integrity/index.ts";
+import { mergeAppObjects } from "./merge.ts";
 import { type AppContracts, renderApp } from "./render.ts";
 import { type AppSecrets, unusedSecrets } from "./secrets.ts";
-import { type AppSpec, isAppSpec } from "./spec.ts";
+import { type AppSpec, isAppSpec, namespaceOf } from "./spec.ts";
 import { validateApp } from "./validate.ts";
 
 /** What an app module default-exports: a spec, or a function of the upstream contracts returning one. */
@@ -76,20 +78,6 @@ interface Platform {
   externalHostname: string;
 }
 
-const RESERVED_NAMESPACES = [
-  "default",
-  "kube-system",
-  "kube-public",
-  "kube-node-lease",
-  "metallb-system",
-  "cert-manager",
-  "external-dns",
-  "cnpg-system",
-  "traefik",
-  "pocket-id",
-  "tinyauth",
-];
-
 const hostOfUrl = (url: string): string => url.replace(/^https:\/\//, "");
 
 const platformOf = ({ network, storage, auth }: AppContracts): Platform => ({
@@ -140,12 +128,12 @@ const placementProblems = (file: string, spec: AppSpec, platform: Platform): Pro
             `name the file ${spec.name}.ts or the app ${expected}`,
           ),
         ]),
-    ...(platform.namespaces.has(spec.name)
+    ...(platform.namespaces.has(namespaceOf(spec))
       ? [
           problem(
             { app: spec.name },
-            `its namespace ${spec.name} belongs to the platform`,
-            "pick another app name",
+            `its namespace ${namespaceOf(spec)} belongs to the platform`,
+            "pick another app name or namespace",
           ),
         ]
       : []),
@@ -195,7 +183,8 @@ const sharedNameProblems = (planned: readonly PlannedApp[], domain: string): Pro
       ...objects
         .filter((o) => o.object.kind === "PersistentVolume")
         .map((o) => `PersistentVolume ${o.object.metadata.name}`),
-      ...spec.exposures.map((exposure) => `host ${exposure.subdomain}.${domain}`),
+      // One host on both classes is one name of the app's.
+      ...new Set(spec.exposures.map((exposure) => `host ${exposure.subdomain}.${domain}`)),
     ].flatMap((name) => {
       const owner = owners.get(name);
       if (owner === undefined) owners.set(name, file);
@@ -236,7 +225,8 @@ export const planApps = (
 ): Result<PlannedApp[], Problem[]> => {
   const platform = platformOf(contracts);
   const results = sources.map((source) => planApp(source, contracts, secrets, platform));
-  const planned = results.flatMap((result) => (result.isOk() ? [result.value] : []));
+  const shared = sharedOnce(results.flatMap((result) => (result.isOk() ? [result.value] : [])));
+  const planned = shared.apps;
   const problems = [
     ...strays.map((file) =>
       problem(
@@ -246,6 +236,7 @@ export const planApps = (
       ),
     ),
     ...results.flatMap((result) => (result.isErr() ? result.error : [])),
+    ...shared.conflicts,
     ...planned.flatMap((app) => hostProblems(app, platform)),
     ...sharedNameProblems(planned, contracts.network.domain),
     ...checkReferences(planned.flatMap((p) => p.objects.map((o) => o.object))),
@@ -253,3 +244,22 @@ export const planApps = (
   ];
   return problems.length > 0 ? err(problems) : ok(planned);
 };
+
+/** Apps sharing a namespace each render it: the first app that renders an object keeps it. */
+const sharedOnce = (planned: readonly PlannedApp[]): { apps: PlannedApp[]; conflicts: Problem[] } =>
+  mergeAppObjects(planned.map((p) => p.objects)).match(
+    (merged) => {
+      const byId = new Map(merged.map((item) => [item.id, item]));
+      const kept = new Set<string>();
+      const apps = planned.map((p) => ({
+        ...p,
+        objects: p.objects.flatMap((item) => {
+          if (kept.has(item.id)) return [];
+          kept.add(item.id);
+          return [byId.get(item.id) ?? item];
+        }),
+      }));
+      return { apps, conflicts: [] };
+    },
+    (conflicts) => ({ apps: [...planned], conflicts }),
+  );

@@ -94,9 +94,11 @@ export interface Resources {
 }
 
 export interface Probes {
-  /** HTTP GET path on the app's port. Exactly one of path and command. */
+  /** HTTP GET path on the app's port. Exactly one of path, command and tcpPort. */
   readonly path?: string;
   readonly command?: readonly string[];
+  /** A named container port (`withPorts`) that must accept TCP connections. */
+  readonly tcpPort?: string;
   readonly initialDelaySeconds: number;
   readonly periodSeconds: number;
   /** How long (failureThreshold x periodSeconds) the startup probe allows for a first start. */
@@ -106,6 +108,37 @@ export interface Probes {
 export interface Capabilities {
   readonly add: readonly string[];
   readonly reason: string;
+}
+
+/** A container port beside the app's HTTP port (`withPorts`). */
+export interface ExtraPort {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: "TCP" | "UDP";
+}
+
+/** A scratch folder that lives as long as the pod (`withEmptyDir`). */
+export interface EmptyDir {
+  readonly name: string;
+  readonly mountPath: string;
+  readonly sizeLimit: string;
+}
+
+/** Read access to kinds of objects in every namespace (`withClusterReadAccess`). */
+export interface ClusterReadRule {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+}
+
+/** A Service on a fixed LAN IP (`withLoadBalancer`): every app declaring the same one shares it. */
+export interface LoadBalancerSpec {
+  readonly name: string;
+  readonly ip: string;
+  /** The MetalLB pool holding `ip`. */
+  readonly pool: string;
+  /** Container ports (by name, from `withPorts`) served on the same port numbers. */
+  readonly ports: readonly string[];
+  readonly externalTrafficPolicy: "Local" | "Cluster";
 }
 
 export interface AppSpec {
@@ -134,6 +167,18 @@ export interface AppSpec {
   /** Why this image must run as root (the named opt-out of the non-root default). */
   readonly runAsRoot?: string;
   readonly capabilities?: Capabilities;
+  /** Why the image needs privilege escalation (setuid, file capabilities): the named opt-out. */
+  readonly privilegeEscalation?: string;
+  /** The namespace, when it is not the app's name (apps may share one). */
+  readonly namespace?: string;
+  readonly ports?: readonly ExtraPort[];
+  readonly emptyDirs?: readonly EmptyDir[];
+  /** The root filesystem is read-only; `/tmp` is an emptyDir of this size. */
+  readonly readOnlyRoot?: { readonly tmpSize: string };
+  readonly clusterRead?: readonly ClusterReadRule[];
+  readonly loadBalancer?: LoadBalancerSpec;
+  /** Apps whose pods this app's pods prefer not to share a node with. */
+  readonly apartFrom?: readonly string[];
   /** Builders applied twice where a second call would silently override the first. */
   readonly conflicts: readonly string[];
 }
@@ -200,6 +245,9 @@ export const effectiveResources = (spec: AppSpec): Resources => ({
   requests: { ...DEFAULT_RESOURCES.requests, ...spec.resources?.requests },
   limits: { ...DEFAULT_RESOURCES.limits, ...spec.resources?.limits },
 });
+
+/** The namespace an app lives in: its own, unless `withNamespace` shares another. */
+export const namespaceOf = (spec: AppSpec): string => spec.namespace ?? spec.name;
 
 export const isAppSpec = (value: unknown): value is AppSpec =>
   typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "AppSpec";

@@ -2,11 +2,10 @@
  * The auth layer as one value: Pocket ID, Tinyauth, the forwardAuth middleware and the protected
  * UIs of earlier layers; the auth contract; the first-deploy walk-through.
  */
-import { ok } from "neverthrow";
 import { type AuthContract, networkContract, storageContract } from "../contracts.ts";
 import { defineLayer } from "../layer.ts";
 import { type AuthConfig, authConfigSchema } from "./config.ts";
-import { authPlan } from "./plan.ts";
+import { authExports, authPlan } from "./plan.ts";
 import { firstDeploySteps, setupSummary } from "./setup.ts";
 
 const configured = (config: AuthConfig): boolean =>
@@ -18,9 +17,9 @@ export const authLayer = defineLayer({
   reads: { network: networkContract, storage: storageContract },
   // The Traefik CRDs (Middleware, IngressRoute) come from the network layer's charts, deployed
   // earlier in another stack: nothing here can wait for them, and nothing needs to.
-  plan: (config, reads) => ok({ releases: [], objects: authPlan({ config, ...reads }).objects }),
+  plan: (config, reads) => authPlan({ config, ...reads }).map(({ objects }) => ({ releases: [], objects })),
   exports: (config, reads): AuthContract & { tinyauthStatus: string } => ({
-    ...authPlan({ config, ...reads }).exports,
+    ...authExports(reads.network),
     tinyauthStatus: configured(config) ? "configured" : "waiting for tinyauth_oauth_client_id/secret",
   }),
   summary: (config, reads) =>

@@ -1,42 +1,36 @@
 /**
  * The whole auth layer as plain data: which objects exist, in which order, which are protected,
- * and what the layer exports. Pure: the program only turns the plan into Pulumi resources.
+ * and what the layer exports. Pocket ID and Tinyauth are apps (apps.ts) rendered by the app
+ * renderer; this file adds the middlewares and the protected UIs of earlier layers. Pure: the
+ * program only turns the plan into Pulumi resources.
  */
 
+import { Result } from "neverthrow";
+import { renderPlatformApps } from "../apps/platform.ts";
+import type { RenderContext } from "../apps/render.ts";
 import type { Secret } from "../config/secret.ts";
 import type { AuthContract, NetworkContract, StorageContract } from "../contracts.ts";
-import { type PlannedObject, secretObject } from "../plan.ts";
+import { ingressObject } from "../k8s/ingress.ts";
+import { namespaceObject } from "../k8s/namespace.ts";
+import { type KubeObject, objectId, type PlannedObject } from "../plan.ts";
+import type { Problem } from "../problem.ts";
+import { authAppSecrets, POCKET_ID_APP, pocketIdApp, TINYAUTH_APP, tinyauthApp } from "./apps.ts";
 import type { AuthConfig } from "./config.ts";
 import {
-  appLabels,
-  clusterRoleBinding,
-  clusterService,
-  clusterUrl,
   dashboardIngressRoute,
   forwardAuthAddress,
   forwardAuthMiddleware,
-  httpsIngress,
-  ingressReaderRole,
   lanOnlyMiddleware,
-  longhornVolumeClaim,
   middlewareReference,
-  plainEnv,
-  restrictedNamespace,
-  secretEnv,
-  serviceAccount,
-  webAppDeployment,
 } from "./objects.ts";
-import { authHosts, authUrls, POCKET_ID_PATHS, POCKET_ID_PROVIDER } from "./urls.ts";
-import { POCKET_ID, TINYAUTH } from "./versions.ts";
+import { authHosts, authUrls } from "./urls.ts";
 
-export const POCKET_ID_NAMESPACE = "pocket-id";
-export const TINYAUTH_NAMESPACE = "tinyauth";
 export const MIDDLEWARE_NAME = "forward-auth";
 export const LAN_ONLY_MIDDLEWARE = "lan-only";
 /** Port the Longhorn UI and Pi-hole web Services listen on (contract docs). */
 const UI_SERVICE_PORT = 80;
-/** Non-root uid/gid; both images start fine as any uid (components.md sections 9 and 10). */
-const APP_UID = 1000;
+/** Tinyauth's Service port (every app's Service serves `http` on it). */
+const TINYAUTH_SERVICE_PORT = 80;
 
 export interface AuthPlan {
   /** False on the first deploy, before Tinyauth's OAuth client exists in Pocket ID. */
@@ -62,245 +56,56 @@ const oauthClient = (config: AuthConfig): OAuthClient | undefined =>
     ? { id: config.tinyauthOauthClientId, secret: config.tinyauthOauthClientSecret }
     : undefined;
 
-/** Ingresses for one service on both classes; the public one is published against the router's record. */
-const bothClasses = (
-  base: { name: string; namespace: string; host: string; service: string; servicePort: number },
-  network: NetworkContract,
-  after: string[],
-): PlannedObject[] => [
-  {
-    id: `${base.name}-public`,
-    object: httpsIngress({
-      ...base,
-      name: `${base.name}-public`,
-      ingressClass: network.publicIngressClass,
-      publishTarget: network.externalHostname,
-      // The LAN reaches the host through the private ingress, like every host served on both.
-      lanDns: { annotationPrefix: network.lanDnsAnnotationPrefix, target: network.privateIngressIp },
-    }),
-    after,
-  },
-  {
-    id: `${base.name}-private`,
-    object: httpsIngress({
-      ...base,
-      name: `${base.name}-private`,
-      ingressClass: network.privateIngressClass,
-    }),
-    after,
-  },
-];
+const planned = (object: KubeObject, after: readonly string[]): PlannedObject => ({
+  id: objectId(object),
+  object,
+  after: [...after],
+});
 
-const pocketIdObjects = ({ config, network, storage }: AuthPlanInput): PlannedObject[] => {
-  const namespace = POCKET_ID_NAMESPACE;
-  const urls = authUrls(network.domain);
-  const secretName = "pocket-id";
-  const claim = "pocket-id-data";
-  return [
-    { id: "pocket-id-namespace", object: restrictedNamespace(namespace), after: [] },
-    {
-      id: "pocket-id-secret",
-      object: secretObject(
-        { name: secretName, namespace, labels: appLabels("pocket-id") },
-        {
-          "encryption-key": config.pocketIdEncryptionKey,
-        },
-      ),
-      after: ["pocket-id-namespace"],
-    },
-    {
-      stateful: true,
-      id: "pocket-id-data",
-      object: longhornVolumeClaim({
-        name: claim,
-        namespace,
-        app: "pocket-id",
-        storageClass: storage.longhornStorageClass,
-        size: "1Gi",
-        jobGroups: [storage.backupJobGroup, storage.trimJobGroup],
-      }),
-      after: ["pocket-id-namespace"],
-    },
-    {
-      id: "pocket-id",
-      object: webAppDeployment({
-        name: "pocket-id",
-        namespace,
-        image: POCKET_ID.image,
-        port: POCKET_ID.port,
-        env: [
-          plainEnv("APP_URL", urls.pocketId),
-          // Only Traefik reaches the pod; trust its X-Forwarded-* for client IPs and scheme.
-          plainEnv("TRUST_PROXY", "true"),
-          secretEnv("ENCRYPTION_KEY", secretName, "encryption-key"),
-        ],
-        // GET /healthz answers 204 in v2.14.0 (backend/internal/controller/healthz_controller.go).
-        healthPath: "/healthz",
-        dataClaim: claim,
-        dataPath: "/app/data",
-        uid: APP_UID,
-        resources: { cpu: "50m", memory: "128Mi", memoryLimit: "512Mi" },
-      }),
-      after: ["pocket-id-secret", "pocket-id-data"],
-    },
-    {
-      id: "pocket-id-service",
-      object: clusterService("pocket-id", namespace, POCKET_ID.port),
-      after: ["pocket-id-namespace"],
-    },
-    // The identity provider itself is never behind the auth middleware: that would be a login loop.
-    ...bothClasses(
-      {
-        name: "pocket-id",
-        namespace,
-        host: authHosts(network.domain).pocketId,
-        service: "pocket-id",
-        servicePort: POCKET_ID.port,
-      },
-      network,
-      ["pocket-id-service"],
-    ),
-  ];
-};
+const tinyauthNamespaceId = objectId(namespaceObject(TINYAUTH_APP));
+const tinyauthId = objectId({
+  kind: "Deployment",
+  metadata: { name: TINYAUTH_APP, namespace: TINYAUTH_APP },
+});
+const forwardAuthAddressOf = () => forwardAuthAddress(TINYAUTH_APP, TINYAUTH_APP, TINYAUTH_SERVICE_PORT);
 
-export const tinyauthEnv = (
-  domain: string,
-  allowedUsers: readonly string[] | undefined,
-  secretName: string,
-) => {
-  const urls = authUrls(domain);
-  const pocketIdInCluster = clusterUrl("pocket-id", POCKET_ID_NAMESPACE, POCKET_ID.port);
-  const provider = `TINYAUTH_OAUTH_PROVIDERS_${POCKET_ID_PROVIDER.toUpperCase()}`;
-  return [
-    plainEnv("TINYAUTH_APPURL", urls.tinyauth),
-    plainEnv("TINYAUTH_AUTH_SECURECOOKIE", "true"),
-    // Sessions and OIDC keys on the data volume, whatever the image's defaults.
-    plainEnv("TINYAUTH_DATABASE_PATH", "/data/tinyauth.db"),
-    // Per-app access rules (`tinyauth.apps.<app>.*` Ingress annotations, written by `withAuth`).
-    plainEnv("TINYAUTH_LABELPROVIDER", "kubernetes"),
-    secretEnv(`${provider}_CLIENTID`, secretName, "client-id"),
-    secretEnv(`${provider}_CLIENTSECRET`, secretName, "client-secret"),
-    plainEnv(`${provider}_AUTHURL`, urls.authorize),
-    // Server-side calls stay inside the cluster, so login needs no NAT hairpin on the router.
-    // Tinyauth v5.1.3 does plain OAuth here (no discovery, no issuer check), and Pocket ID v2.14.0
-    // takes the issuer from APP_URL, not from the request's host.
-    plainEnv(`${provider}_TOKENURL`, `${pocketIdInCluster}${POCKET_ID_PATHS.token}`),
-    plainEnv(`${provider}_USERINFOURL`, `${pocketIdInCluster}${POCKET_ID_PATHS.userinfo}`),
-    plainEnv(`${provider}_SCOPES`, "openid email profile groups"),
-    plainEnv(`${provider}_NAME`, "Pocket ID"),
-    plainEnv("TINYAUTH_OAUTH_AUTOREDIRECT", POCKET_ID_PROVIDER),
-    ...(allowedUsers !== undefined && allowedUsers.length > 0
-      ? [plainEnv("TINYAUTH_OAUTH_WHITELIST", allowedUsers.join(","))]
-      : []),
-  ];
-};
-
-/** Tinyauth's namespace, data volume and middleware exist from the first deploy (see the README). */
-const tinyauthBase = ({ storage }: AuthPlanInput): PlannedObject[] => {
-  const namespace = TINYAUTH_NAMESPACE;
-  return [
-    { id: "tinyauth-namespace", object: restrictedNamespace(namespace), after: [] },
-    {
-      stateful: true,
-      id: "tinyauth-data",
-      object: longhornVolumeClaim({
-        name: "tinyauth-data",
-        namespace,
-        app: "tinyauth",
-        storageClass: storage.longhornStorageClass,
-        size: "1Gi",
-        jobGroups: [storage.backupJobGroup, storage.trimJobGroup],
-      }),
-      after: ["tinyauth-namespace"],
-    },
-    {
-      // Until Tinyauth runs, Traefik cannot reach this address and answers 500: fail closed.
-      id: "tinyauth-forward-auth",
-      object: forwardAuthMiddleware(
-        MIDDLEWARE_NAME,
-        namespace,
-        forwardAuthAddress("tinyauth", namespace, TINYAUTH.port),
-      ),
-      after: ["tinyauth-namespace"],
-    },
-  ];
-};
-
-const tinyauthApp = ({ config, network }: AuthPlanInput, client: OAuthClient): PlannedObject[] => {
-  const namespace = TINYAUTH_NAMESPACE;
-  const secretName = "tinyauth-oauth-client";
-  return [
-    {
-      id: "tinyauth-service-account",
-      object: serviceAccount("tinyauth", namespace),
-      after: ["tinyauth-namespace"],
-    },
-    { id: "tinyauth-ingress-reader", object: ingressReaderRole("tinyauth-ingress-reader"), after: [] },
-    {
-      id: "tinyauth-ingress-reader-binding",
-      object: clusterRoleBinding("tinyauth-ingress-reader", "tinyauth-ingress-reader", {
-        name: "tinyauth",
-        namespace,
-      }),
-      after: ["tinyauth-service-account", "tinyauth-ingress-reader"],
-    },
-    {
-      id: "tinyauth-oauth-client",
-      object: secretObject(
-        { name: secretName, namespace, labels: appLabels("tinyauth") },
-        {
-          "client-id": client.id,
-          "client-secret": client.secret,
-        },
-      ),
-      after: ["tinyauth-namespace"],
-    },
-    {
-      id: "tinyauth",
-      object: webAppDeployment({
-        name: "tinyauth",
-        namespace,
-        image: TINYAUTH.image,
-        port: TINYAUTH.port,
-        env: tinyauthEnv(network.domain, config.tinyauthAllowedUsers, secretName),
-        // GET /api/healthz answers 200 in v5.1.3 (internal/controller/health_controller.go).
-        healthPath: "/api/healthz",
-        dataClaim: "tinyauth-data",
-        dataPath: "/data",
-        uid: APP_UID,
-        resources: { cpu: "20m", memory: "64Mi", memoryLimit: "256Mi" },
-        serviceAccount: "tinyauth",
-      }),
-      after: ["tinyauth-oauth-client", "tinyauth-data", "tinyauth-ingress-reader-binding"],
-    },
-    {
-      id: "tinyauth-service",
-      object: clusterService("tinyauth", namespace, TINYAUTH.port),
-      after: ["tinyauth-namespace"],
-    },
-    // The login page itself: on both classes so apps on the public class can send users here.
-    ...bothClasses(
-      {
-        name: "tinyauth",
-        namespace,
-        host: authHosts(network.domain).tinyauth,
-        service: "tinyauth",
-        servicePort: TINYAUTH.port,
-      },
-      network,
-      ["tinyauth-service"],
-    ),
-  ];
-};
+/** Until Tinyauth runs, Traefik cannot reach this address and answers 500: fail closed. */
+const mainMiddleware = (): PlannedObject =>
+  planned(forwardAuthMiddleware(MIDDLEWARE_NAME, TINYAUTH_APP, forwardAuthAddressOf()), [
+    tinyauthNamespaceId,
+  ]);
 
 /** Infrastructure UIs of earlier layers, on the private class, each behind the middleware. */
-const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
+const uiIngress = (
+  network: NetworkContract,
+  ui: { name: string; namespace: string; host: string; service: string },
+) =>
+  ingressObject({
+    metadata: {
+      name: ui.name,
+      namespace: ui.namespace,
+      labels: { "app.kubernetes.io/part-of": "homelab-auth", "app.kubernetes.io/managed-by": "pulumi" },
+    },
+    host: ui.host,
+    ingressClass: network.privateIngressClass,
+    service: ui.service,
+    servicePort: UI_SERVICE_PORT,
+    middleware: middlewareReference(TINYAUTH_APP, MIDDLEWARE_NAME),
+  });
+
+interface Dashboard {
+  namespace: string;
+  host: string;
+  ingressClass: string;
+  ingressIp: string;
+  /** The public Traefik's dashboard: an IP allow-list keeps it off the internet. */
+  lanOnly: boolean;
+}
+
+const dashboards = (network: NetworkContract): Dashboard[] => {
   const hosts = authHosts(network.domain);
-  const middleware = middlewareReference(TINYAUTH_NAMESPACE, MIDDLEWARE_NAME);
-  const after = ["tinyauth-forward-auth", "tinyauth"];
-  const dashboards = [
+  return [
     {
-      id: "private",
       namespace: network.privateTraefikNamespace,
       host: hosts.traefikPrivate,
       ingressClass: network.privateIngressClass,
@@ -310,7 +115,6 @@ const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
     // The public Traefik's api@internal exists only inside the public Traefik, so its dashboard
     // route must be served by that instance; an IP allow-list keeps it off the internet all the same.
     {
-      id: "public",
       namespace: network.publicTraefikNamespace,
       host: hosts.traefikPublic,
       ingressClass: network.publicIngressClass,
@@ -318,96 +122,102 @@ const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
       lanOnly: true,
     },
   ];
+};
+
+const dashboardObjects = (network: NetworkContract, dashboard: Dashboard): PlannedObject[] => {
+  // IngressRoutes may not reference a Middleware in another namespace unless the chart sets
+  // allowCrossNamespace, so each Traefik namespace gets its own copy of the same forwardAuth.
+  const forwardAuth = planned(
+    forwardAuthMiddleware(MIDDLEWARE_NAME, dashboard.namespace, forwardAuthAddressOf()),
+    [tinyauthId],
+  );
+  const lanOnly = dashboard.lanOnly
+    ? [planned(lanOnlyMiddleware(LAN_ONLY_MIDDLEWARE, dashboard.namespace), [])]
+    : [];
+  const route = dashboardIngressRoute({
+    name: "traefik-dashboard",
+    namespace: dashboard.namespace,
+    host: dashboard.host,
+    ingressClass: dashboard.ingressClass,
+    // The IP check first: outside the LAN there is not even a login page.
+    middlewares: dashboard.lanOnly ? [LAN_ONLY_MIDDLEWARE, MIDDLEWARE_NAME] : [MIDDLEWARE_NAME],
+    lanDns: { annotationPrefix: network.lanDnsAnnotationPrefix, target: dashboard.ingressIp },
+  });
+  return [forwardAuth, ...lanOnly, planned(route, [forwardAuth.id, ...lanOnly.map((item) => item.id)])];
+};
+
+const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
+  const after = [objectId(mainMiddleware().object), tinyauthId];
   return [
-    {
-      id: "longhorn-ui",
-      object: httpsIngress({
+    planned(
+      uiIngress(network, {
         name: "longhorn-ui",
         namespace: storage.longhornNamespace,
-        host: hosts.longhorn,
-        ingressClass: network.privateIngressClass,
+        host: authHosts(network.domain).longhorn,
         service: storage.longhornUiService,
-        servicePort: UI_SERVICE_PORT,
-        middleware,
       }),
       after,
-    },
-    {
-      id: "pihole-admin",
-      object: httpsIngress({
+    ),
+    planned(
+      uiIngress(network, {
         name: "pihole-admin",
         namespace: network.piholeNamespace,
         host: network.piholeHost,
-        ingressClass: network.privateIngressClass,
         service: network.piholeWebService,
-        servicePort: UI_SERVICE_PORT,
-        middleware,
       }),
       after,
-    },
-    ...dashboards.flatMap((dashboard): PlannedObject[] => [
-      {
-        // IngressRoutes may not reference a Middleware in another namespace unless the chart sets
-        // allowCrossNamespace, so each Traefik namespace gets its own copy of the same forwardAuth.
-        id: `traefik-${dashboard.id}-forward-auth`,
-        object: forwardAuthMiddleware(
-          MIDDLEWARE_NAME,
-          dashboard.namespace,
-          forwardAuthAddress("tinyauth", TINYAUTH_NAMESPACE, TINYAUTH.port),
-        ),
-        after: ["tinyauth"],
-      },
-      ...(dashboard.lanOnly
-        ? [
-            {
-              id: `traefik-${dashboard.id}-lan-only`,
-              object: lanOnlyMiddleware(LAN_ONLY_MIDDLEWARE, dashboard.namespace),
-              after: [],
-            },
-          ]
-        : []),
-      {
-        id: `traefik-${dashboard.id}-dashboard`,
-        object: dashboardIngressRoute({
-          name: "traefik-dashboard",
-          namespace: dashboard.namespace,
-          host: dashboard.host,
-          ingressClass: dashboard.ingressClass,
-          // The IP check first: outside the LAN there is not even a login page.
-          middlewares: dashboard.lanOnly ? [LAN_ONLY_MIDDLEWARE, MIDDLEWARE_NAME] : [MIDDLEWARE_NAME],
-          lanDns: { annotationPrefix: network.lanDnsAnnotationPrefix, target: dashboard.ingressIp },
-        }),
-        after: [
-          `traefik-${dashboard.id}-forward-auth`,
-          ...(dashboard.lanOnly ? [`traefik-${dashboard.id}-lan-only`] : []),
-        ],
-      },
-    ]),
+    ),
+    ...dashboards(network).flatMap((dashboard) => dashboardObjects(network, dashboard)),
   ];
 };
 
-export const authPlan = (input: AuthPlanInput): AuthPlan => {
-  const client = oauthClient(input.config);
-  const urls = authUrls(input.network.domain);
-  const hosts = authHosts(input.network.domain);
-  const middleware = middlewareReference(TINYAUTH_NAMESPACE, MIDDLEWARE_NAME);
+/** The auth contract: what apps need to put themselves behind the login, and the hosts reserved for UIs. */
+export const authExports = (network: NetworkContract): AuthContract => {
+  const urls = authUrls(network.domain);
+  const hosts = authHosts(network.domain);
+  const middleware = middlewareReference(TINYAUTH_APP, MIDDLEWARE_NAME);
   return {
-    tinyauthConfigured: client !== undefined,
-    objects: [
-      ...pocketIdObjects(input),
-      ...tinyauthBase(input),
-      // Tinyauth v5 refuses to start without a login provider, and a UI must never be reachable
-      // without working auth: both wait for the OAuth client.
-      ...(client === undefined ? [] : [...tinyauthApp(input, client), ...protectedUis(input)]),
-    ],
-    exports: {
-      // Middlewares are not filtered by ingress class: one object serves both classes.
-      publicAuthMiddleware: middleware,
-      privateAuthMiddleware: middleware,
-      pocketIdIssuerUrl: urls.pocketId,
-      tinyauthUrl: urls.tinyauth,
-      // Reserved from the first deploy on, even while the UIs wait for Tinyauth.
-      uiHosts: [hosts.longhorn, input.network.piholeHost, hosts.traefikPrivate, hosts.traefikPublic],
-    },
+    // Middlewares are not filtered by ingress class: one object serves both classes.
+    publicAuthMiddleware: middleware,
+    privateAuthMiddleware: middleware,
+    pocketIdIssuerUrl: urls.pocketId,
+    tinyauthUrl: urls.tinyauth,
+    // Reserved from the first deploy on, even while the UIs wait for Tinyauth.
+    uiHosts: [hosts.longhorn, network.piholeHost, hosts.traefikPrivate, hosts.traefikPublic],
   };
 };
+
+/** What holds Tinyauth's place and data before it can run: its namespace and its volume. */
+const holdsPlace = (item: PlannedObject): boolean =>
+  item.object.kind === "Namespace" || item.object.kind === "PersistentVolumeClaim";
+
+export const authPlan = (input: AuthPlanInput): Result<AuthPlan, Problem[]> => {
+  const { config, network, storage } = input;
+  const client = oauthClient(config);
+  const exports = authExports(network);
+  const context: RenderContext = { network, storage, auth: exports, layer: "auth" };
+  const secrets = { known: true as const, values: authAppSecrets(config, client) };
+  const pocketId = renderPlatformApps([pocketIdApp(network.domain)], context, secrets);
+  // Tinyauth v5 refuses to start without a login provider, and a UI must never be reachable
+  // without working auth: until the OAuth client exists only Tinyauth's namespace, volume and
+  // middleware are planned (the secrets are not read for those).
+  const tinyauth = renderPlatformApps(
+    [tinyauthApp(network.domain, config.tinyauthAllowedUsers)],
+    context,
+    client === undefined ? { known: false } : secrets,
+  ).map((objects) => (client === undefined ? objects.filter(holdsPlace) : objects));
+  return Result.combineWithAllErrors([pocketId, tinyauth])
+    .mapErr((problems) => problems.flat())
+    .map(([pocketIdObjects, tinyauthObjects]) => ({
+      tinyauthConfigured: client !== undefined,
+      objects: [
+        ...pocketIdObjects,
+        ...tinyauthObjects,
+        mainMiddleware(),
+        ...(client === undefined ? [] : protectedUis(input)),
+      ],
+      exports,
+    }));
+};
+
+export { POCKET_ID_APP, TINYAUTH_APP };

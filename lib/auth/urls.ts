@@ -13,9 +13,12 @@ export interface AuthHosts {
   traefikPublic: string;
 }
 
+/** The subdomains of the login services themselves (their apps serve them). */
+export const AUTH_SUBDOMAINS = { pocketId: "pocketid", tinyauth: "auth" } as const;
+
 export const authHosts = (domain: string): AuthHosts => ({
-  pocketId: `pocketid.${domain}`,
-  tinyauth: `auth.${domain}`,
+  pocketId: `${AUTH_SUBDOMAINS.pocketId}.${domain}`,
+  tinyauth: `${AUTH_SUBDOMAINS.tinyauth}.${domain}`,
   longhorn: `longhorn.${domain}`,
   traefikPrivate: `traefik.${domain}`,
   traefikPublic: `traefik-public.${domain}`,

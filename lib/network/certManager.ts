@@ -7,7 +7,7 @@
  * certificate of both Traefik instances by one TLSStore (traefik.ts). Both instances read Secrets
  * cluster-wide, so no copy is needed: one ACME order per renewal, no replication tool.
  */
-import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
+import { CONTROL_PLANE_TOLERATION } from "../k8s/talos.ts";
 import { webhookGate } from "../webhookGate.ts";
 import type { NetworkConfig, PublicDns } from "./config.ts";
 import { issuers, namespaces, SELF_SIGNED_ISSUER, secrets, wildcard } from "./names.ts";

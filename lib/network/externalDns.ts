@@ -12,17 +12,17 @@
  * Flags are for the pinned app v0.21.0; `--pihole-api-version` is gone in v0.22.0.
  */
 import type { Secret } from "../config/secret.ts";
-import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
+import { CONTROL_PLANE_TOLERATION } from "../k8s/talos.ts";
 import type { NetworkConfig, PublicDns } from "./config.ts";
 import {
   ingressClasses,
   namespaces,
   type PiholeInstance,
   pihole,
+  piholeName,
   piholeWebService,
   secrets,
 } from "./names.ts";
-import { piholeName } from "./pihole.ts";
 import {
   type ChartRelease,
   namespace,

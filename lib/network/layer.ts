@@ -1,8 +1,9 @@
 /** The network layer as one value: its plan, the contract values it exports, its summary. */
-import { ok } from "neverthrow";
+import type { Result } from "neverthrow";
 import type { NetworkContract } from "../contracts.ts";
 import { defineLayer } from "../layer.ts";
 import { mergePlans, type Plan } from "../plan.ts";
+import type { Problem } from "../problem.ts";
 import { certManagerPlan, wildcardIssuer } from "./certManager.ts";
 import { externalRecord } from "./cloudflare.ts";
 import { type NetworkConfig, networkConfigSchema, publicDnsOf } from "./config.ts";
@@ -12,17 +13,20 @@ import { ingressClasses, issuers, namespaces, pihole, piholeHost, wildcard } fro
 import { piholePlan } from "./pihole.ts";
 import { traefikPlan } from "./traefik.ts";
 
-export const networkPlan = (config: NetworkConfig): Plan => {
+/** The plan, or what is wrong with the Pi-hole apps (a spec the app rules refuse). */
+export const networkPlan = (config: NetworkConfig): Result<Plan, Problem[]> => {
   const publicDns = publicDnsOf(config);
-  return mergePlans(
-    metallbPlan(config),
-    traefikPlan(config),
-    certManagerPlan(config, publicDns),
-    externalDnsPlan(config, publicDns, config.piholeAdminPassword),
-    piholePlan(config, config.piholeAdminPassword),
-    publicDns.provider === "cloudflare"
-      ? { external: [externalRecord(config, publicDns.realExternalIp)] }
-      : {},
+  return piholePlan(config, networkExports(config), config.piholeAdminPassword).map((piholes) =>
+    mergePlans(
+      metallbPlan(config),
+      traefikPlan(config),
+      certManagerPlan(config, publicDns),
+      externalDnsPlan(config, publicDns, config.piholeAdminPassword),
+      piholes,
+      publicDns.provider === "cloudflare"
+        ? { external: [externalRecord(config, publicDns.realExternalIp)] }
+        : {},
+    ),
   );
 };
 
@@ -61,7 +65,7 @@ export const networkLayer = defineLayer({
   layer: "network",
   schema: networkConfigSchema,
   reads: {},
-  plan: (config) => ok(networkPlan(config)),
+  plan: networkPlan,
   exports: networkExports,
   summary: networkSummary,
 });

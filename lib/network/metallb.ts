@@ -3,7 +3,7 @@
  * `ip_address_pool` and one manual pool per fixed service IP, all announced over L2.
  */
 
-import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
+import { CONTROL_PLANE_TOLERATION } from "../k8s/talos.ts";
 import { webhookGate } from "../webhookGate.ts";
 import type { NetworkConfig } from "./config.ts";
 import { metallbPools, namespaces } from "./names.ts";

@@ -40,19 +40,22 @@ export const secrets = {
   piholePassword: { name: "pihole-admin-password", key: "password" },
 } as const;
 
+export const PIHOLE_INSTANCES = ["primary", "secondary"] as const;
+export type PiholeInstance = (typeof PIHOLE_INSTANCES)[number];
+
+/** The app (and Deployment, and web Service) name of one Pi-hole. */
+export const piholeName = (instance: PiholeInstance): string => `pihole-${instance}`;
+
 export const pihole = {
-  instances: ["primary", "secondary"] as const,
+  instances: PIHOLE_INSTANCES,
   /** LoadBalancer Service on dns_server_ip selecting both Pi-holes, TCP and UDP 53. */
   dnsService: "pihole-dns",
   /** ClusterIP admin UI of the primary (the auth layer exposes it); external-dns writes through it. */
-  webService: "pihole-web",
+  webService: piholeName("primary"),
 } as const;
-
-export type PiholeInstance = (typeof pihole.instances)[number];
 
 /** The admin UI's host name (the auth layer routes it, behind the auth middleware). */
 export const piholeHost = (domain: string): string => `pihole.${domain}`;
 
-/** ClusterIP web Service of one Pi-hole: the primary's is the admin UI of the contract. */
-export const piholeWebService = (instance: PiholeInstance): string =>
-  instance === "primary" ? pihole.webService : `pihole-${instance}-web`;
+/** ClusterIP web Service of one Pi-hole (each Pi-hole is an app: its Service has its name). */
+export const piholeWebService = (instance: PiholeInstance): string => piholeName(instance);

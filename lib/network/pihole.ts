@@ -1,6 +1,6 @@
 /**
- * Pi-hole primary and secondary: two single-replica Deployments with the same settings, both
- * behind one LoadBalancer Service on `dns_server_ip` (TCP and UDP 53).
+ * Pi-hole primary and secondary: two apps written with the app builders (lib/apps), sharing the
+ * `pihole` namespace and one LoadBalancer Service on `dns_server_ip` (TCP and UDP 53).
  *
  * Pi-hole's state is declared, not stored: its settings come from FTLCONF_* variables and its
  * local records from external-dns, which writes them again within a minute of a restart. So
@@ -8,160 +8,107 @@
  * the storage layer exists, and keeps answering when Longhorn has trouble. What a restart loses is
  * what Pi-hole keeps only for itself: query history and changes made in its web UI.
  */
-
-import { METALLB_IPS } from "../annotations.ts";
+import type { Result } from "neverthrow";
+import {
+  addCapabilities,
+  allowRunAsRoot,
+  withEnv,
+  withProbes,
+  withResources,
+  withSecretEnv,
+} from "../apps/builders.ts";
+import { renderPlatformApps } from "../apps/platform.ts";
+import {
+  allowPrivilegeEscalation,
+  preferNodesApartFrom,
+  withEmptyDir,
+  withPorts,
+} from "../apps/podBuilders.ts";
+import { withLoadBalancer, withNamespace } from "../apps/serviceBuilders.ts";
+import { type AppSpec, app, pipe } from "../apps/spec.ts";
 import type { Secret } from "../config/secret.ts";
-import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
+import type { NetworkContract } from "../contracts.ts";
+import { RUNTIME_DEFAULT_CAPABILITIES } from "../k8s/talos.ts";
+import type { Problem } from "../problem.ts";
 import type { NetworkConfig } from "./config.ts";
 import { poolId } from "./metallb.ts";
-import {
-  metallbPools,
-  namespaces,
-  type PiholeInstance,
-  pihole,
-  piholeHost,
-  piholeWebService,
-  secrets,
-} from "./names.ts";
-import { type KubeObject, namespace, type Plan, planned, plannedSecret } from "./plan.ts";
+import { metallbPools, namespaces, type PiholeInstance, pihole, piholeHost, piholeName } from "./names.ts";
+import type { Plan, PlannedObject } from "./plan.ts";
 import { images } from "./versions.ts";
 
-const NS = namespaces.pihole;
-const APP = "pihole";
-
-export const piholeName = (instance: PiholeInstance): string => `pihole-${instance}`;
-
-export const piholeLabels = (instance: PiholeInstance): Record<string, string> => ({
-  "app.kubernetes.io/name": APP,
-  "app.kubernetes.io/instance": piholeName(instance),
-});
-
-/** Selects every Pi-hole, whichever instance: the DNS Service sends queries to both. */
-export const allPiholesSelector = { "app.kubernetes.io/name": APP } as const;
-
-/** Pi-hole v6 reads its settings from FTLCONF_* variables (and then shows them read-only). */
-export const piholeEnv = (config: NetworkConfig) => [
-  { name: "FTLCONF_dns_upstreams", value: config.piholeUpstreamDns.join(";") },
-  // Queries arrive from pod/node addresses after the Service, not from a local subnet.
-  { name: "FTLCONF_dns_listeningMode", value: "ALL" },
-  // FTL redirects `/` to the admin UI only for requests to its own web domain (default `pi.hole`);
-  // any other host gets "Directory listing denied".
-  { name: "FTLCONF_webserver_domain", value: piholeHost(config.domain) },
-  {
-    name: "FTLCONF_webserver_api_password",
-    valueFrom: { secretKeyRef: { name: secrets.piholePassword.name, key: secrets.piholePassword.key } },
-  },
-];
-
-export const piholeDeployment = (config: NetworkConfig, instance: PiholeInstance): KubeObject => ({
-  apiVersion: "apps/v1",
-  kind: "Deployment",
-  metadata: {
-    name: piholeName(instance),
-    namespace: NS,
-    labels: piholeLabels(instance),
-  },
-  spec: {
-    replicas: 1,
-    selector: { matchLabels: piholeLabels(instance) },
-    template: {
-      metadata: { labels: piholeLabels(instance) },
-      spec: {
-        enableServiceLinks: false,
-        securityContext: { seccompProfile: { type: "RuntimeDefault" } },
-        tolerations: [CONTROL_PLANE_TOLERATION],
-        affinity: {
-          // Keep primary and secondary on different nodes when there are several.
-          podAntiAffinity: {
-            preferredDuringSchedulingIgnoredDuringExecution: [
-              {
-                weight: 100,
-                podAffinityTerm: {
-                  labelSelector: { matchLabels: allPiholesSelector },
-                  topologyKey: "kubernetes.io/hostname",
-                },
-              },
-            ],
-          },
-        },
-        containers: [
-          {
-            name: "pihole",
-            image: images.pihole,
-            env: piholeEnv(config),
-            ports: [
-              { name: "dns-tcp", containerPort: 53, protocol: "TCP" },
-              { name: "dns-udp", containerPort: 53, protocol: "UDP" },
-              { name: "http", containerPort: 80, protocol: "TCP" },
-            ],
-            volumeMounts: [{ name: "config", mountPath: "/etc/pihole" }],
-            readinessProbe: { tcpSocket: { port: "dns-tcp" }, periodSeconds: 10 },
-            livenessProbe: {
-              tcpSocket: { port: "dns-tcp" },
-              initialDelaySeconds: 60,
-              periodSeconds: 20,
-              failureThreshold: 3,
-            },
-            resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-          },
-        ],
-        volumes: [{ name: "config", emptyDir: { sizeLimit: "1Gi" } }],
-      },
-    },
-  },
-});
-
-/** ClusterIP Service of one Pi-hole's web server and API (the primary's is the admin UI). */
-export const piholeWeb = (instance: PiholeInstance): KubeObject => ({
-  apiVersion: "v1",
-  kind: "Service",
-  metadata: { name: piholeWebService(instance), namespace: NS, labels: piholeLabels(instance) },
-  spec: {
-    type: "ClusterIP",
-    selector: piholeLabels(instance),
-    ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
-  },
-});
+/** The key of the admin password in each Pi-hole's app secrets. */
+const PASSWORD_KEY = "password";
 
 /**
- * DNS on the fixed IP, both protocols on one Service (mixed-protocol LoadBalancer), both Pi-holes
- * as endpoints. `Cluster` spreads queries over both Pi-holes on any node; the price is that
- * Pi-hole sees node addresses instead of client addresses in its query log.
+ * What the v6 start script needs, read from docker-pi-hole's start.sh and bash_functions.sh: it
+ * runs as root, chowns /etc/pihole and the log folders, gives pihole-FTL its capabilities with
+ * `setcap` and starts it as user `pihole` through `capsh --user`. The capabilities it may hand on
+ * are CHOWN, NET_BIND_SERVICE, NET_RAW, NET_ADMIN and SYS_NICE, each only if present. Which of the
+ * runtime's default set the script itself uses was not established case by case, so the whole
+ * default set is added back except NET_RAW, which FTL needs only for DHCP (not used here) and
+ * which Pod Security baseline does not allow.
  */
-export const piholeDnsService = (config: NetworkConfig): KubeObject => ({
-  apiVersion: "v1",
-  kind: "Service",
-  metadata: {
-    name: pihole.dnsService,
-    namespace: NS,
-    labels: { "app.kubernetes.io/name": APP },
-    annotations: { [METALLB_IPS]: config.dnsServerIp, "metallb.io/address-pool": metallbPools.dns },
-  },
-  spec: {
-    type: "LoadBalancer",
-    externalTrafficPolicy: "Cluster",
-    selector: allPiholesSelector,
-    ports: [
-      { name: "dns-tcp", port: 53, targetPort: "dns-tcp", protocol: "TCP" },
-      { name: "dns-udp", port: 53, targetPort: "dns-udp", protocol: "UDP" },
-    ],
-  },
+const CAPABILITIES = RUNTIME_DEFAULT_CAPABILITIES.filter((capability) => capability !== "NET_RAW");
+
+/** Pi-hole v6 reads its settings from FTLCONF_* variables (and then shows them read-only). */
+export const piholeEnv = (config: NetworkConfig): Record<string, string> => ({
+  FTLCONF_dns_upstreams: config.piholeUpstreamDns.join(";"),
+  // Queries arrive from pod/node addresses after the Service, not from a local subnet.
+  FTLCONF_dns_listeningMode: "ALL",
+  // FTL redirects `/` to the admin UI only for requests to its own web domain (default `pi.hole`);
+  // any other host gets "Directory listing denied".
+  FTLCONF_webserver_domain: piholeHost(config.domain),
 });
 
-export const piholePlan = (config: NetworkConfig, password: Secret): Partial<Plan> => {
-  const passwordSecret = plannedSecret(NS, secrets.piholePassword.name, {
-    [secrets.piholePassword.key]: password,
-  });
-  return {
-    // Baseline is enough: no host network, no capabilities beyond the default set (no DHCP).
-    objects: [
-      namespace(NS, "baseline"),
-      passwordSecret,
-      ...pihole.instances.flatMap((instance) => [
-        planned(piholeDeployment(config, instance), [passwordSecret.id]),
-        planned(piholeWeb(instance), []),
-      ]),
-      planned(piholeDnsService(config), [poolId(metallbPools.dns)]),
-    ],
-  };
-};
+export const piholeApp = (config: NetworkConfig, instance: PiholeInstance): AppSpec =>
+  pipe(
+    app(piholeName(instance), { image: images.pihole, port: 80 }),
+    withNamespace(namespaces.pihole),
+    withPorts([
+      { name: "dns-tcp", port: 53, protocol: "TCP" },
+      { name: "dns-udp", port: 53, protocol: "UDP" },
+    ]),
+    withEnv(piholeEnv(config)),
+    withSecretEnv({ FTLCONF_webserver_api_password: PASSWORD_KEY }),
+    withEmptyDir({ name: "config", mountPath: "/etc/pihole", sizeLimit: "1Gi" }),
+    withProbes({ tcpPort: "dns-tcp", periodSeconds: 10 }),
+    withResources({ requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } }),
+    allowRunAsRoot("the start script runs as root: it chowns /etc/pihole, then starts FTL as user pihole"),
+    addCapabilities(CAPABILITIES, "the runtime's default set the start script runs with, less NET_RAW"),
+    allowPrivilegeEscalation(
+      "FTL gets its capabilities from setcap file capabilities, which no_new_privs ignores",
+    ),
+    // DNS on the fixed IP, both Pi-holes as endpoints. `Cluster` spreads queries over both on any
+    // node; the price is that Pi-hole logs node addresses instead of client addresses.
+    withLoadBalancer({
+      name: pihole.dnsService,
+      ip: config.dnsServerIp,
+      pool: metallbPools.dns,
+      ports: ["dns-tcp", "dns-udp"],
+      externalTrafficPolicy: "Cluster",
+    }),
+    // Keep primary and secondary on different nodes when there are several.
+    preferNodesApartFrom(...pihole.instances.map(piholeName)),
+  );
+
+/** Without its pool MetalLB cannot hand out the fixed IP: the DNS Service waits for it. */
+const afterPool = (item: PlannedObject): PlannedObject =>
+  item.object.kind === "Service" && item.object.metadata.name === pihole.dnsService
+    ? { ...item, after: [...item.after, poolId(metallbPools.dns)] }
+    : item;
+
+export const piholePlan = (
+  config: NetworkConfig,
+  network: NetworkContract,
+  password: Secret,
+): Result<Partial<Plan>, Problem[]> =>
+  renderPlatformApps(
+    pihole.instances.map((instance) => piholeApp(config, instance)),
+    { network, layer: "network" },
+    {
+      known: true,
+      values: Object.fromEntries(
+        pihole.instances.map((instance) => [piholeName(instance), { [PASSWORD_KEY]: password }]),
+      ),
+    },
+  ).map((objects) => ({ objects: objects.map(afterPool) }));

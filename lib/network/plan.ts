@@ -3,6 +3,9 @@
  * object shape its builders produce.
  */
 import type { Secret } from "../config/secret.ts";
+import { secretObject } from "../k8s/config.ts";
+import { namespaceObject } from "../k8s/namespace.ts";
+import type { PodSecurityLevel } from "../k8s/talos.ts";
 import {
   type KubeObject,
   type ObjectMeta,
@@ -11,17 +14,14 @@ import {
   type PlannedObject,
   type PlannedRelease,
   releaseId,
-  secretObject,
 } from "../plan.ts";
-import { type PodSecurityLevel, podSecurityLabels } from "../talos.ts";
 
 /** A Helm release of this layer (the shared plan type, under the name the builders use). */
 export type ChartRelease = PlannedRelease;
 export type { KubeObject, ObjectMeta, Plan, PlannedObject };
 
 export { objectId, releaseId };
-export const namespaceId = (name: string): string => `namespace/cluster/${name}`;
-export const secretId = (namespace: string, name: string): string => `secret/${namespace}/${name}`;
+export const namespaceId = (name: string): string => objectId(namespaceObject(name));
 
 export const planned = (object: KubeObject, after: string[], stateful = false): PlannedObject => ({
   id: objectId(object),
@@ -30,29 +30,17 @@ export const planned = (object: KubeObject, after: string[], stateful = false): 
   ...(stateful ? { stateful } : {}),
 });
 
-export const namespace = (name: string, podSecurity?: PodSecurityLevel): PlannedObject => ({
-  id: namespaceId(name),
-  after: [],
-  object: {
-    apiVersion: "v1",
-    kind: "Namespace",
-    metadata: {
-      name,
-      labels: {
-        "app.kubernetes.io/part-of": "homelab-network",
-        ...(podSecurity ? podSecurityLabels(podSecurity) : {}),
-      },
-    },
-  },
-});
+export const namespace = (name: string, podSecurity?: PodSecurityLevel): PlannedObject => {
+  const object = namespaceObject(name, {
+    labels: { "app.kubernetes.io/part-of": "homelab-network" },
+    ...(podSecurity ? { podSecurity } : {}),
+  });
+  return { id: objectId(object), after: [], object };
+};
 
 /** A Secret whose values stay `Secret`s until the Pulumi edge reveals them into the object. */
 export const plannedSecret = (
   namespace: string,
   name: string,
   stringData: Record<string, Secret>,
-): PlannedObject => ({
-  id: secretId(namespace, name),
-  object: secretObject({ name, namespace }, stringData),
-  after: [namespaceId(namespace)],
-});
+): PlannedObject => planned(secretObject({ name, namespace }, stringData), []);

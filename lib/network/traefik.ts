@@ -7,8 +7,8 @@
  * default certificate.
  */
 
-import { METALLB_IPS } from "../annotations.ts";
-import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
+import { loadBalancerService } from "../k8s/service.ts";
+import { CONTROL_PLANE_TOLERATION } from "../k8s/talos.ts";
 import type { NetworkConfig } from "./config.ts";
 import { poolId } from "./metallb.ts";
 import { ingressClasses, metallbPools, namespaces, wildcard } from "./names.ts";
@@ -126,25 +126,16 @@ export const traefikRelease = (instance: TraefikInstance): ChartRelease => ({
   ],
 });
 
-export const traefikService = (instance: TraefikInstance): KubeObject => ({
-  apiVersion: "v1",
-  kind: "Service",
-  metadata: {
-    name: instance.name,
-    namespace: instance.namespace,
-    labels: traefikSelector(instance),
-    annotations: { [METALLB_IPS]: instance.ip, "metallb.io/address-pool": instance.pool },
-  },
-  spec: {
-    type: "LoadBalancer",
-    externalTrafficPolicy: instance.externalTrafficPolicy,
-    selector: traefikSelector(instance),
-    ports: [
-      { name: "web", port: 80, targetPort: "web", protocol: "TCP" },
-      { name: "websecure", port: 443, targetPort: "websecure", protocol: "TCP" },
+export const traefikService = (instance: TraefikInstance): KubeObject =>
+  loadBalancerService(
+    { name: instance.name, namespace: instance.namespace, labels: traefikSelector(instance) },
+    traefikSelector(instance),
+    [
+      { name: "web", port: 80 },
+      { name: "websecure", port: 443 },
     ],
-  },
-});
+    { ip: instance.ip, pool: instance.pool, externalTrafficPolicy: instance.externalTrafficPolicy },
+  );
 
 export const traefikIngressClass = (instance: TraefikInstance): KubeObject => ({
   apiVersion: "networking.k8s.io/v1",

@@ -5,9 +5,9 @@
  * from charts (their values, read through the chart's facts).
  */
 import type { Toleration, TolerationSource } from "../chartFacts.ts";
+import { CONTROL_PLANE_TOLERATION } from "../k8s/talos.ts";
 import { type KubeObject, valueAt } from "../plan.ts";
 import type { Problem } from "../problem.ts";
-import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
 import { type Deploy, describe, placeOf } from "./model.ts";
 
 export const toleratesControlPlane = (tolerations: unknown): boolean =>
@@ -68,7 +68,7 @@ export const tolerationRules = (deploy: Deploy): Problem[] => [
       {
         where: placeOf(step),
         what: `${describe(step.object)} has pods without the control-plane toleration: they stay Pending on control-plane-only nodes`,
-        fix: `add CONTROL_PLANE_TOLERATION (lib/talos.ts) to ${path}`,
+        fix: `add CONTROL_PLANE_TOLERATION (lib/k8s/talos.ts) to ${path}`,
       },
     ];
   }),

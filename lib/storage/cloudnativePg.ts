@@ -2,7 +2,7 @@
  * The CloudNativePG operator (chart cloudnative-pg 0.29.0, operator 1.30.0). Keys are those of the
  * chart's values.schema.json; Postgres clusters themselves are `Cluster` CRs the apps layer creates.
  */
-import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
+import { CONTROL_PLANE_TOLERATION } from "../k8s/talos.ts";
 import { namespace } from "./common.ts";
 import { CLOUDNATIVE_PG } from "./versions.ts";
 

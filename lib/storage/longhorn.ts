@@ -3,7 +3,7 @@
  * replica counts, NFS backup target, Retain default StorageClass, no Helm hook job.
  * Keys are those of the longhorn 1.12.1 chart's values.yaml (components.md §6).
  */
-import { CONTROL_PLANE_TOLERATION, podSecurityLabels } from "../talos.ts";
+import { CONTROL_PLANE_TOLERATION } from "../k8s/talos.ts";
 import { namespace } from "./common.ts";
 import { LONGHORN } from "./versions.ts";
 
@@ -16,7 +16,7 @@ export const LONGHORN_UI_PORT = 80;
 /** `kubectl taint` syntax for system-managed pods (instance managers, CSI plugin, share managers). */
 export const LONGHORN_TAINT_TOLERATION = `${CONTROL_PLANE_TOLERATION.key}:${CONTROL_PLANE_TOLERATION.effect}`;
 
-export const longhornNamespace = () => namespace(LONGHORN_NAMESPACE, podSecurityLabels("privileged"));
+export const longhornNamespace = () => namespace(LONGHORN_NAMESPACE, "privileged");
 
 export interface LonghornSettings {
   readonly nfsHostname: string;

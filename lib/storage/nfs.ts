@@ -2,12 +2,11 @@
  * csi-driver-nfs and the `nfs` StorageClass: one subfolder per claim under `nfs_share_path` on the
  * NAS, kept when the claim goes away (reclaim Retain, and the driver told to retain on delete too).
  */
+import { NFS_DRIVER, NFS_MOUNT_OPTIONS } from "../k8s/claims.ts";
 import type { KubeObject } from "../plan.ts";
 
 export const NFS_STORAGE_CLASS = "nfs";
-export const NFS_PROVISIONER = "nfs.csi.k8s.io";
-/** Talos runs no rpc.statd, so NFSv3 would need `nolock`; NFSv4.1 needs neither statd nor lockd. */
-export const NFS_MOUNT_OPTIONS: readonly string[] = ["nfsvers=4.1"];
+export const NFS_PROVISIONER = NFS_DRIVER;
 /** csi-driver-nfs expands these per claim: `<namespace>/<claim name>`, stable across re-creation. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: csi-driver-nfs placeholders, not JavaScript.
 export const NFS_SUBDIR = "${pvc.metadata.namespace}/${pvc.metadata.name}";

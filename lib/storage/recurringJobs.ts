@@ -23,15 +23,6 @@ export const TRIM_JOB_GROUP = "trim";
 /** Longhorn refuses RecurringJob names longer than this. */
 export const RECURRING_JOB_NAME_LIMIT = 40;
 
-/**
- * Labels that put a claim's Longhorn volume into recurring-job groups. Longhorn copies group labels
- * from a PVC to its volume only when the PVC is marked as their source; without that label the
- * jobs select nothing and the volume is never backed up.
- */
-export const recurringJobGroupLabels = (groups: readonly string[]): Record<string, string> => ({
-  "recurring-job.longhorn.io/source": "enabled",
-  ...Object.fromEntries(groups.map((group) => [`recurring-job-group.longhorn.io/${group}`, "enabled"])),
-});
 export const BACKUP_RETAIN = 7;
 export const SYSTEM_BACKUP_RETAIN = 4;
 

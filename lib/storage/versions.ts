@@ -4,7 +4,7 @@
  * ../shared/reference/components.md (sections 5-7, 11) and ../shared/reference/crds/SOURCES.md.
  */
 import type { ChartFacts } from "../chartFacts.ts";
-import { CONTROL_PLANE_TOLERATION } from "../talos.ts";
+import { CONTROL_PLANE_TOLERATION } from "../k8s/talos.ts";
 
 export interface ChartPin {
   /** Helm release name (also the Pulumi resource name of the chart). */

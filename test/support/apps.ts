@@ -6,6 +6,7 @@ import { appsLayer } from "../../lib/apps/layer.ts";
 import { importApps } from "../../lib/apps/plan.ts";
 import type { AppContracts } from "../../lib/apps/render.ts";
 import type { RawConfig } from "../../lib/config/schema.ts";
+import type { KubeObject } from "../../lib/plan.ts";
 import { EXAMPLE_NETWORK, EXAMPLE_STORAGE } from "./contracts.ts";
 import { type LayerRun, runLayerOffline } from "./layers.ts";
 import { REFERENCE_SCHEMAS } from "./render.ts";
@@ -165,3 +166,13 @@ export const runApps = async (
   raw: RawConfig = {},
   contracts: AppContracts = CONTRACTS,
 ): Promise<LayerRun> => runLayerOffline(appsLayer(await importApps(dir)), raw, contracts);
+
+/** The one object of a kind (and name) among rendered objects; anything else is a test failure. */
+export const one = (objects: KubeObject[], kind: string, name?: string): KubeObject => {
+  const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  if (found.length !== 1) throw new Error(`expected one ${kind} ${name ?? ""}, found ${found.length}`);
+  return found[0] as KubeObject;
+};
+// biome-ignore lint/suspicious/noExplicitAny: tests read deep into rendered objects.
+export const specOf = (object: KubeObject): any => object.spec;
+export const podSpec = (objects: KubeObject[]) => specOf(one(objects, "Deployment")).template.spec;

@@ -15,7 +15,7 @@ export const EXAMPLE_NETWORK: NetworkContract = {
   publicTraefikNamespace: "traefik-public",
   privateTraefikNamespace: "traefik-private",
   piholeNamespace: "pihole",
-  piholeWebService: "pihole-web",
+  piholeWebService: "pihole-primary",
   piholeHost: "pihole.example.com",
   lanDnsAnnotationPrefix: "pihole.external-dns.alpha.kubernetes.io/",
 };

@@ -1,20 +1,16 @@
 /** How the app is exposed: withPrivateIngress and withPublicIngress, and auth on public routes. */
-import { duplicates, isDnsLabel } from "../predicates.ts";
+import { isDnsLabel } from "../predicates.ts";
 import type { Exposure } from "../spec.ts";
 import { type AppRule, inApp, when } from "./rule.ts";
 
 const builderOf = (exposure: Exposure): string =>
   exposure.kind === "private" ? "withPrivateIngress" : "withPublicIngress";
 
+/**
+ * At most one route per class. One subdomain on both classes is fine: the public route's LAN
+ * record is the private ingress, so the LAN and the internet each resolve the host once.
+ */
 export const hostsRule: AppRule = (spec) => [
-  ...duplicates(spec.exposures.map((exposure) => exposure.subdomain)).map((dup) =>
-    inApp(
-      spec,
-      `subdomain ${dup}`,
-      "more than one ingress serves this host (public and private DNS would disagree)",
-      "give the private and public ingress different subdomains",
-    ),
-  ),
   ...(["private", "public"] as const).flatMap((kind) =>
     when(spec.exposures.filter((exposure) => exposure.kind === kind).length > 1, () =>
       inApp(

@@ -10,6 +10,7 @@ import { envNamesRule, plainSecretRule, secretKeysRule } from "./env.ts";
 import { hostsRule, publicAuthRule, routeRule } from "./exposures.ts";
 import { imageRule, nameRule, portRule, replicasRule, userGroupRule } from "./identity.ts";
 import { capabilitiesRule, conflictsRule, runAsRootRule } from "./optOuts.ts";
+import { accessRule, placementRule, portsRule, scratchRule, tcpProbeRule } from "./pod.ts";
 import { postgresRule } from "./postgres.ts";
 import { probesRule } from "./probes.ts";
 import { resourcesRule } from "./resources.ts";
@@ -48,6 +49,11 @@ export const APP_RULES: readonly AppRule[] = [
   configFilesRule,
   resourcesRule,
   probesRule,
+  portsRule,
+  scratchRule,
+  accessRule,
+  placementRule,
+  tcpProbeRule,
   runAsRootRule,
   capabilitiesRule,
   conflictsRule,

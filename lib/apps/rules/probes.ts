@@ -1,16 +1,16 @@
-/** withProbes: an HTTP path or a command, never both. */
+/** withProbes: exactly one check (an HTTP path, a command or a TCP port). */
 import { type AppRule, inApp, when } from "./rule.ts";
 
 export const probesRule: AppRule = (spec) => {
   if (spec.probes === undefined) return [];
-  const { path, command } = spec.probes;
+  const { path, command, tcpPort } = spec.probes;
   return [
-    ...when((path === undefined) === (command === undefined), () =>
+    ...when([path, command, tcpPort].filter((check) => check !== undefined).length !== 1, () =>
       inApp(
         spec,
         "withProbes",
-        "needs exactly one of path and command",
-        'write withProbes({ path: "/healthz" }) or withProbes({ command: [...] })',
+        "needs exactly one of path, command and tcpPort",
+        'write withProbes({ path: "/healthz" }), withProbes({ command: [...] }) or withProbes({ tcpPort: "dns-tcp" })',
       ),
     ),
     ...when(path !== undefined && !path.startsWith("/"), () =>

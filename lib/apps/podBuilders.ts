@@ -1,0 +1,75 @@
+/**
+ * Builders for what platform services need and user apps may too: more ports, scratch folders, a
+ * read-only root, API read access, node spreading, and the named opt-out of no-privilege-escalation.
+ * Like every builder they record what was asked; `podBuilderProblems` checks it.
+ */
+import { once } from "./builders.ts";
+import { type AppBuilder, type ClusterReadRule, type ExtraPort, update } from "./spec.ts";
+
+export interface PortOptions {
+  /** IANA_SVC_NAME: at most 15 lowercase letters, digits and dashes; Services target it by name. */
+  name: string;
+  port: number;
+  protocol?: "TCP" | "UDP";
+}
+
+/** Container ports beside the app's HTTP port, e.g. DNS on 53 over TCP and UDP. */
+export const withPorts =
+  (ports: readonly PortOptions[]): AppBuilder =>
+  (spec) =>
+    update(spec, {
+      ports: [
+        ...(spec.ports ?? []),
+        ...ports.map(
+          (port): ExtraPort => ({ name: port.name, port: port.port, protocol: port.protocol ?? "TCP" }),
+        ),
+      ],
+    });
+
+export interface EmptyDirOptions {
+  name: string;
+  mountPath: string;
+  /** The most the folder may hold before the pod is evicted (default 64Mi). */
+  sizeLimit?: string;
+}
+
+/** A scratch folder that starts empty with every pod: for state the app rebuilds on its own. */
+export const withEmptyDir =
+  (options: EmptyDirOptions): AppBuilder =>
+  (spec) =>
+    update(spec, {
+      emptyDirs: [
+        ...(spec.emptyDirs ?? []),
+        { name: options.name, mountPath: options.mountPath, sizeLimit: options.sizeLimit ?? "64Mi" },
+      ],
+    });
+
+/** A read-only root filesystem, with `/tmp` as an emptyDir (default 64Mi) for what the app writes there. */
+export const withReadOnlyRootFilesystem = (options: { tmpSize?: string } = {}): AppBuilder =>
+  once("withReadOnlyRootFilesystem", "readOnlyRoot", (spec) =>
+    update(spec, { readOnlyRoot: { tmpSize: options.tmpSize ?? "64Mi" } }),
+  );
+
+/**
+ * A ServiceAccount for the app, allowed to get, list and watch the named kinds in every namespace
+ * (a ClusterRole and its binding); the pod then mounts its token. Read access only.
+ */
+export const withClusterReadAccess = (rules: readonly ClusterReadRule[]): AppBuilder =>
+  once("withClusterReadAccess", "clusterRead", (spec) =>
+    update(spec, {
+      clusterRead: rules.map((rule) => ({ apiGroups: [...rule.apiGroups], resources: [...rule.resources] })),
+    }),
+  );
+
+/** Prefer nodes that run none of these apps' pods (e.g. a secondary apart from its primary). */
+export const preferNodesApartFrom = (...apps: readonly string[]): AppBuilder =>
+  once("preferNodesApartFrom", "apartFrom", (spec) => update(spec, { apartFrom: [...apps] }));
+
+/**
+ * Named opt-out: let the container gain privileges (setuid binaries, file capabilities), e.g. an
+ * image whose start script drops to a user and hands capabilities to a binary with setcap. Say why.
+ */
+export const allowPrivilegeEscalation = (reason: string): AppBuilder =>
+  once("allowPrivilegeEscalation", "privilegeEscalation", (spec) =>
+    update(spec, { privilegeEscalation: reason }),
+  );

@@ -1,0 +1,66 @@
+/** The names and labels an app's objects get: one place, so every object refers to the others right. */
+import type { AuthContract, NetworkContract, StorageContract } from "../contracts.ts";
+import { type AppSpec, type Exposure, namespaceOf, type Volume } from "./spec.ts";
+
+/** The upstream contracts an app renders against. User apps always get all three. */
+export interface AppContracts {
+  network: NetworkContract;
+  storage: StorageContract;
+  auth: AuthContract;
+}
+
+/**
+ * What a render needs: the network contract always; storage and auth only for apps that use them
+ * (a platform app of an earlier layer renders before those layers exist).
+ */
+export interface RenderContext {
+  network: NetworkContract;
+  storage?: StorageContract;
+  auth?: AuthContract;
+  /** The layer deploying the app: its objects are labelled `managed-by: homelab-<layer>`. */
+  layer?: "network" | "auth" | "apps";
+}
+
+/** Tinyauth v5 reads per-app ACLs from Ingress annotations `tinyauth.apps.<app>.<section>.<key>`. */
+export const tinyauthAnnotation = (app: string, field: string): string => `tinyauth.apps.${app}.${field}`;
+
+export const names = (spec: AppSpec) => ({
+  namespace: namespaceOf(spec),
+  workload: spec.name,
+  secret: `${spec.name}-secrets`,
+  configMap: `${spec.name}-config`,
+  ingress: (exposure: Exposure) => `${spec.name}-${exposure.kind}`,
+  claim: (volume: Volume) => `${spec.name}-${volume.name}`,
+  /** PersistentVolumes are cluster-scoped: the program checks these are unique across apps. */
+  persistentVolume: (volume: Volume) => `${spec.name}-${volume.name}`,
+  cluster: `${spec.name}-db`,
+  /** Created by the CloudNativePG operator. */
+  clusterAppSecret: `${spec.name}-db-app`,
+  serviceAccount: spec.name,
+  /** Cluster-scoped, like the PersistentVolumes: app names are unique across the cluster. */
+  clusterRole: `${spec.name}-cluster-reader`,
+});
+
+export const selectorLabels = (spec: AppSpec): Record<string, string> => ({
+  "app.kubernetes.io/name": spec.name,
+  "app.kubernetes.io/component": "app",
+});
+
+const managedBy = (context: RenderContext) => `homelab-${context.layer ?? "apps"}`;
+
+export const commonLabels = (spec: AppSpec, context: RenderContext): Record<string, string> => ({
+  "app.kubernetes.io/part-of": spec.name,
+  "app.kubernetes.io/managed-by": managedBy(context),
+});
+
+/** The labels of objects apps in one namespace share (the Namespace, a load balancer). */
+export const sharedLabels = (spec: AppSpec, context: RenderContext): Record<string, string> => ({
+  "app.kubernetes.io/part-of": namespaceOf(spec),
+  "app.kubernetes.io/managed-by": managedBy(context),
+});
+
+/** The pod label a shared load balancer selects: every app declaring it serves it. */
+export const LOAD_BALANCER_LABEL = "homelab/load-balancer";
+
+export const hostOf = (exposure: Exposure, network: NetworkContract): string =>
+  `${exposure.subdomain}.${network.domain}`;

@@ -1,0 +1,95 @@
+/** How an app is reached: its ClusterIP Service, a shared LoadBalancer, and its Ingresses. */
+import { ingressObject } from "../k8s/ingress.ts";
+import { clusterIpService, loadBalancerService } from "../k8s/service.ts";
+import type { KubeObject } from "../plan.ts";
+import {
+  commonLabels,
+  hostOf,
+  LOAD_BALANCER_LABEL,
+  names,
+  type RenderContext,
+  selectorLabels,
+  sharedLabels,
+  tinyauthAnnotation,
+} from "./renderNames.ts";
+import type { AppSpec, Exposure } from "./spec.ts";
+
+/** The port of every app's ClusterIP Service (named `http`, to the container's `http` port). */
+export const APP_SERVICE_PORT = 80;
+
+export const appService = (spec: AppSpec, context: RenderContext): KubeObject =>
+  clusterIpService(
+    { name: names(spec).workload, namespace: names(spec).namespace, labels: commonLabels(spec, context) },
+    selectorLabels(spec),
+    [{ name: "http", port: APP_SERVICE_PORT }],
+  );
+
+/** The same object from every app that declares the load balancer, so the plan holds it once. */
+export const appLoadBalancer = (spec: AppSpec, context: RenderContext): KubeObject | undefined => {
+  const balancer = spec.loadBalancer;
+  if (balancer === undefined) return undefined;
+  const ports = (spec.ports ?? []).filter((port) => balancer.ports.includes(port.name));
+  return loadBalancerService(
+    { name: balancer.name, namespace: names(spec).namespace, labels: sharedLabels(spec, context) },
+    { [LOAD_BALANCER_LABEL]: balancer.name },
+    ports.map((port) => ({ name: port.name, port: port.port, protocol: port.protocol })),
+    { ip: balancer.ip, pool: balancer.pool, externalTrafficPolicy: balancer.externalTrafficPolicy },
+  );
+};
+
+const aclAnnotations = (spec: AppSpec, host: string): Record<string, string> => {
+  const acl = spec.auth;
+  if (acl === undefined) return {};
+  const list = (field: string, values: readonly string[]) =>
+    values.length > 0 ? { [tinyauthAnnotation(spec.name, field)]: values.join(",") } : {};
+  return {
+    [tinyauthAnnotation(spec.name, "config.domain")]: host,
+    ...list("users.allow", acl.users),
+    ...list("oauth.whitelist", acl.emails),
+    ...list("oauth.groups", acl.groups),
+  };
+};
+
+/** The middleware of a protected route; an app with `withAuth` can only render after the auth layer. */
+const middlewareOf = (spec: AppSpec, isPublic: boolean, context: RenderContext): string | undefined => {
+  if (spec.auth === undefined || context.auth === undefined) return undefined;
+  return isPublic ? context.auth.publicAuthMiddleware : context.auth.privateAuthMiddleware;
+};
+
+/**
+ * Public: Cloudflare gets a CNAME to the record holding the router's IP, not the LAN address in the
+ * Ingress status. Private: Pi-hole publishes the private ingress IP from the status. A host served
+ * on both classes gives its public route the private ingress IP as its LAN record, so the LAN
+ * resolves it to exactly one ingress.
+ */
+export const appIngress = (spec: AppSpec, exposure: Exposure, context: RenderContext): KubeObject => {
+  const { network } = context;
+  const host = hostOf(exposure, network);
+  const isPublic = exposure.kind === "public";
+  const alsoPrivate = spec.exposures.some(
+    (other) => other.kind === "private" && other.subdomain === exposure.subdomain,
+  );
+  const middleware = middlewareOf(spec, isPublic, context);
+  return ingressObject({
+    metadata: {
+      name: names(spec).ingress(exposure),
+      namespace: names(spec).namespace,
+      labels: { ...commonLabels(spec, context), "homelab/exposure": exposure.kind },
+      annotations: {
+        ...aclAnnotations(spec, host),
+        ...(isPublic && exposure.noAuth !== undefined
+          ? { "homelab/public-without-auth": exposure.noAuth }
+          : {}),
+      },
+    },
+    host,
+    ingressClass: isPublic ? network.publicIngressClass : network.privateIngressClass,
+    service: names(spec).workload,
+    servicePort: "http",
+    ...(middleware === undefined ? {} : { middleware }),
+    ...(isPublic ? { publishTarget: network.externalHostname } : {}),
+    ...(isPublic && alsoPrivate
+      ? { lanDns: { annotationPrefix: network.lanDnsAnnotationPrefix, target: network.privateIngressIp } }
+      : {}),
+  });
+};

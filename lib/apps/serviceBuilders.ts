@@ -1,0 +1,36 @@
+/** Builders for where an app lives and how the LAN reaches it beyond HTTP. */
+import { once } from "./builders.ts";
+import { type AppBuilder, update } from "./spec.ts";
+
+/**
+ * Puts the app into a namespace it shares with other apps (by default each app has its own, named
+ * after it). The Namespace object exists once; apps sharing it must need the same Pod Security level.
+ */
+export const withNamespace = (namespace: string): AppBuilder =>
+  once("withNamespace", "namespace", (spec) => update(spec, { namespace }));
+
+export interface LoadBalancerOptions {
+  /** The Service's name; apps declaring the same load balancer share the one Service. */
+  name: string;
+  /** The fixed LAN IP, from `pool` (the network layer's MetalLB pools). */
+  ip: string;
+  pool: string;
+  /** Container port names (from `withPorts`), served on the same port numbers and protocols. */
+  ports: readonly string[];
+  /** `Cluster` (default) spreads over every endpoint; `Local` keeps client IPs but only uses local ones. */
+  externalTrafficPolicy?: "Local" | "Cluster";
+}
+
+/** Serves named container ports on a fixed LAN IP through a MetalLB LoadBalancer Service. */
+export const withLoadBalancer = (options: LoadBalancerOptions): AppBuilder =>
+  once("withLoadBalancer", "loadBalancer", (spec) =>
+    update(spec, {
+      loadBalancer: {
+        name: options.name,
+        ip: options.ip,
+        pool: options.pool,
+        ports: [...options.ports],
+        externalTrafficPolicy: options.externalTrafficPolicy ?? "Cluster",
+      },
+    }),
+  );

@@ -1,0 +1,92 @@
+/** Claims: a Longhorn claim in recurring-job groups, and a static NFS PersistentVolume bound to its claim. */
+import type { KubeObject } from "../plan.ts";
+import { recurringJobGroupLabels } from "./longhorn.ts";
+
+/** The csi-driver-nfs driver name (the storage layer installs it under this name). */
+export const NFS_DRIVER = "nfs.csi.k8s.io";
+/** Talos runs no rpc.statd, so NFSv3 would need `nolock`; NFSv4.1 needs neither statd nor lockd. */
+export const NFS_MOUNT_OPTIONS: readonly string[] = ["nfsvers=4.1"];
+
+export interface LonghornClaimSpec {
+  name: string;
+  namespace: string;
+  labels: Readonly<Record<string, string>>;
+  storageClass: string;
+  size: string;
+  /** Longhorn recurring-job groups the volume joins (the storage contract's backup and trim groups). */
+  jobGroups: readonly string[];
+}
+
+export const longhornClaim = (spec: LonghornClaimSpec): KubeObject => ({
+  apiVersion: "v1",
+  kind: "PersistentVolumeClaim",
+  metadata: {
+    name: spec.name,
+    namespace: spec.namespace,
+    labels: { ...spec.labels, ...recurringJobGroupLabels(spec.jobGroups) },
+  },
+  spec: {
+    accessModes: ["ReadWriteOnce"],
+    storageClassName: spec.storageClass,
+    volumeMode: "Filesystem",
+    resources: { requests: { storage: spec.size } },
+  },
+});
+
+export interface NfsVolumeSpec {
+  /** Names the cluster-scoped PersistentVolume: unique across the cluster. */
+  volumeName: string;
+  claimName: string;
+  namespace: string;
+  labels: Readonly<Record<string, string>>;
+  server: string;
+  /** Absolute path of the export on `server`. */
+  path: string;
+  readOnly: boolean;
+  /** Nominal capacity (NFS ignores it; binding needs one). */
+  size: string;
+}
+
+/** A PersistentVolume and the claim it is reserved for, bound to each other by name (Retain). */
+export const nfsVolumePair = (spec: NfsVolumeSpec): { volume: KubeObject; claim: KubeObject } => {
+  const accessModes = [spec.readOnly ? "ReadOnlyMany" : "ReadWriteMany"];
+  const volume: KubeObject = {
+    apiVersion: "v1",
+    kind: "PersistentVolume",
+    metadata: { name: spec.volumeName, labels: { ...spec.labels } },
+    spec: {
+      capacity: { storage: spec.size },
+      accessModes,
+      persistentVolumeReclaimPolicy: "Retain",
+      // "" on both sides: no StorageClass, so nothing provisions dynamically; the two bind by name.
+      storageClassName: "",
+      volumeMode: "Filesystem",
+      mountOptions: [...NFS_MOUNT_OPTIONS],
+      claimRef: {
+        apiVersion: "v1",
+        kind: "PersistentVolumeClaim",
+        namespace: spec.namespace,
+        name: spec.claimName,
+      },
+      csi: {
+        driver: NFS_DRIVER,
+        volumeHandle: `${spec.server}${spec.path}#${spec.volumeName}`,
+        readOnly: spec.readOnly,
+        volumeAttributes: { server: spec.server, share: spec.path },
+      },
+    },
+  };
+  const claim: KubeObject = {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { name: spec.claimName, namespace: spec.namespace, labels: { ...spec.labels } },
+    spec: {
+      accessModes,
+      storageClassName: "",
+      volumeMode: "Filesystem",
+      volumeName: spec.volumeName,
+      resources: { requests: { storage: spec.size } },
+    },
+  };
+  return { volume, claim };
+};

@@ -1,0 +1,28 @@
+/** Secret and ConfigMap: configuration handed to pods. */
+import type { Secret } from "../config/secret.ts";
+import type { KubeObject, ObjectMeta } from "../plan.ts";
+
+/**
+ * An Opaque Secret whose values stay config `Secret`s until the Pulumi edge reveals them straight
+ * into Pulumi secrets (and the render redacts them).
+ */
+export const secretObject = (
+  metadata: ObjectMeta,
+  stringData: Readonly<Record<string, Secret>>,
+): KubeObject => ({
+  apiVersion: "v1",
+  kind: "Secret",
+  metadata,
+  type: "Opaque",
+  stringData,
+});
+
+export const configMapObject = (
+  metadata: ObjectMeta,
+  data: Readonly<Record<string, string>>,
+): KubeObject => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata,
+  data: { ...data },
+});

@@ -1,0 +1,21 @@
+/** The Namespace: the one place a namespace object, with its Pod Security level, is built. */
+import type { KubeObject } from "../plan.ts";
+import { type PodSecurityLevel, podSecurityLabels } from "./talos.ts";
+
+export interface NamespaceOptions {
+  labels?: Readonly<Record<string, string>>;
+  /** Enforced, audited and warned; absent leaves Talos's cluster default (`baseline`). */
+  podSecurity?: PodSecurityLevel;
+}
+
+export const namespaceObject = (name: string, options: NamespaceOptions = {}): KubeObject => ({
+  apiVersion: "v1",
+  kind: "Namespace",
+  metadata: {
+    name,
+    labels: {
+      ...options.labels,
+      ...(options.podSecurity === undefined ? {} : podSecurityLabels(options.podSecurity)),
+    },
+  },
+});

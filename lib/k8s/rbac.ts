@@ -1,0 +1,47 @@
+/** ServiceAccount, ClusterRole and ClusterRoleBinding: what a pod may do with the Kubernetes API. */
+import type { KubeObject } from "../plan.ts";
+
+export interface PolicyRule {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+}
+
+type Labels = Readonly<Record<string, string>> | undefined;
+
+const labelled = (labels: Labels) => (labels === undefined ? {} : { labels: { ...labels } });
+
+export const serviceAccountObject = (name: string, namespace: string, labels?: Labels): KubeObject => ({
+  apiVersion: "v1",
+  kind: "ServiceAccount",
+  metadata: { name, namespace, ...labelled(labels) },
+});
+
+export const clusterRoleObject = (
+  name: string,
+  rules: readonly PolicyRule[],
+  labels?: Labels,
+): KubeObject => ({
+  apiVersion: "rbac.authorization.k8s.io/v1",
+  kind: "ClusterRole",
+  metadata: { name, ...labelled(labels) },
+  rules: rules.map((rule) => ({
+    apiGroups: [...rule.apiGroups],
+    resources: [...rule.resources],
+    verbs: [...rule.verbs],
+  })),
+});
+
+/** Grants a ClusterRole to one ServiceAccount. */
+export const clusterRoleBindingObject = (
+  name: string,
+  role: string,
+  account: { name: string; namespace: string },
+  labels?: Labels,
+): KubeObject => ({
+  apiVersion: "rbac.authorization.k8s.io/v1",
+  kind: "ClusterRoleBinding",
+  metadata: { name, ...labelled(labels) },
+  roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+  subjects: [{ kind: "ServiceAccount", name: account.name, namespace: account.namespace }],
+});

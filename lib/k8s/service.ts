@@ -1,0 +1,61 @@
+/** Services: in-cluster (ClusterIP) and on a fixed LAN IP (a MetalLB LoadBalancer). */
+import { METALLB_IPS } from "../annotations.ts";
+import type { KubeObject, ObjectMeta } from "../plan.ts";
+
+export interface ServicePort {
+  readonly name: string;
+  readonly port: number;
+  /** The container port's name (default: the Service port's name). */
+  readonly targetPort?: string;
+  readonly protocol?: "TCP" | "UDP";
+}
+
+const ports = (list: readonly ServicePort[]) =>
+  list.map((port) => ({
+    name: port.name,
+    port: port.port,
+    targetPort: port.targetPort ?? port.name,
+    protocol: port.protocol ?? "TCP",
+  }));
+
+export const clusterIpService = (
+  metadata: ObjectMeta,
+  selector: Readonly<Record<string, string>>,
+  servicePorts: readonly ServicePort[],
+): KubeObject => ({
+  apiVersion: "v1",
+  kind: "Service",
+  metadata,
+  spec: { type: "ClusterIP", selector: { ...selector }, ports: ports(servicePorts) },
+});
+
+/** MetalLB's annotation naming the pool a fixed IP comes from. */
+export const METALLB_POOL = "metallb.io/address-pool";
+
+export interface LoadBalancerOptions {
+  /** The fixed IP MetalLB gives the Service, from `pool`. */
+  ip: string;
+  pool: string;
+  /** `Local` keeps client addresses; `Cluster` spreads over every endpoint on any node. */
+  externalTrafficPolicy: "Local" | "Cluster";
+}
+
+export const loadBalancerService = (
+  metadata: ObjectMeta,
+  selector: Readonly<Record<string, string>>,
+  servicePorts: readonly ServicePort[],
+  options: LoadBalancerOptions,
+): KubeObject => ({
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: {
+    ...metadata,
+    annotations: { ...metadata.annotations, [METALLB_IPS]: options.ip, [METALLB_POOL]: options.pool },
+  },
+  spec: {
+    type: "LoadBalancer",
+    externalTrafficPolicy: options.externalTrafficPolicy,
+    selector: { ...selector },
+    ports: ports(servicePorts),
+  },
+});

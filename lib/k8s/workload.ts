@@ -1,0 +1,137 @@
+/**
+ * Container, pod template and Deployment with the secure defaults every workload gets: non-root
+ * unless the caller opts out, no privilege escalation unless it opts out, every capability dropped
+ * (named ones added back), the runtime's seccomp profile, the control-plane toleration, no
+ * ServiceAccount token unless a ServiceAccount is named, no Service env links.
+ */
+import type { KubeObject, ObjectMeta } from "../plan.ts";
+import { CONTROL_PLANE_TOLERATION } from "./talos.ts";
+
+export interface ContainerPort {
+  readonly name: string;
+  readonly containerPort: number;
+  readonly protocol: "TCP" | "UDP";
+}
+
+export interface ContainerSecurity {
+  /** The image must run as root (the caller names why). */
+  readonly runAsRoot: boolean;
+  /** Added back after dropping ALL. */
+  readonly addCapabilities: readonly string[];
+  /** Lets setuid binaries and file capabilities take effect (the caller names why). */
+  readonly allowPrivilegeEscalation: boolean;
+  readonly readOnlyRootFilesystem: boolean;
+}
+
+export interface ContainerSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly ports: readonly ContainerPort[];
+  readonly env: readonly object[];
+  readonly resources: object;
+  readonly volumeMounts: readonly object[];
+  /** startupProbe, readinessProbe, livenessProbe, as the caller built them. */
+  readonly probes: Readonly<Record<string, object>>;
+  readonly security: ContainerSecurity;
+}
+
+const SECCOMP = { type: "RuntimeDefault" } as const;
+
+export const containerObject = (spec: ContainerSpec): Record<string, unknown> => ({
+  name: spec.name,
+  image: spec.image,
+  ...(spec.command ? { command: [...spec.command] } : {}),
+  ...(spec.args ? { args: [...spec.args] } : {}),
+  ...(spec.ports.length > 0 ? { ports: spec.ports.map((port) => ({ ...port })) } : {}),
+  ...(spec.env.length > 0 ? { env: [...spec.env] } : {}),
+  resources: spec.resources,
+  securityContext: {
+    allowPrivilegeEscalation: spec.security.allowPrivilegeEscalation,
+    privileged: false,
+    capabilities: {
+      drop: ["ALL"],
+      ...(spec.security.addCapabilities.length > 0 ? { add: [...spec.security.addCapabilities] } : {}),
+    },
+    ...(spec.security.runAsRoot ? {} : { runAsNonRoot: true }),
+    ...(spec.security.readOnlyRootFilesystem ? { readOnlyRootFilesystem: true } : {}),
+    seccompProfile: SECCOMP,
+  },
+  ...(spec.volumeMounts.length > 0 ? { volumeMounts: [...spec.volumeMounts] } : {}),
+  ...spec.probes,
+});
+
+export interface PodSpec {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly containers: readonly Record<string, unknown>[];
+  readonly volumes: readonly object[];
+  /** Numeric uid/gid for non-root pods; absent for a pod that runs as root. */
+  readonly identity?: { readonly user: number; readonly group: number };
+  /** Mounts this ServiceAccount's token; without one the pod gets no token at all. */
+  readonly serviceAccount?: string;
+  readonly affinity?: object;
+}
+
+const podSecurityContext = (identity: PodSpec["identity"]) => ({
+  ...(identity === undefined
+    ? {}
+    : {
+        runAsNonRoot: true,
+        runAsUser: identity.user,
+        runAsGroup: identity.group,
+        fsGroup: identity.group,
+        fsGroupChangePolicy: "OnRootMismatch",
+      }),
+  seccompProfile: SECCOMP,
+});
+
+export const podTemplate = (pod: PodSpec): Record<string, unknown> => ({
+  metadata: {
+    labels: { ...pod.labels },
+    ...(pod.annotations ? { annotations: { ...pod.annotations } } : {}),
+  },
+  spec: {
+    ...(pod.serviceAccount === undefined
+      ? { automountServiceAccountToken: false }
+      : { serviceAccountName: pod.serviceAccount, automountServiceAccountToken: true }),
+    enableServiceLinks: false,
+    tolerations: [CONTROL_PLANE_TOLERATION],
+    securityContext: podSecurityContext(pod.identity),
+    ...(pod.affinity ? { affinity: pod.affinity } : {}),
+    containers: [...pod.containers],
+    ...(pod.volumes.length > 0 ? { volumes: [...pod.volumes] } : {}),
+  },
+});
+
+export interface DeploymentSpec {
+  readonly metadata: ObjectMeta;
+  readonly replicas: number;
+  readonly selector: Readonly<Record<string, string>>;
+  /** A ReadWriteOnce volume cannot be attached to the old and the new pod at once: Recreate. */
+  readonly singleAttach: boolean;
+  readonly template: Record<string, unknown>;
+}
+
+export const deploymentObject = (spec: DeploymentSpec): KubeObject => ({
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: spec.metadata,
+  spec: {
+    replicas: spec.replicas,
+    revisionHistoryLimit: 3,
+    strategy: spec.singleAttach ? { type: "Recreate" } : { type: "RollingUpdate" },
+    selector: { matchLabels: { ...spec.selector } },
+    template: spec.template,
+  },
+});
+
+/** Prefer nodes that run no pod matching `selector` (primary and secondary of one service apart). */
+export const preferredAntiAffinity = (selector: object): object => ({
+  podAntiAffinity: {
+    preferredDuringSchedulingIgnoredDuringExecution: [
+      { weight: 100, podAffinityTerm: { labelSelector: selector, topologyKey: "kubernetes.io/hostname" } },
+    ],
+  },
+});
