@@ -9,9 +9,9 @@ import {
   withProbes,
   withPublicIngress,
   withSecretEnv,
-} from "../lib/apps/builders.ts";
-import { mergeAppObjects } from "../lib/apps/merge.ts";
-import { renderPlatformApps } from "../lib/apps/platform.ts";
+} from "../lib/app/builders.ts";
+import { mergeAppObjects } from "../lib/app/merge.ts";
+import { renderPlatformApps } from "../lib/app/platform.ts";
 import {
   allowPrivilegeEscalation,
   preferNodesApartFrom,
@@ -19,12 +19,12 @@ import {
   withEmptyDir,
   withPorts,
   withReadOnlyRootFilesystem,
-} from "../lib/apps/podBuilders.ts";
-import { type KubeObject, podSecurityLevel, renderApp } from "../lib/apps/render.ts";
-import { NO_APP_SECRETS } from "../lib/apps/secrets.ts";
-import { withLoadBalancer, withNamespace } from "../lib/apps/serviceBuilders.ts";
-import { type AppSpec, app, pipe } from "../lib/apps/spec.ts";
-import { validateApp } from "../lib/apps/validate.ts";
+} from "../lib/app/podBuilders.ts";
+import { type KubeObject, podSecurityLevel, renderApp } from "../lib/app/render.ts";
+import { NO_APP_SECRETS } from "../lib/app/secrets.ts";
+import { withLoadBalancer, withNamespace } from "../lib/app/serviceBuilders.ts";
+import { type AppSpec, app, pipe } from "../lib/app/spec.ts";
+import { validateApp } from "../lib/app/validate.ts";
 import { secret } from "../lib/config/secret.ts";
 import { CONTRACTS, one, specOf } from "./support/apps.ts";
 import { validateObject } from "./support/kubernetesModels.ts";

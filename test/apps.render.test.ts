@@ -11,11 +11,11 @@ import {
   withPrivateIngress,
   withPublicIngress,
   withSecretEnv,
-} from "../lib/apps/builders.ts";
+} from "../lib/app/builders.ts";
+import { type KubeObject, type PlannedObject, podSecurityLevel, renderApp } from "../lib/app/render.ts";
+import { type AppSecrets, NO_APP_SECRETS, parseAppSecrets } from "../lib/app/secrets.ts";
+import { type AppSpec, app, pipe } from "../lib/app/spec.ts";
 import { checkReferences } from "../lib/apps/integrity/index.ts";
-import { type KubeObject, type PlannedObject, podSecurityLevel, renderApp } from "../lib/apps/render.ts";
-import { type AppSecrets, NO_APP_SECRETS, parseAppSecrets } from "../lib/apps/secrets.ts";
-import { type AppSpec, app, pipe } from "../lib/apps/spec.ts";
 import { isSecret, reveal } from "../lib/config/secret.ts";
 import demo from "../programs/apps/apps/demo.ts";
 import miniflux from "../programs/apps/apps/miniflux.ts";

@@ -3,25 +3,26 @@
  * caught by that concern's rule (and reported by validateApp, which concatenates them).
  */
 import { describe, expect, test } from "bun:test";
-import { withNfsVolume } from "../lib/apps/builders.ts";
-import { authListsRule, authTargetRule } from "../lib/apps/rules/auth.ts";
-import { configFilesRule } from "../lib/apps/rules/configFiles.ts";
-import { envNamesRule, plainSecretRule, secretKeysRule } from "../lib/apps/rules/env.ts";
-import { hostsRule, publicAuthRule, routeRule } from "../lib/apps/rules/exposures.ts";
-import { imageRule, nameRule, portRule, replicasRule, userGroupRule } from "../lib/apps/rules/identity.ts";
-import { APP_RULES, type AppRule, validateApp } from "../lib/apps/rules/index.ts";
-import { capabilitiesRule, conflictsRule, runAsRootRule } from "../lib/apps/rules/optOuts.ts";
-import { postgresRule } from "../lib/apps/rules/postgres.ts";
-import { probesRule } from "../lib/apps/rules/probes.ts";
-import { resourcesRule } from "../lib/apps/rules/resources.ts";
+import { withNfsVolume } from "../lib/app/builders.ts";
+import { authListsRule, authTargetRule } from "../lib/app/rules/auth.ts";
+import { configFilesRule } from "../lib/app/rules/configFiles.ts";
+import { envNamesRule, plainSecretRule, secretKeysRule } from "../lib/app/rules/env.ts";
+import { hostsRule, publicAuthRule, routeRule } from "../lib/app/rules/exposures.ts";
+import { imageRule, nameRule, portRule, replicasRule, userGroupRule } from "../lib/app/rules/identity.ts";
+import { APP_RULES, type AppRule, validateApp } from "../lib/app/rules/index.ts";
+import { capabilitiesRule, conflictsRule, runAsRootRule } from "../lib/app/rules/optOuts.ts";
+import { accessRule, placementRule, portsRule, scratchRule, tcpProbeRule } from "../lib/app/rules/pod.ts";
+import { postgresRule } from "../lib/app/rules/postgres.ts";
+import { probesRule } from "../lib/app/rules/probes.ts";
+import { resourcesRule } from "../lib/app/rules/resources.ts";
 import {
   longhornReplicasRule,
   mountPathsRule,
   nfsPathRule,
   volumeNamesRule,
   volumeShapeRule,
-} from "../lib/apps/rules/volumes.ts";
-import { type AppSpec, app } from "../lib/apps/spec.ts";
+} from "../lib/app/rules/volumes.ts";
+import { type AppSpec, app } from "../lib/app/spec.ts";
 
 const never = (): never => {
   throw new Error("withNfsVolume added no volume");
@@ -135,6 +136,29 @@ const CASES: readonly [string, AppRule, string, (spec: AppSpec) => AppSpec][] = 
     (s) => ({
       ...s,
       probes: { path: "healthz", initialDelaySeconds: 0, periodSeconds: 10, startupFailureThreshold: 30 },
+    }),
+  ],
+  ["ports", portsRule, "withPorts", (s) => ({ ...s, ports: [{ name: "DNS", port: 53, protocol: "UDP" }] })],
+  [
+    "scratch folders",
+    scratchRule,
+    'withEmptyDir "cache"',
+    (s) => ({ ...s, emptyDirs: [{ name: "cache", mountPath: "/cache", sizeLimit: "0" }] }),
+  ],
+  [
+    "cluster access",
+    accessRule,
+    "withClusterReadAccess",
+    (s) => ({ ...s, clusterRead: [{ apiGroups: [""], resources: ["*"] }] }),
+  ],
+  ["placement", placementRule, "withNamespace", (s) => ({ ...s, namespace: "Not A Label" })],
+  [
+    "TCP probes",
+    tcpProbeRule,
+    "withProbes",
+    (s) => ({
+      ...s,
+      probes: { tcpPort: "dns", initialDelaySeconds: 0, periodSeconds: 10, startupFailureThreshold: 30 },
     }),
   ],
   ["run as root", runAsRootRule, "allowRunAsRoot", (s) => ({ ...s, runAsRoot: " " })],

@@ -14,9 +14,9 @@ import {
   withPublicIngress,
   withResources,
   withSecretEnv,
-} from "../lib/apps/builders.ts";
-import { type AppSpec, app, DEFAULT_RESOURCES, effectiveResources, pipe } from "../lib/apps/spec.ts";
-import { validateApp } from "../lib/apps/validate.ts";
+} from "../lib/app/builders.ts";
+import { type AppSpec, app, DEFAULT_RESOURCES, effectiveResources, pipe } from "../lib/app/spec.ts";
+import { validateApp } from "../lib/app/validate.ts";
 import { formatProblem } from "../lib/problem.ts";
 import { bytes, millicores } from "../lib/quantity.ts";
 

@@ -25,6 +25,7 @@ const layerRank = (path: string): number | undefined => {
   return rank === -1 ? undefined : rank;
 };
 
+const MAX_FILE_LINES = 300;
 const LIB = sources("lib");
 
 describe("imports go one way", () => {
@@ -62,4 +63,11 @@ describe("imports go one way", () => {
     expect(layerRank("lib/network/layer.ts")).toBe(0);
     expect(layerRank("lib/layer.ts")).toBeUndefined();
   });
+});
+test(`no source file is over ${MAX_FILE_LINES} lines`, () => {
+  const long = [...LIB, ...sources("cli"), ...sources("programs")]
+    .map((file) => ({ file, lines: readFileSync(join(ROOT, file), "utf8").split("\n").length - 1 }))
+    .filter(({ lines }) => lines > MAX_FILE_LINES)
+    .map(({ file, lines }) => `${file}: ${lines} lines`);
+  expect(long).toEqual([]);
 });

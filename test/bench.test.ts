@@ -3,8 +3,8 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { parseAppSecrets } from "../lib/app/secrets.ts";
 import { importApps, planApps } from "../lib/apps/plan.ts";
-import { parseAppSecrets } from "../lib/apps/secrets.ts";
 import { appName, generateApps } from "../lib/bench/apps.ts";
 import {
   type AppsRun,

@@ -21,12 +21,12 @@ import {
   withPublicIngress,
   withResources,
   withSecretEnv,
-} from "../lib/apps/builders.ts";
+} from "../lib/app/builders.ts";
+import { parseAppSecrets } from "../lib/app/secrets.ts";
+import { type AppBuilder, type AppSpec, app, pipe } from "../lib/app/spec.ts";
+import { validateApp } from "../lib/app/validate.ts";
 import { checkReferences } from "../lib/apps/integrity/index.ts";
 import { planApps } from "../lib/apps/plan.ts";
-import { parseAppSecrets } from "../lib/apps/secrets.ts";
-import { type AppBuilder, type AppSpec, app, pipe } from "../lib/apps/spec.ts";
-import { validateApp } from "../lib/apps/validate.ts";
 import { formatWhere } from "../lib/problem.ts";
 import { CONTRACTS, clusterStructureProblems } from "./support/apps.ts";
 import { validateObject } from "./support/kubernetesModels.ts";

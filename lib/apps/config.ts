@@ -1,6 +1,6 @@
+import { appSecretsKey } from "../app/secrets.ts";
 import { type ConfigOf, defineLayerConfig } from "../config/schema.ts";
 import { upstreamStackKey } from "../config/stackRef.ts";
-import { appSecretsKey } from "./secrets.ts";
 
 export const appsConfigSchema = defineLayerConfig({
   layer: "apps",

@@ -13,7 +13,7 @@ export {
   withPublicIngress,
   withResources,
   withSecretEnv,
-} from "./builders.ts";
+} from "../app/builders.ts";
 export {
   allowPrivilegeEscalation,
   preferNodesApartFrom,
@@ -21,7 +21,7 @@ export {
   withEmptyDir,
   withPorts,
   withReadOnlyRootFilesystem,
-} from "./podBuilders.ts";
-export type { AppContracts } from "./render.ts";
-export { withLoadBalancer, withNamespace } from "./serviceBuilders.ts";
-export { type AppBuilder, type AppSpec, app, pipe } from "./spec.ts";
+} from "../app/podBuilders.ts";
+export type { AppContracts } from "../app/render.ts";
+export { withLoadBalancer, withNamespace } from "../app/serviceBuilders.ts";
+export { type AppBuilder, type AppSpec, app, pipe } from "../app/spec.ts";

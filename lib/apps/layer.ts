@@ -4,12 +4,12 @@
  * naming the file (skipping it would delete its app).
  */
 import type { Result } from "neverthrow";
+import { type AppContracts, appHosts } from "../app/render.ts";
 import { authContract, networkContract, storageContract } from "../contracts.ts";
 import { defineLayer } from "../layer.ts";
 import type { Problem } from "../problem.ts";
 import { type AppsConfig, appsConfigSchema } from "./config.ts";
 import { type AppSource, type PlannedApp, planApps } from "./plan.ts";
-import { type AppContracts, appHosts } from "./render.ts";
 
 export interface LoadedApps {
   sources: readonly AppSource[];

@@ -7,15 +7,15 @@ import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { err, ok, type Result } from "neverthrow";
+import { mergeAppObjects } from "../app/merge.ts";
+import { type AppContracts, renderApp } from "../app/render.ts";
+import { type AppSecrets, unusedSecrets } from "../app/secrets.ts";
+import { type AppSpec, isAppSpec, namespaceOf } from "../app/spec.ts";
+import { validateApp } from "../app/validate.ts";
 import { RESERVED_NAMESPACES } from "../k8s/names.ts";
 import type { PlannedObject } from "../plan.ts";
 import { type Problem, problem, within } from "../problem.ts";
 import { checkReferences } from "./integrity/index.ts";
-import { mergeAppObjects } from "./merge.ts";
-import { type AppContracts, renderApp } from "./render.ts";
-import { type AppSecrets, unusedSecrets } from "./secrets.ts";
-import { type AppSpec, isAppSpec, namespaceOf } from "./spec.ts";
-import { validateApp } from "./validate.ts";
 
 /** What an app module default-exports: a spec, or a function of the upstream contracts returning one. */
 export type AppModuleExport = AppSpec | ((contracts: AppContracts) => AppSpec);

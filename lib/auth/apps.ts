@@ -10,11 +10,11 @@ import {
   withPublicIngress,
   withResources,
   withSecretEnv,
-} from "../apps/builders.ts";
-import { withClusterReadAccess, withReadOnlyRootFilesystem } from "../apps/podBuilders.ts";
-import { APP_SERVICE_PORT } from "../apps/renderRoutes.ts";
-import type { AppSecretValues } from "../apps/secrets.ts";
-import { type AppSpec, app, pipe } from "../apps/spec.ts";
+} from "../app/builders.ts";
+import { withClusterReadAccess, withReadOnlyRootFilesystem } from "../app/podBuilders.ts";
+import { APP_SERVICE_PORT } from "../app/renderRoutes.ts";
+import type { AppSecretValues } from "../app/secrets.ts";
+import { type AppSpec, app, pipe } from "../app/spec.ts";
 import type { Secret } from "../config/secret.ts";
 import type { AuthConfig } from "./config.ts";
 import { clusterUrl } from "./objects.ts";

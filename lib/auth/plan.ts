@@ -6,8 +6,8 @@
  */
 
 import { Result } from "neverthrow";
-import { renderPlatformApps } from "../apps/platform.ts";
-import type { RenderContext } from "../apps/render.ts";
+import { renderPlatformApps } from "../app/platform.ts";
+import type { RenderContext } from "../app/render.ts";
 import type { Secret } from "../config/secret.ts";
 import type { AuthContract, NetworkContract, StorageContract } from "../contracts.ts";
 import { ingressObject } from "../k8s/ingress.ts";

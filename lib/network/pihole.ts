@@ -16,16 +16,16 @@ import {
   withProbes,
   withResources,
   withSecretEnv,
-} from "../apps/builders.ts";
-import { renderPlatformApps } from "../apps/platform.ts";
+} from "../app/builders.ts";
+import { renderPlatformApps } from "../app/platform.ts";
 import {
   allowPrivilegeEscalation,
   preferNodesApartFrom,
   withEmptyDir,
   withPorts,
-} from "../apps/podBuilders.ts";
-import { withLoadBalancer, withNamespace } from "../apps/serviceBuilders.ts";
-import { type AppSpec, app, pipe } from "../apps/spec.ts";
+} from "../app/podBuilders.ts";
+import { withLoadBalancer, withNamespace } from "../app/serviceBuilders.ts";
+import { type AppSpec, app, pipe } from "../app/spec.ts";
 import type { Secret } from "../config/secret.ts";
 import type { NetworkContract } from "../contracts.ts";
 import { RUNTIME_DEFAULT_CAPABILITIES } from "../k8s/talos.ts";

@@ -2,9 +2,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
+import type { AppContracts } from "../../lib/app/render.ts";
 import { appsLayer } from "../../lib/apps/layer.ts";
 import { importApps } from "../../lib/apps/plan.ts";
-import type { AppContracts } from "../../lib/apps/render.ts";
 import type { RawConfig } from "../../lib/config/schema.ts";
 import type { KubeObject } from "../../lib/plan.ts";
 import { EXAMPLE_NETWORK, EXAMPLE_STORAGE } from "./contracts.ts";

@@ -1,4 +1,4 @@
-/** App validation: the rules live in lib/apps/rules/, one file per concern. */
+/** App validation: the rules live in lib/app/rules/, one file per concern. */
 
 export { MAX_APP_NAME } from "./rules/identity.ts";
 export { APP_RULES, type AppRule, validateApp } from "./rules/index.ts";
