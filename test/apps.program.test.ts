@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ENCRYPTED } from "../lib/config/schema.ts";
 import type { KubernetesObject } from "../lib/render/documents.ts";
-import { REDACTED } from "../lib/render/resources.ts";
+import { REDACTED } from "../lib/pulumi/resources.ts";
 import { APPS_DIR } from "../programs/layers.ts";
 import { CONTRACTS, clusterStructureProblems, runApps } from "./support/apps.ts";
 import { validateObject } from "./support/kubernetesModels.ts";

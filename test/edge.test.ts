@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LAYERS, projectName } from "../lib/layers.ts";
 import { runLayer } from "../lib/pulumi/program.ts";
 import { OFFLINE_ORGANIZATION, type RenderedLayer } from "../lib/render/render.ts";
-import type { RecordedResource } from "../lib/render/resources.ts";
+import type { RecordedResource } from "../lib/pulumi/resources.ts";
 import { configSchemas, loadLayers } from "../programs/layers.ts";
 import { cloudflareRecords } from "../programs/network/cloudflare.ts";
 import { exampleRaw } from "./support/config.ts";

@@ -3,7 +3,7 @@ import { secret } from "../lib/config/secret.ts";
 import { secretObject } from "../lib/k8s/config.ts";
 import { orderPlan, type Plan } from "../lib/plan.ts";
 import { createPlan } from "../lib/pulumi/createPlan.ts";
-import { REDACTED } from "../lib/render/resources.ts";
+import { REDACTED } from "../lib/pulumi/resources.ts";
 import { runUnderMocks } from "./support/mockRuntime.ts";
 
 const namespace = {

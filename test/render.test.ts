@@ -8,7 +8,7 @@ import { readStackConfig } from "../lib/config/stackFile.ts";
 import { LAYERS } from "../lib/layers.ts";
 import { layerDocuments, toYaml } from "../lib/render/documents.ts";
 import { findLeaks, renderStackFiles, secretPlaintexts } from "../lib/render/render.ts";
-import { REDACTED, type RecordedResource } from "../lib/render/resources.ts";
+import { REDACTED, type RecordedResource } from "../lib/pulumi/resources.ts";
 import { configSchemas, loadLayers } from "../programs/layers.ts";
 import { redactSecrets } from "./support/mockRuntime.ts";
 import { ROOT, renderedStack } from "./support/render.ts";

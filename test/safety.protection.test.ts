@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import type { HelmRelease, KubernetesObject, LayerDocuments } from "../lib/render/documents.ts";
-import type { RecordedResource } from "../lib/render/resources.ts";
+import type { RecordedResource } from "../lib/pulumi/resources.ts";
 import { renderedStack } from "./support/render.ts";
 import { protectionProblems } from "./support/safety.ts";
 

@@ -12,9 +12,9 @@
  */
 
 import { valueAt } from "../plan.ts";
+import type { RecordedResource } from "../pulumi/resources.ts";
 import type { HelmRelease, KubernetesObject, LayerDocuments, RenderedResource } from "../render/documents.ts";
 import type { RenderedLayer } from "../render/render.ts";
-import type { RecordedResource } from "../render/resources.ts";
 
 /**
  * What a change of a field does:

@@ -6,7 +6,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { isSecret, reveal } from "../config/secret.ts";
-import { chartSource } from "../e2e.ts";
 import {
   isRelease,
   type KubeObject,
@@ -16,6 +15,7 @@ import {
   type PlannedRelease,
   withStatefulNamespaces,
 } from "../plan.ts";
+import { releaseInputs } from "./resources.ts";
 
 type Constructor = new (
   name: string,
@@ -78,18 +78,7 @@ const createObject = (planned: PlannedObject, opts: pulumi.CustomResourceOptions
 };
 
 const createRelease = (release: PlannedRelease, opts: pulumi.ComponentResourceOptions): pulumi.Resource =>
-  new k8s.helm.v4.Chart(
-    release.id,
-    {
-      name: release.name,
-      namespace: release.namespace,
-      ...chartSource(release.chart),
-      values: release.values,
-      ...(release.skipCrds ? { skipCrds: true } : {}),
-      ...(release.skipAwait ? { skipAwait: true } : {}),
-    },
-    opts,
-  );
+  new k8s.helm.v4.Chart(release.id, releaseInputs(release) as never, opts);
 
 /** Creates every item of the plan after the items it waits for (namespaces holding state protected too); returns them by id. */
 export const createPlan = (plan: Plan): Map<string, pulumi.Resource> => {

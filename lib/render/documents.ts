@@ -3,7 +3,7 @@
  * everything else (e.g. Cloudflare records), each in a stable order and with secrets redacted.
  */
 import { stringify } from "yaml";
-import { REDACTED, type RecordedResource } from "./resources.ts";
+import { REDACTED, type RecordedResource } from "../pulumi/resources.ts";
 
 export type KubernetesObject = {
   apiVersion: string;

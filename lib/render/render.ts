@@ -20,8 +20,8 @@ import { LAYERS, type Layer, projectName } from "../layers.ts";
 import type { Plan } from "../plan.ts";
 import { lanDnsOf, preflight } from "../preflight/index.ts";
 import { type Problem, problem } from "../problem.ts";
+import { planResources, type RecordedResource } from "../pulumi/resources.ts";
 import { type LayerDocuments, layerDocuments, toYaml } from "./documents.ts";
-import { planResources, type RecordedResource } from "./resources.ts";
 
 export interface RenderedLayer {
   layer: Layer;

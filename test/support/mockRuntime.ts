@@ -9,7 +9,7 @@
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
-import { REDACTED, type RecordedResource } from "../../lib/render/resources.ts";
+import { REDACTED, type RecordedResource } from "../../lib/pulumi/resources.ts";
 
 export type { RecordedResource };
 

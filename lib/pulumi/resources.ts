@@ -1,8 +1,8 @@
 /**
- * What the Pulumi edge (lib/pulumi/createPlan.ts) registers for a plan, computed from the plan
- * alone: each resource's type, name, inputs (secrets redacted) and the options that matter for
- * safety and order. The render writes these; a program test runs the edge under Pulumi's mocks and
- * proves it registers exactly them, so the render and a deploy cannot disagree.
+ * What the Pulumi edge (createPlan.ts) registers for a plan, computed from the plan alone: each
+ * resource's type, name, inputs (secrets redacted) and the options that matter for safety and
+ * order. Pure, with no Pulumi import, so the render loads none. The render writes these; a program
+ * test runs the edge under Pulumi's mocks and proves it registers exactly them.
  */
 import { isSecret } from "../config/secret.ts";
 import { chartSource } from "../e2e.ts";
@@ -13,6 +13,7 @@ import {
   type Plan,
   type PlanItem,
   type PlannedExternal,
+  type PlannedRelease,
   withStatefulNamespaces,
 } from "../plan.ts";
 
@@ -73,17 +74,18 @@ const objectInputs = (object: KubeObject): KubeObject =>
 const itemType = (item: PlanItem): string =>
   isRelease(item) ? HELM_CHART_TYPE : kubernetesType(item.object);
 
+/** The helm.v4.Chart arguments of a release (the chart's source switches in end-to-end mode). */
+export const releaseInputs = (release: PlannedRelease): Record<string, unknown> => ({
+  name: release.name,
+  namespace: release.namespace,
+  ...chartSource(release.chart),
+  values: release.values,
+  ...(release.skipCrds ? { skipCrds: true } : {}),
+  ...(release.skipAwait ? { skipAwait: true } : {}),
+});
+
 const itemInputs = (item: PlanItem): Record<string, unknown> =>
-  isRelease(item)
-    ? {
-        name: item.name,
-        namespace: item.namespace,
-        ...chartSource(item.chart),
-        values: item.values,
-        ...(item.skipCrds ? { skipCrds: true } : {}),
-        ...(item.skipAwait ? { skipAwait: true } : {}),
-      }
-    : objectInputs(item.object);
+  isRelease(item) ? releaseInputs(item) : objectInputs(item.object);
 
 const providerUrn = (name: StackName, external: PlannedExternal): string => {
   const pkg = external.type.split(":")[0] ?? external.type;
