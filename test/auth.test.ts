@@ -3,9 +3,9 @@
  * program with other upstream values (a second domain, other names) to prove nothing is hard-coded.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
+import { REDACTED } from "../lib/pulumi/resources.ts";
 import type { KubernetesObject } from "../lib/render/documents.ts";
 import type { RenderedLayer } from "../lib/render/render.ts";
-import { REDACTED } from "../lib/pulumi/resources.ts";
 import { type AuthRun, exampleAuthConfig, OTHER_NETWORK, OTHER_STORAGE, runAuth } from "./support/auth.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 import { renderedLayer } from "./support/render.ts";

@@ -4,9 +4,9 @@
  */
 import { describe, expect, test } from "bun:test";
 import { ipv4Range, ipv4ToNumber } from "../lib/config/ip.ts";
+import { REDACTED } from "../lib/pulumi/resources.ts";
 import type { KubernetesObject } from "../lib/render/documents.ts";
 import type { RenderedLayer } from "../lib/render/render.ts";
-import { REDACTED } from "../lib/pulumi/resources.ts";
 import { EXAMPLE_NETWORK } from "./support/contracts.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 import { metallbProblems } from "./support/networkCrds.ts";

@@ -3,8 +3,8 @@
  * protected in Pulumi and retained by Kubernetes; every storage class keeps volumes (Retain).
  */
 import { describe, expect, test } from "bun:test";
-import type { HelmRelease, KubernetesObject, LayerDocuments } from "../lib/render/documents.ts";
 import type { RecordedResource } from "../lib/pulumi/resources.ts";
+import type { HelmRelease, KubernetesObject, LayerDocuments } from "../lib/render/documents.ts";
 import { renderedStack } from "./support/render.ts";
 import { protectionProblems } from "./support/safety.ts";
 

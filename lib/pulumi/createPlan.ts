@@ -3,7 +3,23 @@
  * dependency order, with `protect` + `retainOnDelete` on everything that holds data, and config
  * secrets revealed only here, straight into Pulumi secrets inside Secret objects.
  */
-import * as k8s from "@pulumi/kubernetes";
+// Each class from its own module: the package index would load (and typecheck) all of them.
+import { CustomResource } from "@pulumi/kubernetes/apiextensions/customResource";
+import { Deployment } from "@pulumi/kubernetes/apps/v1/deployment";
+import { Job } from "@pulumi/kubernetes/batch/v1/job";
+import { ConfigMap } from "@pulumi/kubernetes/core/v1/configMap";
+import { Namespace } from "@pulumi/kubernetes/core/v1/namespace";
+import { PersistentVolume } from "@pulumi/kubernetes/core/v1/persistentVolume";
+import { PersistentVolumeClaim } from "@pulumi/kubernetes/core/v1/persistentVolumeClaim";
+import { Secret } from "@pulumi/kubernetes/core/v1/secret";
+import { Service } from "@pulumi/kubernetes/core/v1/service";
+import { ServiceAccount } from "@pulumi/kubernetes/core/v1/serviceAccount";
+import { Chart } from "@pulumi/kubernetes/helm/v4/chart";
+import { Ingress } from "@pulumi/kubernetes/networking/v1/ingress";
+import { IngressClass } from "@pulumi/kubernetes/networking/v1/ingressClass";
+import { ClusterRole } from "@pulumi/kubernetes/rbac/v1/clusterRole";
+import { ClusterRoleBinding } from "@pulumi/kubernetes/rbac/v1/clusterRoleBinding";
+import { StorageClass } from "@pulumi/kubernetes/storage/v1/storageClass";
 import * as pulumi from "@pulumi/pulumi";
 import { isSecret, reveal } from "../config/secret.ts";
 import {
@@ -25,20 +41,20 @@ type Constructor = new (
 
 /** Typed classes for the core kinds; anything else is a custom resource. */
 const CLASSES: Readonly<Record<string, Constructor>> = {
-  "v1/Namespace": k8s.core.v1.Namespace as unknown as Constructor,
-  "v1/Secret": k8s.core.v1.Secret as unknown as Constructor,
-  "v1/ConfigMap": k8s.core.v1.ConfigMap as unknown as Constructor,
-  "v1/PersistentVolume": k8s.core.v1.PersistentVolume as unknown as Constructor,
-  "v1/PersistentVolumeClaim": k8s.core.v1.PersistentVolumeClaim as unknown as Constructor,
-  "v1/Service": k8s.core.v1.Service as unknown as Constructor,
-  "v1/ServiceAccount": k8s.core.v1.ServiceAccount as unknown as Constructor,
-  "apps/v1/Deployment": k8s.apps.v1.Deployment as unknown as Constructor,
-  "batch/v1/Job": k8s.batch.v1.Job as unknown as Constructor,
-  "networking.k8s.io/v1/Ingress": k8s.networking.v1.Ingress as unknown as Constructor,
-  "networking.k8s.io/v1/IngressClass": k8s.networking.v1.IngressClass as unknown as Constructor,
-  "storage.k8s.io/v1/StorageClass": k8s.storage.v1.StorageClass as unknown as Constructor,
-  "rbac.authorization.k8s.io/v1/ClusterRole": k8s.rbac.v1.ClusterRole as unknown as Constructor,
-  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": k8s.rbac.v1.ClusterRoleBinding as unknown as Constructor,
+  "v1/Namespace": Namespace as unknown as Constructor,
+  "v1/Secret": Secret as unknown as Constructor,
+  "v1/ConfigMap": ConfigMap as unknown as Constructor,
+  "v1/PersistentVolume": PersistentVolume as unknown as Constructor,
+  "v1/PersistentVolumeClaim": PersistentVolumeClaim as unknown as Constructor,
+  "v1/Service": Service as unknown as Constructor,
+  "v1/ServiceAccount": ServiceAccount as unknown as Constructor,
+  "apps/v1/Deployment": Deployment as unknown as Constructor,
+  "batch/v1/Job": Job as unknown as Constructor,
+  "networking.k8s.io/v1/Ingress": Ingress as unknown as Constructor,
+  "networking.k8s.io/v1/IngressClass": IngressClass as unknown as Constructor,
+  "storage.k8s.io/v1/StorageClass": StorageClass as unknown as Constructor,
+  "rbac.authorization.k8s.io/v1/ClusterRole": ClusterRole as unknown as Constructor,
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ClusterRoleBinding as unknown as Constructor,
 };
 
 const typeOf = (object: KubeObject): string => `${object.apiVersion}/${object.kind}`;
@@ -70,15 +86,11 @@ const createObject = (planned: PlannedObject, opts: pulumi.CustomResourceOptions
   const Class = CLASSES[typeOf(planned.object)];
   return Class
     ? new Class(planned.id, withSecretData(planned.object) as never, opts)
-    : new k8s.apiextensions.CustomResource(
-        planned.id,
-        planned.object as k8s.apiextensions.CustomResourceArgs,
-        opts,
-      );
+    : new CustomResource(planned.id, planned.object as never, opts);
 };
 
 const createRelease = (release: PlannedRelease, opts: pulumi.ComponentResourceOptions): pulumi.Resource =>
-  new k8s.helm.v4.Chart(release.id, releaseInputs(release) as never, opts);
+  new Chart(release.id, releaseInputs(release) as never, opts);
 
 /** Creates every item of the plan after the items it waits for (namespaces holding state protected too); returns them by id. */
 export const createPlan = (plan: Plan): Map<string, pulumi.Resource> => {

@@ -7,8 +7,8 @@ import type { RawConfig } from "../../lib/config/schema.ts";
 import { type AnyLayer, evaluateLayer } from "../../lib/layer.ts";
 import { projectName } from "../../lib/layers.ts";
 import { formatProblem } from "../../lib/problem.ts";
-import { type KubernetesObject, type LayerDocuments, layerDocuments } from "../../lib/render/documents.ts";
 import { planResources, type RecordedResource } from "../../lib/pulumi/resources.ts";
+import { type KubernetesObject, type LayerDocuments, layerDocuments } from "../../lib/render/documents.ts";
 import { parseConfig } from "../../programs/layers.ts";
 
 export interface LayerRun {
