@@ -2,8 +2,8 @@
  * Turns recorded resources into what the render writes: Kubernetes objects, Helm releases and
  * everything else (e.g. Cloudflare records), each in a stable order and with secrets redacted.
  */
-import { stringify } from "yaml";
 import { REDACTED, type RecordedResource } from "../pulumi/resources.ts";
+import { toYamlDocument } from "./yaml.ts";
 
 export type KubernetesObject = {
   apiVersion: string;
@@ -140,9 +140,4 @@ const header = (resource: RecordedResource): string => {
 
 /** Multi-document YAML with sorted keys: the same input always gives the same bytes. */
 export const toYaml = <T>(documents: readonly RenderedResource<T>[]): string =>
-  documents
-    .map(
-      ({ resource, body }) =>
-        `#${header(resource)}\n${stringify(body, { sortMapEntries: true, lineWidth: 0, directives: false, aliasDuplicateObjects: false })}`,
-    )
-    .join("---\n");
+  documents.map(({ resource, body }) => `#${header(resource)}\n${toYamlDocument(body)}`).join("---\n");
