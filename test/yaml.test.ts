@@ -46,6 +46,7 @@ const TRICKY = [
   "007",
   "12:30",
   "http://x:80/y",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${...}, as Helm values hold them.
   "${x}",
   "é",
   "a\tb",
