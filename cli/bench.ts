@@ -2,10 +2,11 @@
  * `bun run bench [--json <file>] [--strict]`: how fast the toolkit is, measured, with budgets.
  *
  * 1. the full offline render of the example stack as a cold process (`bun cli/render.ts`), 5 runs;
- * 2. the stack rendered with 10, 100 and 500 generated apps, each size in its own child process
+ * 2. the stack rendered with 10, 100 and 1000 generated apps, each size in its own child process
  *    (so peak memory is per size): see `appsChild` for exactly what is timed;
  * 3. the whole `bun test` suite as a child process, 3 runs;
- * 4. the same full render under Node.js (`node --import tsx cli/render.ts`), 3 runs, as a ratio.
+ * 4. the typecheck (`tsc --noEmit -p .`, TypeScript 7), 3 runs;
+ * 5. the same full render under Node.js (`node --import tsx cli/render.ts`), 3 runs, as a ratio.
  *
  * Prints Markdown tables (stdout; progress goes to stderr) and checks the budgets in
  * lib/bench/report.ts. Exits 0 whatever the figures, so a noisy machine never breaks a pipeline;
@@ -22,6 +23,7 @@ import {
   type BenchResults,
   checkBudgets,
   formatReport,
+  LARGEST_APPS,
   perApp,
   type Summary,
   summarize,
@@ -39,9 +41,10 @@ import {
 } from "./args.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const APP_COUNTS = [10, 100, 500];
+const APP_COUNTS = [10, 100, LARGEST_APPS];
 const RENDER_RUNS = 5;
 const TEST_RUNS = 3;
+const TYPECHECK_RUNS = 3;
 const NODE_RUNS = 3;
 /** The Bun running this script, for every Bun child (whether or not `bun` is on the PATH). */
 const BUN = process.execPath;
@@ -98,13 +101,13 @@ const stackRoot = (dir: string, appSecrets: Record<string, Record<string, string
 
 /**
  * In its own process: writes `count` generated app modules (the real builders) to a temp folder,
- * loads everything, warms up with one render of the real example stack, then times renders of
- * the whole stack with `renderStack` (network, storage and auth from the example stack, apps =
- * `appsProgramFor(folder)`), three times each, alternating: with an empty apps folder and with the
- * generated apps. The median with apps is the figure; the difference of the medians
- * divided by `count` is the time per app, so per-app figures are not diluted by the fixed cost of
- * the first three layers. Imports and process start are not
- * in it (the cold full render measures those); the child's whole wall time is reported apart.
+ * warms up with one render of the real example stack, then times renders of the whole stack
+ * (network, storage and auth from the example stack, the apps layer loaded from the folder),
+ * three times each, alternating: with an empty apps folder and with the generated apps. The
+ * first render with apps also imports their modules: it is reported on its own. The median with
+ * apps is the stack render; the difference of the medians divided by `count` is the time per app,
+ * so per-app figures are not diluted by the fixed cost of the first three layers. Process start is
+ * not in it (the cold full render measures that); the child's whole wall time is reported apart.
  */
 const appsChild = async (count: number): Promise<void> => {
   const work = mkdtempSync(join(tmpdir(), "homelab-bench-"));
@@ -151,6 +154,7 @@ const appsChild = async (count: number): Promise<void> => {
     const run: Omit<AppsRun, "processMs"> = {
       apps: count,
       resources: full.resources,
+      firstMs: fullRuns[0] ?? Number.NaN,
       renderMs,
       baseMs,
       perAppMs: perApp(renderMs, baseMs, count),
@@ -200,6 +204,13 @@ const measure = (out: string): BenchResults => {
     return run.ms;
   });
 
+  progress(`typecheck (${TYPECHECK_RUNS} runs)`);
+  const typecheck = repeat(
+    "tsc",
+    TYPECHECK_RUNS,
+    () => timed(join(ROOT, "node_modules/.bin/tsc"), ["--noEmit", "-p", "."]).ms,
+  );
+
   progress(`full render, Node.js (${NODE_RUNS} runs)`);
   const node = repeat("node render", NODE_RUNS, () => {
     // A render that silently did nothing would time as a fast one: it must write its files.
@@ -208,7 +219,7 @@ const measure = (out: string): BenchResults => {
     if (!existsSync(join(out, "network.yaml"))) throw new Error("the Node.js render wrote no files");
     return run.ms;
   });
-  return { render, apps, tests: { ...tests, passed }, node };
+  return { render, apps, tests: { ...tests, passed }, typecheck, node };
 };
 
 const bench = (options: { json?: string; strict: boolean }): void => {
