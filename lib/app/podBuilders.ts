@@ -1,7 +1,7 @@
 /**
  * Builders for what platform services need and user apps may too: more ports, scratch folders, a
  * read-only root, API read access, node spreading, and the named opt-out of no-privilege-escalation.
- * Like every builder they record what was asked; `podBuilderProblems` checks it.
+ * Like every builder they record what was asked; their rules (rules/pod.ts) check it.
  */
 import { once } from "./builders.ts";
 import { type AppBuilder, type ClusterReadRule, type ExtraPort, update } from "./spec.ts";
