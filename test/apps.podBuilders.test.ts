@@ -1,29 +1,31 @@
 /** The builders platform services needed (Pocket ID, Tinyauth, Pi-hole), their rules and their render. */
+
 import { describe, expect, test } from "bun:test";
 import {
+  type AppSpec,
   addCapabilities,
+  allowPrivilegeEscalation,
   allowRunAsRoot,
+  app,
+  pipe,
+  preferNodesApartFrom,
   withAuth,
+  withClusterReadAccess,
+  withEmptyDir,
+  withLoadBalancer,
   withLonghornVolume,
+  withNamespace,
+  withPorts,
   withPrivateIngress,
   withProbes,
   withPublicIngress,
+  withReadOnlyRootFilesystem,
   withSecretEnv,
-} from "../lib/app/builders.ts";
+} from "../lib/app/index.ts";
 import { mergeAppObjects } from "../lib/app/merge.ts";
 import { renderPlatformApps } from "../lib/app/platform.ts";
-import {
-  allowPrivilegeEscalation,
-  preferNodesApartFrom,
-  withClusterReadAccess,
-  withEmptyDir,
-  withPorts,
-  withReadOnlyRootFilesystem,
-} from "../lib/app/podBuilders.ts";
 import { type KubeObject, podSecurityLevel, renderApp } from "../lib/app/render.ts";
 import { NO_APP_SECRETS } from "../lib/app/secrets.ts";
-import { withLoadBalancer, withNamespace } from "../lib/app/serviceBuilders.ts";
-import { type AppSpec, app, pipe } from "../lib/app/spec.ts";
 import { validateApp } from "../lib/app/validate.ts";
 import { secret } from "../lib/config/secret.ts";
 import { CONTRACTS, one, specOf } from "./support/apps.ts";

@@ -3,18 +3,21 @@
  * rendered by the same renderer. What only they need became public builders too.
  */
 import {
+  type AppSpec,
+  app,
+  pipe,
+  withClusterReadAccess,
   withEnv,
   withLonghornVolume,
   withPrivateIngress,
   withProbes,
   withPublicIngress,
+  withReadOnlyRootFilesystem,
   withResources,
   withSecretEnv,
-} from "../app/builders.ts";
-import { withClusterReadAccess, withReadOnlyRootFilesystem } from "../app/podBuilders.ts";
+} from "../app/index.ts";
 import { APP_SERVICE_PORT } from "../app/renderRoutes.ts";
 import type { AppSecretValues } from "../app/secrets.ts";
-import { type AppSpec, app, pipe } from "../app/spec.ts";
 import type { Secret } from "../config/secret.ts";
 import type { AuthConfig } from "./config.ts";
 import { clusterUrl } from "./objects.ts";

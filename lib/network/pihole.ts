@@ -8,24 +8,26 @@
  * the storage layer exists, and keeps answering when Longhorn has trouble. What a restart loses is
  * what Pi-hole keeps only for itself: query history and changes made in its web UI.
  */
+
 import type { Result } from "neverthrow";
 import {
+  type AppSpec,
   addCapabilities,
+  allowPrivilegeEscalation,
   allowRunAsRoot,
+  app,
+  pipe,
+  preferNodesApartFrom,
+  withEmptyDir,
   withEnv,
+  withLoadBalancer,
+  withNamespace,
+  withPorts,
   withProbes,
   withResources,
   withSecretEnv,
-} from "../app/builders.ts";
+} from "../app/index.ts";
 import { renderPlatformApps } from "../app/platform.ts";
-import {
-  allowPrivilegeEscalation,
-  preferNodesApartFrom,
-  withEmptyDir,
-  withPorts,
-} from "../app/podBuilders.ts";
-import { withLoadBalancer, withNamespace } from "../app/serviceBuilders.ts";
-import { type AppSpec, app, pipe } from "../app/spec.ts";
 import type { Secret } from "../config/secret.ts";
 import type { NetworkContract } from "../contracts.ts";
 import { RUNTIME_DEFAULT_CAPABILITIES } from "../k8s/talos.ts";
