@@ -37,6 +37,25 @@ export interface WebhookGateSpec {
 
 const PROBES_FILE = "probes.yaml";
 
+/**
+ * A probe's YAML by its JSON: probes are constants (or nearly), and a process that plans a layer
+ * many times (validate then render, the test suite's fuzzing) would otherwise stringify them anew
+ * every time. Bounded, so a long run of distinct probes cannot grow it without limit.
+ */
+const probeYamls = new Map<string, string>();
+const PROBE_YAMLS_KEPT = 64;
+
+const probeYaml = (probe: KubeObject): string => {
+  const key = JSON.stringify(probe);
+  let yaml = probeYamls.get(key);
+  if (yaml === undefined) {
+    yaml = stringify(probe, { sortMapEntries: true, lineWidth: 0 });
+    if (probeYamls.size >= PROBE_YAMLS_KEPT) probeYamls.clear();
+    probeYamls.set(key, yaml);
+  }
+  return yaml;
+};
+
 /** The objects of one gate; the Job's id is the one custom resources wait for. */
 export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: PlannedObject[] } => {
   const name = `${spec.name}-webhook-gate`;
@@ -76,9 +95,7 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
     configMapObject(
       { name, namespace },
       {
-        [PROBES_FILE]: spec.probes
-          .map((probe) => stringify(probe, { sortMapEntries: true, lineWidth: 0 }))
-          .join("---\n"),
+        [PROBES_FILE]: spec.probes.map(probeYaml).join("---\n"),
       },
     ),
     [home],

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { err } from "neverthrow";
-import { editDistance } from "../lib/config/registry.ts";
+import { editDistance, suggestKey } from "../lib/config/registry.ts";
 import { ENCRYPTED, type RawConfig, secretKey } from "../lib/config/schema.ts";
 import { isSecret, reveal } from "../lib/config/secret.ts";
 import { rawConfigFromEntries } from "../lib/config/stackFile.ts";
@@ -408,4 +408,64 @@ test("edit distance", () => {
   expect(editDistance("domian", "domain")).toBe(2);
   expect(editDistance("", "abc")).toBe(3);
   expect(editDistance("same", "same")).toBe(0);
+  expect(editDistance("domian", "domain", 1)).toBe(2);
+  expect(editDistance("nfs_host", "domain", 2)).toBe(3);
+});
+
+describe("key suggestions stop at the near keys and suggest what a full comparison suggests", () => {
+  const allKeys = LAYERS.flatMap((layer) => Object.keys(configSchemas[layer].keys));
+  // Typos of every key (a letter dropped, two swapped, case changed), and strings near none.
+  const typed = [
+    ...allKeys.flatMap((key) => [
+      key.slice(1),
+      `${key.slice(0, 2)}${key.slice(3, 4)}${key.slice(2, 3)}${key.slice(4)}`.toUpperCase(),
+      `${key}_x`,
+    ]),
+    ...[
+      "",
+      "x",
+      "zzzzzzzzzzzz",
+      "İstanbul",
+      "unknown_key",
+      "domian",
+      "a_very_long_key_nobody_wrote_anywhere",
+    ],
+  ];
+
+  test("a limited distance is the distance, or limit + 1 past it", () => {
+    const differing = typed.flatMap((a) =>
+      allKeys.flatMap((b) => {
+        const full = editDistance(a, b);
+        return [0, 2, 4]
+          .filter((limit) => editDistance(a, b, limit) !== Math.min(full, limit + 1))
+          .map((limit) => `${a} ${b} ${limit}`);
+      }),
+    );
+    expect(differing).toEqual([]);
+  });
+
+  // The suggestion as first written: every key of every layer, sorted by full distance.
+  const fullSuggestion = (layer: Layer, key: string): string => {
+    const owner = LAYERS.find((other) => key in configSchemas[other].keys);
+    if (owner) return `${key} belongs to the ${owner} layer: move it to config/${owner}/Pulumi.<stack>.yaml`;
+    const byDistance = <T extends { known: string }>(candidates: T[]) =>
+      candidates
+        .map((candidate) => ({ ...candidate, distance: editDistance(key.toLowerCase(), candidate.known) }))
+        .sort((a, b) => a.distance - b.distance)[0];
+    const near = (distance: number) => distance <= Math.max(2, Math.floor(key.length / 4));
+    const own = byDistance(Object.keys(configSchemas[layer].keys).map((known) => ({ known })));
+    if (own && near(own.distance)) return `did you mean ${own.known}?`;
+    const elsewhere = byDistance(
+      LAYERS.flatMap((other) => Object.keys(configSchemas[other].keys).map((known) => ({ other, known }))),
+    );
+    if (elsewhere && near(elsewhere.distance))
+      return `did you mean ${elsewhere.known}? It belongs to the ${elsewhere.other} layer: config/${elsewhere.other}/Pulumi.<stack>.yaml`;
+    return `remove it, or use one of: ${Object.keys(configSchemas[layer].keys).join(", ")}`;
+  };
+
+  for (const layer of LAYERS)
+    test(`${layer}: the same suggestion for ${typed.length} typed keys`, () => {
+      const suggest = suggestKey(configSchemas, layer);
+      expect(typed.map(suggest)).toEqual(typed.map((key) => fullSuggestion(layer, key)));
+    });
 });

@@ -46,6 +46,24 @@ describe("webhook gate", () => {
     ]);
   });
 
+  test("the probes file stays each gate's own when gates are planned again and again", () => {
+    const probesFile = (addresses: string[]) =>
+      webhookGate({
+        name: "metallb",
+        namespace: "metallb-system",
+        after: [],
+        probes: [ipAddressPool({ name: "webhook-probe", addresses, autoAssign: false })],
+      }).objects.find((planned) => planned.object.kind === "ConfigMap")?.object.data as Record<
+        string,
+        string
+      >;
+    const first = probesFile(["192.0.2.0/32"]);
+    const other = probesFile(["198.51.100.0/32"]);
+    expect(probesFile(["192.0.2.0/32"])).toEqual(first);
+    expect(first).toEqual(field("ConfigMap").data);
+    expect(parse(other["probes.yaml"] ?? "").spec.addresses).toEqual(["198.51.100.0/32"]);
+  });
+
   test("its pod runs on control-plane nodes and meets Pod Security restricted", () => {
     const pod = field("Job").spec.template.spec;
     expect(pod.tolerations).toEqual([CONTROL_PLANE_TOLERATION]);

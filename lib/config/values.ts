@@ -71,11 +71,15 @@ export const absolutePath: Parser<string> = (raw) => {
 
 // ---------------------------------------------------------------- time
 
+/** Names the ICU database knew: asking it builds a formatter, and configs are parsed many times. */
+const knownZones = new Set<string>();
+
 export const ianaTimezone: Parser<string> = (raw) => {
   const text = raw.trim();
   try {
     // Throws a RangeError for names the ICU database does not know.
-    new Intl.DateTimeFormat("en", { timeZone: text });
+    if (!knownZones.has(text)) new Intl.DateTimeFormat("en", { timeZone: text });
+    knownZones.add(text);
     return text.includes("/") || text === "UTC"
       ? ok(text)
       : problem(

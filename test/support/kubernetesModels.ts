@@ -39,7 +39,8 @@ export type Validation =
   | { status: "no-model" };
 
 export const validateObject = async (object: { apiVersion: string; kind: string }): Promise<Validation> => {
-  const module = await loadModule(moduleFor(object.apiVersion));
+  // The kind's own module, not its version's index: an index loads every kind of the version.
+  const module = await loadModule(`${moduleFor(object.apiVersion)}/${object.kind}`);
   const Model = module?.[object.kind] as ModelClass | undefined;
   if (!Model) return { status: "no-model" };
   try {
