@@ -1,9 +1,9 @@
 /**
  * A layer as one pure value: its config schema, the contracts of earlier layers it reads, and
  * pure functions of (config, reads): the plan, the exports, the summary, and what a deploy must
- * tell the operator. The Pulumi
- * runner (lib/pulumi/program.ts) and the offline render (lib/render/render.ts) take this value and
- * nothing else, so the render shows exactly what a deploy creates. This module imports no layer.
+ * tell the operator. The Pulumi runner (lib/pulumi/program.ts) and the offline render
+ * (lib/render/render.ts) take this value and nothing else, so the render shows exactly what a
+ * deploy creates. This module imports no layer.
  */
 import type { Result } from "neverthrow";
 import type { StackSchemas } from "./config/registry.ts";
