@@ -1,5 +1,5 @@
 /**
- * Pi-hole primary and secondary: two apps written with the app builders (lib/apps), sharing the
+ * Pi-hole primary and secondary: two apps written with the app builders (lib/app), sharing the
  * `pihole` namespace and one LoadBalancer Service on `dns_server_ip` (TCP and UDP 53).
  *
  * Pi-hole's state is declared, not stored: its settings come from FTLCONF_* variables and its
