@@ -1,5 +1,5 @@
 /**
- * Pocket ID and Tinyauth, written as apps with the builders every user app uses (lib/apps), and
+ * Pocket ID and Tinyauth, written as apps with the builders every user app uses (lib/app), and
  * rendered by the same renderer. What only they need became public builders too.
  */
 import {
