@@ -58,6 +58,11 @@ const TRICKY = [
   "a\n b",
   "é\nü\n",
   "line\r\n",
+  // Document markers: quoted as a key at the start of a line, plain anywhere else.
+  "---",
+  "...",
+  "--- a",
+  "a\u2028b\nc",
 ];
 
 const plainData = fc.letrec((tie) => ({
@@ -92,9 +97,10 @@ describe("the render's YAML is byte for byte the yaml library's", () => {
     for (const document of documents) expect(toYamlDocument(document)).toBe(libraryYaml(document));
   });
 
-  test("strings that need quotes, literal blocks or the library", () => {
+  test("strings that need quotes, literal blocks or the library, as keys and values at every depth", () => {
     for (const text of TRICKY) {
-      expect(toYamlDocument({ k: text, [text]: [text] })).toBe(libraryYaml({ k: text, [text]: [text] }));
+      const document = { k: text, [text]: [text, { [text]: { [text]: text } }] };
+      expect(toYamlDocument(document)).toBe(libraryYaml(document));
     }
   });
 

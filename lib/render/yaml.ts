@@ -20,6 +20,7 @@ const NOT_A_STRING =
 
 const valueCache = new Map<string, string>();
 const keyCache = new Map<string, string>();
+const topKeyCache = new Map<string, string>();
 
 /** How the library writes one string, cached (most strings repeat): as a value, or as a key. */
 const libraryScalar = (text: string, cache: Map<string, string>, write: (text: string) => string): string => {
@@ -31,14 +32,22 @@ const libraryScalar = (text: string, cache: Map<string, string>, write: (text: s
 };
 const libraryValue = (text: string): string =>
   libraryScalar(text, valueCache, (t) => libraryYaml({ k: t }).slice(3, -1));
-const libraryKey = (text: string): string =>
-  libraryScalar(text, keyCache, (t) => libraryYaml({ [t]: null }).slice(0, -": null\n".length));
+/** A key at the start of a line (depth 0) may be quoted where an indented one is not (`---`, `...`). */
+const libraryKey = (text: string, depth: number): string =>
+  depth === 0
+    ? libraryScalar(text, topKeyCache, (t) => libraryYaml({ [t]: null }).slice(0, -": null\n".length))
+    : libraryScalar(text, keyCache, (t) =>
+        libraryYaml({ a: { [t]: null } }).slice("a:\n  ".length, -": null\n".length),
+      );
 
 const isPlain = (text: string): boolean => PLAIN.test(text) && !NOT_A_STRING.test(text);
 
-/** A multi-line string this writer can put in a literal block: plain lines, one or no final newline. */
+/**
+ * A multi-line string this writer can put in a literal block: printable ASCII lines that start
+ * with no space, one or no final newline. Anything else, the library lays out.
+ */
 const isSimpleBlock = (text: string): boolean =>
-  !text.endsWith("\n\n") && !/[\r\t]|^[ \n]|\n /.test(text) && /^[\x20-\x7e\n\u00a0-\uffff]*$/.test(text);
+  !text.endsWith("\n\n") && !/^[ \n]|\n /.test(text) && /^[\x20-\x7e\n]*$/.test(text);
 
 /** Thrown (and caught by `toYaml`) when a document holds something only the library writes right. */
 class NeedsLibrary extends Error {}
@@ -80,11 +89,11 @@ const valueText = (value: unknown, depth: number, inList: boolean): string => {
   return inList ? ` ${lines.slice(2 * (depth + 1))}` : `\n${lines}`;
 };
 
-const mapKey = (key: string): string => {
+const mapKey = (key: string, depth: number): string => {
   if (isPlain(key)) return key;
   // A key over several lines is a complex key (`? |-`): the library lays out the whole document.
   if (key.includes("\n")) throw new NeedsLibrary();
-  return libraryKey(key);
+  return libraryKey(key, depth);
 };
 
 const collection = (value: object, depth: number): string => {
@@ -101,7 +110,7 @@ const collection = (value: object, depth: number): string => {
     .sort()
     .flatMap((key) => {
       const item = (value as Record<string, unknown>)[key];
-      return item === undefined ? [] : [`${indent}${mapKey(key)}:${valueText(item, depth, false)}`];
+      return item === undefined ? [] : [`${indent}${mapKey(key, depth)}:${valueText(item, depth, false)}`];
     })
     .join("\n");
 };
