@@ -43,6 +43,13 @@ export const valueAt = (value: unknown, path: string): unknown =>
 export const objectId = (object: Pick<KubeObject, "kind" | "metadata">): string =>
   `${object.kind.toLowerCase()}/${object.metadata.namespace ?? "cluster"}/${object.metadata.name}`;
 
+/** An object of a plan under its one id, after the ids it waits for; `stateful` if it holds data. */
+export const plannedObject = (
+  object: KubeObject,
+  after: readonly string[] = [],
+  stateful = false,
+): PlannedObject => ({ id: objectId(object), object, after: [...after], ...(stateful ? { stateful } : {}) });
+
 /** The stable id of a Helm release in a plan: `helm/namespace/name`. */
 export const releaseId = (namespace: string, name: string): string => `helm/${namespace}/${name}`;
 

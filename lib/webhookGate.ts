@@ -14,7 +14,7 @@ import { configMapObject } from "./k8s/config.ts";
 import { namespaceObject } from "./k8s/namespace.ts";
 import { clusterRoleBindingObject, clusterRoleObject, serviceAccountObject } from "./k8s/rbac.ts";
 import { containerObject, podTemplate } from "./k8s/workload.ts";
-import { apiGroupOf, type KubeObject, objectId, type PlannedObject } from "./plan.ts";
+import { apiGroupOf, type KubeObject, objectId, type PlannedObject, plannedObject } from "./plan.ts";
 
 /** The upstream kubectl image (distroless: no shell, so the Job's restarts are the retry loop). */
 export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.3";
@@ -61,15 +61,10 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
   const name = `${spec.name}-webhook-gate`;
   const namespace = spec.namespace;
   const groups = [...new Set(spec.probes.map((probe) => apiGroupOf(probe)))];
-  const plan = (object: KubeObject, after: readonly string[]): PlannedObject => ({
-    id: objectId(object),
-    object,
-    after: [...after],
-  });
   const home = objectId(namespaceObject(namespace));
-  const serviceAccount = plan(serviceAccountObject(name, namespace), [home]);
+  const serviceAccount = plannedObject(serviceAccountObject(name, namespace), [home]);
   // A server-side dry run needs the same `create` permission as a real create.
-  const role = plan(
+  const role = plannedObject(
     clusterRoleObject(
       name,
       groups.map((group) => ({
@@ -87,11 +82,11 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
     ),
     [],
   );
-  const binding = plan(clusterRoleBindingObject(name, name, { name, namespace }), [
+  const binding = plannedObject(clusterRoleBindingObject(name, name, { name, namespace }), [
     serviceAccount.id,
     role.id,
   ]);
-  const probes = plan(
+  const probes = plannedObject(
     configMapObject(
       { name, namespace },
       {
@@ -100,7 +95,7 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
     ),
     [home],
   );
-  const job = plan(gateJob(name, namespace, groups), [
+  const job = plannedObject(gateJob(name, namespace, groups), [
     ...spec.after,
     serviceAccount.id,
     binding.id,

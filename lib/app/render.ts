@@ -13,7 +13,7 @@ import { recurringJobGroupLabels } from "../k8s/longhorn.ts";
 import { namespaceObject } from "../k8s/namespace.ts";
 import { clusterRoleBindingObject, clusterRoleObject, serviceAccountObject } from "../k8s/rbac.ts";
 import { CONTROL_PLANE_TOLERATION, type PodSecurityLevel, podSecurityLevelOf } from "../k8s/talos.ts";
-import { type KubeObject, objectId, type PlannedObject } from "../plan.ts";
+import { type KubeObject, type PlannedObject, plannedObject } from "../plan.ts";
 import { type Problem, problem } from "../problem.ts";
 import {
   type AppContracts,
@@ -160,9 +160,9 @@ const missingContracts = (spec: AppSpec, context: RenderContext): Problems => [
 const collector = () => {
   const objects: PlannedObject[] = [];
   const push = (object: KubeObject, after: readonly string[] = [], stateful = false): string => {
-    const id = objectId(object);
-    objects.push({ id, object, after: [...after], ...(stateful ? { stateful: true } : {}) });
-    return id;
+    const planned = plannedObject(object, after, stateful);
+    objects.push(planned);
+    return planned.id;
   };
   return { objects, push };
 };

@@ -12,7 +12,7 @@ import type { Secret } from "../config/secret.ts";
 import type { AuthContract, NetworkContract, StorageContract } from "../contracts.ts";
 import { ingressObject } from "../k8s/ingress.ts";
 import { namespaceObject } from "../k8s/namespace.ts";
-import { type KubeObject, objectId, type PlannedObject } from "../plan.ts";
+import { objectId, type PlannedObject, plannedObject } from "../plan.ts";
 import type { Problem } from "../problem.ts";
 import { authAppSecrets, POCKET_ID_APP, pocketIdApp, TINYAUTH_APP, tinyauthApp } from "./apps.ts";
 import type { AuthConfig } from "./config.ts";
@@ -56,12 +56,6 @@ const oauthClient = (config: AuthConfig): OAuthClient | undefined =>
     ? { id: config.tinyauthOauthClientId, secret: config.tinyauthOauthClientSecret }
     : undefined;
 
-const planned = (object: KubeObject, after: readonly string[]): PlannedObject => ({
-  id: objectId(object),
-  object,
-  after: [...after],
-});
-
 const tinyauthNamespaceId = objectId(namespaceObject(TINYAUTH_APP));
 const tinyauthId = objectId({
   kind: "Deployment",
@@ -71,7 +65,7 @@ const forwardAuthAddressOf = () => forwardAuthAddress(TINYAUTH_APP, TINYAUTH_APP
 
 /** Until Tinyauth runs, Traefik cannot reach this address and answers 500: fail closed. */
 const mainMiddleware = (): PlannedObject =>
-  planned(forwardAuthMiddleware(MIDDLEWARE_NAME, TINYAUTH_APP, forwardAuthAddressOf()), [
+  plannedObject(forwardAuthMiddleware(MIDDLEWARE_NAME, TINYAUTH_APP, forwardAuthAddressOf()), [
     tinyauthNamespaceId,
   ]);
 
@@ -127,12 +121,12 @@ const dashboards = (network: NetworkContract): Dashboard[] => {
 const dashboardObjects = (network: NetworkContract, dashboard: Dashboard): PlannedObject[] => {
   // IngressRoutes may not reference a Middleware in another namespace unless the chart sets
   // allowCrossNamespace, so each Traefik namespace gets its own copy of the same forwardAuth.
-  const forwardAuth = planned(
+  const forwardAuth = plannedObject(
     forwardAuthMiddleware(MIDDLEWARE_NAME, dashboard.namespace, forwardAuthAddressOf()),
     [tinyauthId],
   );
   const lanOnly = dashboard.lanOnly
-    ? [planned(lanOnlyMiddleware(LAN_ONLY_MIDDLEWARE, dashboard.namespace), [])]
+    ? [plannedObject(lanOnlyMiddleware(LAN_ONLY_MIDDLEWARE, dashboard.namespace), [])]
     : [];
   const route = dashboardIngressRoute({
     name: "traefik-dashboard",
@@ -143,13 +137,13 @@ const dashboardObjects = (network: NetworkContract, dashboard: Dashboard): Plann
     middlewares: dashboard.lanOnly ? [LAN_ONLY_MIDDLEWARE, MIDDLEWARE_NAME] : [MIDDLEWARE_NAME],
     lanDns: { annotationPrefix: network.lanDnsAnnotationPrefix, target: dashboard.ingressIp },
   });
-  return [forwardAuth, ...lanOnly, planned(route, [forwardAuth.id, ...lanOnly.map((item) => item.id)])];
+  return [forwardAuth, ...lanOnly, plannedObject(route, [forwardAuth.id, ...lanOnly.map((item) => item.id)])];
 };
 
 const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
   const after = [objectId(mainMiddleware().object), tinyauthId];
   return [
-    planned(
+    plannedObject(
       uiIngress(network, {
         name: "longhorn-ui",
         namespace: storage.longhornNamespace,
@@ -158,7 +152,7 @@ const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
       }),
       after,
     ),
-    planned(
+    plannedObject(
       uiIngress(network, {
         name: "pihole-admin",
         namespace: network.piholeNamespace,

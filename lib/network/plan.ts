@@ -13,6 +13,7 @@ import {
   type Plan,
   type PlannedObject,
   type PlannedRelease,
+  plannedObject,
   releaseId,
 } from "../plan.ts";
 
@@ -23,20 +24,21 @@ export type { KubeObject, ObjectMeta, Plan, PlannedObject };
 export { objectId, releaseId };
 export const namespaceId = (name: string): string => objectId(namespaceObject(name));
 
-export const planned = (object: KubeObject, after: string[], stateful = false): PlannedObject => ({
-  id: objectId(object),
-  object,
-  after: object.metadata.namespace ? [namespaceId(object.metadata.namespace), ...after] : after,
-  ...(stateful ? { stateful } : {}),
-});
+/** An object of this layer: in a namespace, it also waits for that namespace. */
+export const planned = (object: KubeObject, after: string[], stateful = false): PlannedObject =>
+  plannedObject(
+    object,
+    object.metadata.namespace ? [namespaceId(object.metadata.namespace), ...after] : after,
+    stateful,
+  );
 
-export const namespace = (name: string, podSecurity?: PodSecurityLevel): PlannedObject => {
-  const object = namespaceObject(name, {
-    labels: { "app.kubernetes.io/part-of": "homelab-network" },
-    ...(podSecurity ? { podSecurity } : {}),
-  });
-  return { id: objectId(object), after: [], object };
-};
+export const namespace = (name: string, podSecurity?: PodSecurityLevel): PlannedObject =>
+  plannedObject(
+    namespaceObject(name, {
+      labels: { "app.kubernetes.io/part-of": "homelab-network" },
+      ...(podSecurity ? { podSecurity } : {}),
+    }),
+  );
 
 /** A Secret whose values stay `Secret`s until the Pulumi edge reveals them into the object. */
 export const plannedSecret = (

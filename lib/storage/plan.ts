@@ -3,7 +3,7 @@
  * with its recurring jobs, and the CloudNativePG operator, in order and with protection.
  */
 import { Result } from "neverthrow";
-import { objectId, type Plan, type PlannedObject, type PlannedRelease, releaseId } from "../plan.ts";
+import { type Plan, type PlannedRelease, plannedObject, releaseId } from "../plan.ts";
 import { type Problem, problem } from "../problem.ts";
 import { webhookGate } from "../webhookGate.ts";
 import { cloudnativePgValues, cnpgNamespace } from "./cloudnativePg.ts";
@@ -28,13 +28,6 @@ const release = (
   ...(stateful ? { stateful } : {}),
 });
 
-const object = (body: PlannedObject["object"], after: string[], stateful = false): PlannedObject => ({
-  id: objectId(body),
-  object: body,
-  after,
-  ...(stateful ? { stateful } : {}),
-});
-
 /** Job names are checked here, so a name Longhorn would reject never reaches the cluster. */
 export const storagePlan = (
   config: StorageConfig,
@@ -55,8 +48,8 @@ export const storagePlan = (
 const plannedStorage = (config: StorageConfig, jobs: readonly RecurringJobPlan[]): Plan => {
   // Deleting Longhorn's or CloudNativePG's namespace or chart deletes their CRDs, and with them
   // every volume's or database's metadata: both are kept like the data itself.
-  const longhornNs = object(longhornNamespace(), [], true);
-  const cnpgNs = object(cnpgNamespace(), [], true);
+  const longhornNs = plannedObject(longhornNamespace(), [], true);
+  const cnpgNs = plannedObject(cnpgNamespace(), [], true);
   const nfsDriver = release(CSI_DRIVER_NFS, csiDriverNfsValues(), []);
   const longhorn = release(LONGHORN, longhornValues(config), [longhornNs.id], true);
   const cnpg = release(CLOUDNATIVE_PG, cloudnativePgValues(), [cnpgNs.id], true);
@@ -72,10 +65,10 @@ const plannedStorage = (config: StorageConfig, jobs: readonly RecurringJobPlan[]
     releases: [nfsDriver, longhorn, cnpg],
     objects: [
       // The driver lives in kube-system, which Talos exempts from Pod Security.
-      object(nfsStorageClass(config), [nfsDriver.id]),
+      plannedObject(nfsStorageClass(config), [nfsDriver.id]),
       longhornNs,
       ...gate.objects,
-      ...jobs.map((job) => object(recurringJob(job), [gate.job])),
+      ...jobs.map((job) => plannedObject(recurringJob(job), [gate.job])),
       cnpgNs,
     ],
   };
