@@ -213,9 +213,12 @@ const deepFreeze = <T>(value: T): T => {
   return value;
 };
 
-/** Returns a frozen copy of `spec` with `changes` applied. */
+/**
+ * Returns a frozen copy of `spec` with `changes` applied. Only what is new is walked: a spec is
+ * frozen all the way down once made, so freezing it again stops at its top.
+ */
 export const update = (spec: AppSpec, changes: Partial<AppSpec>): AppSpec =>
-  deepFreeze({ ...spec, ...changes });
+  Object.freeze({ ...deepFreeze(spec), ...deepFreeze(changes) });
 
 export const app = (name: string, options: AppOptions): AppSpec =>
   deepFreeze({
