@@ -9,12 +9,12 @@
  * Probes are objects of the gated groups with names nothing else uses, so the gate can run again at
  * any time (a create of an existing name would fail for another reason).
  */
-import { stringify } from "yaml";
 import { configMapObject } from "./k8s/config.ts";
 import { namespaceObject } from "./k8s/namespace.ts";
 import { clusterRoleBindingObject, clusterRoleObject, serviceAccountObject } from "./k8s/rbac.ts";
 import { containerObject, podTemplate } from "./k8s/workload.ts";
 import { apiGroupOf, type KubeObject, objectId, type PlannedObject, plannedObject } from "./plan.ts";
+import { toYamlDocument } from "./render/yaml.ts";
 
 /** The upstream kubectl image (distroless: no shell, so the Job's restarts are the retry loop). */
 export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.3";
@@ -36,25 +36,6 @@ export interface WebhookGateSpec {
 }
 
 const PROBES_FILE = "probes.yaml";
-
-/**
- * A probe's YAML by its JSON: probes are constants (or nearly), and a process that plans a layer
- * many times (validate then render, the test suite's fuzzing) would otherwise stringify them anew
- * every time. Bounded, so a long run of distinct probes cannot grow it without limit.
- */
-const probeYamls = new Map<string, string>();
-const PROBE_YAMLS_KEPT = 64;
-
-const probeYaml = (probe: KubeObject): string => {
-  const key = JSON.stringify(probe);
-  let yaml = probeYamls.get(key);
-  if (yaml === undefined) {
-    yaml = stringify(probe, { sortMapEntries: true, lineWidth: 0 });
-    if (probeYamls.size >= PROBE_YAMLS_KEPT) probeYamls.clear();
-    probeYamls.set(key, yaml);
-  }
-  return yaml;
-};
 
 /** The objects of one gate; the Job's id is the one custom resources wait for. */
 export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: PlannedObject[] } => {
@@ -90,7 +71,7 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
     configMapObject(
       { name, namespace },
       {
-        [PROBES_FILE]: spec.probes.map(probeYaml).join("---\n"),
+        [PROBES_FILE]: spec.probes.map(toYamlDocument).join("---\n"),
       },
     ),
     [home],
