@@ -11,7 +11,7 @@ import type { ConfigOf, KeySpecs, LayerSchema } from "./config/schema.ts";
 import type { Contract, ContractValues, Shape } from "./contracts.ts";
 import { LAYERS, type Layer, projectName } from "./layers.ts";
 import type { Plan } from "./plan.ts";
-import type { Problem } from "./problem.ts";
+import { formatProblem, type Problem } from "./problem.ts";
 
 /** The contracts a layer reads, keyed by the layer that exports each. */
 export type Upstreams = Partial<Record<Layer, Contract<Shape>>>;
@@ -55,6 +55,10 @@ export interface AnyLayer {
 
 /** The four layers of a stack, by name (the composition root, programs/layers.ts, builds it). */
 export type StackLayers = Readonly<{ [L in Layer]: AnyLayer & { layer: L } }>;
+
+/** Why a layer refused to run, as its runner reports it: every problem, and that nothing changed. */
+export const refusal = (kind: string, problems: readonly Problem[], layer: Layer, stack: string): string =>
+  `${problems.length} ${kind} in ${projectName(layer)} (stack ${stack}); nothing was changed:\n${problems.map(formatProblem).join("\n")}`;
 
 /** The config schema of every layer of a stack. */
 export const schemasOf = (layers: StackLayers): StackSchemas =>

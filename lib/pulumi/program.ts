@@ -7,10 +7,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseLayer, type StackSchemas } from "../config/registry.ts";
 import type { RawConfig } from "../config/schema.ts";
 import { type Contract, type ContractValues, type Shape, validateContract } from "../contracts.ts";
-import { type AnyLayer, evaluateLayer, type StackContext, upstreamStackName } from "../layer.ts";
-import { type Layer, projectName } from "../layers.ts";
+import { type AnyLayer, evaluateLayer, refusal, type StackContext, upstreamStackName } from "../layer.ts";
+import type { Layer } from "../layers.ts";
 import type { PlannedExternal } from "../plan.ts";
-import { formatProblem } from "../problem.ts";
+import { formatProblem, type Problem } from "../problem.ts";
 import { createPlan } from "./createPlan.ts";
 
 /**
@@ -55,10 +55,8 @@ const readContracts = async (layer: AnyLayer, config: object, context: StackCont
     ),
   );
 
-const refuse = (what: string, lines: readonly string[], context: StackContext, layer: Layer): never => {
-  throw new pulumi.RunError(
-    `${lines.length} ${what} in ${projectName(layer)} (stack ${context.stack}); nothing was changed:\n${lines.join("\n")}`,
-  );
+const refuse = (kind: string, problems: readonly Problem[], context: StackContext, layer: Layer): never => {
+  throw new pulumi.RunError(refusal(kind, problems, layer, context.stack));
 };
 
 /** Runs a layer under Pulumi; returns its stack outputs. */
@@ -69,11 +67,10 @@ export const runLayer = async (
   { schemas, external }: Wiring,
 ): Promise<object> => {
   const parsed = parseLayer(schemas, layer.layer, raw);
-  if (parsed.isErr()) return refuse("config error(s)", parsed.error.map(formatProblem), context, layer.layer);
+  if (parsed.isErr()) return refuse("config error(s)", parsed.error, context, layer.layer);
   const reads = await readContracts(layer, parsed.value, context);
   const evaluated = evaluateLayer(layer, parsed.value, reads);
-  if (evaluated.isErr())
-    return refuse("problem(s)", evaluated.error.map(formatProblem), context, layer.layer);
+  if (evaluated.isErr()) return refuse("problem(s)", evaluated.error, context, layer.layer);
   const { plan, exports, notices } = evaluated.value;
   const outside = plan.external ?? [];
   if (outside.length > 0) {

@@ -4,9 +4,8 @@
  */
 
 import type { RawConfig } from "../../lib/config/schema.ts";
-import { type AnyLayer, evaluateLayer } from "../../lib/layer.ts";
+import { type AnyLayer, evaluateLayer, refusal } from "../../lib/layer.ts";
 import { projectName } from "../../lib/layers.ts";
-import { formatProblem } from "../../lib/problem.ts";
 import { planResources, type RecordedResource } from "../../lib/pulumi/resources.ts";
 import { type KubernetesObject, type LayerDocuments, layerDocuments } from "../../lib/render/documents.ts";
 import { parseConfig } from "../../programs/layers.ts";
@@ -24,15 +23,9 @@ export const TEST_STACK = "test";
 /** The layer's run on `raw` config and `reads`; throws what `pulumi up` would fail with. */
 export const runLayerOffline = (layer: AnyLayer, raw: RawConfig, reads: object): LayerRun => {
   const config = parseConfig(layer.layer, raw);
-  if (config.isErr())
-    throw new Error(
-      `${config.error.length} config error(s) in ${projectName(layer.layer)} (stack ${TEST_STACK}); nothing was changed:\n${config.error.map(formatProblem).join("\n")}`,
-    );
+  if (config.isErr()) throw new Error(refusal("config error(s)", config.error, layer.layer, TEST_STACK));
   const evaluated = evaluateLayer(layer, config.value, reads);
-  if (evaluated.isErr())
-    throw new Error(
-      `${evaluated.error.length} problem(s) in ${projectName(layer.layer)} (stack ${TEST_STACK}); nothing was changed:\n${evaluated.error.map(formatProblem).join("\n")}`,
-    );
+  if (evaluated.isErr()) throw new Error(refusal("problem(s)", evaluated.error, layer.layer, TEST_STACK));
   const { plan, exports, notices } = evaluated.value;
   const resources = planResources(plan, { project: projectName(layer.layer), stack: TEST_STACK });
   const documents = layerDocuments(resources);
