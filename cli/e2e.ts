@@ -13,6 +13,7 @@ import { parse } from "yaml";
 import { type Clients, connect, createNodes } from "../lib/cluster/api.ts";
 import { type Binaries, ensureBinaries } from "../lib/cluster/build.ts";
 import { startCluster, stopCluster } from "../lib/cluster/cluster.ts";
+import { simulateStorageControllers } from "../lib/cluster/controllers.ts";
 import { stopOnExit } from "../lib/cluster/processes.ts";
 import { readStackFile } from "../lib/config/stackFile.ts";
 import { type Engine, engineUnbuildable, ensureEngine } from "../lib/engine/build.ts";
@@ -30,16 +31,7 @@ import {
   expectNoChanges,
   onlyBuiltPlugin,
 } from "./e2eChecks.ts";
-import {
-  keepLogsIn,
-  mustRun,
-  StepFailure,
-  simulateStorageControllers,
-  step,
-  timings,
-  workCopy,
-  writeStandInCharts,
-} from "./e2eSteps.ts";
+import { keepLogsIn, mustRun, StepFailure, step, timings, workCopy, writeStandInCharts } from "./e2eSteps.ts";
 
 const E2E: CommandSpec = {
   usage: "bun run e2e [--crds <dir>] [--keep]",

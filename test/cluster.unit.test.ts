@@ -4,7 +4,6 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { servedKinds } from "../lib/cluster/api.ts";
 import {
   admissionConfiguration,
   controllerManagerArgs,
@@ -18,7 +17,13 @@ import {
   kubernetesModule,
   placeholderRequires,
 } from "../lib/cluster/gomod.ts";
-import { dependencyOrder, type Manifest, parseLayerFile, readRender } from "../lib/cluster/manifests.ts";
+import {
+  dependencyOrder,
+  type Manifest,
+  parseLayerFile,
+  readRender,
+  servedKinds,
+} from "../lib/cluster/manifests.ts";
 import { claimState, type Snapshot, workloadState } from "../lib/cluster/observe.ts";
 import { freePort } from "../lib/cluster/processes.ts";
 import { formatReport, type LayerReport, layerProblems, workloadSettled } from "../lib/cluster/report.ts";

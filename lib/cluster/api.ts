@@ -25,7 +25,7 @@ import { parse } from "yaml";
 import type { Cluster } from "./cluster.ts";
 import { NODE_COUNT, talosNode } from "./config.ts";
 import { apiErrorMessage } from "./errors.ts";
-import { type KubeObject, objectName } from "./manifests.ts";
+import { type CrdLike, type KubeObject, objectName, servedKinds } from "./manifests.ts";
 import type { ApplyResult } from "./report.ts";
 import { type ClaimLike, type StorageClassLike, simulatedClassOf, volumeForClaim } from "./storage.ts";
 
@@ -195,19 +195,6 @@ export const crdFiles = (dir: string): string[] =>
         .sort()
         .map((file) => join(dir, chart, file)),
     );
-
-interface CrdLike {
-  spec?: { group?: string; names?: { kind?: string }; versions?: { name: string; served?: boolean }[] };
-}
-
-/** `group/version kind` of every version a CRD serves. */
-export const servedKinds = (crd: CrdLike): { apiVersion: string; kind: string }[] =>
-  (crd.spec?.versions ?? [])
-    .filter((version) => version.served !== false)
-    .map((version) => ({
-      apiVersion: `${crd.spec?.group}/${version.name}`,
-      kind: crd.spec?.names?.kind ?? "",
-    }));
 
 /**
  * Applies the CRDs and waits until discovery serves each accepted one, the way a later apply will

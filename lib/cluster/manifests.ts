@@ -127,3 +127,16 @@ export const readHelmReleases = (dir: string, layer: string): HelmReleaseLike[] 
     .map((chunk) => parse(chunk) as HelmReleaseLike | null)
     .filter((release): release is HelmReleaseLike => typeof release?.chart === "string");
 };
+
+export interface CrdLike {
+  spec?: { group?: string; names?: { kind?: string }; versions?: { name: string; served?: boolean }[] };
+}
+
+/** `group/version kind` of every version a CRD serves. */
+export const servedKinds = (crd: CrdLike): { apiVersion: string; kind: string }[] =>
+  (crd.spec?.versions ?? [])
+    .filter((version) => version.served !== false)
+    .map((version) => ({
+      apiVersion: `${crd.spec?.group}/${version.name}`,
+      kind: crd.spec?.names?.kind ?? "",
+    }));
