@@ -9,6 +9,7 @@ import { LAYERS, type Layer } from "../lib/layers.ts";
 import type { Problem } from "../lib/problem.ts";
 import { configSchemas, parseConfig } from "../programs/layers.ts";
 import { exampleRaw } from "./support/config.ts";
+import { entriesObject } from "./support/fuzz.ts";
 
 const errorsOf = (layer: Layer, raw: RawConfig): Problem[] => {
   const result = parseConfig(layer, raw);
@@ -388,7 +389,7 @@ describe("config parsing never throws", () => {
     test(`${layer}: random raw configs give a config or a list of errors`, () => {
       const key = fc.oneof(fc.constantFrom(...keysOf(layer), ...keysOf("network")), fc.string());
       fc.assert(
-        fc.property(fc.dictionary(key, rawValue), (raw) => {
+        fc.property(entriesObject(key, rawValue), (raw: RawConfig) => {
           const result = parseConfig(layer, raw);
           if (result.isErr()) {
             expect(result.error.length).toBeGreaterThan(0);

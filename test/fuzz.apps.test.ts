@@ -29,6 +29,7 @@ import { checkReferences } from "../lib/apps/integrity/index.ts";
 import { planApps } from "../lib/apps/plan.ts";
 import { formatWhere } from "../lib/problem.ts";
 import { CONTRACTS, clusterStructureProblems } from "./support/apps.ts";
+import { entriesObject } from "./support/fuzz.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 
 const RUNS = 1000;
@@ -105,21 +106,19 @@ const builder: fc.Arbitrary<AppBuilder> = fc.oneof(
         instances: fc.integer({ min: -1, max: 3 }),
         database: mostly(fc.constantFrom("app", "miniflux", "my_db"), fc.constantFrom("Bad-Name", "")),
         backup: fc.boolean(),
-        env: fc.dictionary(
+        env: entriesObject(
           fc.constantFrom("url", "jdbcUrl", "host", "port", "user", "password", "database", "bogus"),
           envName,
-          {
-            maxKeys: 3,
-          },
+          { maxKeys: 3 },
         ),
       },
       { requiredKeys: [] },
     )
     .map((options) => withPostgres(options as Parameters<typeof withPostgres>[0])),
-  fc
-    .dictionary(envName, fc.constantFrom("1", "info", "https://x.example.com", ""), { maxKeys: 3 })
-    .map(withEnv),
-  fc.dictionary(envName, secretKey, { maxKeys: 2 }).map(withSecretEnv),
+  entriesObject(envName, fc.constantFrom("1", "info", "https://x.example.com", ""), { maxKeys: 3 }).map(
+    withEnv,
+  ),
+  entriesObject(envName, secretKey, { maxKeys: 2 }).map(withSecretEnv),
   fc
     .tuple(
       fc.constantFrom("/etc/app/config.yaml", "/config/app.ini", "relative.conf", "/etc/app/", "/x/a b"),

@@ -21,7 +21,7 @@ import { scheduleZone } from "../lib/storage/schedule.ts";
 import { configSchemas, parseConfig } from "../programs/layers.ts";
 import { CONTRACTS } from "./support/apps.ts";
 import { exampleRaw } from "./support/config.ts";
-import { onceEach } from "./support/fuzz.ts";
+import { entriesObject, onceEach } from "./support/fuzz.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 import { metallbProblems } from "./support/networkCrds.ts";
 import { APPS_DIR } from "./support/safety.ts";
@@ -238,9 +238,9 @@ describe("fuzzing raw configs through the pure builders", () => {
       });
       const appSecrets = fc.oneof(
         fc.constant(undefined),
-        fc.dictionary(
+        entriesObject(
           fc.constantFrom("miniflux", "demo", "other"),
-          fc.dictionary(fc.constantFrom("admin_password", "token"), fc.oneof(fc.string(), fc.constant(1))),
+          entriesObject(fc.constantFrom("admin_password", "token"), fc.oneof(fc.string(), fc.constant(1))),
         ),
       );
       await fc.assert(fc.asyncProperty(rawConfig("apps"), appSecrets, property.check), { numRuns: RUNS });

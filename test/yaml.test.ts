@@ -6,6 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { libraryYaml, toYamlDocument } from "../lib/render/yaml.ts";
+import { entriesObject } from "./support/fuzz.ts";
 import { renderedStack } from "./support/render.ts";
 
 const TRICKY = [
@@ -87,7 +88,7 @@ const plainData = fc.letrec((tie) => ({
     tie("map"),
   ),
   list: fc.array(tie("value"), { maxLength: 4 }),
-  map: fc.dictionary(
+  map: entriesObject(
     fc.oneof(fc.string(), fc.constantFrom(...TRICKY, "app.kubernetes.io/name")),
     tie("value"),
     {

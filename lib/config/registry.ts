@@ -19,21 +19,24 @@ export type StackSchemas = Readonly<Record<Layer, LayerSchema>>;
 export const editDistance = (a: string, b: string, limit = Number.POSITIVE_INFINITY): number => {
   // The lengths' difference is a lower bound of the distance.
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  // Two rows of the Levenshtein table, swapped per row: no allocation per row or cell.
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let current = new Array<number>(b.length + 1).fill(0);
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    current[0] = i;
     let rowMinimum = i;
+    const code = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      const distance = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-      current.push(distance);
-      rowMinimum = Math.min(rowMinimum, distance);
+      const substitution = (previous[j - 1] as number) + (code === b.charCodeAt(j - 1) ? 0 : 1);
+      const distance = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution);
+      current[j] = distance;
+      if (distance < rowMinimum) rowMinimum = distance;
     }
     // Distances never shrink from one row to the next: past the limit here, past it at the end.
     if (rowMinimum > limit) return limit + 1;
-    previous = current;
+    [previous, current] = [current, previous];
   }
-  return Math.min(previous[b.length] ?? 0, limit + 1);
+  return Math.min(previous[b.length] as number, limit + 1);
 };
 
 /** The first of `candidates` nearest to `key`, if it is near enough to be the key a typo meant. */
