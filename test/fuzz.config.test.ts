@@ -162,13 +162,13 @@ const expectErrorList = (errors: readonly Problem[]) => {
 };
 
 /**
- * Both branches are exercised in earnest, counted over distinct configs: a thousand runs draw about
- * 300 to 700 of them, of which 15 to 150 build (the valid values per key are few, so valid configs
- * repeat; repeats are not counted).
+ * Both branches are exercised, counted over distinct configs: a thousand runs draw about 300 to 700
+ * of them, of which 15 to 150 build (the valid values per key are few, so valid configs repeat and
+ * repeats are not counted; storage, the fewest, built 18 to 31 in trials, so 5 is ~4 deviations off).
  */
 const expectBothOutcomes = (outcomes: { built: number; rejected: number }, distinct: number) => {
   expect(outcomes.built + outcomes.rejected).toBe(distinct);
-  expect(outcomes.built).toBeGreaterThanOrEqual(10);
+  expect(outcomes.built).toBeGreaterThanOrEqual(5);
   expect(outcomes.rejected).toBeGreaterThan(distinct / 2);
 };
 
@@ -248,6 +248,23 @@ describe("fuzzing raw configs through the pure builders", () => {
     },
     FUZZ_TIMEOUT_MS,
   );
+
+  test("a repeated input is checked once, a failed one every time; a symbol is not its description", async () => {
+    const seen: unknown[] = [];
+    const property = onceEach(async (raw: RawConfig) => {
+      seen.push(raw);
+      if (raw.bad) throw new Error("bad");
+    });
+    await property.check({ a: "x" });
+    await property.check({ a: "x" });
+    await property.check({ a: ENCRYPTED });
+    await property.check({ a: "Symbol(encrypted)" });
+    await property.check({});
+    await expect(property.check({ bad: "1" })).rejects.toThrow("bad");
+    await expect(property.check({ bad: "1" })).rejects.toThrow("bad");
+    expect(seen.length).toBe(6);
+    expect(property.distinct()).toBe(4);
+  });
 
   test("the checks can fail: secrets in Helm values, unchecked kinds, invalid objects", async () => {
     const { secret } = await import("../lib/config/secret.ts");
