@@ -17,15 +17,36 @@ export interface E2eContext {
   work: string;
   env: Record<string, string>;
   clients: Clients;
+  /** The deploy wrapper's command line for an operation: the package scripts, or their inline twin. */
+  wrapper: Wrapper;
 }
+
+type Command = "preview" | "up" | "destroy";
+export type Wrapper = (command: Command, layer: Layer | "all") => string[];
+
+/** What a user runs: `bun run deploy`, `bun run deploy:apps`, `bun run preview:network`, ... */
+export const packageScripts: Wrapper = (command, layer) => [
+  "bun",
+  "run",
+  layer === "all" ? "deploy" : `${command === "up" ? "deploy" : command}:${layer}`,
+];
+
+/** The same wrapper with each layer's program run inline (cli/e2eInline.ts): no language host needed. */
+export const inlinePrograms: Wrapper = (command, layer) => ["bun", "cli/e2eInline.ts", command, layer];
 
 const layerDir = (context: E2eContext, layer: Layer) => join(context.work, "programs", layer);
 const stackFile = (context: E2eContext, layer: Layer) =>
   join(context.work, `config/${layer}/Pulumi.${E2E_STACK}.yaml`);
 const pulumi = (context: E2eContext, args: string[], input?: string) =>
   mustRun(["pulumi", ...args], { cwd: context.work, env: context.env, input });
-const bunRun = (context: E2eContext, script: string, ...args: string[]) =>
-  mustRun(["bun", "run", script, "--stack", E2E_STACK, ...args], { cwd: context.work, env: context.env });
+const wrapped = (context: E2eContext, command: Command, layer: Layer | "all", ...args: string[]) => [
+  ...context.wrapper(command, layer),
+  "--stack",
+  E2E_STACK,
+  ...args,
+];
+const runWrapped = (context: E2eContext, command: Command, layer: Layer | "all", ...args: string[]) =>
+  mustRun(wrapped(context, command, layer, ...args), { cwd: context.work, env: context.env });
 
 /** Stack files from the example, `pulumi stack init`, every secret through stdin; none left in plain text. */
 export const createStacks = async (context: E2eContext, stack: E2eStack): Promise<void> => {
@@ -45,7 +66,7 @@ export const createStacks = async (context: E2eContext, stack: E2eStack): Promis
 };
 
 export const deployAll = async (context: E2eContext): Promise<void> => {
-  const output = await bunRun(context, "deploy", "--", "--yes", "--non-interactive");
+  const output = await runWrapped(context, "up", "all", "--", "--yes", "--non-interactive");
   const mode = output.split("\n").find((line) => line.includes("Mode: END-TO-END TEST"));
   if (!mode) throw new StepFailure("the deploy did not say it ran in end-to-end mode", output);
   console.log(`  the program said: ${mode.replace(/^.*warning: /, "").trim()}`);
@@ -55,16 +76,7 @@ export const deployAll = async (context: E2eContext): Promise<void> => {
 
 export const expectNoChanges = async (context: E2eContext): Promise<void> => {
   for (const layer of LAYERS) {
-    const cwd = layerDir(context, layer);
-    await pulumi(context, [
-      "preview",
-      "--expect-no-changes",
-      "--stack",
-      E2E_STACK,
-      "--cwd",
-      cwd,
-      "--non-interactive",
-    ]);
+    await runWrapped(context, "preview", layer, "--", "--expect-no-changes", "--non-interactive");
     console.log(`  ${layer}: no changes`);
   }
 };
@@ -72,7 +84,7 @@ export const expectNoChanges = async (context: E2eContext): Promise<void> => {
 /** A new app file, deployed with deploy:apps; its Deployment carries the owner labels. */
 export const addApp = async (context: E2eContext): Promise<void> => {
   writeFileSync(join(context.work, ADDED_APP.file), ADDED_APP.source);
-  await bunRun(context, "deploy:apps", "--", "--yes", "--non-interactive");
+  await runWrapped(context, "up", "apps", "--", "--yes", "--non-interactive");
   const deployments = await context.clients.apps.listNamespacedDeployment({ namespace: ADDED_APP.name });
   const deployment = deployments.items[0];
   const labels = deployment?.metadata?.labels ?? {};
@@ -97,18 +109,17 @@ const allClaims = async (clients: Clients): Promise<string[]> => {
 export const dataSafety = async (context: E2eContext): Promise<void> => {
   const before = await allClaims(context.clients);
   const options = { cwd: context.work, env: context.env };
-  const refused = await run(["bun", "run", "destroy:apps", "--stack", E2E_STACK], options);
+  const refused = await run(wrapped(context, "destroy", "apps"), options);
   if (refused.code === 0 || !refused.output.includes("Refusing to destroy the apps layer"))
     throw new StepFailure("destroy:apps without --confirm-data-loss did not refuse", refused.output);
   console.log("  destroy:apps refused (exit 1) and named what would be lost");
-  const cwd = layerDir(context, "apps");
   const destroyed = await run(
-    ["pulumi", "destroy", "--yes", "--non-interactive", "--stack", E2E_STACK, "--cwd", cwd],
+    wrapped(context, "destroy", "apps", "--confirm-data-loss", "--", "--yes", "--non-interactive"),
     options,
   );
   if (destroyed.code === 0 || !/cannot be deleted\s+because it is protected/.test(destroyed.output))
     throw new StepFailure(
-      "pulumi destroy of the apps stack did not stop at protected resources",
+      "destroy:apps --confirm-data-loss did not stop at protected resources",
       destroyed.output,
     );
   const stopped = [...destroyed.output.matchAll(/^\s+kubernetes:[^ ]+ \(([^)]+)\):$/gm)].map((m) => m[1]);

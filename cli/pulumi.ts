@@ -37,7 +37,27 @@ export interface Environment {
   /** Runs a command and returns its stdout, or undefined when it cannot be started. */
   capture(argv: string[]): Promise<string | undefined>;
   log(line: string): void;
+  /** Runs one layer's preview, up or destroy; the Pulumi CLI in the layer's folder unless replaced. */
+  operate?: (operation: Operation, env: Record<string, string | undefined>) => Promise<number>;
 }
+
+/** One Pulumi operation on one layer's project; `args` are the user's, after `--`. */
+export interface Operation {
+  command: "preview" | "up" | "destroy";
+  layer: Layer;
+  stack: string;
+  /** programs/<layer>: its Pulumi.yaml names the project and its stack config folder. */
+  cwd: string;
+  args: readonly string[];
+}
+
+const cliOperation =
+  (environment: Environment) =>
+  (operation: Operation, env: Record<string, string | undefined>): Promise<number> =>
+    environment.run(
+      ["pulumi", operation.command, "--stack", operation.stack, "--cwd", operation.cwd, ...operation.args],
+      env,
+    );
 
 const backendConfigured = (env: Environment["env"]): boolean => {
   if (env.PULUMI_BACKEND_URL) return true;
@@ -205,10 +225,8 @@ export const pulumiCommand = async (argv: readonly string[], environment: Enviro
       if (select !== 0) return select;
       continue;
     }
-    const code = await environment.run(
-      ["pulumi", command, "--stack", stack, "--cwd", cwd, ...request.passThrough],
-      env,
-    );
+    const operate = environment.operate ?? cliOperation(environment);
+    const code = await operate({ command, layer, stack, cwd, args: request.passThrough }, env);
     if (code !== 0) {
       if (layers.length > 1) environment.log(`Stopped at the ${layer} layer; later layers were not touched.`);
       return code;
@@ -221,20 +239,24 @@ export const pulumiCommand = async (argv: readonly string[], environment: Enviro
   return 0;
 };
 
+/** The real process: commands with inherited stdio, messages on stderr. */
+export const processEnvironment = (root: string): Environment => ({
+  root,
+  env: process.env,
+  run: async (argv, env) => Bun.spawn(argv, { env, stdio: ["inherit", "inherit", "inherit"] }).exited,
+  capture: async (argv) => {
+    try {
+      const child = Bun.spawn(argv, { stdout: "pipe", stderr: "ignore" });
+      return (await child.exited) === 0 ? await new Response(child.stdout).text() : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  log: (line) => console.error(line),
+});
+
 if (isMain(import.meta)) {
-  const code = await pulumiCommand(process.argv.slice(2), {
-    root: resolve(import.meta.dirname, ".."),
-    env: process.env,
-    run: async (argv, env) => Bun.spawn(argv, { env, stdio: ["inherit", "inherit", "inherit"] }).exited,
-    capture: async (argv) => {
-      try {
-        const child = Bun.spawn(argv, { stdout: "pipe", stderr: "ignore" });
-        return (await child.exited) === 0 ? await new Response(child.stdout).text() : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    log: (line) => console.error(line),
-  });
-  process.exit(code);
+  process.exit(
+    await pulumiCommand(process.argv.slice(2), processEnvironment(resolve(import.meta.dirname, ".."))),
+  );
 }

@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { errAsync, okAsync, type ResultAsync } from "neverthrow";
+import { okAsync, type ResultAsync } from "neverthrow";
 import {
   ensureBuilt,
   type GoBuild,
@@ -29,7 +29,6 @@ import {
   providerModule,
 } from "./gomod.ts";
 import {
-  ENGINE_BINARIES,
   engineDir,
   KUBERNETES_PLUGIN_VERSION,
   KUBERNETES_PROVIDER_BUILD,
@@ -44,10 +43,12 @@ import {
 } from "./versions.ts";
 
 export interface Engine {
-  /** Folder holding pulumi, pulumi-language-nodejs and pulumi-language-bun. */
+  /** Folder holding pulumi and, when built, pulumi-language-nodejs and pulumi-language-bun. */
   bin: string;
   pulumi: string;
   provider: string;
+  /** Whether the language hosts are there: `runtime: bun` programs run as a user runs them. */
+  languageHosts: boolean;
 }
 
 const GO_HELP =
@@ -174,37 +175,28 @@ export const providerBuild = (): GoBuild =>
     ],
   });
 
-const SOURCE_HELP =
-  `The Node.js language host is not published as a Go module, so its source comes from a clone of ` +
-  `github.com/pulumi/pulumi containing commit ${LANGUAGE_HOST_COMMIT}: set ${PULUMI_SOURCE_ENV} to it ` +
-  "(git clone https://github.com/pulumi/pulumi), then run again. It is needed once: the build is cached.";
-
-/** Why the engine cannot be built here, checked before any build starts; undefined when it can. */
-export const engineUnbuildable = (
-  env: Record<string, string | undefined> = process.env,
-): string | undefined =>
-  ENGINE_BINARIES.every((name) => existsSync(join(engineDir(), name))) || env[PULUMI_SOURCE_ENV]
-    ? undefined
-    : SOURCE_HELP;
-
-/** The language hosts need a pulumi clone only when they are not cached yet. */
-const ensureHosts = (source = process.env[PULUMI_SOURCE_ENV]): ResultAsync<void, string> => {
-  if (isBuilt(hostsBuild(source ?? ""))) return okAsync(undefined);
-  if (!source) return errAsync(SOURCE_HELP);
-  return ensureBuilt(hostsBuild(source)).mapErr((error) => `${error}\n${SOURCE_HELP}`);
+/**
+ * The language hosts, when this machine can have them: cached, or built from a pulumi clone named
+ * by HOMELAB_PULUMI_SOURCE. Without either, e2e runs the same programs inline (cli/e2eInline.ts).
+ */
+const ensureHosts = (source = process.env[PULUMI_SOURCE_ENV]): ResultAsync<boolean, string> => {
+  if (isBuilt(hostsBuild(source ?? ""))) return okAsync(true);
+  if (!source) return okAsync(false);
+  return ensureBuilt(hostsBuild(source)).map(() => true);
 };
 
 /** The engine's binaries, built first where this machine has not built them yet. */
 export const ensureEngine = (): ResultAsync<Engine, string> =>
   ensureBuilt(cliBuild())
-    .andThen(() => ensureHosts())
     .andThen(() => ensureBuilt(providerBuild()))
-    .map(() => {
+    .andThen(() => ensureHosts())
+    .map((languageHosts) => {
       const bin = engineDir();
       const engine: Engine = {
         bin,
         pulumi: join(bin, "pulumi"),
         provider: join(providerDir(), PROVIDER_BINARY),
+        languageHosts,
       };
       for (const path of [engine.pulumi, engine.provider]) chmodSync(path, 0o755);
       return engine;

@@ -1,0 +1,70 @@
+/**
+ * `bun cli/e2eInline.ts <preview|up|destroy> <layer|all> --stack <name> [-- <pulumi args>]`: the
+ * deploy wrapper (cli/pulumi.ts: config check, refusals, layer order, stop at the first failure)
+ * with one difference, for `bun run e2e` on a machine without Pulumi's language hosts: each
+ * layer's own program (programs/<layer>/index.ts) runs inline, through the Automation API.
+ *
+ * @pulumi/pulumi's LocalWorkspace serves an inline program from an in-process LanguageRuntime
+ * (automation/server.ts) and hands its address to the CLI with `--client`, which then uses it as
+ * the program's runtime whatever Pulumi.yaml names (pulumi/pulumi pkg/cmd/pulumi/operations/io.go),
+ * so no `pulumi-language-bun` binary is needed. With `workDir` = programs/<layer>, the CLI still
+ * reads that folder's Pulumi.yaml (project name, stackConfigDir) and the stack files, as a deploy
+ * does. Inline refresh and destroy need a CLI that reports a semver of at least 3.181.
+ */
+import { join, resolve } from "node:path";
+import { LocalWorkspace } from "@pulumi/pulumi/automation/index.js";
+import { projectName } from "../lib/layers.ts";
+import { isMain, USAGE_EXIT } from "./args.ts";
+import { type Environment, type Operation, processEnvironment, pulumiCommand } from "./pulumi.ts";
+
+/** Flags that change nothing inline: the Automation API never prompts. */
+const NO_OPS = ["--yes", "--non-interactive", "--skip-preview"];
+const EXPECT_NO_CHANGES = "--expect-no-changes";
+
+const definedOnly = (env: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+
+/** One layer's operation through the Automation API; resolves to an exit code like the CLI's. */
+export const inlineOperation =
+  (log: (line: string) => void) =>
+  async (operation: Operation, env: Record<string, string | undefined>): Promise<number> => {
+    const flags = operation.args.filter((arg) => !NO_OPS.includes(arg));
+    const unsupported = flags.filter((arg) => arg !== EXPECT_NO_CHANGES);
+    if (unsupported.length > 0) {
+      log(
+        `Inline runs take only ${[...NO_OPS, EXPECT_NO_CHANGES].join(", ")} after --; got ${unsupported.join(" ")}`,
+      );
+      return USAGE_EXIT;
+    }
+    const entry = join(operation.cwd, "index.ts");
+    const program = async (): Promise<Record<string, unknown>> => {
+      const module = (await import(entry)) as { default: () => Promise<Record<string, unknown>> };
+      return module.default();
+    };
+    const output = { onOutput: (text: string) => process.stdout.write(text) };
+    const expectNoChanges = flags.includes(EXPECT_NO_CHANGES);
+    try {
+      const stack = await LocalWorkspace.createOrSelectStack(
+        { stackName: operation.stack, projectName: projectName(operation.layer), program },
+        { workDir: operation.cwd, envVars: definedOnly(env) },
+      );
+      if (operation.command === "preview") await stack.preview({ ...output, expectNoChanges });
+      else if (operation.command === "up") await stack.up({ ...output, expectNoChanges });
+      else await stack.destroy(output);
+      return 0;
+    } catch (error) {
+      log(error instanceof Error ? error.message : String(error));
+      return 1;
+    }
+  };
+
+if (isMain(import.meta)) {
+  const environment: Environment = processEnvironment(resolve(import.meta.dirname, ".."));
+  const code = await pulumiCommand(process.argv.slice(2), {
+    ...environment,
+    operate: inlineOperation(environment.log),
+  });
+  process.exit(code);
+}
