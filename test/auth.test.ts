@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { REDACTED } from "../lib/pulumi/resources.ts";
 import type { KubernetesObject } from "../lib/render/documents.ts";
 import type { RenderedLayer } from "../lib/render/render.ts";
+import { parseConfig } from "../programs/layers.ts";
 import { type AuthRun, exampleAuthConfig, OTHER_NETWORK, OTHER_STORAGE, runAuth } from "./support/auth.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 import { renderedLayer } from "./support/render.ts";
@@ -232,6 +233,8 @@ describe("auth layer, example stack (offline render)", () => {
         value: "Pocket ID",
       },
       TINYAUTH_OAUTH_AUTOREDIRECT: { name: "TINYAUTH_OAUTH_AUTOREDIRECT", value: "pocketid" },
+      // Tinyauth's heartbeat to api.tinyauth.app is on unless turned off (v5.1.3 config.go).
+      TINYAUTH_ANALYTICS_ENABLED: { name: "TINYAUTH_ANALYTICS_ENABLED", value: "false" },
     });
     // No allow-list in the example stack: the whitelist variable is absent, not empty.
     expect(envOf(c).TINYAUTH_OAUTH_WHITELIST).toBeUndefined();
@@ -562,5 +565,13 @@ describe("auth layer with another domain and other upstream names (mock runtime)
 
   test("every object validates", async () => {
     for (const object of run.objects) expect((await validateObject(object)).status).toBe("valid");
+  });
+
+  test("tinyauth_analytics turns Tinyauth's heartbeat on; anything but true or false is refused", async () => {
+    const on = await runAuth(exampleAuthConfig({ tinyauth_analytics: "true" }));
+    expect(envValue(container(on.objects, "tinyauth", "tinyauth"), "TINYAUTH_ANALYTICS_ENABLED")).toBe(
+      "true",
+    );
+    expect(parseConfig("auth", exampleAuthConfig({ tinyauth_analytics: "yes" })).isErr()).toBe(true);
   });
 });

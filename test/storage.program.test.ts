@@ -148,7 +148,8 @@ describe("storage layer (example stack)", () => {
         taintToleration: "node-role.kubernetes.io/control-plane:NoSchedule",
         nodeDownPodDeletionPolicy: "do-nothing",
         defaultReplicaCount: 2,
-        defaultDataPath: "/var/lib/longhorn",
+        // The Talos >= 1.10 user volume: the default, and what the example sets.
+        defaultDataPath: "/var/mnt/longhorn",
         concurrentReplicaRebuildPerNodeLimit: 1,
       });
       expect(v.persistence).toEqual({
@@ -381,7 +382,7 @@ describe("storage layer, other stacks", () => {
     nfs_share_path: "/export/k8s",
     longhorn_nfs_backup_path: "/export/longhorn",
     longhorn_replica_count: "3",
-    longhorn_data_path: "/var/mnt/longhorn",
+    longhorn_data_path: "/var/lib/longhorn",
   };
 
   const render = async (extra: Record<string, string>) =>
@@ -409,20 +410,28 @@ describe("storage layer, other stacks", () => {
     );
   });
 
-  test("timezone_offset -5 (seed style), 3 replicas, Talos >= 1.10 data path", async () => {
+  test("timezone_offset -5 (seed style), 3 replicas, the data path of Talos before 1.10", async () => {
     const run = await render({ timezone_offset: "-5" });
     const longhorn = run.resources.find(
       (r) => r.type === CHART && r.name === "helm/longhorn-system/longhorn",
     );
     const values = longhorn?.inputs.values as Record<string, Record<string, unknown>>;
     expect(values.defaultSettings?.defaultReplicaCount).toBe(3);
-    expect(values.defaultSettings?.defaultDataPath).toBe("/var/mnt/longhorn");
+    expect(values.defaultSettings?.defaultDataPath).toBe("/var/lib/longhorn");
     expect(values.persistence?.defaultClassReplicaCount).toBe(3);
     expect(values.csi?.attacherReplicaCount).toBe(2);
     expect(values.defaultBackupStore).toEqual({ backupTarget: "nfs://192.168.4.10:/export/longhorn" });
     const backup = run.resources.find((r) => r.name === "recurringjob/longhorn-system/volume-backup");
     expect((backup?.inputs.spec as { cron?: string } | undefined)?.cron).toBe("0 8 * * *");
     expect(run.outputs.backupTarget).toBe("nfs://192.168.4.10:/export/longhorn");
+  });
+
+  test("without longhorn_data_path Longhorn uses the Talos >= 1.10 user volume", async () => {
+    const { longhorn_data_path: _, ...withoutPath } = raw;
+    const run = await runLayerOffline(storageLayer, { ...withoutPath, timezone: "UTC" }, {});
+    const longhorn = run.resources.find((r) => r.name === "helm/longhorn-system/longhorn");
+    const values = longhorn?.inputs.values as Record<string, Record<string, unknown>>;
+    expect(values.defaultSettings?.defaultDataPath).toBe("/var/mnt/longhorn");
   });
 
   test("timezone and timezone_offset together are refused before any resource", async () => {

@@ -53,8 +53,16 @@ export const pocketIdApp = (domain: string): AppSpec =>
     ),
   );
 
+/** What the auth config decides about Tinyauth. */
+export interface TinyauthOptions {
+  /** Pocket ID users' emails let in; undefined lets every user in. */
+  allowedUsers: readonly string[] | undefined;
+  /** Tinyauth's heartbeat to its authors (`tinyauth_analytics`); off unless the operator turns it on. */
+  analytics: boolean;
+}
+
 /** Tinyauth v5's settings, derived from the domain; the client credentials come from its Secret. */
-export const tinyauthEnv = (domain: string, allowedUsers: readonly string[] | undefined) => {
+export const tinyauthEnv = (domain: string, { allowedUsers, analytics }: TinyauthOptions) => {
   const urls = authUrls(domain);
   const pocketIdInCluster = clusterUrl(POCKET_ID_APP, POCKET_ID_APP, APP_SERVICE_PORT);
   const provider = `TINYAUTH_OAUTH_PROVIDERS_${POCKET_ID_PROVIDER.toUpperCase()}`;
@@ -75,6 +83,10 @@ export const tinyauthEnv = (domain: string, allowedUsers: readonly string[] | un
       [`${provider}_SCOPES`]: "openid email profile groups",
       [`${provider}_NAME`]: "Pocket ID",
       TINYAUTH_OAUTH_AUTOREDIRECT: POCKET_ID_PROVIDER,
+      // On by default in v5.1.3 (internal/model/config.go, `Analytics.Enabled: true`): every 12 h
+      // it POSTs its version and a UUID derived from APP_URL's host to api.tinyauth.app
+      // (internal/bootstrap/app_bootstrap.go). Env names are TINYAUTH_ + the config path.
+      TINYAUTH_ANALYTICS_ENABLED: String(analytics),
       ...(allowedUsers !== undefined && allowedUsers.length > 0
         ? { TINYAUTH_OAUTH_WHITELIST: allowedUsers.join(",") }
         : {}),
@@ -83,8 +95,8 @@ export const tinyauthEnv = (domain: string, allowedUsers: readonly string[] | un
   };
 };
 
-export const tinyauthApp = (domain: string, allowedUsers: readonly string[] | undefined): AppSpec => {
-  const env = tinyauthEnv(domain, allowedUsers);
+export const tinyauthApp = (domain: string, options: TinyauthOptions): AppSpec => {
+  const env = tinyauthEnv(domain, options);
   return pipe(
     app(TINYAUTH_APP, { image: TINYAUTH.image, port: TINYAUTH.port, user: APP_UID }),
     withLonghornVolume({ name: "data", mountPath: "/data", size: "1Gi" }),

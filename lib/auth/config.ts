@@ -1,6 +1,6 @@
-import { type ConfigOf, defineLayerConfig, optional, secretKey } from "../config/schema.ts";
+import { type ConfigOf, defineLayerConfig, optional, secretKey, withDefault } from "../config/schema.ts";
 import { upstreamStackKey } from "../config/stackRef.ts";
-import { email, list, text } from "../config/values.ts";
+import { boolean, email, list, text } from "../config/values.ts";
 
 export const authConfigSchema = defineLayerConfig({
   layer: "auth",
@@ -27,6 +27,11 @@ export const authConfigSchema = defineLayerConfig({
       doc: "Emails of the Pocket ID users Tinyauth lets in (matched against the user's email); unset lets every Pocket ID user in",
       type: "list of emails",
       example: "alice@example.com,bob@example.com",
+    }),
+    tinyauth_analytics: withDefault(boolean, "false", {
+      doc: "Let Tinyauth send its version and an id derived from its host name to api.tinyauth.app every 12 hours (Tinyauth's own default is on)",
+      type: "true or false",
+      example: "false",
     }),
     network_stack: upstreamStackKey("network"),
     storage_stack: upstreamStackKey("storage"),

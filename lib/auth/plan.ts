@@ -196,7 +196,12 @@ export const authPlan = (input: AuthPlanInput): Result<AuthPlan, Problem[]> => {
   // without working auth: until the OAuth client exists only Tinyauth's namespace, volume and
   // middleware are planned (the secrets are not read for those).
   const tinyauth = renderPlatformApps(
-    [tinyauthApp(network.domain, config.tinyauthAllowedUsers)],
+    [
+      tinyauthApp(network.domain, {
+        allowedUsers: config.tinyauthAllowedUsers,
+        analytics: config.tinyauthAnalytics,
+      }),
+    ],
     context,
     client === undefined ? { known: false } : secrets,
   ).map((objects) => (client === undefined ? objects.filter(holdsPlace) : objects));

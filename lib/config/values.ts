@@ -120,6 +120,14 @@ export const integer =
       : problem(`is not a whole number from ${min} to ${max}`, `pick a number from ${min} to ${max}`);
   };
 
+/** `true` or `false`, as `pulumi config set` stores a YAML boolean (and Pulumi's getBoolean reads it). */
+export const boolean: Parser<boolean> = (raw) => {
+  const text = raw.trim();
+  return text === "true" || text === "false"
+    ? ok(text === "true")
+    : problem("is not true or false", "write true or false (no quotes needed)");
+};
+
 export const oneOf =
   <const T extends string>(choices: readonly T[]): Parser<T> =>
   (raw) => {

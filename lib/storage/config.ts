@@ -35,8 +35,10 @@ export const storageConfigSchema = defineLayerConfig({
       type: "integer 1-5",
       example: "3",
     }),
-    longhorn_data_path: withDefault(absolutePath, "/var/lib/longhorn", {
-      doc: "Node path Longhorn stores volumes in; /var/mnt/longhorn with a Talos >= 1.10 UserVolumeConfig",
+    // Talos >= 1.10 mounts a UserVolumeConfig named `longhorn` at /var/mnt/longhorn (Talos docs,
+    // disk-management; Longhorn docs, talos-linux-support.md "From Talos Linux v1.10.x Onwards").
+    longhorn_data_path: withDefault(absolutePath, "/var/mnt/longhorn", {
+      doc: "Node path Longhorn stores volumes in: the Talos >= 1.10 user volume `longhorn` (see First-time steps); /var/lib/longhorn on older Talos",
       type: "absolute path",
       example: "/var/mnt/longhorn",
     }),
