@@ -87,6 +87,8 @@ export const networkContract = defineContract("network", {
   piholeWebService: nonEmptyString,
   /** The admin UI's host name: Pi-hole serves its UI at `/` only for this name (webserver.domain). */
   piholeHost: domainName,
+  /** The LAN name of dns_server_ip, which both Pi-holes answer (`dns.<domain>`). */
+  dnsServerHost: domainName,
   /**
    * Annotation prefix only the Pi-hole external-dns instances read: `<prefix>target: <ip>` on an
    * IngressRoute gives it a LAN DNS record (IngressRoutes have no status to take an IP from).

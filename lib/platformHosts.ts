@@ -1,6 +1,6 @@
 /**
  * The subdomains the platform itself serves (the auth layer's login pages and the protected UIs
- * of earlier layers). Kept here, outside every layer, so the network layer can refuse an
+ * of earlier layers, and the DNS server's LAN name). Kept here, outside every layer, so the network layer can refuse an
  * `external_record` that would take one of them; a test proves the auth layer's hosts match.
  */
 export const PLATFORM_SUBDOMAINS = [
@@ -10,4 +10,6 @@ export const PLATFORM_SUBDOMAINS = [
   "pihole",
   "traefik",
   "traefik-public",
+  // The network layer's LAN name of the DNS server (lib/network/names.ts).
+  "dns",
 ] as const;

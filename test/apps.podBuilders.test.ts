@@ -77,6 +77,78 @@ describe("builders record what was asked", () => {
   });
 });
 
+describe("a load balancer that survives restarts and drains", () => {
+  const balanced = (name: string) =>
+    pipe(
+      app(name, { image: "docker.io/pihole/pihole:2026.07.2", port: 80 }),
+      withNamespace("dns"),
+      withPorts([{ name: "dns-udp", port: 53, protocol: "UDP" }]),
+      withProbes({ tcpPort: "dns-udp", readyCommand: ["sh", "-c", "true"] }),
+      withLoadBalancer({
+        name: "dns",
+        ip: "192.168.4.53",
+        pool: "dns",
+        ports: ["dns-udp"],
+        lanSubdomain: "dns",
+        minAvailable: 1,
+      }),
+    );
+
+  test("readiness runs its own command; the app's Service keeps the pod while it fails, the balancer does not", () => {
+    const objects = objectsOf(balanced("dns-a"));
+    const container = pod(objects).containers[0];
+    expect(container.readinessProbe.exec).toEqual({ command: ["sh", "-c", "true"] });
+    expect(container.livenessProbe.tcpSocket).toEqual({ port: "dns-udp" });
+    const services = objects.filter((o) => o.kind === "Service");
+    expect(services.map((s) => [specOf(s).type, specOf(s).publishNotReadyAddresses])).toEqual([
+      ["LoadBalancer", undefined],
+      ["ClusterIP", true],
+    ]);
+  });
+
+  test("the balancer's LAN name and a disruption budget over every app sharing it, rendered once", () => {
+    const merged = mergeAppObjects([
+      renderApp(balanced("dns-a"), CONTRACTS, NO_APP_SECRETS)._unsafeUnwrap(),
+      renderApp(balanced("dns-b"), CONTRACTS, NO_APP_SECRETS)._unsafeUnwrap(),
+    ])._unsafeUnwrap();
+    const budget = one(
+      merged.map((o) => o.object),
+      "PodDisruptionBudget",
+    );
+    expect(specOf(budget)).toEqual({
+      minAvailable: 1,
+      selector: { matchLabels: { "homelab/load-balancer": "dns" } },
+    });
+    const balancer = merged
+      .map((o) => o.object)
+      .find((o) => o.kind === "Service" && specOf(o).type === "LoadBalancer");
+    expect(balancer?.metadata.annotations?.[`${CONTRACTS.network.lanDnsAnnotationPrefix}hostname`]).toBe(
+      `dns.${CONTRACTS.network.domain}`,
+    );
+  });
+
+  test("a bad LAN name, a budget of no pods and an empty readiness command are refused", () => {
+    const broken = pipe(
+      app("web", { image: "a:1", port: 80 }),
+      withPorts([{ name: "dns", port: 53 }]),
+      withProbes({ path: "/", readyCommand: [] }),
+      withLoadBalancer({
+        name: "dns",
+        ip: "192.168.4.53",
+        pool: "dns",
+        ports: ["dns"],
+        lanSubdomain: "-x",
+        minAvailable: 0,
+      }),
+    );
+    expect(messages(broken)).toEqual([
+      "withProbes: readyCommand is empty",
+      'withLoadBalancer: lanSubdomain "-x" is not a DNS label',
+      "withLoadBalancer: minAvailable 0 is not a whole number of pods from 1",
+    ]);
+  });
+});
+
 describe("rules", () => {
   test("a well-formed DNS server app has no problems", () => {
     expect(messages(dns("dns-a"))).toEqual([]);

@@ -251,6 +251,9 @@ export default pipe(app("login", { image: "a:1", port: 80 }), withPrivateIngress
         "longhorn.ts": `import { app, pipe, withPrivateIngress } from "$LIB";
 export default pipe(app("longhorn", { image: "a:1", port: 80 }), withPrivateIngress());
 `,
+        "resolver.ts": `import { app, pipe, withPrivateIngress } from "$LIB";
+export default pipe(app("resolver", { image: "a:1", port: 80 }), withPrivateIngress({ subdomain: "dns" }));
+`,
         "sneaky.ts": `import { app, pipe, withNamespace } from "$LIB";
 export default pipe(app("sneaky", { image: "a:1", port: 80 }), withNamespace("tinyauth"));
 `,
@@ -262,6 +265,8 @@ export default pipe(app("sneaky", { image: "a:1", port: 80 }), withNamespace("ti
     expect(message).toContain("login.ts: app login: auth.example.com is taken by the platform");
     // The auth layer's UI hosts come from its contract.
     expect(message).toContain("longhorn.ts: app longhorn: longhorn.example.com is taken by the platform");
+    // The DNS server's LAN name comes from the network contract.
+    expect(message).toContain("resolver.ts: app resolver: dns.example.com is taken by the platform");
   });
 
   test("the shipped apps folder holds only app modules", async () => {

@@ -153,6 +153,39 @@ const CASES: readonly [string, AppRule, string, (spec: AppSpec) => AppSpec][] = 
   ],
   ["placement", placementRule, "withNamespace", (s) => ({ ...s, namespace: "Not A Label" })],
   [
+    "a load balancer's LAN name and disruption budget",
+    placementRule,
+    "withLoadBalancer",
+    (s) => ({
+      ...s,
+      ports: [{ name: "dns", port: 53, protocol: "UDP" }],
+      loadBalancer: {
+        name: "dns",
+        ip: "192.168.1.53",
+        pool: "dns",
+        ports: ["dns"],
+        externalTrafficPolicy: "Local",
+        lanSubdomain: "Not A Label",
+        minAvailable: 0,
+      },
+    }),
+  ],
+  [
+    "a readiness command",
+    probesRule,
+    "withProbes",
+    (s) => ({
+      ...s,
+      probes: {
+        path: "/",
+        readyCommand: [],
+        initialDelaySeconds: 0,
+        periodSeconds: 10,
+        startupFailureThreshold: 30,
+      },
+    }),
+  ],
+  [
     "TCP probes",
     tcpProbeRule,
     "withProbes",

@@ -12,7 +12,7 @@ import { main as validateMain } from "../cli/validate.ts";
 import { authHosts } from "../lib/auth/urls.ts";
 import type { StatefulRecord } from "../lib/guard/records.ts";
 import { compareStateful, unprotectedFindings } from "../lib/guard/stateful.ts";
-import { piholeHost } from "../lib/network/names.ts";
+import { pihole, piholeHost } from "../lib/network/names.ts";
 import { withStatefulNamespaces } from "../lib/plan.ts";
 import { PLATFORM_SUBDOMAINS } from "../lib/platformHosts.ts";
 import { loadLayers } from "../programs/layers.ts";
@@ -230,7 +230,8 @@ describe("data safety", () => {
   });
 
   test("the platform subdomains external_record may not take are the auth layer's hosts and Pi-hole's", () => {
-    expect([...Object.values(authHosts("example.com")), piholeHost("example.com")].sort()).toEqual(
+    const dnsServer = `${pihole.lanSubdomain}.example.com`;
+    expect([...Object.values(authHosts("example.com")), piholeHost("example.com"), dnsServer].sort()).toEqual(
       PLATFORM_SUBDOMAINS.map((sub) => `${sub}.example.com`).sort(),
     );
   });

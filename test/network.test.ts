@@ -382,11 +382,12 @@ describe("external-dns", () => {
     ["primary", "pihole-primary"],
     ["secondary", "pihole-secondary"],
   ] as const) {
-    test(`Pi-hole ${instance}: both classes, noop registry, upsert-only, API v6, password from the Secret`, async () => {
+    test(`Pi-hole ${instance}: both classes, noop registry, sync, API v6, password from the Secret`, async () => {
       const values = (await release(`external-dns-pihole-${instance}`)).body.values as Any;
       expect(values.provider).toEqual({ name: "pihole" });
       expect(values.registry).toBe("noop");
-      expect(values.policy).toBe("upsert-only");
+      // A removed host's record goes at the next sync (upsert-only would keep it until a restart).
+      expect(values.policy).toBe("sync");
       expect(values.domainFilters).toEqual(["example.com"]);
       // Its own annotation prefix: the Cloudflare `target` of public Ingresses must not reach the LAN.
       expect(values.annotationPrefix).toBe("pihole.external-dns.alpha.kubernetes.io/");
@@ -512,6 +513,72 @@ describe("Pi-hole", () => {
   });
 });
 
+describe("Pi-hole on day two: a restart, a drain, a removed host", () => {
+  const deployments = async () =>
+    Promise.all(["pihole-primary", "pihole-secondary"].map((name) => object("Deployment", "pihole", name)));
+  const probes = (d: KubernetesObject): Any => spec(d).template.spec.containers[0];
+
+  test("an instance is Ready only once it answers dns.<domain> with dns_server_ip itself; alive on TCP 53", async () => {
+    for (const deployment of await deployments()) {
+      const container = probes(deployment);
+      expect(container.readinessProbe.exec.command).toEqual([
+        "sh",
+        "-c",
+        "dig +short +norecurse +retry=0 +time=2 @127.0.0.1 dns.example.com A | grep -qxF 192.168.4.53",
+      ]);
+      expect(container.readinessProbe.tcpSocket).toBeUndefined();
+      // A Pi-hole whose external-dns is down keeps running: only readiness waits for the records.
+      expect(container.livenessProbe.tcpSocket).toEqual({ port: "dns-tcp" });
+      expect(container.startupProbe.tcpSocket).toEqual({ port: "dns-tcp" });
+    }
+  });
+
+  test("the record it waits for is published from the DNS Service by its own external-dns", async () => {
+    const service = await object("Service", "pihole", "pihole-dns");
+    expect(service.metadata.annotations?.["pihole.external-dns.alpha.kubernetes.io/hostname"]).toBe(
+      "dns.example.com",
+    );
+    for (const instance of ["primary", "secondary"]) {
+      const values = (await release(`external-dns-pihole-${instance}`)).body.values as Any;
+      expect(values.sources).toContain("service");
+      expect(values.annotationPrefix).toBe("pihole.external-dns.alpha.kubernetes.io/");
+      // Back within 15 s of a restart instead of the chart's 1m.
+      expect(values.interval).toBe("15s");
+    }
+    expect((await network()).outputs.dnsServerHost).toBe("dns.example.com");
+  });
+
+  test("no deadlock: external-dns reaches its Pi-hole before it is Ready and does not wait for it", async () => {
+    for (const instance of ["primary", "secondary"]) {
+      const web = await object("Service", "pihole", `pihole-${instance}`);
+      expect(spec(web).publishNotReadyAddresses).toBe(true);
+      const after = (await release(`external-dns-pihole-${instance}`)).resource.dependsOn;
+      expect(after.length).toBeGreaterThan(0);
+      expect(after.filter((urn) => urn.includes("pihole/"))).toEqual([]);
+    }
+    // The LAN's Service takes only Ready instances.
+    expect(spec(await object("Service", "pihole", "pihole-dns")).publishNotReadyAddresses).toBeUndefined();
+  });
+
+  test("never both down for a drain: a disruption budget keeps one of the two Ready", async () => {
+    const budget = await object("PodDisruptionBudget", "pihole", "pihole-dns");
+    expect(spec(budget).minAvailable).toBe(1);
+    for (const deployment of await deployments())
+      expect(matches(spec(budget).selector.matchLabels, spec(deployment).template.metadata.labels)).toBe(
+        true,
+      );
+  });
+
+  test("client addresses reach Pi-hole (externalTrafficPolicy Local), so its rate limit is per device", async () => {
+    expect(spec(await object("Service", "pihole", "pihole-dns")).externalTrafficPolicy).toBe("Local");
+    for (const deployment of await deployments()) {
+      const env = probes(deployment).env as { name: string }[];
+      // FTL's default limit (1,000 queries per client in 60 s) is kept: it now means one device.
+      expect(env.some((e) => e.name.startsWith("FTLCONF_dns_rateLimit"))).toBe(false);
+    }
+  });
+});
+
 describe("secrets", () => {
   test("no secret in plaintext outside Secret objects: files, outputs, Helm values", async () => {
     const layer = await network();
@@ -604,8 +671,8 @@ describe("dependencies and validation", () => {
       }),
     );
     expect(results.filter((r) => r !== "valid")).toEqual([]);
-    // 29 objects, and five for each of the two webhook gates.
-    expect(results.length).toBe(39);
+    // 30 objects, and five for each of the two webhook gates.
+    expect(results.length).toBe(40);
   });
 
   test("the MetalLB structural check rejects what the CRD rejects", () => {

@@ -335,4 +335,17 @@ describe("one LAN IP per host", () => {
       "ingress/pocket-id/pocket-id-public: pocketid.example.com resolves on the LAN to 192.168.4.71 and 192.168.4.70 (ingress/pocket-id/pocket-id-private, ingress/pocket-id/pocket-id-public)",
     ]);
   });
+
+  test("a route taking the DNS server's LAN name (published from the DNS Service)", async () => {
+    const dnsNamed = (planned: PlannedObject): PlannedObject => ({
+      ...planned,
+      object: withSpec(planned.object, (spec) => {
+        const rules = spec.rules as { host: string }[];
+        return { ...spec, rules: rules.map((rule) => ({ ...rule, host: "dns.example.com" })) };
+      }),
+    });
+    expect(await findings("auth", editObject("ingress/pocket-id/pocket-id-private", dnsNamed))).toEqual([
+      "ingress/pocket-id/pocket-id-private: dns.example.com resolves on the LAN to 192.168.4.53 and 192.168.4.71 (service/pihole/pihole-dns, ingress/pocket-id/pocket-id-private)",
+    ]);
+  });
 });

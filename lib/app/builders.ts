@@ -192,6 +192,12 @@ export interface ProbeOptions {
   command?: readonly string[];
   /** Or a named container port (from `withPorts`) that must accept TCP connections. */
   tcpPort?: string;
+  /**
+   * A command that decides readiness alone (startup and liveness keep the check above): the pod
+   * takes traffic on a load balancer only while it passes. The app's own Service keeps the pod
+   * while it fails (publishNotReadyAddresses), so whatever makes it ready in the cluster reaches it.
+   */
+  readyCommand?: readonly string[];
   initialDelaySeconds?: number;
   periodSeconds?: number;
   /** Startup probe failures allowed before the container is restarted (default 30). */
@@ -206,6 +212,7 @@ export const withProbes = (options: ProbeOptions): AppBuilder =>
         ...(options.path === undefined ? {} : { path: options.path }),
         ...(options.command === undefined ? {} : { command: [...options.command] }),
         ...(options.tcpPort === undefined ? {} : { tcpPort: options.tcpPort }),
+        ...(options.readyCommand === undefined ? {} : { readyCommand: [...options.readyCommand] }),
         initialDelaySeconds: options.initialDelaySeconds ?? 0,
         periodSeconds: options.periodSeconds ?? 10,
         startupFailureThreshold: options.startupFailureThreshold ?? 30,

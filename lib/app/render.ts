@@ -247,8 +247,7 @@ const renderObjects = (
     ...accessObjects(spec, context, push, namespace),
   ];
   const deployment = push(appDeployment(spec, context), needs);
-  const balancer = appLoadBalancer(spec, context);
-  if (balancer) push(balancer, [namespace]);
+  for (const object of appLoadBalancer(spec, context)) push(object, [namespace]);
   if (spec.port !== undefined) {
     const service = push(appService(spec, context), [namespace]);
     for (const exposure of spec.exposures) push(appIngress(spec, exposure, context), [service, deployment]);

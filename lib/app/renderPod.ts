@@ -52,11 +52,12 @@ const probeObjects = (spec: AppSpec): Record<string, object> => {
   if (!probes) return {};
   const handler = probeHandler(probes);
   const timing = { periodSeconds: probes.periodSeconds, timeoutSeconds: 5 };
-  const afterStart = { ...handler, ...timing, initialDelaySeconds: probes.initialDelaySeconds };
+  const afterStart = { ...timing, initialDelaySeconds: probes.initialDelaySeconds };
+  const ready = probes.readyCommand === undefined ? handler : { exec: { command: [...probes.readyCommand] } };
   return {
     startupProbe: { ...handler, ...timing, failureThreshold: probes.startupFailureThreshold },
-    readinessProbe: { ...afterStart, failureThreshold: 3 },
-    livenessProbe: { ...afterStart, failureThreshold: 5 },
+    readinessProbe: { ...ready, ...afterStart, failureThreshold: 3 },
+    livenessProbe: { ...handler, ...afterStart, failureThreshold: 5 },
   };
 };
 

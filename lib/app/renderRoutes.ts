@@ -1,4 +1,5 @@
 /** How an app is reached: its ClusterIP Service, a shared LoadBalancer, and its Ingresses. */
+import { podDisruptionBudgetObject } from "../k8s/disruption.ts";
 import { ingressObject } from "../k8s/ingress.ts";
 import { clusterIpService, loadBalancerService } from "../k8s/service.ts";
 import type { KubeObject } from "../plan.ts";
@@ -22,19 +23,41 @@ export const appService = (spec: AppSpec, context: RenderContext): KubeObject =>
     { name: names(spec).workload, namespace: names(spec).namespace, labels: commonLabels(spec, context) },
     selectorLabels(spec),
     [{ name: "http", port: APP_SERVICE_PORT }],
+    // Readiness of its own governs the load balancer's traffic, not who may reach the pod.
+    { publishNotReadyAddresses: spec.probes?.readyCommand !== undefined },
   );
 
-/** The same object from every app that declares the load balancer, so the plan holds it once. */
-export const appLoadBalancer = (spec: AppSpec, context: RenderContext): KubeObject | undefined => {
+/**
+ * The load balancer's Service (with its LAN name, if any) and disruption budget: the same objects
+ * from every app that declares it, so the plan holds them once.
+ */
+export const appLoadBalancer = (spec: AppSpec, context: RenderContext): KubeObject[] => {
   const balancer = spec.loadBalancer;
-  if (balancer === undefined) return undefined;
+  if (balancer === undefined) return [];
   const ports = (spec.ports ?? []).filter((port) => balancer.ports.includes(port.name));
-  return loadBalancerService(
-    { name: balancer.name, namespace: names(spec).namespace, labels: sharedLabels(spec, context) },
-    { [LOAD_BALANCER_LABEL]: balancer.name },
-    ports.map((port) => ({ name: port.name, port: port.port, protocol: port.protocol })),
-    { ip: balancer.ip, pool: balancer.pool, externalTrafficPolicy: balancer.externalTrafficPolicy },
-  );
+  const metadata = {
+    name: balancer.name,
+    namespace: names(spec).namespace,
+    labels: sharedLabels(spec, context),
+  };
+  const selector = { [LOAD_BALANCER_LABEL]: balancer.name };
+  const lanName =
+    balancer.lanSubdomain === undefined
+      ? {}
+      : {
+          [`${context.network.lanDnsAnnotationPrefix}hostname`]: `${balancer.lanSubdomain}.${context.network.domain}`,
+        };
+  return [
+    loadBalancerService(
+      { ...metadata, annotations: lanName },
+      selector,
+      ports.map((port) => ({ name: port.name, port: port.port, protocol: port.protocol })),
+      { ip: balancer.ip, pool: balancer.pool, externalTrafficPolicy: balancer.externalTrafficPolicy },
+    ),
+    ...(balancer.minAvailable === undefined
+      ? []
+      : [podDisruptionBudgetObject(metadata, selector, balancer.minAvailable)]),
+  ];
 };
 
 const aclAnnotations = (spec: AppSpec, host: string): Record<string, string> => {

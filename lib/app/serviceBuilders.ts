@@ -19,6 +19,13 @@ export interface LoadBalancerOptions {
   ports: readonly string[];
   /** `Cluster` (default) spreads over every endpoint; `Local` keeps client IPs but only uses local ones. */
   externalTrafficPolicy?: "Local" | "Cluster";
+  /** Gives `ip` the LAN name `<lanSubdomain>.<domain>` in Pi-hole (an annotation external-dns reads). */
+  lanSubdomain?: string;
+  /**
+   * Keep this many of the balancer's pods Ready through node drains and Talos upgrades (a
+   * PodDisruptionBudget over every app sharing the balancer). Needs more pods than that, or drains wait forever.
+   */
+  minAvailable?: number;
 }
 
 /** Serves named container ports on a fixed LAN IP through a MetalLB LoadBalancer Service. */
@@ -31,6 +38,8 @@ export const withLoadBalancer = (options: LoadBalancerOptions): AppBuilder =>
         pool: options.pool,
         ports: [...options.ports],
         externalTrafficPolicy: options.externalTrafficPolicy ?? "Cluster",
+        ...(options.lanSubdomain === undefined ? {} : { lanSubdomain: options.lanSubdomain }),
+        ...(options.minAvailable === undefined ? {} : { minAvailable: options.minAvailable }),
       },
     }),
   );

@@ -99,6 +99,8 @@ export interface Probes {
   readonly command?: readonly string[];
   /** A named container port (`withPorts`) that must accept TCP connections. */
   readonly tcpPort?: string;
+  /** Readiness alone runs this command; the app's own Service keeps the pod while it fails. */
+  readonly readyCommand?: readonly string[];
   readonly initialDelaySeconds: number;
   readonly periodSeconds: number;
   /** How long (failureThreshold x periodSeconds) the startup probe allows for a first start. */
@@ -139,6 +141,10 @@ export interface LoadBalancerSpec {
   /** Container ports (by name, from `withPorts`) served on the same port numbers. */
   readonly ports: readonly string[];
   readonly externalTrafficPolicy: "Local" | "Cluster";
+  /** A LAN DNS name for `ip` (`<lanSubdomain>.<domain>`), published by the Pi-holes' external-dns. */
+  readonly lanSubdomain?: string;
+  /** Pods behind the balancer that node drains must leave Ready (a PodDisruptionBudget). */
+  readonly minAvailable?: number;
 }
 
 export interface AppSpec {

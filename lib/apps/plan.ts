@@ -93,6 +93,7 @@ const platformOf = ({ network, storage, auth }: AppContracts): Platform => ({
     hostOfUrl(auth.pocketIdIssuerUrl),
     ...auth.uiHosts,
     network.externalHostname,
+    network.dnsServerHost,
   ]),
   domain: network.domain,
   externalHostname: network.externalHostname,

@@ -18,15 +18,29 @@ const ports = (list: readonly ServicePort[]) =>
     protocol: port.protocol ?? "TCP",
   }));
 
+export interface ClusterIpOptions {
+  /**
+   * Keep the addresses of pods that are not Ready: in-cluster clients reach a pod whose readiness
+   * only governs the traffic it takes on other Services (a load balancer).
+   */
+  publishNotReadyAddresses?: boolean;
+}
+
 export const clusterIpService = (
   metadata: ObjectMeta,
   selector: Readonly<Record<string, string>>,
   servicePorts: readonly ServicePort[],
+  options: ClusterIpOptions = {},
 ): KubeObject => ({
   apiVersion: "v1",
   kind: "Service",
   metadata,
-  spec: { type: "ClusterIP", selector: { ...selector }, ports: ports(servicePorts) },
+  spec: {
+    type: "ClusterIP",
+    selector: { ...selector },
+    ports: ports(servicePorts),
+    ...(options.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
+  },
 });
 
 /** MetalLB's annotation naming the pool a fixed IP comes from. */

@@ -6,8 +6,9 @@
  *   registry with its own owner id, limited to the domain.
  * - `external-dns-pihole-primary` / `-secondary`: both classes, published in each Pi-hole with the
  *   in-cluster ingress IP from the Ingress status (split horizon: LAN clients skip the router).
- *   Pi-hole stores only A/AAAA/CNAME, so registry noop with upsert-only (never deletes records
- *   someone made by hand). One release per Pi-hole, so both hold the same local records.
+ *   Pi-hole stores no TXT records, so registry noop: with policy sync each instance owns every
+ *   record under the domain in its Pi-hole, so a removed host's record goes at the next sync.
+ *   One release per Pi-hole, so both hold the same local records.
  *
  * Flags are for the pinned app v0.21.0; `--pihole-api-version` is gone in v0.22.0.
  */
@@ -19,19 +20,10 @@ import {
   namespaces,
   type PiholeInstance,
   pihole,
-  piholeName,
   piholeWebService,
   secrets,
 } from "./names.ts";
-import {
-  type ChartRelease,
-  namespace,
-  namespaceId,
-  objectId,
-  type Plan,
-  plannedSecret,
-  releaseId,
-} from "./plan.ts";
+import { type ChartRelease, namespace, namespaceId, type Plan, plannedSecret, releaseId } from "./plan.ts";
 import { charts } from "./versions.ts";
 
 export const externalHostname = (config: NetworkConfig): string =>
@@ -67,6 +59,9 @@ export const cloudflareExternalDnsValues = (config: NetworkConfig): Record<strin
 /** The annotation prefix only the Pi-hole external-dns instances read. */
 export const PIHOLE_ANNOTATION_PREFIX = "pihole.external-dns.alpha.kubernetes.io/";
 
+/** How often each Pi-hole's external-dns compares its records with the cluster's hosts. */
+export const PIHOLE_SYNC_INTERVAL = "15s";
+
 export const piholeServerUrl = (instance: PiholeInstance): string =>
   `http://${piholeWebService(instance)}.${namespaces.pihole}.svc.cluster.local`;
 
@@ -82,8 +77,15 @@ export const piholeExternalDnsValues = (
   // ingress IP from the Ingress status instead. A Service gets a LAN record with
   // `pihole.external-dns.alpha.kubernetes.io/hostname`.
   annotationPrefix: PIHOLE_ANNOTATION_PREFIX,
-  policy: "upsert-only",
+  // With registry noop there is no owner to check (OwnerID ""), so sync deletes any A/AAAA/CNAME
+  // under the domain filter that no source declares, and never touches names outside it
+  // (external-dns 0.21.0 plan/plan.go, registry/noop.go). Pi-hole keeps no records of its own
+  // here: /etc/pihole is an emptyDir, so a record made in its UI is lost at the next restart anyway.
+  policy: "sync",
   registry: "noop",
+  // A restarted Pi-hole is not Ready until its records are back (pihole.ts); the chart's 1m
+  // would leave it out of service up to a minute. A sync is three GETs against the Pi-hole API.
+  interval: PIHOLE_SYNC_INTERVAL,
   domainFilters: [config.domain],
   env: [secretEnv("EXTERNAL_DNS_PIHOLE_PASSWORD", secrets.piholePassword)],
   extraArgs: [
@@ -131,15 +133,12 @@ export const externalDnsPlan = (
     objects: [namespace(ns), ...(tokenSecret ? [tokenSecret] : []), passwordSecret],
     releases: [
       ...(tokenSecret ? [release("cloudflare", cloudflareExternalDnsValues(config), [tokenSecret.id])] : []),
+      // Not after its Pi-hole's Deployment: the Pi-hole is Ready only once this writes its
+      // records. Until FTL answers, external-dns exits on its failed login (0.21.0
+      // controller/execute.go log.Fatal) and the kubelet starts it again; the release's await
+      // lasts until it runs.
       ...pihole.instances.map((instance) =>
-        // It logs in to its Pi-hole on start: the Pi-hole runs first.
-        release(instance, piholeExternalDnsValues(config, instance), [
-          passwordSecret.id,
-          objectId({
-            kind: "Deployment",
-            metadata: { name: piholeName(instance), namespace: namespaces.pihole },
-          }),
-        ]),
+        release(instance, piholeExternalDnsValues(config, instance), [passwordSecret.id]),
       ),
     ],
   };

@@ -48,6 +48,7 @@ export const networkExports = (config: NetworkConfig): NetworkContract => ({
   piholeNamespace: namespaces.pihole,
   piholeWebService: pihole.webService,
   piholeHost: piholeHost(config.domain),
+  dnsServerHost: `${pihole.lanSubdomain}.${config.domain}`,
   lanDnsAnnotationPrefix: PIHOLE_ANNOTATION_PREFIX,
 });
 

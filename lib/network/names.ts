@@ -52,6 +52,11 @@ export const pihole = {
   dnsService: "pihole-dns",
   /** ClusterIP admin UI of the primary (the auth layer exposes it); external-dns writes through it. */
   webService: piholeName("primary"),
+  /**
+   * `dns.<domain>`: the LAN name of dns_server_ip, published from the DNS Service by each Pi-hole's
+   * external-dns. An instance is Ready only once it answers this name (pihole.ts).
+   */
+  lanSubdomain: "dns",
 } as const;
 
 /** The admin UI's host name (the auth layer routes it, behind the auth middleware). */

@@ -4,6 +4,7 @@
  * class) and merges the targets of every route of a host, so two routes of one host with different
  * targets give that host two addresses, and half the LAN's requests reach the wrong Traefik.
  */
+import { METALLB_IPS } from "../annotations.ts";
 import type { NetworkContract } from "../contracts.ts";
 import { valueAt } from "../plan.ts";
 import type { Problem } from "../problem.ts";
@@ -40,6 +41,10 @@ const routes = (step: ObjectStep, lan: LanDns): Route[] => {
     const target = override ?? (className === undefined ? undefined : lan.ingressIps[className]);
     return rules.flatMap((rule) => (rule.host ? [{ step, host: rule.host, target }] : []));
   }
+  // A LoadBalancer Service's LAN name resolves to its fixed IP (the DNS server's own name).
+  const hostname = object.metadata.annotations?.[`${lan.annotationPrefix}hostname`];
+  if (object.kind === "Service" && hostname !== undefined)
+    return [{ step, host: hostname, target: object.metadata.annotations?.[METALLB_IPS] }];
   // IngressRoutes have no status: only their target annotation gives them a record.
   if (object.kind === "IngressRoute" && override !== undefined) {
     const matches = (valueAt(object, "spec.routes") ?? []) as { match?: string }[];

@@ -17,6 +17,7 @@ import { ServiceAccount } from "@pulumi/kubernetes/core/v1/serviceAccount";
 import { Chart } from "@pulumi/kubernetes/helm/v4/chart";
 import { Ingress } from "@pulumi/kubernetes/networking/v1/ingress";
 import { IngressClass } from "@pulumi/kubernetes/networking/v1/ingressClass";
+import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1/podDisruptionBudget";
 import { ClusterRole } from "@pulumi/kubernetes/rbac/v1/clusterRole";
 import { ClusterRoleBinding } from "@pulumi/kubernetes/rbac/v1/clusterRoleBinding";
 import { StorageClass } from "@pulumi/kubernetes/storage/v1/storageClass";
@@ -53,6 +54,7 @@ const CLASSES: Readonly<Record<string, Constructor>> = {
   "networking.k8s.io/v1/Ingress": Ingress as unknown as Constructor,
   "networking.k8s.io/v1/IngressClass": IngressClass as unknown as Constructor,
   "storage.k8s.io/v1/StorageClass": StorageClass as unknown as Constructor,
+  "policy/v1/PodDisruptionBudget": PodDisruptionBudget as unknown as Constructor,
   "rbac.authorization.k8s.io/v1/ClusterRole": ClusterRole as unknown as Constructor,
   "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ClusterRoleBinding as unknown as Constructor,
 };

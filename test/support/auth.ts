@@ -36,6 +36,7 @@ export const OTHER_NETWORK: NetworkContract = {
   piholeNamespace: "dns",
   piholeWebService: "pihole-admin-web",
   piholeHost: "pihole.cluster.homelab.net",
+  dnsServerHost: "dns.cluster.homelab.net",
   lanDnsAnnotationPrefix: "lan.dns.example/",
 };
 

@@ -17,6 +17,7 @@ export const EXAMPLE_NETWORK: NetworkContract = {
   piholeNamespace: "pihole",
   piholeWebService: "pihole-primary",
   piholeHost: "pihole.example.com",
+  dnsServerHost: "dns.example.com",
   lanDnsAnnotationPrefix: "pihole.external-dns.alpha.kubernetes.io/",
 };
 

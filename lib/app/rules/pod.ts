@@ -159,6 +159,21 @@ export const placementRule = collecting((spec, add) => {
     );
   if (balancer.ports.length === 0)
     add("withLoadBalancer", "serves no port", "name ports declared with withPorts");
+  if (balancer.lanSubdomain !== undefined && !isDnsLabel(balancer.lanSubdomain))
+    add(
+      "withLoadBalancer",
+      `lanSubdomain ${JSON.stringify(balancer.lanSubdomain)} is not a DNS label`,
+      "use lowercase letters, digits and dashes, e.g. dns",
+    );
+  if (
+    balancer.minAvailable !== undefined &&
+    !(Number.isInteger(balancer.minAvailable) && balancer.minAvailable >= 1)
+  )
+    add(
+      "withLoadBalancer",
+      `minAvailable ${balancer.minAvailable} is not a whole number of pods from 1`,
+      "keep at least 1 pod, and fewer than the pods behind the balancer",
+    );
   const declared = new Set((spec.ports ?? []).map((port) => port.name));
   for (const port of balancer.ports)
     if (!declared.has(port))

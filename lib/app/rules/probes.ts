@@ -1,10 +1,18 @@
-/** withProbes: exactly one check (an HTTP path, a command or a TCP port). */
+/** withProbes: exactly one check (an HTTP path, a command or a TCP port); a readiness command that runs. */
 import { type AppRule, inApp, when } from "./rule.ts";
 
 export const probesRule: AppRule = (spec) => {
   if (spec.probes === undefined) return [];
-  const { path, command, tcpPort } = spec.probes;
+  const { path, command, tcpPort, readyCommand } = spec.probes;
   return [
+    ...when(readyCommand !== undefined && readyCommand.length === 0, () =>
+      inApp(
+        spec,
+        "withProbes",
+        "readyCommand is empty",
+        'give the command and its arguments, e.g. ["sh", "-c", "..."]',
+      ),
+    ),
     ...when([path, command, tcpPort].filter((check) => check !== undefined).length !== 1, () =>
       inApp(
         spec,

@@ -1,0 +1,17 @@
+/** PodDisruptionBudget: how many pods a voluntary disruption (a node drain, a Talos upgrade) leaves. */
+import type { KubeObject, ObjectMeta } from "../plan.ts";
+
+/**
+ * Evictions of the selected pods are refused while fewer than `minAvailable` of them would stay
+ * Ready; a drain waits instead. Involuntary losses (a node crashing) are not covered.
+ */
+export const podDisruptionBudgetObject = (
+  metadata: ObjectMeta,
+  selector: Readonly<Record<string, string>>,
+  minAvailable: number,
+): KubeObject => ({
+  apiVersion: "policy/v1",
+  kind: "PodDisruptionBudget",
+  metadata,
+  spec: { minAvailable, selector: { matchLabels: { ...selector } } },
+});
