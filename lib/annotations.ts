@@ -25,3 +25,12 @@ export const CLOUDFLARE_PROXIED = "external-dns.alpha.kubernetes.io/cloudflare-p
 export const lanDnsTarget = (annotationPrefix: string, ip: string): Record<string, string> => ({
   [`${annotationPrefix}target`]: ip,
 });
+
+/**
+ * The Kubernetes provider replaces a Job that is not complete (live) on the next deploy instead of
+ * awaiting it again; it reads exactly "true" (pulumi-kubernetes provider/pkg/metadata/overrides.go).
+ */
+export const PULUMI_REPLACE_UNREADY = "pulumi.com/replaceUnready";
+
+/** How long the provider awaits an object, in seconds, when no customTimeouts are set. */
+export const PULUMI_TIMEOUT_SECONDS = "pulumi.com/timeoutSeconds";

@@ -7,11 +7,14 @@
  *   real chart has them (`crds/` or templates), so `skipCrds` behaves as it would;
  * - workloads, and what only running pods make ready (Services' endpoints, Ingresses' status), are
  *   marked `pulumi.com/skipAwait` by one stack transform: the API server runs without a kubelet.
+ *   The same transform drops `pulumi.com/replaceUnready` (the webhook gates' Jobs): a Job that no
+ *   pod runs never completes, so every later preview would replace it.
  *
  * Everything else (claims binding, Secrets, custom resources, CRDs) is created and awaited as on
  * a real cluster. A real deploy never sets the variable; the render and the deploy say the mode.
  */
 import { join } from "node:path";
+import { PULUMI_REPLACE_UNREADY } from "./annotations.ts";
 import type { ChartFacts } from "./chartFacts.ts";
 
 export const E2E_CHARTS_ENV = "HOMELAB_E2E_CHARTS";
@@ -97,12 +100,13 @@ export const NOT_AWAITED = [
 
 type Props = Record<string, unknown>;
 
-/** A resource's inputs with the skipAwait annotation added when its type needs pods; else undefined. */
+/**
+ * A resource's inputs with the skipAwait annotation added, and replaceUnready dropped, when its
+ * type needs pods; else undefined.
+ */
 export const withSkipAwait = (type: string, props: Props): Props | undefined => {
   if (!(NOT_AWAITED as readonly string[]).includes(type)) return undefined;
   const metadata = (props.metadata ?? {}) as { annotations?: Record<string, string> };
-  return {
-    ...props,
-    metadata: { ...metadata, annotations: { ...metadata.annotations, [SKIP_AWAIT]: "true" } },
-  };
+  const { [PULUMI_REPLACE_UNREADY]: _dropped, ...annotations } = metadata.annotations ?? {};
+  return { ...props, metadata: { ...metadata, annotations: { ...annotations, [SKIP_AWAIT]: "true" } } };
 };

@@ -2,28 +2,63 @@
  * A readiness gate for a chart's admission webhook. Some charts report ready before their webhook
  * answers (MetalLB 0.16's readiness is a plain ping; cert-manager's CA is injected after its pods
  * start), and the Kubernetes provider does not retry a create the webhook refused. So the layer
- * runs a Job that dry-runs probe objects against the API server (`kubectl create --dry-run=server`,
- * which goes through the webhook and stores nothing) until they are accepted. The provider awaits
- * a Job until it completes, so every custom resource planned after the gate meets a serving webhook.
+ * runs a Job that dry-runs probe objects against the API server (through the webhook, nothing
+ * stored) every few seconds until they are accepted (lib/webhookGateScript.ts). The provider
+ * awaits a Job until it completes, so every custom resource planned after the gate meets a
+ * serving webhook.
+ *
+ * A gate that gave up is fixed by running the same deploy again: the Job is marked
+ * `pulumi.com/replaceUnready`, so the provider's Diff replaces a live Job that has not completed
+ * (pulumi-kubernetes provider/pkg/provider/provider.go, Diff, Jobs only) instead of re-awaiting
+ * the failed one, deleting it first because its name stays the same. A completed gate is left
+ * alone, so a second deploy changes nothing.
  *
  * Probes are objects of the gated groups with names nothing else uses, so the gate can run again at
  * any time (a create of an existing name would fail for another reason).
  */
+import { PULUMI_REPLACE_UNREADY, PULUMI_TIMEOUT_SECONDS } from "./annotations.ts";
 import { configMapObject } from "./k8s/config.ts";
 import { namespaceObject } from "./k8s/namespace.ts";
 import { clusterRoleBindingObject, clusterRoleObject, serviceAccountObject } from "./k8s/rbac.ts";
 import { containerObject, podTemplate } from "./k8s/workload.ts";
 import { apiGroupOf, type KubeObject, objectId, type PlannedObject, plannedObject } from "./plan.ts";
-import { toYamlDocument } from "./render/yaml.ts";
+import { collectionPath, gateScript, PROBES_DIR, pluralOf } from "./webhookGateScript.ts";
 
-/** The upstream kubectl image (distroless: no shell, so the Job's restarts are the retry loop). */
-export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.3";
+/**
+ * curl's official image (github.com/curl/curl-container): Alpine, so busybox's sh, date and sleep
+ * run the retry loop. The kubectl image cannot: it is distroless, with no shell.
+ */
+export const CURL_IMAGE = "docker.io/curlimages/curl:8.21.0";
+
+/**
+ * The image's `curl_user` and `curl_group`, made by `adduser -S` / `addgroup -S` (curl-container
+ * create_base_image.sh): busybox gives the first free system ids, 100 and 101 (Alpine's `users`
+ * group holds 100). The image names its user, not its uid, so runAsNonRoot needs them numeric.
+ */
+const CURL_USER = 100;
+const CURL_GROUP = 101;
 
 /** On the gate's Job: the API groups whose webhook it proves serving, comma-separated. */
 export const WEBHOOK_GATE_ANNOTATION = "homelab/webhook-gate";
 
-/** How long the gate waits for the webhook before the deploy fails with the Job's own message. */
-export const WEBHOOK_GATE_DEADLINE_SECONDS = 600;
+/** Seconds between the gate's tries. */
+export const WEBHOOK_GATE_INTERVAL_SECONDS = 5;
+
+/** How long the gate tries before the deploy fails with its last refusal. */
+export const WEBHOOK_GATE_WINDOW_SECONDS = 600;
+
+/**
+ * The Job's own deadline, a backstop only: the window plus time to pull the image and schedule
+ * the pod (activeDeadlineSeconds counts from the Job's start, the script's window from its own).
+ */
+export const WEBHOOK_GATE_DEADLINE_SECONDS = WEBHOOK_GATE_WINDOW_SECONDS + 120;
+
+/**
+ * How long Pulumi awaits the Job (`pulumi.com/timeoutSeconds`; no customTimeouts are set, so it
+ * replaces the provider's 10-minute Job default, await/job.go): past the deadline, so the Job
+ * itself decides and its message is the one the deploy shows.
+ */
+export const WEBHOOK_GATE_AWAIT_SECONDS = WEBHOOK_GATE_DEADLINE_SECONDS + 60;
 
 export interface WebhookGateSpec {
   /** Names the gate's objects: `<name>-webhook-gate`. */
@@ -35,7 +70,11 @@ export interface WebhookGateSpec {
   probes: readonly KubeObject[];
 }
 
-const PROBES_FILE = "probes.yaml";
+/**
+ * One JSON file per probe: curl posts a file as it is, JSON is the API server's native request
+ * format (custom resources included), and JSON.stringify writes the object exactly.
+ */
+const probeFile = (index: number): string => `probe-${index}.json`;
 
 /** The objects of one gate; the Job's id is the one custom resources wait for. */
 export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: PlannedObject[] } => {
@@ -50,14 +89,7 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
       name,
       groups.map((group) => ({
         apiGroups: [group],
-        // Plural resource names: every probed kind pluralizes with a plain `s`.
-        resources: [
-          ...new Set(
-            spec.probes
-              .filter((probe) => apiGroupOf(probe) === group)
-              .map((probe) => `${probe.kind.toLowerCase()}s`),
-          ),
-        ],
+        resources: [...new Set(spec.probes.filter((probe) => apiGroupOf(probe) === group).map(pluralOf))],
         verbs: ["create"],
       })),
     ),
@@ -70,13 +102,20 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
   const probes = plannedObject(
     configMapObject(
       { name, namespace },
-      {
-        [PROBES_FILE]: spec.probes.map(toYamlDocument).join("---\n"),
-      },
+      Object.fromEntries(
+        spec.probes.map((probe, index) => [probeFile(index), `${JSON.stringify(probe, null, 2)}\n`]),
+      ),
     ),
     [home],
   );
-  const job = plannedObject(gateJob(name, namespace, groups), [
+  const script = gateScript({
+    gate: name,
+    groups,
+    probes: spec.probes.map((probe, index) => ({ path: collectionPath(probe), file: probeFile(index) })),
+    interval: WEBHOOK_GATE_INTERVAL_SECONDS,
+    window: WEBHOOK_GATE_WINDOW_SECONDS,
+  });
+  const job = plannedObject(gateJob(name, namespace, groups, script), [
     ...spec.after,
     serviceAccount.id,
     binding.id,
@@ -85,27 +124,22 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
   return { job: job.id, objects: [serviceAccount, role, binding, probes, job] };
 };
 
-/** The unprivileged uid of the distroless kubectl image ("nonroot"). */
-const KUBECTL_USER = 65532;
-
-const gateJob = (name: string, namespace: string, groups: readonly string[]): KubeObject => {
-  const template = podTemplate({
+const gatePod = (name: string, script: string): Record<string, unknown> =>
+  podTemplate({
     labels: { "app.kubernetes.io/name": name },
     serviceAccount: name,
-    identity: { user: KUBECTL_USER, group: KUBECTL_USER },
+    identity: { user: CURL_USER, group: CURL_GROUP },
     containers: [
       containerObject({
         name: "dry-run",
-        image: KUBECTL_IMAGE,
-        args: ["create", "--dry-run=server", "-f", `/probes/${PROBES_FILE}`],
+        image: CURL_IMAGE,
+        // `command` replaces the image's entrypoint (/entrypoint.sh, which runs curl by default).
+        command: ["sh", "-c", script],
         ports: [],
-        // kubectl keeps its discovery cache under $HOME; the root filesystem is read-only.
-        env: [{ name: "HOME", value: "/tmp" }],
-        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
-        volumeMounts: [
-          { name: "probes", mountPath: "/probes", readOnly: true },
-          { name: "tmp", mountPath: "/tmp" },
-        ],
+        env: [],
+        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+        // curl and the script write nothing: the root filesystem stays read-only, with no scratch.
+        volumeMounts: [{ name: "probes", mountPath: PROBES_DIR, readOnly: true }],
         probes: {},
         security: {
           runAsRoot: false,
@@ -115,23 +149,28 @@ const gateJob = (name: string, namespace: string, groups: readonly string[]): Ku
         },
       }),
     ],
-    volumes: [
-      { name: "probes", configMap: { name } },
-      { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-    ],
+    volumes: [{ name: "probes", configMap: { name } }],
   });
+
+const gateJob = (name: string, namespace: string, groups: readonly string[], script: string): KubeObject => {
+  const template = gatePod(name, script);
   return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name, namespace, annotations: { [WEBHOOK_GATE_ANNOTATION]: groups.join(",") } },
-    spec: {
-      backoffLimit: 30,
-      activeDeadlineSeconds: WEBHOOK_GATE_DEADLINE_SECONDS,
-      template: {
-        ...template,
-        // Refused probes restart the container with the kubelet's back-off (10 s, 20 s, 40 s, ...).
-        spec: { ...(template.spec as object), restartPolicy: "OnFailure" },
+    metadata: {
+      name,
+      namespace,
+      annotations: {
+        [WEBHOOK_GATE_ANNOTATION]: groups.join(","),
+        [PULUMI_REPLACE_UNREADY]: "true",
+        [PULUMI_TIMEOUT_SECONDS]: String(WEBHOOK_GATE_AWAIT_SECONDS),
       },
+    },
+    spec: {
+      // The script is the retry loop: a second pod would start its window over.
+      backoffLimit: 0,
+      activeDeadlineSeconds: WEBHOOK_GATE_DEADLINE_SECONDS,
+      template: { ...template, spec: { ...(template.spec as object), restartPolicy: "Never" } },
     },
   };
 };

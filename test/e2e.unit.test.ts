@@ -1,5 +1,6 @@
 /** End-to-end mode (lib/e2e.ts): off unless its variable is set; what it changes when it is on. */
 import { describe, expect, test } from "bun:test";
+import { PULUMI_REPLACE_UNREADY } from "../lib/annotations.ts";
 import {
   chartSource,
   E2E_CHARTS_ENV,
@@ -62,6 +63,13 @@ describe("skipAwait transform", () => {
       const marked = withSkipAwait(type, { metadata: { name: "x", annotations: { keep: "me" } }, spec: {} });
       expect(marked?.metadata).toEqual({ name: "x", annotations: { keep: "me", [SKIP_AWAIT]: "true" } });
     }
+  });
+
+  test("a Job loses replaceUnready: no pod completes it, so a second preview would replace it", () => {
+    const marked = withSkipAwait("kubernetes:batch/v1:Job", {
+      metadata: { name: "gate", annotations: { [PULUMI_REPLACE_UNREADY]: "true", keep: "me" } },
+    });
+    expect(marked?.metadata).toEqual({ name: "gate", annotations: { keep: "me", [SKIP_AWAIT]: "true" } });
   });
 
   test("claims, Secrets, CRDs and custom resources are awaited as on a real cluster", () => {
