@@ -12,7 +12,7 @@
  * does. Inline refresh and destroy need a CLI that reports a semver of at least 3.181.
  */
 import { join, resolve } from "node:path";
-import { LocalWorkspace } from "@pulumi/pulumi/automation/index.js";
+import { CommandError, LocalWorkspace } from "@pulumi/pulumi/automation/index.js";
 import { projectName } from "../lib/layers.ts";
 import { isMain, USAGE_EXIT } from "./args.ts";
 import { type Environment, type Operation, processEnvironment, pulumiCommand } from "./pulumi.ts";
@@ -25,6 +25,9 @@ const definedOnly = (env: Record<string, string | undefined>): Record<string, st
   Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
+
+/** The exit code line of a failed CLI call (its output was streamed already). */
+const firstLine = (error: CommandError): string => error.message.split("\n")[0] ?? "";
 
 /** One layer's operation through the Automation API; resolves to an exit code like the CLI's. */
 export const inlineOperation =
@@ -43,7 +46,11 @@ export const inlineOperation =
       const module = (await import(entry)) as { default: () => Promise<Record<string, unknown>> };
       return module.default();
     };
-    const output = { onOutput: (text: string) => process.stdout.write(text) };
+    // Pulumi's own output as it comes, like the CLI's; the failure line then only says which step.
+    const output = {
+      onOutput: (text: string) => process.stdout.write(text),
+      onError: (text: string) => process.stderr.write(text),
+    };
     const expectNoChanges = flags.includes(EXPECT_NO_CHANGES);
     try {
       const stack = await LocalWorkspace.createOrSelectStack(
@@ -55,7 +62,13 @@ export const inlineOperation =
       else await stack.destroy(output);
       return 0;
     } catch (error) {
-      log(error instanceof Error ? error.message : String(error));
+      const why =
+        error instanceof CommandError
+          ? firstLine(error)
+          : error instanceof Error
+            ? (error.stack ?? error.message)
+            : String(error);
+      log(`pulumi ${operation.command} of the ${operation.layer} layer (inline) failed: ${why}`);
       return 1;
     }
   };

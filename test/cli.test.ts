@@ -3,7 +3,8 @@ import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCommand } from "../cli/args.ts";
-import { type Environment, PULUMI, pulumiCommand, versionAtLeast } from "../cli/pulumi.ts";
+import { inlineOperation } from "../cli/e2eInline.ts";
+import { type Environment, type Operation, PULUMI, pulumiCommand, versionAtLeast } from "../cli/pulumi.ts";
 import { validateStack } from "../cli/validate.ts";
 import { LAYERS } from "../lib/layers.ts";
 import { ROOT } from "./support/render.ts";
@@ -111,6 +112,40 @@ describe("deploy and preview", () => {
     const environment = fakeEnvironment(root);
     await pulumiCommand(["preview", "apps", "--stack", "home", "--", "--diff"], environment);
     expect(environment.calls[1]?.argv.at(-1)).toBe("--diff");
+  });
+
+  test("a replaced operation step (e2e's inline programs) gets each layer's operation, in order, after the same checks", async () => {
+    const environment = fakeEnvironment(root, { failOn: "auth" });
+    const operations: Operation[] = [];
+    const operate = async (operation: Operation) => {
+      operations.push(operation);
+      return operation.layer === "auth" ? 7 : 0;
+    };
+    expect(
+      await pulumiCommand(["up", "all", "--stack", "home", "--", "--yes"], { ...environment, operate }),
+    ).toBe(7);
+    expect(operations.map(({ command, layer, stack, args }) => [command, layer, stack, args])).toEqual([
+      ["up", "network", "home", ["--yes"]],
+      ["up", "storage", "home", ["--yes"]],
+      ["up", "auth", "home", ["--yes"]],
+    ]);
+    expect(operations[0]?.cwd).toBe(join(root, "programs", "network"));
+    // The stack is still selected (created) through the CLI; nothing else is.
+    expect(environment.calls.map((call) => call.argv[1])).toEqual(["stack", "stack", "stack"]);
+  });
+
+  test("inline runs refuse Pulumi flags they would ignore", async () => {
+    const logged: string[] = [];
+    const operate = inlineOperation((line) => logged.push(line));
+    const operation: Operation = {
+      command: "up",
+      layer: "apps",
+      stack: "home",
+      cwd: root,
+      args: ["--yes", "--diff"],
+    };
+    expect(await operate(operation, {})).toBe(2);
+    expect(logged.join("\n")).toContain("got --diff");
   });
 
   test("a missing or old Pulumi CLI is reported, not run", async () => {
