@@ -180,7 +180,7 @@ const runChecks = async (context: E2eContext) => {
   );
   await step(`Add ${ADDED_APP.file} and run bun run deploy:apps`, () => addApp(context));
   await step(
-    "Data safety: destroy:apps refuses without --confirm-data-loss; pulumi destroy stops at protected claims",
+    "Data safety: destroy:apps refuses without --confirm-data-loss; with it, Pulumi stops at protected claims and deletes nothing",
     () => dataSafety(context),
   );
   await step("Nothing was downloaded: the only plugin is the one built here", () => onlyBuiltPlugin(context));

@@ -100,14 +100,23 @@ export const addApp = async (context: E2eContext): Promise<void> => {
   );
 };
 
-/** Every claim in the cluster, as namespace/name. */
-const allClaims = async (clients: Clients): Promise<string[]> => {
-  const claims = await clients.core.listPersistentVolumeClaimForAllNamespaces();
-  return claims.items.map((claim) => `${claim.metadata?.namespace}/${claim.metadata?.name}`).sort();
+/** Every claim and Deployment in the cluster, as `Kind namespace/name`. */
+const appObjects = async (clients: Clients): Promise<string[]> => {
+  const [claims, deployments] = await Promise.all([
+    clients.core.listPersistentVolumeClaimForAllNamespaces(),
+    clients.apps.listDeploymentForAllNamespaces(),
+  ]);
+  const named = (kind: string) => (item: { metadata?: { namespace?: string; name?: string } }) =>
+    `${kind} ${item.metadata?.namespace}/${item.metadata?.name}`;
+  return [
+    ...claims.items.map(named("PersistentVolumeClaim")),
+    ...deployments.items.map(named("Deployment")),
+  ].sort();
 };
 
+/** Both refusals; and the refused destroy deleted nothing at all, not only the claims. */
 export const dataSafety = async (context: E2eContext): Promise<void> => {
-  const before = await allClaims(context.clients);
+  const before = await appObjects(context.clients);
   const options = { cwd: context.work, env: context.env };
   const refused = await run(wrapped(context, "destroy", "apps"), options);
   if (refused.code === 0 || !refused.output.includes("Refusing to destroy the apps layer"))
@@ -123,12 +132,12 @@ export const dataSafety = async (context: E2eContext): Promise<void> => {
       destroyed.output,
     );
   const stopped = [...destroyed.output.matchAll(/^\s+kubernetes:[^ ]+ \(([^)]+)\):$/gm)].map((m) => m[1]);
-  console.log(`  pulumi destroy failed in its preview at the protected ${stopped.join(", ")}`);
-  const after = await allClaims(context.clients);
-  const lost = before.filter((claim) => !after.includes(claim));
-  if (!before.some((claim) => claim.startsWith("demo/")) || lost.length > 0)
-    throw new StepFailure(`claims before: ${before.join(", ") || "none"}; lost: ${lost.join(", ")}`);
-  console.log(`  claims still there: ${after.join(", ")}`);
+  console.log(`  Pulumi's destroy failed in its preview at the protected ${stopped.join(", ")}`);
+  const after = await appObjects(context.clients);
+  const lost = before.filter((object) => !after.includes(object));
+  if (!before.some((object) => object.startsWith("PersistentVolumeClaim demo/")) || lost.length > 0)
+    throw new StepFailure(`before: ${before.join(", ") || "nothing"}; lost: ${lost.join(", ")}`);
+  console.log(`  nothing deleted: ${after.length} claims and Deployments still there`);
 };
 
 export const onlyBuiltPlugin = async (context: E2eContext): Promise<void> => {

@@ -57,9 +57,16 @@ export const inlineOperation =
         { stackName: operation.stack, projectName: projectName(operation.layer), program },
         { workDir: operation.cwd, envVars: definedOnly(env) },
       );
-      if (operation.command === "preview") await stack.preview({ ...output, expectNoChanges });
-      else if (operation.command === "up") await stack.up({ ...output, expectNoChanges });
-      else await stack.destroy(output);
+      // The Automation API's up and destroy pass --skip-preview; `pulumi up|destroy --yes` preview
+      // first, and a failed preview (a protected resource in a destroy) stops them before any
+      // change. So the preview runs first here too.
+      if (operation.command === "destroy") {
+        await stack.previewDestroy(output);
+        await stack.destroy(output);
+      } else {
+        await stack.preview({ ...output, expectNoChanges });
+        if (operation.command === "up") await stack.up({ ...output, expectNoChanges });
+      }
       return 0;
     } catch (error) {
       const why =
