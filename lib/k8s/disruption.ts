@@ -3,7 +3,9 @@ import type { KubeObject, ObjectMeta } from "../plan.ts";
 
 /**
  * Evictions of the selected pods are refused while fewer than `minAvailable` of them would stay
- * Ready; a drain waits instead. Involuntary losses (a node crashing) are not covered.
+ * Ready; a drain waits instead. Involuntary losses (a node crashing) are not covered. A pod that
+ * is not Ready serves nothing, so it may always be evicted (`AlwaysAllow`, GA in Kubernetes 1.31):
+ * one stuck pod cannot hold a drain forever.
  */
 export const podDisruptionBudgetObject = (
   metadata: ObjectMeta,
@@ -13,5 +15,9 @@ export const podDisruptionBudgetObject = (
   apiVersion: "policy/v1",
   kind: "PodDisruptionBudget",
   metadata,
-  spec: { minAvailable, selector: { matchLabels: { ...selector } } },
+  spec: {
+    minAvailable,
+    selector: { matchLabels: { ...selector } },
+    unhealthyPodEvictionPolicy: "AlwaysAllow",
+  },
 });

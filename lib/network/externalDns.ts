@@ -60,7 +60,7 @@ export const cloudflareExternalDnsValues = (config: NetworkConfig): Record<strin
 export const PIHOLE_ANNOTATION_PREFIX = "pihole.external-dns.alpha.kubernetes.io/";
 
 /** How often each Pi-hole's external-dns compares its records with the cluster's hosts. */
-export const PIHOLE_SYNC_INTERVAL = "15s";
+const PIHOLE_SYNC_INTERVAL = "15s";
 
 export const piholeServerUrl = (instance: PiholeInstance): string =>
   `http://${piholeWebService(instance)}.${namespaces.pihole}.svc.cluster.local`;

@@ -9,7 +9,7 @@ import { externalRecord } from "./cloudflare.ts";
 import { type NetworkConfig, networkConfigSchema, publicDnsOf } from "./config.ts";
 import { externalDnsPlan, externalHostname, PIHOLE_ANNOTATION_PREFIX } from "./externalDns.ts";
 import { metallbPlan } from "./metallb.ts";
-import { ingressClasses, issuers, namespaces, pihole, piholeHost, wildcard } from "./names.ts";
+import { dnsServerHost, ingressClasses, issuers, namespaces, pihole, piholeHost, wildcard } from "./names.ts";
 import { piholePlan } from "./pihole.ts";
 import { traefikPlan } from "./traefik.ts";
 
@@ -48,7 +48,7 @@ export const networkExports = (config: NetworkConfig): NetworkContract => ({
   piholeNamespace: namespaces.pihole,
   piholeWebService: pihole.webService,
   piholeHost: piholeHost(config.domain),
-  dnsServerHost: `${pihole.lanSubdomain}.${config.domain}`,
+  dnsServerHost: dnsServerHost(config.domain),
   lanDnsAnnotationPrefix: PIHOLE_ANNOTATION_PREFIX,
 });
 

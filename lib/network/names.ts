@@ -62,5 +62,8 @@ export const pihole = {
 /** The admin UI's host name (the auth layer routes it, behind the auth middleware). */
 export const piholeHost = (domain: string): string => `pihole.${domain}`;
 
+/** The LAN name of dns_server_ip, published from the DNS Service (the network contract's dnsServerHost). */
+export const dnsServerHost = (domain: string): string => `${pihole.lanSubdomain}.${domain}`;
+
 /** ClusterIP web Service of one Pi-hole (each Pi-hole is an app: its Service has its name). */
 export const piholeWebService = (instance: PiholeInstance): string => piholeName(instance);

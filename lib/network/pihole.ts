@@ -40,7 +40,15 @@ import { RUNTIME_DEFAULT_CAPABILITIES } from "../k8s/talos.ts";
 import type { Problem } from "../problem.ts";
 import type { NetworkConfig } from "./config.ts";
 import { poolId } from "./metallb.ts";
-import { metallbPools, namespaces, type PiholeInstance, pihole, piholeHost, piholeName } from "./names.ts";
+import {
+  dnsServerHost,
+  metallbPools,
+  namespaces,
+  type PiholeInstance,
+  pihole,
+  piholeHost,
+  piholeName,
+} from "./names.ts";
 import type { Plan, PlannedObject } from "./plan.ts";
 import { images } from "./versions.ts";
 
@@ -122,11 +130,8 @@ export const piholeApp = (config: NetworkConfig, instance: PiholeInstance): AppS
 export const piholeReadyCommand = (config: NetworkConfig): string[] => [
   "sh",
   "-c",
-  `dig +short +norecurse +retry=0 +time=2 @127.0.0.1 ${dnsServerHost(config)} A | grep -qxF ${config.dnsServerIp}`,
+  `dig +short +norecurse +retry=0 +time=2 @127.0.0.1 ${dnsServerHost(config.domain)} A | grep -qxF ${config.dnsServerIp}`,
 ];
-
-/** The LAN name of dns_server_ip, published from the DNS Service. */
-export const dnsServerHost = (config: NetworkConfig): string => `${pihole.lanSubdomain}.${config.domain}`;
 
 /** Without its pool MetalLB cannot hand out the fixed IP: the DNS Service waits for it. */
 const afterPool = (item: PlannedObject): PlannedObject =>
