@@ -1,6 +1,7 @@
 /**
  * The shape of the tree, checked: imports go one way (generic modules import no layer, a layer no
- * later layer, lib/ nothing of programs/ or cli/).
+ * later layer, lib/ nothing of programs/ or cli/, and the product nothing of the harness: the
+ * verification harness in harness/ may import the product, never the other way round).
  */
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
@@ -13,11 +14,19 @@ const sources = (dir: string): string[] =>
     .filter((file) => file.endsWith(".ts"))
     .map((file) => join(dir, file));
 
-/** The repository paths a file imports (relative imports only; packages are not the tree's shape). */
-const importsOf = (file: string): string[] =>
-  [...readFileSync(join(ROOT, file), "utf8").matchAll(/(?:from|import)\s*\(?\s*"(\.[^"]+)"/g)].map((match) =>
+/** The repository paths a file's text imports (relative imports only; packages are not the tree's shape). */
+const importsIn = (file: string, text: string): string[] =>
+  [...text.matchAll(/(?:from|import)\s*\(?\s*"(\.[^"]+)"/g)].map((match) =>
     relative(ROOT, resolve(ROOT, dirname(file), match[1] ?? "")),
   );
+
+const importsOf = (file: string): string[] => importsIn(file, readFileSync(join(ROOT, file), "utf8"));
+
+/** `file -> path` for each of the file's imports that the rule forbids. */
+const crossings = (file: string, imports: string[], forbidden: (path: string) => boolean): string[] =>
+  imports.filter(forbidden).map((path) => `${file} -> ${path}`);
+
+const isHarness = (path: string): boolean => path.startsWith("harness/");
 
 /** The layer a lib/ path belongs to (its rank in deploy order), or undefined for a generic module. */
 const layerRank = (path: string): number | undefined => {
@@ -27,6 +36,9 @@ const layerRank = (path: string): number | undefined => {
 
 const MAX_FILE_LINES = 300;
 const LIB = sources("lib");
+/** What a user runs: the library, the Pulumi programs and the product's commands. */
+const PRODUCT = [...LIB, ...sources("programs"), ...sources("cli")];
+const HARNESS = sources("harness");
 
 describe("imports go one way", () => {
   test("lib/ imports nothing from programs/ or cli/", () => {
@@ -58,6 +70,27 @@ describe("imports go one way", () => {
     expect(found).toEqual([]);
   });
 
+  test("lib/, programs/ and cli/ import nothing from harness/", () => {
+    expect(PRODUCT.flatMap((file) => crossings(file, importsOf(file), isHarness))).toEqual([]);
+  });
+
+  test("the check sees a product file importing the harness, statically or dynamically", () => {
+    const text =
+      'import { x } from "../../harness/cluster/api.ts";\nconst e2e = await import("../../harness/e2e.ts");';
+    expect(crossings("lib/pulumi/entry.ts", importsIn("lib/pulumi/entry.ts", text), isHarness)).toEqual([
+      "lib/pulumi/entry.ts -> harness/cluster/api.ts",
+      "lib/pulumi/entry.ts -> harness/e2e.ts",
+    ]);
+    expect(
+      crossings("cli/render.ts", importsIn("cli/render.ts", 'from "../lib/layer.ts"'), isHarness),
+    ).toEqual([]);
+  });
+
+  test("the check sees the harness: it imports the product, which is the allowed way", () => {
+    expect(HARNESS).toContain("harness/verifyCluster.ts");
+    expect(importsOf("harness/e2eInline.ts")).toContain("cli/pulumi.ts");
+  });
+
   test("the check sees imports: the render imports the generic modules it is built on", () => {
     expect(importsOf("lib/render/render.ts")).toContain("lib/layer.ts");
     expect(layerRank("lib/network/layer.ts")).toBe(0);
@@ -65,7 +98,7 @@ describe("imports go one way", () => {
   });
 });
 test(`no source file is over ${MAX_FILE_LINES} lines`, () => {
-  const long = [...LIB, ...sources("cli"), ...sources("programs")]
+  const long = [...PRODUCT, ...HARNESS]
     .map((file) => ({ file, lines: readFileSync(join(ROOT, file), "utf8").split("\n").length - 1 }))
     .filter(({ lines }) => lines > MAX_FILE_LINES)
     .map(({ file, lines }) => `${file}: ${lines} lines`);

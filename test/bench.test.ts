@@ -3,9 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseAppSecrets } from "../lib/app/secrets.ts";
-import { importApps, planApps } from "../lib/apps/plan.ts";
-import { appName, generateApps } from "../lib/bench/apps.ts";
+import { appName, generateApps } from "../harness/bench/apps.ts";
 import {
   type AppsRun,
   type BenchResults,
@@ -14,7 +12,9 @@ import {
   formatReport,
   perApp,
   summarize,
-} from "../lib/bench/report.ts";
+} from "../harness/bench/report.ts";
+import { parseAppSecrets } from "../lib/app/secrets.ts";
+import { importApps, planApps } from "../lib/apps/plan.ts";
 import { CONTRACTS } from "./support/apps.ts";
 import { ROOT } from "./support/render.ts";
 

@@ -3,9 +3,9 @@ import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCommand } from "../cli/args.ts";
-import { inlineOperation } from "../cli/e2eInline.ts";
 import { type Environment, type Operation, PULUMI, pulumiCommand, versionAtLeast } from "../cli/pulumi.ts";
 import { validateStack } from "../cli/validate.ts";
+import { inlineOperation } from "../harness/e2eInline.ts";
 import { LAYERS } from "../lib/layers.ts";
 import { ROOT } from "./support/render.ts";
 

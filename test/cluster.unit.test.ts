@@ -9,33 +9,33 @@ import {
   controllerManagerArgs,
   type RunFiles,
   talosNode,
-} from "../lib/cluster/config.ts";
-import { apiErrorMessage } from "../lib/cluster/errors.ts";
+} from "../harness/cluster/config.ts";
+import { apiErrorMessage } from "../harness/cluster/errors.ts";
 import {
   etcdModule,
   kubernetesLdflags,
   kubernetesModule,
   placeholderRequires,
-} from "../lib/cluster/gomod.ts";
+} from "../harness/cluster/gomod.ts";
 import {
   dependencyOrder,
   type Manifest,
   parseLayerFile,
   readRender,
   servedKinds,
-} from "../lib/cluster/manifests.ts";
-import { claimState, type Snapshot, workloadState } from "../lib/cluster/observe.ts";
-import { freePort } from "../lib/cluster/processes.ts";
-import { formatReport, type LayerReport, layerProblems, workloadSettled } from "../lib/cluster/report.ts";
+} from "../harness/cluster/manifests.ts";
+import { claimState, type Snapshot, workloadState } from "../harness/cluster/observe.ts";
+import { freePort } from "../harness/cluster/processes.ts";
+import { formatReport, type LayerReport, layerProblems, workloadSettled } from "../harness/cluster/report.ts";
 import {
   SELF_CHECK_NAMESPACE,
   selfCheckObjects,
   selfCheckVerdict,
   unmetExpectations,
-} from "../lib/cluster/selfCheck.ts";
-import { longhornStorageClass, simulatedClassOf, volumeForClaim } from "../lib/cluster/storage.ts";
-import { binaryName } from "../lib/cluster/versions.ts";
-import { logTail } from "../lib/logTail.ts";
+} from "../harness/cluster/selfCheck.ts";
+import { longhornStorageClass, simulatedClassOf, volumeForClaim } from "../harness/cluster/storage.ts";
+import { binaryName } from "../harness/cluster/versions.ts";
+import { logTail } from "../harness/logTail.ts";
 
 const SERVED_GO_MOD = `module k8s.io/kubernetes
 

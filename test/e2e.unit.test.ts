@@ -8,11 +8,9 @@ import {
   modeLine,
   NOT_AWAITED,
   SKIP_AWAIT,
-  standInChartFiles,
   withSkipAwait,
 } from "../lib/e2e.ts";
 import { charts as networkCharts } from "../lib/network/versions.ts";
-import { CSI_DRIVER_NFS } from "../lib/storage/versions.ts";
 
 const ON = { [E2E_CHARTS_ENV]: "/tmp/charts" };
 
@@ -31,29 +29,6 @@ describe("the switch", () => {
       repositoryOpts: { repo: "https://metallb.github.io/metallb" },
     });
     expect(chartSource(networkCharts.certManager, ON)).toEqual({ chart: "/tmp/charts/cert-manager-v1.21.1" });
-  });
-});
-
-describe("stand-in charts", () => {
-  const crd = (file: string) => ({ file, text: `# ${file}\n` });
-
-  test("only the groups the real chart installs (MetalLB without frr-k8s), in templates", () => {
-    const files = standInChartFiles(networkCharts.metallb, [
-      crd("ipaddresspools.metallb.io.yaml"),
-      crd("frrconfigurations.frrk8s.metallb.io.yaml"),
-    ]);
-    expect(Object.keys(files).sort()).toEqual(["Chart.yaml", "templates/ipaddresspools.metallb.io.yaml"]);
-    expect(files["Chart.yaml"]).toContain("name: metallb\nversion: 0.16.1\n");
-  });
-
-  test("a chart shipping CRDs in crds/ gets them there, so skipCrds leaves them out as it would", () => {
-    const files = standInChartFiles(networkCharts.externalDns, [crd("dnsendpoints.externaldns.k8s.io.yaml")]);
-    expect(Object.keys(files)).toContain("crds/dnsendpoints.externaldns.k8s.io.yaml");
-  });
-
-  test("a chart without CRDs is an empty chart; a v-prefixed version is a valid chart version", () => {
-    expect(Object.keys(standInChartFiles(CSI_DRIVER_NFS, []))).toEqual(["Chart.yaml"]);
-    expect(standInChartFiles(networkCharts.certManager, [])["Chart.yaml"]).toContain("version: 1.21.1\n");
   });
 });
 

@@ -1,6 +1,6 @@
 /** The e2e runner's steps: timing, and the failing command's output shown on failure. */
 import { afterEach, expect, spyOn, test } from "bun:test";
-import { mustRun, StepFailure, step, timings } from "../cli/e2eSteps.ts";
+import { mustRun, StepFailure, step, timings } from "../harness/e2eSteps.ts";
 
 const spies: { mockRestore(): void }[] = [];
 afterEach(() => {

@@ -1,18 +1,18 @@
-/** The engine's build modules (lib/engine/gomod.ts) and the e2e stack (lib/engine/e2eStack.ts), without Go. */
+/** The engine's build modules (harness/engine/gomod.ts) and the e2e stack (harness/engine/e2eStack.ts), without Go. */
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { PINNED_CHARTS } from "../cli/e2eSteps.ts";
-import { E2E_CHARTS_ENV } from "../lib/e2e.ts";
-import { ADDED_APP, e2eStack, pulumiEnv, secretArgs } from "../lib/engine/e2eStack.ts";
-import { cliModule, languageHostModule, mainPackageFiles, providerModule } from "../lib/engine/gomod.ts";
+import { ADDED_APP, e2eStack, pulumiEnv, secretArgs } from "../harness/engine/e2eStack.ts";
+import { cliModule, languageHostModule, mainPackageFiles, providerModule } from "../harness/engine/gomod.ts";
+import { PINNED_CHARTS } from "../harness/engine/standInCharts.ts";
 import {
   KUBERNETES_PLUGIN_VERSION,
   LANGUAGE_HOST_PULUMI_VERSION,
   PULUMI_SDK_VERSION,
   PULUMI_VERSION,
-} from "../lib/engine/versions.ts";
+} from "../harness/engine/versions.ts";
+import { E2E_CHARTS_ENV } from "../lib/e2e.ts";
 import { LAYERS, type Layer, projectName } from "../lib/layers.ts";
 import { configSchemas, parseConfig } from "../programs/layers.ts";
 import { ROOT } from "./support/render.ts";

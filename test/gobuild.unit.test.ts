@@ -1,5 +1,5 @@
 /**
- * The one Go build runner (lib/gobuild) and the builds that use it, without building: the exact go
+ * The one Go build runner (harness/gobuild) and the builds that use it, without building: the exact go
  * command lines of every build (the cold path, which warm caches never run), the cache folders the
  * warm path finds, and the runner itself with a stand-in `go`.
  */
@@ -7,12 +7,12 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { etcdBuild, kubernetesBuild } from "../lib/cluster/build.ts";
-import { cliBuild, hostsBuild, providerBuild } from "../lib/engine/build.ts";
-import { type GoBuild, goCommands, runBuild, tidy, writeGoMod } from "../lib/gobuild/build.ts";
-import { cacheDir, cacheRoot } from "../lib/gobuild/cache.ts";
-import { parseGoVersion } from "../lib/gobuild/go.ts";
-import { goModText } from "../lib/gobuild/gomod.ts";
+import { etcdBuild, kubernetesBuild } from "../harness/cluster/build.ts";
+import { cliBuild, hostsBuild, providerBuild } from "../harness/engine/build.ts";
+import { type GoBuild, goCommands, runBuild, tidy, writeGoMod } from "../harness/gobuild/build.ts";
+import { cacheDir, cacheRoot } from "../harness/gobuild/cache.ts";
+import { parseGoVersion } from "../harness/gobuild/go.ts";
+import { goModText } from "../harness/gobuild/gomod.ts";
 
 const NOW = new Date("2026-01-01T00:00:00Z");
 const K8S_LDFLAGS =

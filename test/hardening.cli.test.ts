@@ -8,12 +8,12 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { main as benchMain } from "../cli/bench.ts";
 import { main as docsMain } from "../cli/docs.ts";
 import { main as guardMain } from "../cli/guard.ts";
 import { pulumiCommand } from "../cli/pulumi.ts";
 import { main as renderMain } from "../cli/render.ts";
 import { main as validateMain } from "../cli/validate.ts";
+import { main as benchMain } from "../harness/bench.ts";
 import { loadLayers } from "../programs/layers.ts";
 import {
   CANARIES,

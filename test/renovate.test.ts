@@ -7,7 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { ETCD_VERSION, KUBERNETES_VERSION } from "../lib/cluster/versions.ts";
+import { ETCD_VERSION, KUBERNETES_VERSION } from "../harness/cluster/versions.ts";
 import { ROOT, renderedStack } from "./support/render.ts";
 
 interface CustomManager {

@@ -86,3 +86,10 @@ export const CLOUDNATIVE_PG: ChartPin = {
     tolerations: [{ pods: "operator", list: "tolerations" }],
   },
 };
+
+/** Every chart the storage layer installs (`bun run e2e` makes a stand-in for each). */
+export const charts = {
+  csiDriverNfs: CSI_DRIVER_NFS,
+  longhorn: LONGHORN,
+  cloudnativePg: CLOUDNATIVE_PG,
+} as const;

@@ -1,6 +1,6 @@
 /**
  * Builds the control plane binaries (versions.ts) from the Go module proxy with the shared Go
- * build runner (lib/gobuild), once per machine and version.
+ * build runner (harness/gobuild), once per machine and version.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -3,10 +3,10 @@
  * set with `pulumi config set --secret`, Cloudflare swapped for `public_dns_provider: none`), the
  * stand-in charts to generate, the added app, and the environment every Pulumi command runs in.
  */
-import type { StackSchemas } from "../config/registry.ts";
-import type { KeySpecs } from "../config/schema.ts";
-import { E2E_CHARTS_ENV } from "../e2e.ts";
-import { LAYERS, type Layer, projectName } from "../layers.ts";
+import type { StackSchemas } from "../../lib/config/registry.ts";
+import type { KeySpecs } from "../../lib/config/schema.ts";
+import { E2E_CHARTS_ENV } from "../../lib/e2e.ts";
+import { LAYERS, type Layer, projectName } from "../../lib/layers.ts";
 
 export const E2E_STACK = "e2e";
 

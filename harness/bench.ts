@@ -9,7 +9,7 @@
  * 5. the same full render under Node.js (`node --import tsx cli/render.ts`), 3 runs, as a ratio.
  *
  * Prints Markdown tables (stdout; progress goes to stderr) and checks the budgets in
- * lib/bench/report.ts. Exits 0 whatever the figures, so a noisy machine never breaks a pipeline;
+ * harness/bench/report.ts. Exits 0 whatever the figures, so a noisy machine never breaks a pipeline;
  * with `--strict` it exits 1 when any budget is missed. `--json <file>` writes the same figures.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -17,18 +17,6 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, wri
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { stringify } from "yaml";
-import { generateApps } from "../lib/bench/apps.ts";
-import {
-  type AppsRun,
-  type BenchResults,
-  checkBudgets,
-  formatReport,
-  LARGEST_APPS,
-  perApp,
-  type Summary,
-  summarize,
-} from "../lib/bench/report.ts";
-import { LAYERS } from "../lib/layers.ts";
 import {
   type CliIo,
   type CommandSpec,
@@ -38,7 +26,19 @@ import {
   processIo,
   USAGE_EXIT,
   usageText,
-} from "./args.ts";
+} from "../cli/args.ts";
+import { LAYERS } from "../lib/layers.ts";
+import { generateApps } from "./bench/apps.ts";
+import {
+  type AppsRun,
+  type BenchResults,
+  checkBudgets,
+  formatReport,
+  LARGEST_APPS,
+  perApp,
+  type Summary,
+  summarize,
+} from "./bench/report.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const APP_COUNTS = [10, 100, LARGEST_APPS];
@@ -190,7 +190,7 @@ const measure = (out: string): BenchResults => {
 
   progress("stack render with generated apps, one child process per size");
   const apps = APP_COUNTS.map((count): AppsRun => {
-    const child = timed(BUN, ["cli/bench.ts", "--apps-child", String(count)]);
+    const child = timed(BUN, ["harness/bench.ts", "--apps-child", String(count)]);
     const run = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}") as Omit<AppsRun, "processMs">;
     progress(`  ${count} apps: ${Math.round(run.renderMs)} ms, ${run.perAppMs.toFixed(2)} ms/app`);
     return { ...run, processMs: child.ms };

@@ -2,7 +2,7 @@
  * `verify:cluster --self-check`: objects the real server must refuse, applied next to the render.
  * The run passes only if each is named among the problems, proving the checks can fail.
  */
-import { CONTROL_PLANE_TOLERATION } from "../k8s/talos.ts";
+import { CONTROL_PLANE_TOLERATION } from "../../lib/k8s/talos.ts";
 import type { KubeObject, LayerManifests } from "./manifests.ts";
 import { type LayerReport, layerProblems } from "./report.ts";
 

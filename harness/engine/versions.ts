@@ -1,6 +1,6 @@
 /**
  * The Pulumi engine `bun run e2e` builds from source, once per machine and version, into the same
- * cache as verify:cluster's control plane (lib/gobuild/cache.ts).
+ * cache as verify:cluster's control plane (harness/gobuild/cache.ts).
  *
  * - The CLI: `github.com/pulumi/pulumi/pkg/v3` 3.274.0. Our SDK is @pulumi/pulumi 3.270.0, but the
  *   module proxy does not serve pkg/v3 at 3.270.0; 3.274.0 is the closest served version (any CLI

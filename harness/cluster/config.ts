@@ -3,7 +3,7 @@
  * the Node objects, all loopback-only and shaped after Talos' defaults.
  */
 import { stringify } from "yaml";
-import { CONTROL_PLANE_TOLERATION } from "../k8s/talos.ts";
+import { CONTROL_PLANE_TOLERATION } from "../../lib/k8s/talos.ts";
 import { KUBERNETES_VERSION } from "./versions.ts";
 
 export interface Ports {

@@ -30,7 +30,7 @@ export interface GoBuild {
   label: string;
   /** How long a cold build takes, said before it starts. */
   takes: string;
-  /** The cache folder (lib/gobuild/cache.ts) the binaries end up in. */
+  /** The cache folder (harness/gobuild/cache.ts) the binaries end up in. */
   target: string;
   /** File names the steps leave in bin/; the build is cached once all are in `target`. */
   binaries: readonly string[];

@@ -1,6 +1,6 @@
 /**
  * Builds the Pulumi engine (versions.ts) into the cache with the shared Go build runner
- * (lib/gobuild), once per machine and version: the CLI, the language hosts (beside the CLI, which
+ * (harness/gobuild), once per machine and version: the CLI, the language hosts (beside the CLI, which
  * finds them there) and the Kubernetes provider.
  */
 import { spawnSync } from "node:child_process";
@@ -177,7 +177,7 @@ export const providerBuild = (): GoBuild =>
 
 /**
  * The language hosts, when this machine can have them: cached, or built from a pulumi clone named
- * by HOMELAB_PULUMI_SOURCE. Without either, e2e runs the same programs inline (cli/e2eInline.ts).
+ * by HOMELAB_PULUMI_SOURCE. Without either, e2e runs the same programs inline (harness/e2eInline.ts).
  */
 const ensureHosts = (source = process.env[PULUMI_SOURCE_ENV]): ResultAsync<boolean, string> => {
   if (isBuilt(hostsBuild(source ?? ""))) return okAsync(true);

@@ -1,15 +1,11 @@
 /**
- * The pieces `bun run e2e` (cli/e2e.ts) is made of: timed steps, Pulumi commands with their output
- * kept for the failure report, the run's work copy of the repository, stand-in charts, and the
- * simulated storage controllers that run beside the API server while Pulumi deploys.
+ * The pieces `bun run e2e` (harness/e2e.ts) is made of: timed steps, Pulumi commands with their output
+ * kept for the failure report, and the run's work copy of the repository (the stand-in charts are
+ * harness/engine/standInCharts.ts, the simulated storage controllers harness/cluster/controllers.ts).
  */
 
-import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { StandInChartRef } from "../lib/e2e.ts";
-import { standInChartFiles, standInChartName } from "../lib/e2e.ts";
-import { charts as networkCharts } from "../lib/network/versions.ts";
-import { CLOUDNATIVE_PG, CSI_DRIVER_NFS, LONGHORN } from "../lib/storage/versions.ts";
 
 export class StepFailure extends Error {
   constructor(
@@ -27,14 +23,6 @@ export interface Timing {
   seconds: number;
 }
 export const timings: Timing[] = [];
-
-/** Every pinned chart, each of which gets a stand-in. */
-export const PINNED_CHARTS: readonly StandInChartRef[] = [
-  ...Object.values(networkCharts),
-  CSI_DRIVER_NFS,
-  LONGHORN,
-  CLOUDNATIVE_PG,
-];
 
 /** Runs one step, printing what it does and how long it took; a failure shows its output's tail. */
 export const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
@@ -114,7 +102,16 @@ export const mustRun = async (...args: Parameters<typeof run>): Promise<string> 
 };
 
 /** What the run copies: the project without its state, renders or the user's stack files' changes. */
-const COPIED = ["cli", "lib", "programs", "config", "package.json", "tsconfig.json", "bunfig.toml"];
+const COPIED = [
+  "cli",
+  "lib",
+  "harness",
+  "programs",
+  "config",
+  "package.json",
+  "tsconfig.json",
+  "bunfig.toml",
+];
 
 /** A copy of the repository to deploy from, so the user's tree never gets e2e stack files. */
 export const workCopy = (root: string, into: string): string => {
@@ -122,31 +119,4 @@ export const workCopy = (root: string, into: string): string => {
   for (const entry of COPIED) cpSync(join(root, entry), join(into, entry), { recursive: true });
   symlinkSync(join(root, "node_modules"), join(into, "node_modules"));
   return into;
-};
-
-/** A stand-in chart per pinned chart, with that chart's CRDs from the reference folder. */
-export const writeStandInCharts = (crdsDir: string, chartsDir: string): string[] =>
-  PINNED_CHARTS.map((chart) => {
-    const name = standInChartName(chart);
-    const source = join(crdsDir, name);
-    const crds = readdirOrEmpty(source).map((file) => ({
-      file,
-      text: readFileSync(join(source, file), "utf8"),
-    }));
-    const files = standInChartFiles(chart, crds);
-    for (const [path, text] of Object.entries(files)) {
-      mkdirSync(join(chartsDir, name, path, ".."), { recursive: true });
-      writeFileSync(join(chartsDir, name, path), text);
-    }
-    return `${name} (${Object.keys(files).length - 1} CRDs)`;
-  });
-
-const readdirOrEmpty = (dir: string): string[] => {
-  try {
-    return readdirSync(dir)
-      .filter((file) => file.endsWith(".yaml"))
-      .sort();
-  } catch {
-    return [];
-  }
 };

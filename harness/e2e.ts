@@ -10,19 +10,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
-import { type Clients, connect, createNodes } from "../lib/cluster/api.ts";
-import { type Binaries, ensureBinaries } from "../lib/cluster/build.ts";
-import { startCluster, stopCluster } from "../lib/cluster/cluster.ts";
-import { simulateStorageControllers } from "../lib/cluster/controllers.ts";
-import { stopOnExit } from "../lib/cluster/processes.ts";
+import { type CommandSpec, parseCommand, USAGE_EXIT, usageText } from "../cli/args.ts";
 import { readStackFile } from "../lib/config/stackFile.ts";
-import { type Engine, ensureEngine } from "../lib/engine/build.ts";
-import { ADDED_APP, E2E_STACK, e2eStack, pulumiEnv } from "../lib/engine/e2eStack.ts";
-import { KUBERNETES_PLUGIN_VERSION } from "../lib/engine/versions.ts";
 import { LAYERS, type Layer } from "../lib/layers.ts";
 import { longhornValues } from "../lib/storage/longhorn.ts";
 import { configSchemas, parseConfig } from "../programs/layers.ts";
-import { type CommandSpec, parseCommand, USAGE_EXIT, usageText } from "./args.ts";
+import { type Clients, connect, createNodes } from "./cluster/api.ts";
+import { type Binaries, ensureBinaries } from "./cluster/build.ts";
+import { startCluster, stopCluster } from "./cluster/cluster.ts";
+import { simulateStorageControllers } from "./cluster/controllers.ts";
+import { stopOnExit } from "./cluster/processes.ts";
 import {
   addApp,
   createStacks,
@@ -34,7 +31,11 @@ import {
   onlyBuiltPlugin,
   packageScripts,
 } from "./e2eChecks.ts";
-import { keepLogsIn, mustRun, StepFailure, step, timings, workCopy, writeStandInCharts } from "./e2eSteps.ts";
+import { keepLogsIn, mustRun, StepFailure, step, timings, workCopy } from "./e2eSteps.ts";
+import { type Engine, ensureEngine } from "./engine/build.ts";
+import { ADDED_APP, E2E_STACK, e2eStack, pulumiEnv } from "./engine/e2eStack.ts";
+import { writeStandInCharts } from "./engine/standInCharts.ts";
+import { KUBERNETES_PLUGIN_VERSION } from "./engine/versions.ts";
 
 const E2E: CommandSpec = {
   usage: "bun run e2e [--crds <dir>] [--keep]",
@@ -161,7 +162,7 @@ const pathOf = (engine: Engine) => {
     ? { wrapper: packageScripts, says: "bun run deploy etc. (runtime: bun through the built language hosts)" }
     : {
         wrapper: inlinePrograms,
-        says: "cli/e2eInline.ts: the deploy wrapper with each layer's program inline (Automation API; no language host here)",
+        says: "harness/e2eInline.ts: the deploy wrapper with each layer's program inline (Automation API; no language host here)",
       };
   console.log(`  programs run by: ${path.says}`);
   return path.wrapper;

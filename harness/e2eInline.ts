@@ -1,5 +1,5 @@
 /**
- * `bun cli/e2eInline.ts <preview|up|destroy> <layer|all> --stack <name> [-- <pulumi args>]`: the
+ * `bun harness/e2eInline.ts <preview|up|destroy> <layer|all> --stack <name> [-- <pulumi args>]`: the
  * deploy wrapper (cli/pulumi.ts: config check, refusals, layer order, stop at the first failure)
  * with one difference, for `bun run e2e` on a machine without Pulumi's language hosts: each
  * layer's own program (programs/<layer>/index.ts) runs inline, through the Automation API.
@@ -13,9 +13,9 @@
  */
 import { join, resolve } from "node:path";
 import { CommandError, LocalWorkspace } from "@pulumi/pulumi/automation/index.js";
+import { isMain, USAGE_EXIT } from "../cli/args.ts";
+import { type Environment, type Operation, processEnvironment, pulumiCommand } from "../cli/pulumi.ts";
 import { projectName } from "../lib/layers.ts";
-import { isMain, USAGE_EXIT } from "./args.ts";
-import { type Environment, type Operation, processEnvironment, pulumiCommand } from "./pulumi.ts";
 
 /** Flags that change nothing inline: the Automation API never prompts. */
 const NO_OPS = ["--yes", "--non-interactive", "--skip-preview"];

@@ -1,16 +1,16 @@
 /**
  * What `bun run e2e` checks once the engine, the API server and the work copy are ready (see
- * cli/e2e.ts): each function runs its commands, prints what it found, and throws a StepFailure
+ * harness/e2e.ts): each function runs its commands, prints what it found, and throws a StepFailure
  * carrying the failing command's output.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import type { Clients } from "../lib/cluster/api.ts";
-import { ADDED_APP, E2E_STACK, type E2eStack, secretArgs } from "../lib/engine/e2eStack.ts";
-import { KUBERNETES_PLUGIN_VERSION } from "../lib/engine/versions.ts";
 import { LAYERS, type Layer } from "../lib/layers.ts";
+import type { Clients } from "./cluster/api.ts";
 import { mustRun, run, StepFailure } from "./e2eSteps.ts";
+import { ADDED_APP, E2E_STACK, type E2eStack, secretArgs } from "./engine/e2eStack.ts";
+import { KUBERNETES_PLUGIN_VERSION } from "./engine/versions.ts";
 
 export interface E2eContext {
   /** The work copy of the repository. */
@@ -31,8 +31,8 @@ export const packageScripts: Wrapper = (command, layer) => [
   layer === "all" ? "deploy" : `${command === "up" ? "deploy" : command}:${layer}`,
 ];
 
-/** The same wrapper with each layer's program run inline (cli/e2eInline.ts): no language host needed. */
-export const inlinePrograms: Wrapper = (command, layer) => ["bun", "cli/e2eInline.ts", command, layer];
+/** The same wrapper with each layer's program run inline (harness/e2eInline.ts): no language host needed. */
+export const inlinePrograms: Wrapper = (command, layer) => ["bun", "harness/e2eInline.ts", command, layer];
 
 const layerDir = (context: E2eContext, layer: Layer) => join(context.work, "programs", layer);
 const stackFile = (context: E2eContext, layer: Layer) =>

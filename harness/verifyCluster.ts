@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { type CommandSpec, parseCommand, USAGE_EXIT, usageText } from "../cli/args.ts";
 import {
   type Apply,
   type Clients,
@@ -17,28 +18,22 @@ import {
   installCrds,
   provisionPendingClaims,
   serverSideApply,
-} from "../lib/cluster/api.ts";
-import { ensureBinaries } from "../lib/cluster/build.ts";
-import { type Cluster, startCluster, stopCluster, stoppedControllers } from "../lib/cluster/cluster.ts";
-import { apiErrorMessage } from "../lib/cluster/errors.ts";
-import {
-  type KubeObject,
-  type LayerManifests,
-  readHelmReleases,
-  readRender,
-} from "../lib/cluster/manifests.ts";
-import { observeLayer, takeSnapshot } from "../lib/cluster/observe.ts";
+} from "./cluster/api.ts";
+import { ensureBinaries } from "./cluster/build.ts";
+import { type Cluster, startCluster, stopCluster, stoppedControllers } from "./cluster/cluster.ts";
+import { apiErrorMessage } from "./cluster/errors.ts";
+import { type KubeObject, type LayerManifests, readHelmReleases, readRender } from "./cluster/manifests.ts";
+import { observeLayer, takeSnapshot } from "./cluster/observe.ts";
 import {
   type ApplyResult,
   formatLayer,
   formatReport,
   type LayerReport,
   workloadSettled,
-} from "../lib/cluster/report.ts";
-import { SELF_CHECK_LAYER, selfCheckLayer, selfCheckVerdict } from "../lib/cluster/selfCheck.ts";
-import { longhornStorageClass } from "../lib/cluster/storage.ts";
-import { ETCD_VERSION, KUBERNETES_VERSION } from "../lib/cluster/versions.ts";
-import { type CommandSpec, parseCommand, USAGE_EXIT, usageText } from "./args.ts";
+} from "./cluster/report.ts";
+import { SELF_CHECK_LAYER, selfCheckLayer, selfCheckVerdict } from "./cluster/selfCheck.ts";
+import { longhornStorageClass } from "./cluster/storage.ts";
+import { ETCD_VERSION, KUBERNETES_VERSION } from "./cluster/versions.ts";
 
 const VERIFY: CommandSpec = {
   usage: "bun run verify:cluster [<dir>] [--self-check] [--crds <dir>] [--wait <seconds>]",
