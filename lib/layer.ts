@@ -1,9 +1,10 @@
 /**
- * A layer as one pure value: its config schema, the contracts of earlier layers it reads, and
- * pure functions of (config, reads): the plan, the exports, the summary, and what a deploy must
- * tell the operator. The Pulumi runner (lib/pulumi/program.ts) and the offline render
- * (lib/render/render.ts) take this value and nothing else, so the render shows exactly what a
- * deploy creates. This module imports no layer.
+ * A layer as one pure value: its config schema, the contracts of earlier layers it reads, and one
+ * pure function of (config, reads) that evaluates it: the plan, the exports, the summary, and what
+ * a deploy must tell the operator, all from one call, so what they share is computed once. The
+ * Pulumi runner (lib/pulumi/program.ts) and the offline render (lib/render/render.ts) take this
+ * value and nothing else, so the render shows exactly what a deploy creates. This module imports
+ * no layer.
  */
 import type { Result } from "neverthrow";
 import type { StackSchemas } from "./config/registry.ts";
@@ -20,6 +21,18 @@ export type UpstreamValues<U extends Upstreams> = {
   readonly [L in keyof U]: U[L] extends Contract<Shape> ? ContractValues<U[L]> : never;
 };
 
+/** Everything a layer is for one config and its reads. */
+export interface Evaluation<E extends object = object> {
+  /** Everything the layer creates. */
+  plan: Plan;
+  /** The stack outputs: the layer's contract values (and any extra the operator reads). */
+  exports: E;
+  /** Lines for the render summary that only this layer can explain (IP plan, schedules, hosts). */
+  summary: string[];
+  /** What a deploy must tell the operator, as warnings (e.g. the auth layer's first-deploy steps). */
+  notices: string[];
+}
+
 export interface LayerDefinition<
   L extends Layer = Layer,
   K extends KeySpecs = KeySpecs,
@@ -29,28 +42,19 @@ export interface LayerDefinition<
   layer: L;
   schema: LayerSchema<K>;
   reads: U;
-  /** Everything the layer creates, or every reason it cannot. */
-  plan(config: ConfigOf<K>, reads: UpstreamValues<U>): Result<Plan, Problem[]>;
-  /** The stack outputs: the layer's contract values (and any extra the operator reads). */
-  exports(config: ConfigOf<K>, reads: UpstreamValues<U>): E;
-  /** Lines for the render summary that only this layer can explain (IP plan, schedules, hosts). */
-  summary(config: ConfigOf<K>, reads: UpstreamValues<U>): string[];
-  /** What a deploy must tell the operator, as warnings (e.g. the auth layer's first-deploy steps). */
-  notices?(config: ConfigOf<K>, reads: UpstreamValues<U>): string[];
+  /** The layer for this config and these reads, or every reason it cannot be built. */
+  evaluate(config: ConfigOf<K>, reads: UpstreamValues<U>): Result<Evaluation<E>, Problem[]>;
 }
 
 /**
  * Any layer, with its config and reads erased: what the generic runner and render hold. Its
- * functions take `never`, so every concrete layer fits and nothing can call them unchecked.
+ * function takes `never`, so every concrete layer fits and nothing can call it unchecked.
  */
 export interface AnyLayer {
   layer: Layer;
   schema: LayerSchema;
   reads: Upstreams;
-  plan(config: never, reads: never): Result<Plan, Problem[]>;
-  exports(config: never, reads: never): object;
-  summary(config: never, reads: never): string[];
-  notices?(config: never, reads: never): string[];
+  evaluate(config: never, reads: never): Result<Evaluation, Problem[]>;
 }
 
 /** The four layers of a stack, by name (the composition root, programs/layers.ts, builds it). */
@@ -68,22 +72,16 @@ export const defineLayer = <L extends Layer, K extends KeySpecs, U extends Upstr
   definition: LayerDefinition<L, K, U, E>,
 ): LayerDefinition<L, K, U, E> => definition;
 
-/** Runs a layer's pure functions on parsed config and validated reads (both checked by the caller). */
+/** Evaluates a layer on parsed config and validated reads (both checked by the caller). */
 export const evaluateLayer = (
   layer: AnyLayer,
   config: object,
   reads: object,
-): Result<{ plan: Plan; exports: object; summary: string[]; notices: string[] }, Problem[]> => {
-  const run = layer as unknown as LayerDefinition;
-  const c = config as ConfigOf<KeySpecs>;
-  const r = reads as UpstreamValues<Upstreams>;
-  return run.plan(c, r).map((plan) => ({
-    plan,
-    exports: run.exports(c, r),
-    summary: run.summary(c, r),
-    notices: run.notices?.(c, r) ?? [],
-  }));
-};
+): Result<Evaluation, Problem[]> =>
+  (layer as unknown as LayerDefinition).evaluate(
+    config as ConfigOf<KeySpecs>,
+    reads as UpstreamValues<Upstreams>,
+  );
 
 export interface StackContext {
   stack: string;

@@ -13,9 +13,11 @@ import { parseConfig } from "../programs/layers.ts";
 import { type AuthRun, exampleAuthConfig, OTHER_NETWORK, OTHER_STORAGE, runAuth } from "./support/auth.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 
-/** The layer's summary on `config`, with upstream contracts of which only the domain is read. */
+/** The layer's summary on `config`, under the domain home.example.net. */
 const summaryOf = (config: AuthConfig): string[] =>
-  authLayer.summary(config, { network: { domain: "home.example.net" } } as never);
+  authLayer
+    .evaluate(config, { network: { ...OTHER_NETWORK, domain: "home.example.net" }, storage: OTHER_STORAGE })
+    ._unsafeUnwrap().summary;
 
 const FIRST_DEPLOY = { tinyauth_oauth_client_id: undefined, tinyauth_oauth_client_secret: undefined };
 const DOMAIN = OTHER_NETWORK.domain;

@@ -67,9 +67,7 @@ describe("stack references", () => {
       layer: "apps",
       schema: appsConfigSchema,
       reads: { network: networkContract },
-      plan: () => ok({ releases: [], objects: [] }),
-      exports: () => ({}),
-      summary: () => [],
+      evaluate: () => ok({ plan: { releases: [], objects: [] }, exports: {}, summary: [], notices: [] }),
     });
     const run = runUnderMocks(
       {

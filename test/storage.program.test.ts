@@ -401,7 +401,7 @@ describe("storage layer, other stacks", () => {
       "recurringjob/longhorn-system/system-backup": "0 3 * * 0",
     });
     const config = parseConfig("storage", { ...raw, timezone: "Europe/Berlin" })._unsafeUnwrap();
-    const notes = storageLayer.summary(config, {});
+    const notes = storageLayer.evaluate(config, {})._unsafeUnwrap().summary;
     expect(notes.find((n) => n.includes("recurring jobs"))).toMatch(
       /Europe\/Berlin \(cron follows standard time UTC\+01:00; daylight saving UTC\+02:00 from ~\d{4}-03-\d\d to ~\d{4}-10-\d\d\)/,
     );

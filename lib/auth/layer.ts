@@ -17,15 +17,20 @@ export const authLayer = defineLayer({
   reads: { network: networkContract, storage: storageContract },
   // The Traefik CRDs (Middleware, IngressRoute) come from the network layer's charts, deployed
   // earlier in another stack: nothing here can wait for them, and nothing needs to.
-  plan: (config, reads) => authPlan({ config, ...reads }).map(({ objects }) => ({ releases: [], objects })),
-  exports: (config, reads): AuthContract & { tinyauthStatus: string } => ({
-    ...authExports(reads.network),
-    tinyauthStatus: configured(config) ? "configured" : "waiting for tinyauth_oauth_client_id/secret",
-  }),
-  summary: (config, reads) =>
-    setupSummary(configured(config), config.tinyauthAllowedUsers, reads.network.domain),
-  notices: (config, reads) =>
-    configured(config)
-      ? []
-      : [["First deploy of the auth layer.", ...firstDeploySteps(reads.network.domain)].join("\n")],
+  evaluate: (config, reads) =>
+    authPlan({ config, ...reads }).map(({ objects }) => {
+      const ready = configured(config);
+      const exports: AuthContract & { tinyauthStatus: string } = {
+        ...authExports(reads.network),
+        tinyauthStatus: ready ? "configured" : "waiting for tinyauth_oauth_client_id/secret",
+      };
+      return {
+        plan: { releases: [], objects },
+        exports,
+        summary: setupSummary(ready, config.tinyauthAllowedUsers, reads.network.domain),
+        notices: ready
+          ? []
+          : [["First deploy of the auth layer.", ...firstDeploySteps(reads.network.domain)].join("\n")],
+      };
+    }),
 });

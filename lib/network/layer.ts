@@ -66,7 +66,11 @@ export const networkLayer = defineLayer({
   layer: "network",
   schema: networkConfigSchema,
   reads: {},
-  plan: networkPlan,
-  exports: networkExports,
-  summary: networkSummary,
+  evaluate: (config) =>
+    networkPlan(config).map((plan) => ({
+      plan,
+      exports: networkExports(config),
+      summary: networkSummary(config),
+      notices: [],
+    })),
 });

@@ -17,47 +17,38 @@ import {
 import { type ScheduleZone, scheduleZone } from "./schedule.ts";
 import { LONGHORN } from "./versions.ts";
 
-interface Jobs {
-  zone: ScheduleZone;
-  plans: RecurringJobPlan[];
-}
+/** The storage contract: names the later layers use, and where backups go. */
+const storageExports = (config: StorageConfig) => ({
+  nfsStorageClass: NFS_STORAGE_CLASS,
+  longhornStorageClass: LONGHORN_STORAGE_CLASS,
+  backupJobGroup: BACKUP_JOB_GROUP,
+  trimJobGroup: TRIM_JOB_GROUP,
+  nfsServer: config.nfsHostname,
+  backupTarget: longhornBackupTarget(config),
+  longhornNamespace: LONGHORN.namespace,
+  longhornUiService: LONGHORN_UI_SERVICE,
+});
 
-const jobsByConfig = new WeakMap<StorageConfig, Jobs>();
-
-/**
- * The recurring jobs in UTC, once per config: the plan and the summary both read them. Zone rules
- * are sampled over the current year (a zone that changes its rules changes the cron).
- */
-const jobsOf = (config: StorageConfig): Jobs => {
-  const known = jobsByConfig.get(config);
-  if (known) return known;
-  const zone = scheduleZone(config, new Date().getUTCFullYear());
-  const jobs = { zone, plans: recurringJobPlans(config, zone) };
-  jobsByConfig.set(config, jobs);
-  return jobs;
-};
+const storageSummary = (config: StorageConfig, plans: RecurringJobPlan[], zone: ScheduleZone): string[] => [
+  `NFS StorageClass ${NFS_STORAGE_CLASS}: ${config.nfsHostname}:${config.nfsSharePath}/<namespace>/<claim> (Retain)`,
+  `Longhorn StorageClass ${LONGHORN_STORAGE_CLASS} (default, Retain, ${config.longhornReplicaCount} replicas), backups to ${longhornBackupTarget(config)}`,
+  ...scheduleSummary(plans, zone),
+];
 
 export const storageLayer = defineLayer({
   layer: "storage",
   schema: storageConfigSchema,
   reads: {},
-  plan: (config) => storagePlan(config, jobsOf(config).plans),
-  exports: (config) => ({
-    nfsStorageClass: NFS_STORAGE_CLASS,
-    longhornStorageClass: LONGHORN_STORAGE_CLASS,
-    backupJobGroup: BACKUP_JOB_GROUP,
-    trimJobGroup: TRIM_JOB_GROUP,
-    nfsServer: config.nfsHostname,
-    backupTarget: longhornBackupTarget(config),
-    longhornNamespace: LONGHORN.namespace,
-    longhornUiService: LONGHORN_UI_SERVICE,
-  }),
-  summary: (config) => {
-    const { zone, plans } = jobsOf(config);
-    return [
-      `NFS StorageClass ${NFS_STORAGE_CLASS}: ${config.nfsHostname}:${config.nfsSharePath}/<namespace>/<claim> (Retain)`,
-      `Longhorn StorageClass ${LONGHORN_STORAGE_CLASS} (default, Retain, ${config.longhornReplicaCount} replicas), backups to ${longhornBackupTarget(config)}`,
-      ...scheduleSummary(plans, zone),
-    ];
+  // The recurring jobs in UTC, once: the plan and the summary both read them. Zone rules are
+  // sampled over the current year (a zone that changes its rules changes the cron).
+  evaluate: (config) => {
+    const zone = scheduleZone(config, new Date().getUTCFullYear());
+    const plans = recurringJobPlans(config, zone);
+    return storagePlan(config, plans).map((plan) => ({
+      plan,
+      exports: storageExports(config),
+      summary: storageSummary(config, plans, zone),
+      notices: [],
+    }));
   },
 });
