@@ -1,8 +1,10 @@
 /**
- * What the Pulumi edge (createPlan.ts) registers for a plan, computed from the plan alone: each
- * resource's type, name, inputs (secrets redacted) and the options that matter for safety and
- * order. Pure, with no Pulumi import, so the render loads none. The render writes these; a program
- * test runs the edge under Pulumi's mocks and proves it registers exactly them.
+ * What the Pulumi edge registers for a plan, computed from the plan alone, in one place
+ * (`registrations`): each resource's type, name, inputs (secrets sealed as the caller says) and
+ * the options that matter for safety and order. The deploy (createPlan.ts) creates them with
+ * secrets revealed into Pulumi secrets; the render (`planResources`) writes them with secrets
+ * redacted. Pure, with no Pulumi import, so the render loads none; a program test runs the edge
+ * under Pulumi's mocks and proves it registers exactly what the render writes.
  */
 import { isSecret } from "../config/secret.ts";
 import { chartSource } from "../e2e.ts";
@@ -62,12 +64,20 @@ const redacted = (value: unknown): unknown => {
   return value;
 };
 
-/** A Secret's payload is a Pulumi secret whole at the edge; no other kind holds config secrets. */
-const objectInputs = (object: KubeObject): KubeObject =>
+/**
+ * How the caller seals a secret value: the render writes the redaction marker, the edge a Pulumi
+ * secret. A Secret object's string data is sealed whole, whether a value came from config or not.
+ */
+export type Seal = (value: unknown) => unknown;
+
+/** A Secret's payload is sealed value by value; no other kind holds config secrets. */
+const objectInputs = (object: KubeObject, seal: Seal): KubeObject =>
   object.apiVersion === "v1" && object.kind === "Secret" && typeof object.stringData === "object"
     ? {
         ...object,
-        stringData: Object.fromEntries(Object.keys(object.stringData ?? {}).map((key) => [key, REDACTED])),
+        stringData: Object.fromEntries(
+          Object.entries(object.stringData ?? {}).map(([key, value]) => [key, seal(value)]),
+        ),
       }
     : object;
 
@@ -84,8 +94,36 @@ export const releaseInputs = (release: PlannedRelease): Record<string, unknown> 
   ...(release.skipAwait ? { skipAwait: true } : {}),
 });
 
-const itemInputs = (item: PlanItem): Record<string, unknown> =>
-  isRelease(item) ? releaseInputs(item) : objectInputs(item.object);
+/** One resource of a plan as the edge registers it: type, name, inputs with secrets sealed, options. */
+export interface Registration {
+  id: string;
+  type: string;
+  /** A Helm chart: a component resource grouping the chart's objects. */
+  release: boolean;
+  inputs: Record<string, unknown>;
+  /** Ids of the resources this one waits for. */
+  after: readonly string[];
+  /** Protected and retained on delete: it holds data, or deleting it deletes data. */
+  stateful: boolean;
+}
+
+/**
+ * What the edge registers for a plan, in registration order: the plan's items after what each
+ * waits for, namespaces holding state protected like the state. The render and the deploy both
+ * take it from here, so they cannot disagree. Throws on an invalid plan.
+ */
+export const registrations = (plan: Plan, seal: Seal): Registration[] => {
+  const ordered = orderPlan(withStatefulNamespaces(plan));
+  if (ordered.isErr()) throw new Error(`invalid plan: ${ordered.error}`);
+  return ordered.value.map((item) => ({
+    id: item.id,
+    type: itemType(item),
+    release: isRelease(item),
+    inputs: isRelease(item) ? releaseInputs(item) : objectInputs(item.object, seal),
+    after: item.after,
+    stateful: item.stateful === true,
+  }));
+};
 
 const providerUrn = (name: StackName, external: PlannedExternal): string => {
   const pkg = external.type.split(":")[0] ?? external.type;
@@ -93,26 +131,24 @@ const providerUrn = (name: StackName, external: PlannedExternal): string => {
 };
 
 /**
- * The resources the edge registers for `plan`, in the order it registers them: the plan's items
- * after what each waits for (namespaces holding state protected like the state), then the
- * resources outside the cluster. Throws on an invalid plan, as the edge does.
+ * The resources the edge registers for `plan`, as the render writes them: the registrations with
+ * secrets redacted and URNs for their dependencies, then the resources outside the cluster.
  */
 export const planResources = (plan: Plan, name: StackName): RecordedResource[] => {
-  const ordered = orderPlan(withStatefulNamespaces(plan));
-  if (ordered.isErr()) throw new Error(`invalid plan: ${ordered.error}`);
-  const urns = new Map(ordered.value.map((item) => [item.id, urnOf(name, itemType(item), item.id)]));
-  const inCluster = ordered.value.map(
+  const registered = registrations(plan, () => REDACTED);
+  const urns = new Map(registered.map((item) => [item.id, urnOf(name, item.type, item.id)]));
+  const inCluster = registered.map(
     (item): RecordedResource => ({
       urn: urns.get(item.id) ?? "",
-      type: itemType(item),
+      type: item.type,
       name: item.id,
-      custom: !isRelease(item),
-      protect: item.stateful === true,
-      retainOnDelete: item.stateful === true,
+      custom: !item.release,
+      protect: item.stateful,
+      retainOnDelete: item.stateful,
       dependsOn: item.after.map((id) => urns.get(id) ?? id),
       timeouts: {},
       provider: "",
-      inputs: itemInputs(item),
+      inputs: item.inputs,
     }),
   );
   const outside = (plan.external ?? []).map(
