@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { MANAGED_BY_LABEL, PART_OF_LABEL } from "../lib/k8s/labels.ts";
 import { LAYERS, type Layer } from "../lib/layers.ts";
 import type { Clients } from "./cluster/api.ts";
 import { mustRun, run, StepFailure } from "./e2eSteps.ts";
@@ -88,10 +89,7 @@ export const addApp = async (context: E2eContext): Promise<void> => {
   const deployments = await context.clients.apps.listNamespacedDeployment({ namespace: ADDED_APP.name });
   const deployment = deployments.items[0];
   const labels = deployment?.metadata?.labels ?? {};
-  if (
-    labels["app.kubernetes.io/part-of"] !== ADDED_APP.name ||
-    labels["app.kubernetes.io/managed-by"] !== "homelab-apps"
-  )
+  if (labels[PART_OF_LABEL] !== ADDED_APP.name || labels[MANAGED_BY_LABEL] !== "homelab-apps")
     throw new StepFailure(
       `no Deployment in ${ADDED_APP.name} with the owner labels: ${JSON.stringify(labels)}`,
     );

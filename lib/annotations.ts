@@ -1,6 +1,7 @@
 /**
- * Annotation keys that connect the layers (and the render summary) through the objects they
- * render: one definition each, so a key can never drift between a producer and a reader.
+ * Every annotation key the platform writes or reads (layers, preflight, the render summary): one
+ * definition each, so a key can never drift between a producer and a reader. Label keys live in
+ * lib/k8s/labels.ts.
  */
 
 /** Traefik middlewares on a plain Ingress: `<namespace>-<name>@kubernetescrd`, comma-separated. */
@@ -34,3 +35,43 @@ export const PULUMI_REPLACE_UNREADY = "pulumi.com/replaceUnready";
 
 /** How long the provider awaits an object, in seconds, when no customTimeouts are set. */
 export const PULUMI_TIMEOUT_SECONDS = "pulumi.com/timeoutSeconds";
+
+/** The provider does not wait for the object to become ready (end-to-end mode sets it; lib/e2e.ts). */
+export const PULUMI_SKIP_AWAIT = "pulumi.com/skipAwait";
+
+/** Traefik's router on a plain Ingress: the entrypoint it listens on, and TLS on it. */
+export const TRAEFIK_ENTRYPOINTS = "traefik.ingress.kubernetes.io/router.entrypoints";
+export const TRAEFIK_TLS = "traefik.ingress.kubernetes.io/router.tls";
+
+/** The pool MetalLB takes a LoadBalancer Service's fixed IP from. */
+export const METALLB_POOL = "metallb.io/address-pool";
+
+/**
+ * The annotation prefix only the Pi-hole external-dns instances read (the network contract's
+ * `lanDnsAnnotationPrefix`): LAN records, apart from the Cloudflare instance's public ones.
+ */
+export const PIHOLE_ANNOTATION_PREFIX = "pihole.external-dns.alpha.kubernetes.io/";
+
+/** The LAN name of a Service (a shared load balancer), read by the Pi-hole external-dns instances. */
+export const lanDnsHostname = (annotationPrefix: string, host: string): Record<string, string> => ({
+  [`${annotationPrefix}hostname`]: host,
+});
+
+/** Tinyauth v5 reads per-app ACLs from Ingress annotations `tinyauth.apps.<app>.<section>.<key>`. */
+export const tinyauthAnnotation = (app: string, field: string): string => `tinyauth.apps.${app}.${field}`;
+
+/** The class an Ingress or StorageClass without one gets: exactly "true" on the default. */
+export const DEFAULT_INGRESS_CLASS = "ingressclass.kubernetes.io/is-default-class";
+export const DEFAULT_STORAGE_CLASS = "storageclass.kubernetes.io/is-default-class";
+
+/** The ingress class as an annotation: how an IngressRoute may name its class instead of the spec. */
+export const INGRESS_CLASS = "kubernetes.io/ingress.class";
+
+/** On a webhook gate's Job: the API groups whose webhook it proves serving, comma-separated. */
+export const WEBHOOK_GATE_ANNOTATION = "homelab/webhook-gate";
+
+/** On an app's pods: a checksum of its config files, so a changed file rolls the pods. */
+export const CONFIG_CHECKSUM = "homelab/config-checksum";
+
+/** On a public Ingress without auth: why it is public without a login (the app's stated reason). */
+export const PUBLIC_WITHOUT_AUTH = "homelab/public-without-auth";

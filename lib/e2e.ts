@@ -15,7 +15,7 @@
  * a real cluster. A real deploy never sets the variable; the render and the deploy say the mode.
  */
 import { join } from "node:path";
-import { PULUMI_REPLACE_UNREADY } from "./annotations.ts";
+import { PULUMI_REPLACE_UNREADY, PULUMI_SKIP_AWAIT } from "./annotations.ts";
 
 export const E2E_CHARTS_ENV = "HOMELAB_E2E_CHARTS";
 
@@ -46,8 +46,6 @@ export const chartSource = (
     : { chart: chart.chart, version: chart.version, repositoryOpts: { repo: chart.repo } };
 };
 
-export const SKIP_AWAIT = "pulumi.com/skipAwait";
-
 /** Resource types whose readiness needs running pods: not awaited in end-to-end mode. */
 export const NOT_AWAITED = [
   "kubernetes:apps/v1:Deployment",
@@ -71,5 +69,8 @@ export const withSkipAwait = (type: string, props: Props): Props | undefined => 
   if (!(NOT_AWAITED as readonly string[]).includes(type)) return undefined;
   const metadata = (props.metadata ?? {}) as { annotations?: Record<string, string> };
   const { [PULUMI_REPLACE_UNREADY]: _dropped, ...annotations } = metadata.annotations ?? {};
-  return { ...props, metadata: { ...metadata, annotations: { ...annotations, [SKIP_AWAIT]: "true" } } };
+  return {
+    ...props,
+    metadata: { ...metadata, annotations: { ...annotations, [PULUMI_SKIP_AWAIT]: "true" } },
+  };
 };

@@ -39,9 +39,16 @@ export const valueAt = (value: unknown, path: string): unknown =>
       value,
     );
 
-/** The stable id of an object in a plan (and its Pulumi resource name): `kind/namespace/name`. */
+/**
+ * The stable id of an object in a plan (and its Pulumi resource name): `kind/namespace/name`, with
+ * `cluster` for a cluster-scoped object. Known without building the object (`namespaceId`).
+ */
+export const kindId = (kind: string, namespace: string | undefined, name: string): string =>
+  `${kind.toLowerCase()}/${namespace ?? "cluster"}/${name}`;
+
+/** The id of a built object (`kindId` of its kind, namespace and name). */
 export const objectId = (object: Pick<KubeObject, "kind" | "metadata">): string =>
-  `${object.kind.toLowerCase()}/${object.metadata.namespace ?? "cluster"}/${object.metadata.name}`;
+  kindId(object.kind, object.metadata.namespace, object.metadata.name);
 
 /** An object of a plan under its one id, after the ids it waits for; `stateful` if it holds data. */
 export const plannedObject = (
@@ -74,7 +81,8 @@ export interface PlannedObject extends Planned {
   object: KubeObject;
 }
 
-export interface PlannedRelease extends Planned {
+/** What a layer says about one Helm release; the plan adds its id. */
+export interface ReleaseSpec {
   /** Helm release name. */
   name: string;
   namespace: string;
@@ -82,9 +90,28 @@ export interface PlannedRelease extends Planned {
   values: Record<string, unknown>;
   /** Leave the chart's `crds/` out (another release installs the same CRDs). */
   skipCrds?: boolean;
+}
+
+export interface PlannedRelease extends Planned, ReleaseSpec {
   /** Do not wait for the release's workloads to become ready. */
   skipAwait?: boolean;
 }
+
+/** A Helm release of a plan under its one id, after the ids it waits for; `stateful` if it holds data. */
+export const plannedRelease = (
+  release: ReleaseSpec,
+  after: readonly string[] = [],
+  stateful = false,
+): PlannedRelease => ({
+  id: releaseId(release.namespace, release.name),
+  name: release.name,
+  namespace: release.namespace,
+  chart: release.chart,
+  values: release.values,
+  ...(release.skipCrds ? { skipCrds: true } : {}),
+  after: [...after],
+  ...(stateful ? { stateful } : {}),
+});
 
 /**
  * A resource outside the cluster (the Cloudflare record of the router's IP). Its inputs may hold

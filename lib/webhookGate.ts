@@ -16,12 +16,12 @@
  * Probes are objects of the gated groups with names nothing else uses, so the gate can run again at
  * any time (a create of an existing name would fail for another reason).
  */
-import { PULUMI_REPLACE_UNREADY, PULUMI_TIMEOUT_SECONDS } from "./annotations.ts";
+import { PULUMI_REPLACE_UNREADY, PULUMI_TIMEOUT_SECONDS, WEBHOOK_GATE_ANNOTATION } from "./annotations.ts";
 import { configMapObject } from "./k8s/config.ts";
-import { namespaceObject } from "./k8s/namespace.ts";
+import { namespaceId } from "./k8s/namespace.ts";
 import { clusterRoleBindingObject, clusterRoleObject, serviceAccountObject } from "./k8s/rbac.ts";
-import { containerObject, podTemplate } from "./k8s/workload.ts";
-import { apiGroupOf, type KubeObject, objectId, type PlannedObject, plannedObject } from "./plan.ts";
+import { containerObject, jobObject, podTemplate } from "./k8s/workload.ts";
+import { apiGroupOf, type KubeObject, type PlannedObject, plannedObject } from "./plan.ts";
 import { collectionPath, gateScript, PROBES_DIR, pluralOf } from "./webhookGateScript.ts";
 
 /**
@@ -37,9 +37,6 @@ export const CURL_IMAGE = "docker.io/curlimages/curl:8.21.0";
  */
 const CURL_USER = 100;
 const CURL_GROUP = 101;
-
-/** On the gate's Job: the API groups whose webhook it proves serving, comma-separated. */
-export const WEBHOOK_GATE_ANNOTATION = "homelab/webhook-gate";
 
 /** Seconds between the gate's tries. */
 export const WEBHOOK_GATE_INTERVAL_SECONDS = 5;
@@ -81,7 +78,7 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
   const name = `${spec.name}-webhook-gate`;
   const namespace = spec.namespace;
   const groups = [...new Set(spec.probes.map((probe) => apiGroupOf(probe)))];
-  const home = objectId(namespaceObject(namespace));
+  const home = namespaceId(namespace);
   const serviceAccount = plannedObject(serviceAccountObject(name, namespace), [home]);
   // A server-side dry run needs the same `create` permission as a real create.
   const role = plannedObject(
@@ -152,12 +149,9 @@ const gatePod = (name: string, script: string): Record<string, unknown> =>
     volumes: [{ name: "probes", configMap: { name } }],
   });
 
-const gateJob = (name: string, namespace: string, groups: readonly string[], script: string): KubeObject => {
-  const template = gatePod(name, script);
-  return {
-    apiVersion: "batch/v1",
-    kind: "Job",
-    metadata: {
+const gateJob = (name: string, namespace: string, groups: readonly string[], script: string): KubeObject =>
+  jobObject(
+    {
       name,
       namespace,
       annotations: {
@@ -166,11 +160,11 @@ const gateJob = (name: string, namespace: string, groups: readonly string[], scr
         [PULUMI_TIMEOUT_SECONDS]: String(WEBHOOK_GATE_AWAIT_SECONDS),
       },
     },
-    spec: {
+    {
+      template: gatePod(name, script),
       // The script is the retry loop: a second pod would start its window over.
+      restartPolicy: "Never",
       backoffLimit: 0,
       activeDeadlineSeconds: WEBHOOK_GATE_DEADLINE_SECONDS,
-      template: { ...template, spec: { ...(template.spec as object), restartPolicy: "Never" } },
     },
-  };
-};
+  );

@@ -97,6 +97,51 @@ describe("imports go one way", () => {
     expect(layerRank("lib/layer.ts")).toBeUndefined();
   });
 });
+/** The code of a file: its lines but comments (which may name a key in backquotes). */
+const codeOf = (file: string): string =>
+  readFileSync(join(ROOT, file), "utf8")
+    .split("\n")
+    .filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line))
+    .join("\n");
+
+/** Files of `files`, other than `homes`, that write `key` as a string literal (quoted or a template). */
+const literalOutside = (files: readonly string[], key: string, homes: readonly string[]): string[] =>
+  files.filter(
+    (file) =>
+      !homes.includes(file) && ['"', "'", "`"].some((quote) => codeOf(file).includes(`${quote}${key}`)),
+  );
+
+describe("one definition per label and annotation key", () => {
+  test("the ownership labels are written only by the labels helper", () => {
+    for (const key of ["app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"])
+      expect(literalOutside([...PRODUCT, ...HARNESS], key, ["lib/k8s/labels.ts"])).toEqual([]);
+  });
+
+  test("annotation keys (and the platform's own label keys) are written only in their one module", () => {
+    const keys = [
+      "pulumi.com/",
+      "metallb.io/address-pool",
+      "metallb.io/loadBalancerIPs",
+      "external-dns.alpha.kubernetes.io/",
+      "pihole.external-dns.alpha.kubernetes.io/",
+      "traefik.ingress.kubernetes.io/",
+      "ingressclass.kubernetes.io/",
+      "storageclass.kubernetes.io/",
+      "kubernetes.io/ingress.class",
+      "tinyauth.apps.",
+      "homelab/",
+    ];
+    for (const key of keys)
+      expect(literalOutside(LIB, key, ["lib/annotations.ts", "lib/k8s/labels.ts"])).toEqual([]);
+  });
+
+  test("the check sees a literal outside the helper", () => {
+    expect(literalOutside(["lib/k8s/labels.ts"], "app.kubernetes.io/part-of", [])).toEqual([
+      "lib/k8s/labels.ts",
+    ]);
+  });
+});
+
 test(`no source file is over ${MAX_FILE_LINES} lines`, () => {
   const long = [...PRODUCT, ...HARNESS]
     .map((file) => ({ file, lines: readFileSync(join(ROOT, file), "utf8").split("\n").length - 1 }))

@@ -1,13 +1,12 @@
 /** End-to-end mode (lib/e2e.ts): off unless its variable is set; what it changes when it is on. */
 import { describe, expect, test } from "bun:test";
-import { PULUMI_REPLACE_UNREADY } from "../lib/annotations.ts";
+import { PULUMI_REPLACE_UNREADY, PULUMI_SKIP_AWAIT } from "../lib/annotations.ts";
 import {
   chartSource,
   E2E_CHARTS_ENV,
   e2eChartsDir,
   modeLine,
   NOT_AWAITED,
-  SKIP_AWAIT,
   withSkipAwait,
 } from "../lib/e2e.ts";
 import { charts as networkCharts } from "../lib/network/versions.ts";
@@ -36,7 +35,10 @@ describe("skipAwait transform", () => {
   test("workloads, Services and Ingresses get the annotation, keeping theirs", () => {
     for (const type of NOT_AWAITED) {
       const marked = withSkipAwait(type, { metadata: { name: "x", annotations: { keep: "me" } }, spec: {} });
-      expect(marked?.metadata).toEqual({ name: "x", annotations: { keep: "me", [SKIP_AWAIT]: "true" } });
+      expect(marked?.metadata).toEqual({
+        name: "x",
+        annotations: { keep: "me", [PULUMI_SKIP_AWAIT]: "true" },
+      });
     }
   });
 
@@ -44,7 +46,10 @@ describe("skipAwait transform", () => {
     const marked = withSkipAwait("kubernetes:batch/v1:Job", {
       metadata: { name: "gate", annotations: { [PULUMI_REPLACE_UNREADY]: "true", keep: "me" } },
     });
-    expect(marked?.metadata).toEqual({ name: "gate", annotations: { keep: "me", [SKIP_AWAIT]: "true" } });
+    expect(marked?.metadata).toEqual({
+      name: "gate",
+      annotations: { keep: "me", [PULUMI_SKIP_AWAIT]: "true" },
+    });
   });
 
   test("claims, Secrets, CRDs and custom resources are awaited as on a real cluster", () => {

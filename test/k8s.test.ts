@@ -2,12 +2,15 @@
 import { describe, expect, test } from "bun:test";
 import { secret } from "../lib/config/secret.ts";
 import { longhornClaim, nfsVolumePair } from "../lib/k8s/claims.ts";
+import { postgresClusterObject } from "../lib/k8s/cnpg.ts";
 import { configMapObject, secretObject } from "../lib/k8s/config.ts";
 import { ingressObject } from "../lib/k8s/ingress.ts";
+import { layerLabels, ownerLabels, partOfLabel } from "../lib/k8s/labels.ts";
 import { recurringJobGroupLabels } from "../lib/k8s/longhorn.ts";
-import { namespaceObject } from "../lib/k8s/namespace.ts";
+import { namespaceId, namespaceObject } from "../lib/k8s/namespace.ts";
 import { clusterRoleBindingObject, clusterRoleObject, serviceAccountObject } from "../lib/k8s/rbac.ts";
 import { clusterIpService, loadBalancerService } from "../lib/k8s/service.ts";
+import { storageClassObject } from "../lib/k8s/storageClass.ts";
 import {
   BASELINE_CAPABILITIES,
   CONTROL_PLANE_TOLERATION,
@@ -17,10 +20,13 @@ import {
 import {
   type ContainerSecurity,
   containerObject,
+  deploymentId,
   deploymentObject,
+  jobObject,
   podTemplate,
 } from "../lib/k8s/workload.ts";
 import { objectId } from "../lib/plan.ts";
+import { clusterStructureProblems } from "./support/apps.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 
 const security: ContainerSecurity = {
@@ -55,6 +61,21 @@ describe("Namespace", () => {
     });
     expect(namespaceObject("plain").metadata.labels).toEqual({});
     expect(objectId(namespaceObject("plain"))).toBe("namespace/cluster/plain");
+    expect(namespaceId("plain")).toBe(objectId(namespaceObject("plain")));
+  });
+});
+
+describe("ownership labels", () => {
+  test("part of an app or a layer, managed by the layer's project; part-of alone for an operator's copies", () => {
+    expect(ownerLabels("web", "apps")).toEqual({
+      "app.kubernetes.io/part-of": "web",
+      "app.kubernetes.io/managed-by": "homelab-apps",
+    });
+    expect(layerLabels("auth")).toEqual({
+      "app.kubernetes.io/part-of": "homelab-auth",
+      "app.kubernetes.io/managed-by": "homelab-auth",
+    });
+    expect(partOfLabel("web")).toEqual({ "app.kubernetes.io/part-of": "web" });
   });
 });
 
@@ -125,6 +146,23 @@ describe("container, pod template, Deployment", () => {
     expect(deep(build(true)).spec.strategy).toEqual({ type: "Recreate" });
     expect(deep(build(false)).spec.strategy).toEqual({ type: "RollingUpdate" });
     expect((await validateObject(build(true))).status).toBe("valid");
+    expect(deploymentId("x", "x")).toBe(objectId(build(true)));
+  });
+
+  test("a Job runs its pod template to completion under its restart policy, backoff and deadline; it validates", async () => {
+    const template = podTemplate({ labels: { app: "x" }, containers: [container()], volumes: [] });
+    const job = jobObject(
+      { name: "x", namespace: "x", annotations: { note: "y" } },
+      { template, restartPolicy: "Never", backoffLimit: 0, activeDeadlineSeconds: 60 },
+    );
+    expect(job.metadata).toEqual({ name: "x", namespace: "x", annotations: { note: "y" } });
+    expect(deep(job).spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 60 });
+    expect(deep(job).spec.template.spec).toEqual({ ...deep(template).spec, restartPolicy: "Never" });
+    expect(deep(template).spec.restartPolicy).toBeUndefined();
+    expect((await validateObject(job)).status).toBe("valid");
+    const open = jobObject({ name: "y" }, { template, restartPolicy: "OnFailure", backoffLimit: 3 });
+    expect(deep(open).spec.activeDeadlineSeconds).toBeUndefined();
+    expect(deep(open).spec.template.spec.restartPolicy).toBe("OnFailure");
   });
 });
 
@@ -196,6 +234,75 @@ describe("claims", () => {
   });
 });
 
+describe("StorageClass", () => {
+  test("cluster-scoped, with the provisioner's own parameters copied; it validates", async () => {
+    const parameters = { server: "nas.lan" };
+    const mountOptions = ["nfsvers=4.1"];
+    const made = storageClassObject(
+      { name: "nfs", labels: { a: "b" } },
+      {
+        provisioner: "nfs.csi.k8s.io",
+        reclaimPolicy: "Retain",
+        volumeBindingMode: "Immediate",
+        mountOptions,
+        parameters,
+      },
+    );
+    parameters.server = "changed";
+    mountOptions.push("changed");
+    expect(made).toMatchObject({
+      metadata: { name: "nfs", labels: { a: "b" } },
+      provisioner: "nfs.csi.k8s.io",
+      reclaimPolicy: "Retain",
+      mountOptions: ["nfsvers=4.1"],
+      parameters: { server: "nas.lan" },
+    });
+    expect(objectId(made)).toBe("storageclass/cluster/nfs");
+    expect((await validateObject(made)).status).toBe("valid");
+    const bare = storageClassObject(
+      { name: "x" },
+      {
+        provisioner: "p",
+        reclaimPolicy: "Retain",
+        volumeBindingMode: "WaitForFirstConsumer",
+        parameters: {},
+      },
+    );
+    expect("mountOptions" in bare).toBe(false);
+  });
+});
+
+describe("CloudNativePG Cluster", () => {
+  const cluster = (instances: number) =>
+    postgresClusterObject(
+      { name: "db", namespace: "app", labels: { a: "b" } },
+      {
+        instances,
+        image: "ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie",
+        database: "app",
+        size: "5Gi",
+        storageClass: "longhorn",
+        claimLabels: { c: "d" },
+      },
+    );
+
+  test("no superuser, the database owned by its own role, on the control plane, claim labels inherited", () => {
+    expect(clusterStructureProblems(cluster(1))).toEqual([]);
+    expect(deep(cluster(1)).spec).toMatchObject({
+      enableSuperuserAccess: false,
+      bootstrap: { initdb: { database: "app", owner: "app" } },
+      storage: { size: "5Gi", storageClass: "longhorn" },
+      affinity: { tolerations: [CONTROL_PLANE_TOLERATION] },
+      inheritedMetadata: { labels: { c: "d" } },
+    });
+  });
+
+  test("a disruption budget only with more than one instance (one would block every drain)", () => {
+    expect(deep(cluster(1)).spec.enablePDB).toBe(false);
+    expect(deep(cluster(2)).spec.enablePDB).toBe(true);
+  });
+});
+
 describe("Ingress", () => {
   test("HTTPS on websecure; auth, public publishing and the LAN record only when asked", () => {
     const route = ingressObject({
@@ -252,9 +359,7 @@ describe("Secret, ConfigMap, RBAC", () => {
 
 describe("Pod Security levels", () => {
   test("baseline allows the runtime's default set less NET_RAW", () => {
-    expect([...BASELINE_CAPABILITIES].sort()).toEqual(
-      RUNTIME_DEFAULT_CAPABILITIES.filter((c) => c !== "NET_RAW").sort(),
-    );
+    expect(BASELINE_CAPABILITIES).toEqual(RUNTIME_DEFAULT_CAPABILITIES.filter((c) => c !== "NET_RAW"));
     const level = (changes: Partial<Parameters<typeof podSecurityLevelOf>[0]>) =>
       podSecurityLevelOf({
         runAsRoot: false,

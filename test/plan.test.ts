@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { secret } from "../lib/config/secret.ts";
 import { secretObject } from "../lib/k8s/config.ts";
-import { orderPlan, type Plan } from "../lib/plan.ts";
+import { kindId, objectId, orderPlan, type Plan, plannedRelease } from "../lib/plan.ts";
 import { createPlan } from "../lib/pulumi/createPlan.ts";
 import { REDACTED } from "../lib/pulumi/resources.ts";
 import { runUnderMocks } from "./support/mockRuntime.ts";
@@ -45,6 +45,23 @@ const widget = {
   },
   after: [chart.id],
 };
+
+describe("ids and planned releases", () => {
+  test("an id is known from kind, namespace and name, the same as the built object's", () => {
+    expect(kindId("Deployment", "demo", "web")).toBe("deployment/demo/web");
+    expect(kindId("Namespace", undefined, "demo")).toBe(objectId(namespace.object));
+  });
+
+  test("a release is planned under its helm id, after what it waits for; Helm flags and stateful only when set", () => {
+    const spec = { name: chart.name, namespace: chart.namespace, chart: chart.chart, values: chart.values };
+    expect(plannedRelease(spec, [namespace.id])).toEqual(chart);
+    const after = [namespace.id];
+    const kept = plannedRelease({ ...spec, skipCrds: true }, after, true);
+    after.push("changed");
+    expect(kept).toEqual({ ...chart, skipCrds: true, stateful: true });
+    expect(Object.keys(plannedRelease({ ...spec, skipCrds: false }))).not.toContain("skipCrds");
+  });
+});
 
 describe("orderPlan", () => {
   test("puts every item after what it waits for, otherwise keeping plan order", () => {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { withConfigReference } from "../lib/config/reference.ts";
 import { readStackConfig } from "../lib/config/stackFile.ts";
+import { MANAGED_BY_LABEL } from "../lib/k8s/labels.ts";
 import { LAYERS } from "../lib/layers.ts";
 import { REDACTED, type RecordedResource } from "../lib/pulumi/resources.ts";
 import { layerDocuments, toYaml } from "../lib/render/documents.ts";
@@ -67,6 +68,27 @@ describe("offline render of the example stack", () => {
           resource: resource.name,
           name: expect.any(String),
         });
+      }
+    }
+  });
+
+  test("the ownership labels name the deploying layer, and no selector reads them", async () => {
+    // A Deployment's selector is immutable: a selector on labels that may change would force a replacement.
+    const selectors = (value: unknown): unknown[] =>
+      typeof value !== "object" || value === null
+        ? []
+        : Object.entries(value).flatMap(([key, inner]) =>
+            /selector$/i.test(key) ? [inner, ...selectors(inner)] : selectors(inner),
+          );
+    for (const layer of await renderedStack()) {
+      for (const { body } of layer.documents.kubernetes) {
+        const text = JSON.stringify(selectors(body));
+        expect({ object: body.metadata.name, text }).toEqual({
+          object: body.metadata.name,
+          text: expect.not.stringMatching(/part-of|managed-by/),
+        });
+        const managedBy = body.metadata.labels?.[MANAGED_BY_LABEL];
+        if (managedBy !== undefined) expect(managedBy).toBe(`homelab-${layer.layer}`);
       }
     }
   });

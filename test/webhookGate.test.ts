@@ -1,10 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { PULUMI_REPLACE_UNREADY, PULUMI_TIMEOUT_SECONDS } from "../lib/annotations.ts";
+import {
+  PULUMI_REPLACE_UNREADY,
+  PULUMI_TIMEOUT_SECONDS,
+  WEBHOOK_GATE_ANNOTATION,
+} from "../lib/annotations.ts";
 import { CONTROL_PLANE_TOLERATION } from "../lib/k8s/talos.ts";
 import { ipAddressPool } from "../lib/network/metallb.ts";
 import {
   CURL_IMAGE,
-  WEBHOOK_GATE_ANNOTATION,
   WEBHOOK_GATE_AWAIT_SECONDS,
   WEBHOOK_GATE_DEADLINE_SECONDS,
   WEBHOOK_GATE_INTERVAL_SECONDS,

@@ -6,13 +6,11 @@
  */
 import { err, ok, type Result } from "neverthrow";
 import type { Secret } from "../config/secret.ts";
-import type { NetworkContract, StorageContract } from "../contracts.ts";
-import { longhornClaim, nfsVolumePair } from "../k8s/claims.ts";
+import type { NetworkContract } from "../contracts.ts";
 import { configMapObject, secretObject } from "../k8s/config.ts";
-import { recurringJobGroupLabels } from "../k8s/longhorn.ts";
 import { namespaceObject } from "../k8s/namespace.ts";
 import { clusterRoleBindingObject, clusterRoleObject, serviceAccountObject } from "../k8s/rbac.ts";
-import { CONTROL_PLANE_TOLERATION, type PodSecurityLevel, podSecurityLevelOf } from "../k8s/talos.ts";
+import { type PodSecurityLevel, podSecurityLevelOf } from "../k8s/talos.ts";
 import { type KubeObject, type PlannedObject, plannedObject } from "../plan.ts";
 import { type Problem, problem } from "../problem.ts";
 import {
@@ -25,11 +23,11 @@ import {
 } from "./renderNames.ts";
 import { appDeployment } from "./renderPod.ts";
 import { appIngress, appLoadBalancer, appService } from "./renderRoutes.ts";
+import { appCluster, appVolume } from "./renderStorage.ts";
 import { type AppSecrets, lookupSecret } from "./secrets.ts";
 import type { AppSpec, Volume } from "./spec.ts";
-import { POSTGRES_IMAGE } from "./versions.ts";
 
-export { names, tinyauthAnnotation } from "./renderNames.ts";
+export { names } from "./renderNames.ts";
 export type { AppContracts, KubeObject, PlannedObject, RenderContext };
 
 /** The strictest Pod Security level the app's pods satisfy; its namespace enforces exactly that. */
@@ -39,75 +37,6 @@ export const podSecurityLevel = (spec: AppSpec): PodSecurityLevel =>
     addedCapabilities: spec.capabilities?.add ?? [],
     allowPrivilegeEscalation: spec.privilegeEscalation !== undefined,
   });
-
-const jobGroups = (storage: StorageContract, backup: boolean): string[] =>
-  backup ? [storage.trimJobGroup, storage.backupJobGroup] : [storage.trimJobGroup];
-
-const volumeObjects = (
-  spec: AppSpec,
-  volume: Volume,
-  storage: StorageContract,
-  labels: Record<string, string>,
-) =>
-  volume.kind === "nfs"
-    ? nfsVolumePair({
-        volumeName: names(spec).persistentVolume(volume),
-        claimName: names(spec).claim(volume),
-        namespace: names(spec).namespace,
-        labels,
-        server: storage.nfsServer,
-        path: volume.path,
-        readOnly: volume.readOnly,
-        size: volume.size,
-      })
-    : {
-        volume: undefined,
-        claim: longhornClaim({
-          name: names(spec).claim(volume),
-          namespace: names(spec).namespace,
-          labels,
-          storageClass: storage.longhornStorageClass,
-          size: volume.size,
-          jobGroups: jobGroups(storage, volume.backup),
-        }),
-      };
-
-const clusterObject = (
-  spec: AppSpec,
-  storage: StorageContract,
-  context: RenderContext,
-): KubeObject | undefined => {
-  const pg = spec.postgres;
-  if (!pg) return undefined;
-  return {
-    apiVersion: "postgresql.cnpg.io/v1",
-    kind: "Cluster",
-    metadata: {
-      name: names(spec).cluster,
-      namespace: names(spec).namespace,
-      labels: commonLabels(spec, context),
-    },
-    spec: {
-      instances: pg.instances,
-      imageName: POSTGRES_IMAGE,
-      // A single instance with a PodDisruptionBudget would block every node drain (e.g. Talos upgrades).
-      enablePDB: pg.instances > 1,
-      enableSuperuserAccess: false,
-      bootstrap: { initdb: { database: pg.database, owner: pg.database } },
-      storage: { size: pg.size, storageClass: storage.longhornStorageClass },
-      // The operator places instance and job pods only through this, not through a pod template.
-      affinity: { tolerations: [CONTROL_PLANE_TOLERATION] },
-      // Labels reach the instance PVCs, so Longhorn backs them up and trims them like app volumes.
-      // Not `managed-by`: the operator sets its own on the claims and would fight ours each reconcile.
-      inheritedMetadata: {
-        labels: {
-          "app.kubernetes.io/part-of": spec.name,
-          ...recurringJobGroupLabels(jobGroups(storage, pg.backup)),
-        },
-      },
-    },
-  };
-};
 
 type Problems = Problem[];
 
@@ -156,74 +85,89 @@ const missingContracts = (spec: AppSpec, context: RenderContext): Problems => [
     : []),
 ];
 
-/** Collects planned objects: each with its id, what it waits for, and whether it holds data. */
-const collector = () => {
-  const objects: PlannedObject[] = [];
-  const push = (object: KubeObject, after: readonly string[] = [], stateful = false): string => {
-    const planned = plannedObject(object, after, stateful);
-    objects.push(planned);
-    return planned.id;
-  };
-  return { objects, push };
-};
-
-const accessObjects = (
+/** The Secret of its secret env and the ConfigMap of its config files, each in the namespace. */
+const configObjects = (
   spec: AppSpec,
   context: RenderContext,
-  push: ReturnType<typeof collector>["push"],
+  secretData: Record<string, Secret>,
   namespace: string,
-) => {
+): PlannedObject[] => {
+  const n = names(spec);
+  const metadata = (name: string) => ({ name, namespace: n.namespace, labels: commonLabels(spec, context) });
+  const files = Object.fromEntries(
+    spec.configFiles.map((file) => [file.path.split("/").pop() ?? "", file.content]),
+  );
+  const objects = [
+    ...(spec.secretEnv.length > 0 ? [secretObject(metadata(n.secret), secretData)] : []),
+    ...(spec.configFiles.length > 0 ? [configMapObject(metadata(n.configMap), files)] : []),
+  ];
+  return objects.map((object) => plannedObject(object, [namespace]));
+};
+
+/** Its volumes (an NFS PersistentVolume before its claim) and its Postgres Cluster: all hold data. */
+const dataObjects = (spec: AppSpec, context: RenderContext, namespace: string): PlannedObject[] => {
+  const storage = context.storage;
+  if (storage === undefined) return [];
+  const volume = (declared: Volume): PlannedObject[] => {
+    const { volume: pv, claim } = appVolume(spec, declared, storage, context);
+    const planned = pv === undefined ? [] : [plannedObject(pv, [], true)];
+    return [...planned, plannedObject(claim, [namespace, ...planned.map((item) => item.id)], true)];
+  };
+  return [
+    ...spec.volumes.flatMap(volume),
+    ...(spec.postgres
+      ? [plannedObject(appCluster(spec, spec.postgres, storage, context), [namespace], true)]
+      : []),
+  ];
+};
+
+/** Its ServiceAccount and the read-only ClusterRole bound to it. */
+const accessObjects = (spec: AppSpec, context: RenderContext, namespace: string): PlannedObject[] => {
   if (spec.clusterRead === undefined) return [];
   const n = names(spec);
   const labels = commonLabels(spec, context);
-  const account = push(serviceAccountObject(n.serviceAccount, n.namespace, labels), [namespace]);
+  const account = plannedObject(serviceAccountObject(n.serviceAccount, n.namespace, labels), [namespace]);
   const rules = spec.clusterRead.map((rule) => ({ ...rule, verbs: ["get", "list", "watch"] }));
-  const role = push(clusterRoleObject(n.clusterRole, rules, labels));
-  const binding = push(
+  const role = plannedObject(clusterRoleObject(n.clusterRole, rules, labels));
+  const binding = plannedObject(
     clusterRoleBindingObject(
       n.clusterRole,
       n.clusterRole,
       { name: n.serviceAccount, namespace: n.namespace },
       labels,
     ),
-    [account, role],
+    [account.id, role.id],
   );
-  return [binding];
+  return [account, role, binding];
 };
 
-const podInputs = (
+/**
+ * What the Deployment waits for: what its pod mounts or reads (through a claim, not the volume
+ * behind it) and the binding that lets its ServiceAccount read.
+ */
+const POD_NEEDS: ReadonlySet<string> = new Set([
+  "Secret",
+  "ConfigMap",
+  "PersistentVolumeClaim",
+  "Cluster",
+  "ClusterRoleBinding",
+]);
+
+/** The Service and Ingresses of an app with a port; its Ingresses wait for its Deployment too. */
+const routeObjects = (
   spec: AppSpec,
   context: RenderContext,
-  secretData: Record<string, Secret>,
-  push: ReturnType<typeof collector>["push"],
   namespace: string,
-): string[] => {
-  const n = names(spec);
-  const labels = commonLabels(spec, context);
-  const inNamespace = [namespace];
-  const needs: string[] = [namespace];
-  if (spec.secretEnv.length > 0)
-    needs.push(
-      push(secretObject({ name: n.secret, namespace: n.namespace, labels }, secretData), inNamespace),
-    );
-  if (spec.configFiles.length > 0) {
-    const data = Object.fromEntries(
-      spec.configFiles.map((file) => [file.path.split("/").pop() ?? "", file.content]),
-    );
-    needs.push(
-      push(configMapObject({ name: n.configMap, namespace: n.namespace, labels }, data), inNamespace),
-    );
-  }
-  const storage = context.storage;
-  if (storage === undefined) return needs;
-  for (const volume of spec.volumes) {
-    const { volume: pv, claim } = volumeObjects(spec, volume, storage, labels);
-    const pvId = pv === undefined ? [] : [push(pv, [], true)];
-    needs.push(push(claim, [namespace, ...pvId], true));
-  }
-  const cluster = clusterObject(spec, storage, context);
-  if (cluster) needs.push(push(cluster, inNamespace, true));
-  return needs;
+  deployment: string,
+): PlannedObject[] => {
+  if (spec.port === undefined) return [];
+  const service = plannedObject(appService(spec, context), [namespace]);
+  return [
+    service,
+    ...spec.exposures.map((exposure) =>
+      plannedObject(appIngress(spec, exposure, context), [service.id, deployment]),
+    ),
+  ];
 };
 
 const renderObjects = (
@@ -231,10 +175,9 @@ const renderObjects = (
   context: RenderContext,
   secretData: Record<string, Secret>,
 ): PlannedObject[] => {
-  const { objects, push } = collector();
   // Removing an app that holds data must not delete its namespace (and with it the claims).
   const stateful = spec.volumes.length > 0 || spec.postgres !== undefined;
-  const namespace = push(
+  const namespace = plannedObject(
     namespaceObject(names(spec).namespace, {
       labels: sharedLabels(spec, context),
       podSecurity: podSecurityLevel(spec),
@@ -242,17 +185,20 @@ const renderObjects = (
     [],
     stateful,
   );
-  const needs = [
-    ...podInputs(spec, context, secretData, push, namespace),
-    ...accessObjects(spec, context, push, namespace),
+  const inputs = [
+    ...configObjects(spec, context, secretData, namespace.id),
+    ...dataObjects(spec, context, namespace.id),
+    ...accessObjects(spec, context, namespace.id),
   ];
-  const deployment = push(appDeployment(spec, context), needs);
-  for (const object of appLoadBalancer(spec, context)) push(object, [namespace]);
-  if (spec.port !== undefined) {
-    const service = push(appService(spec, context), [namespace]);
-    for (const exposure of spec.exposures) push(appIngress(spec, exposure, context), [service, deployment]);
-  }
-  return objects;
+  const needs = inputs.filter((item) => POD_NEEDS.has(item.object.kind)).map((item) => item.id);
+  const deployment = plannedObject(appDeployment(spec, context), [namespace.id, ...needs]);
+  return [
+    namespace,
+    ...inputs,
+    deployment,
+    ...appLoadBalancer(spec, context).map((object) => plannedObject(object, [namespace.id])),
+    ...routeObjects(spec, context, namespace.id, deployment.id),
+  ];
 };
 
 /**

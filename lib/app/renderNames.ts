@@ -1,5 +1,6 @@
 /** The names and labels an app's objects get: one place, so every object refers to the others right. */
 import type { AuthContract, NetworkContract, StorageContract } from "../contracts.ts";
+import { ownerLabels } from "../k8s/labels.ts";
 import { type AppSpec, type Exposure, namespaceOf, type Volume } from "./spec.ts";
 
 /** The upstream contracts an app renders against. User apps always get all three. */
@@ -20,9 +21,6 @@ export interface RenderContext {
   /** The layer deploying the app: its objects are labelled `managed-by: homelab-<layer>`. */
   layer?: "network" | "auth" | "apps";
 }
-
-/** Tinyauth v5 reads per-app ACLs from Ingress annotations `tinyauth.apps.<app>.<section>.<key>`. */
-export const tinyauthAnnotation = (app: string, field: string): string => `tinyauth.apps.${app}.${field}`;
 
 export const names = (spec: AppSpec) => ({
   namespace: namespaceOf(spec),
@@ -46,21 +44,13 @@ export const selectorLabels = (spec: AppSpec): Record<string, string> => ({
   "app.kubernetes.io/component": "app",
 });
 
-const managedBy = (context: RenderContext) => `homelab-${context.layer ?? "apps"}`;
-
-export const commonLabels = (spec: AppSpec, context: RenderContext): Record<string, string> => ({
-  "app.kubernetes.io/part-of": spec.name,
-  "app.kubernetes.io/managed-by": managedBy(context),
-});
+/** The labels of the app's own objects: part of the app, managed by the layer deploying it. */
+export const commonLabels = (spec: AppSpec, context: RenderContext): Record<string, string> =>
+  ownerLabels(spec.name, context.layer ?? "apps");
 
 /** The labels of objects apps in one namespace share (the Namespace, a load balancer). */
-export const sharedLabels = (spec: AppSpec, context: RenderContext): Record<string, string> => ({
-  "app.kubernetes.io/part-of": namespaceOf(spec),
-  "app.kubernetes.io/managed-by": managedBy(context),
-});
-
-/** The pod label a shared load balancer selects: every app declaring it serves it. */
-export const LOAD_BALANCER_LABEL = "homelab/load-balancer";
+export const sharedLabels = (spec: AppSpec, context: RenderContext): Record<string, string> =>
+  ownerLabels(namespaceOf(spec), context.layer ?? "apps");
 
 export const hostOf = (exposure: Exposure, network: NetworkContract): string =>
   `${exposure.subdomain}.${network.domain}`;

@@ -1,14 +1,10 @@
 /** An app's Deployment, through the vocabulary's secure pod template (lib/k8s/workload.ts). */
 import { createHash } from "node:crypto";
+import { CONFIG_CHECKSUM } from "../annotations.ts";
+import { LOAD_BALANCER_LABEL } from "../k8s/labels.ts";
 import { containerObject, deploymentObject, podTemplate, preferredAntiAffinity } from "../k8s/workload.ts";
 import type { KubeObject } from "../plan.ts";
-import {
-  commonLabels,
-  LOAD_BALANCER_LABEL,
-  names,
-  type RenderContext,
-  selectorLabels,
-} from "./renderNames.ts";
+import { commonLabels, names, type RenderContext, selectorLabels } from "./renderNames.ts";
 import { type AppSpec, effectiveResources, POSTGRES_FIELDS, type PostgresField } from "./spec.ts";
 import { CONFIG_VOLUME } from "./validate.ts";
 
@@ -126,9 +122,7 @@ const container = (spec: AppSpec) => {
 const configChecksum = (spec: AppSpec): Record<string, string> | undefined =>
   spec.configFiles.length > 0
     ? {
-        "homelab/config-checksum": sha256(
-          JSON.stringify(spec.configFiles.map((file) => [file.path, file.content])),
-        ),
+        [CONFIG_CHECKSUM]: sha256(JSON.stringify(spec.configFiles.map((file) => [file.path, file.content]))),
       }
     : undefined;
 

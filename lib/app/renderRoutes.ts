@@ -1,17 +1,17 @@
 /** How an app is reached: its ClusterIP Service, a shared LoadBalancer, and its Ingresses. */
+import { lanDnsHostname, PUBLIC_WITHOUT_AUTH, tinyauthAnnotation } from "../annotations.ts";
 import { podDisruptionBudgetObject } from "../k8s/disruption.ts";
 import { ingressObject } from "../k8s/ingress.ts";
+import { EXPOSURE_LABEL, LOAD_BALANCER_LABEL } from "../k8s/labels.ts";
 import { clusterIpService, loadBalancerService } from "../k8s/service.ts";
 import type { KubeObject } from "../plan.ts";
 import {
   commonLabels,
   hostOf,
-  LOAD_BALANCER_LABEL,
   names,
   type RenderContext,
   selectorLabels,
   sharedLabels,
-  tinyauthAnnotation,
 } from "./renderNames.ts";
 import type { AppSpec, Exposure } from "./spec.ts";
 
@@ -44,9 +44,10 @@ export const appLoadBalancer = (spec: AppSpec, context: RenderContext): KubeObje
   const lanName =
     balancer.lanSubdomain === undefined
       ? {}
-      : {
-          [`${context.network.lanDnsAnnotationPrefix}hostname`]: `${balancer.lanSubdomain}.${context.network.domain}`,
-        };
+      : lanDnsHostname(
+          context.network.lanDnsAnnotationPrefix,
+          `${balancer.lanSubdomain}.${context.network.domain}`,
+        );
   return [
     loadBalancerService(
       { ...metadata, annotations: lanName },
@@ -97,12 +98,10 @@ export const appIngress = (spec: AppSpec, exposure: Exposure, context: RenderCon
     metadata: {
       name: names(spec).ingress(exposure),
       namespace: names(spec).namespace,
-      labels: { ...commonLabels(spec, context), "homelab/exposure": exposure.kind },
+      labels: { ...commonLabels(spec, context), [EXPOSURE_LABEL]: exposure.kind },
       annotations: {
         ...aclAnnotations(spec, host),
-        ...(isPublic && exposure.noAuth !== undefined
-          ? { "homelab/public-without-auth": exposure.noAuth }
-          : {}),
+        ...(isPublic && exposure.noAuth !== undefined ? { [PUBLIC_WITHOUT_AUTH]: exposure.noAuth } : {}),
       },
     },
     host,

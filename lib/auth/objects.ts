@@ -8,6 +8,7 @@ import type { IIngressRoute } from "@kubernetes-models/traefik/traefik.io/v1alph
 import type { IMiddleware } from "@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware";
 import { lanDnsTarget } from "../annotations.ts";
 import { WEBSECURE } from "../k8s/ingress.ts";
+import { layerLabels } from "../k8s/labels.ts";
 import type { KubeObject } from "../plan.ts";
 
 /** A plan object (plain, with apiVersion, kind and name) that also has the API's precise shape. */
@@ -15,8 +16,7 @@ type Typed<T> = T & KubeObject;
 
 export const appLabels = (name: string): Record<string, string> => ({
   "app.kubernetes.io/name": name,
-  "app.kubernetes.io/part-of": "homelab-auth",
-  "app.kubernetes.io/managed-by": "pulumi",
+  ...layerLabels("auth"),
 });
 
 /** The headers Tinyauth sets on success (components.md section 10) that upstream apps may read. */

@@ -11,8 +11,10 @@ import type { RenderContext } from "../app/render.ts";
 import type { Secret } from "../config/secret.ts";
 import type { AuthContract, NetworkContract, StorageContract } from "../contracts.ts";
 import { ingressObject } from "../k8s/ingress.ts";
-import { namespaceObject } from "../k8s/namespace.ts";
-import { objectId, type PlannedObject, plannedObject } from "../plan.ts";
+import { layerLabels } from "../k8s/labels.ts";
+import { namespaceId } from "../k8s/namespace.ts";
+import { deploymentId } from "../k8s/workload.ts";
+import { type PlannedObject, plannedObject } from "../plan.ts";
 import type { Problem } from "../problem.ts";
 import { authAppSecrets, POCKET_ID_APP, pocketIdApp, TINYAUTH_APP, tinyauthApp } from "./apps.ts";
 import type { AuthConfig } from "./config.ts";
@@ -56,11 +58,8 @@ const oauthClient = (config: AuthConfig): OAuthClient | undefined =>
     ? { id: config.tinyauthOauthClientId, secret: config.tinyauthOauthClientSecret }
     : undefined;
 
-const tinyauthNamespaceId = objectId(namespaceObject(TINYAUTH_APP));
-const tinyauthId = objectId({
-  kind: "Deployment",
-  metadata: { name: TINYAUTH_APP, namespace: TINYAUTH_APP },
-});
+const tinyauthNamespaceId = namespaceId(TINYAUTH_APP);
+const tinyauthId = deploymentId(TINYAUTH_APP, TINYAUTH_APP);
 const forwardAuthAddressOf = () => forwardAuthAddress(TINYAUTH_APP, TINYAUTH_APP, TINYAUTH_SERVICE_PORT);
 
 /** Until Tinyauth runs, Traefik cannot reach this address and answers 500: fail closed. */
@@ -78,7 +77,7 @@ const uiIngress = (
     metadata: {
       name: ui.name,
       namespace: ui.namespace,
-      labels: { "app.kubernetes.io/part-of": "homelab-auth", "app.kubernetes.io/managed-by": "pulumi" },
+      labels: layerLabels("auth"),
     },
     host: ui.host,
     ingressClass: network.privateIngressClass,
@@ -141,7 +140,7 @@ const dashboardObjects = (network: NetworkContract, dashboard: Dashboard): Plann
 };
 
 const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
-  const after = [objectId(mainMiddleware().object), tinyauthId];
+  const after = [mainMiddleware().id, tinyauthId];
   return [
     plannedObject(
       uiIngress(network, {

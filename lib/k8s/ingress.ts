@@ -6,7 +6,9 @@ import {
   CLOUDFLARE_PROXIED,
   EXTERNAL_DNS_TARGET,
   lanDnsTarget,
+  TRAEFIK_ENTRYPOINTS,
   TRAEFIK_MIDDLEWARES,
+  TRAEFIK_TLS,
 } from "../annotations.ts";
 import type { KubeObject, ObjectMeta } from "../plan.ts";
 
@@ -29,8 +31,8 @@ export interface IngressSpec {
 }
 
 const routeAnnotations = (spec: IngressSpec): Record<string, string> => ({
-  "traefik.ingress.kubernetes.io/router.entrypoints": WEBSECURE,
-  "traefik.ingress.kubernetes.io/router.tls": "true",
+  [TRAEFIK_ENTRYPOINTS]: WEBSECURE,
+  [TRAEFIK_TLS]: "true",
   ...(spec.middleware === undefined ? {} : { [TRAEFIK_MIDDLEWARES]: spec.middleware }),
   ...(spec.publishTarget === undefined
     ? {}

@@ -1,5 +1,5 @@
 /** The Namespace: the one place a namespace object, with its Pod Security level, is built. */
-import type { KubeObject } from "../plan.ts";
+import { type KubeObject, kindId } from "../plan.ts";
 import { type PodSecurityLevel, podSecurityLabels } from "./talos.ts";
 
 export interface NamespaceOptions {
@@ -19,3 +19,6 @@ export const namespaceObject = (name: string, options: NamespaceOptions = {}): K
     },
   },
 });
+
+/** The plan id of a Namespace: what everything in it waits for. */
+export const namespaceId = (name: string): string => kindId("Namespace", undefined, name);

@@ -1,5 +1,5 @@
 /** Services: in-cluster (ClusterIP) and on a fixed LAN IP (a MetalLB LoadBalancer). */
-import { METALLB_IPS } from "../annotations.ts";
+import { METALLB_IPS, METALLB_POOL } from "../annotations.ts";
 import type { KubeObject, ObjectMeta } from "../plan.ts";
 
 export interface ServicePort {
@@ -42,9 +42,6 @@ export const clusterIpService = (
     ...(options.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
   },
 });
-
-/** MetalLB's annotation naming the pool a fixed IP comes from. */
-export const METALLB_POOL = "metallb.io/address-pool";
 
 export interface LoadBalancerOptions {
   /** The fixed IP MetalLB gives the Service, from `pool`. */

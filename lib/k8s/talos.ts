@@ -39,12 +39,26 @@ export const RUNTIME_DEFAULT_CAPABILITIES: readonly string[] = [
 ];
 
 /**
- * Capabilities Pod Security "baseline" allows a container to add: the runtime's default set less
- * NET_RAW (restricted allows only NET_BIND_SERVICE).
+ * Capabilities Pod Security "baseline" allows a container to add: the Pod Security Standards'
+ * baseline "Capabilities" control, allowed values (kubernetes.io/docs/concepts/security/
+ * pod-security-standards). It is the runtime's default set less NET_RAW; restricted allows only
+ * NET_BIND_SERVICE.
  */
-export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set(
-  RUNTIME_DEFAULT_CAPABILITIES.filter((capability) => capability !== "NET_RAW"),
-);
+export const BASELINE_CAPABILITIES: readonly string[] = [
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT",
+];
 
 /** What a pod asks for beyond the restricted defaults, as far as Pod Security levels care. */
 export interface PodPrivileges {
@@ -56,7 +70,7 @@ export interface PodPrivileges {
 /** The strictest Pod Security level a pod with these privileges satisfies. */
 export const podSecurityLevelOf = (pod: PodPrivileges): PodSecurityLevel => {
   const added = pod.addedCapabilities;
-  if (added.some((capability) => !BASELINE_CAPABILITIES.has(capability))) return "privileged";
+  if (added.some((capability) => !BASELINE_CAPABILITIES.includes(capability))) return "privileged";
   if (
     pod.runAsRoot ||
     pod.allowPrivilegeEscalation ||

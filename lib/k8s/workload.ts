@@ -1,10 +1,10 @@
 /**
- * Container, pod template and Deployment with the secure defaults every workload gets: non-root
+ * Container, pod template, Deployment and Job with the secure defaults every workload gets: non-root
  * unless the caller opts out, no privilege escalation unless it opts out, every capability dropped
  * (named ones added back), the runtime's seccomp profile, the control-plane toleration, no
  * ServiceAccount token unless a ServiceAccount is named, no Service env links.
  */
-import type { KubeObject, ObjectMeta } from "../plan.ts";
+import { type KubeObject, kindId, type ObjectMeta } from "../plan.ts";
 import { CONTROL_PLANE_TOLERATION } from "./talos.ts";
 
 export interface ContainerPort {
@@ -124,6 +124,37 @@ export const deploymentObject = (spec: DeploymentSpec): KubeObject => ({
     strategy: spec.singleAttach ? { type: "Recreate" } : { type: "RollingUpdate" },
     selector: { matchLabels: { ...spec.selector } },
     template: spec.template,
+  },
+});
+
+/** The plan id of a Deployment, for what waits for one built elsewhere (another layer's app). */
+export const deploymentId = (namespace: string, name: string): string =>
+  kindId("Deployment", namespace, name);
+
+export interface JobSpec {
+  readonly template: Record<string, unknown>;
+  /** A Job's pods may not restart `Always`: `Never` leaves a failed pod to the Job's retries. */
+  readonly restartPolicy: "Never" | "OnFailure";
+  /** Failed pods retried before the Job fails. */
+  readonly backoffLimit: number;
+  /** Seconds from the Job's start after which it fails, running or not. */
+  readonly activeDeadlineSeconds?: number;
+}
+
+/** A Job running one pod of `template` to completion. */
+export const jobObject = (metadata: ObjectMeta, spec: JobSpec): KubeObject => ({
+  apiVersion: "batch/v1",
+  kind: "Job",
+  metadata,
+  spec: {
+    backoffLimit: spec.backoffLimit,
+    ...(spec.activeDeadlineSeconds === undefined
+      ? {}
+      : { activeDeadlineSeconds: spec.activeDeadlineSeconds }),
+    template: {
+      ...spec.template,
+      spec: { ...(spec.template.spec as object), restartPolicy: spec.restartPolicy },
+    },
   },
 });
 

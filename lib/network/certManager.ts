@@ -7,21 +7,13 @@
  * certificate of both Traefik instances by one TLSStore (traefik.ts). Both instances read Secrets
  * cluster-wide, so no copy is needed: one ACME order per renewal, no replication tool.
  */
+import { namespaceId } from "../k8s/namespace.ts";
 import { CONTROL_PLANE_TOLERATION } from "../k8s/talos.ts";
+import { objectId, type PlannedRelease, plannedRelease, releaseId } from "../plan.ts";
 import { webhookGate } from "../webhookGate.ts";
 import type { NetworkConfig, PublicDns } from "./config.ts";
 import { issuers, namespaces, SELF_SIGNED_ISSUER, secrets, wildcard } from "./names.ts";
-import {
-  type ChartRelease,
-  type KubeObject,
-  namespace,
-  namespaceId,
-  objectId,
-  type Plan,
-  planned,
-  plannedSecret,
-  releaseId,
-} from "./plan.ts";
+import { type KubeObject, namespace, type Plan, planned, plannedSecret } from "./plan.ts";
 import { charts } from "./versions.ts";
 
 export const CERT_MANAGER_RELEASE = releaseId(namespaces.certManager, "cert-manager");
@@ -44,14 +36,16 @@ export const certManagerValues = (): Record<string, unknown> => ({
   startupapicheck: { enabled: false },
 });
 
-export const certManagerRelease = (): ChartRelease => ({
-  id: CERT_MANAGER_RELEASE,
-  name: "cert-manager",
-  namespace: namespaces.certManager,
-  chart: charts.certManager,
-  values: certManagerValues(),
-  after: [namespaceId(namespaces.certManager)],
-});
+export const certManagerRelease = (): PlannedRelease =>
+  plannedRelease(
+    {
+      name: "cert-manager",
+      namespace: namespaces.certManager,
+      chart: charts.certManager,
+      values: certManagerValues(),
+    },
+    [namespaceId(namespaces.certManager)],
+  );
 
 export const ACME_SERVERS = {
   staging: "https://acme-staging-v02.api.letsencrypt.org/directory",

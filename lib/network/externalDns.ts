@@ -12,8 +12,11 @@
  *
  * Flags are for the pinned app v0.21.0; `--pihole-api-version` is gone in v0.22.0.
  */
+import { PIHOLE_ANNOTATION_PREFIX } from "../annotations.ts";
 import type { Secret } from "../config/secret.ts";
+import { namespaceId } from "../k8s/namespace.ts";
 import { CONTROL_PLANE_TOLERATION } from "../k8s/talos.ts";
+import { type PlannedRelease, plannedRelease } from "../plan.ts";
 import type { NetworkConfig, PublicDns } from "./config.ts";
 import {
   ingressClasses,
@@ -23,7 +26,7 @@ import {
   piholeWebService,
   secrets,
 } from "./names.ts";
-import { type ChartRelease, namespace, namespaceId, type Plan, plannedSecret, releaseId } from "./plan.ts";
+import { namespace, type Plan, plannedSecret } from "./plan.ts";
 import { charts } from "./versions.ts";
 
 export const externalHostname = (config: NetworkConfig): string =>
@@ -55,9 +58,6 @@ export const cloudflareExternalDnsValues = (config: NetworkConfig): Record<strin
   ],
   tolerations: [CONTROL_PLANE_TOLERATION],
 });
-
-/** The annotation prefix only the Pi-hole external-dns instances read. */
-export const PIHOLE_ANNOTATION_PREFIX = "pihole.external-dns.alpha.kubernetes.io/";
 
 /** How often each Pi-hole's external-dns compares its records with the cluster's hosts. */
 const PIHOLE_SYNC_INTERVAL = "15s";
@@ -118,17 +118,19 @@ export const externalDnsPlan = (
     target: "cloudflare" | PiholeInstance,
     values: Record<string, unknown>,
     after: string[],
-  ): ChartRelease => ({
-    id: releaseId(ns, externalDnsReleaseName(target)),
-    name: externalDnsReleaseName(target),
-    namespace: ns,
-    chart: charts.externalDns,
-    values,
-    // The chart's `crds/` folder holds the DNSEndpoint CRD, which no source here reads (sources are
-    // Ingresses, Services and IngressRoutes): no release installs it, so none can collide.
-    skipCrds: true,
-    after: [namespaceId(ns), ...after],
-  });
+  ): PlannedRelease =>
+    plannedRelease(
+      {
+        name: externalDnsReleaseName(target),
+        namespace: ns,
+        chart: charts.externalDns,
+        values,
+        // The chart's `crds/` folder holds the DNSEndpoint CRD, which no source here reads (sources
+        // are Ingresses, Services and IngressRoutes): no release installs it, so none can collide.
+        skipCrds: true,
+      },
+      [namespaceId(ns), ...after],
+    );
   return {
     objects: [namespace(ns), ...(tokenSecret ? [tokenSecret] : []), passwordSecret],
     releases: [

@@ -1,5 +1,6 @@
 /** The network layer as one value: its plan, the contract values it exports, its summary. */
 import type { Result } from "neverthrow";
+import { PIHOLE_ANNOTATION_PREFIX } from "../annotations.ts";
 import type { NetworkContract } from "../contracts.ts";
 import { defineLayer } from "../layer.ts";
 import { mergePlans, type Plan } from "../plan.ts";
@@ -7,7 +8,7 @@ import type { Problem } from "../problem.ts";
 import { certManagerPlan, wildcardIssuer } from "./certManager.ts";
 import { externalRecord } from "./cloudflare.ts";
 import { type NetworkConfig, networkConfigSchema, publicDnsOf } from "./config.ts";
-import { externalDnsPlan, externalHostname, PIHOLE_ANNOTATION_PREFIX } from "./externalDns.ts";
+import { externalDnsPlan, externalHostname } from "./externalDns.ts";
 import { metallbPlan } from "./metallb.ts";
 import { dnsServerHost, ingressClasses, issuers, namespaces, pihole, piholeHost, wildcard } from "./names.ts";
 import { piholePlan } from "./pihole.ts";

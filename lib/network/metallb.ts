@@ -3,19 +3,13 @@
  * `ip_address_pool` and one manual pool per fixed service IP, all announced over L2.
  */
 
+import { namespaceId } from "../k8s/namespace.ts";
 import { CONTROL_PLANE_TOLERATION } from "../k8s/talos.ts";
+import { kindId, type PlannedRelease, plannedRelease, releaseId } from "../plan.ts";
 import { webhookGate } from "../webhookGate.ts";
 import type { NetworkConfig } from "./config.ts";
 import { metallbPools, namespaces } from "./names.ts";
-import {
-  type ChartRelease,
-  type KubeObject,
-  namespace,
-  namespaceId,
-  type Plan,
-  planned,
-  releaseId,
-} from "./plan.ts";
+import { type KubeObject, namespace, type Plan, planned } from "./plan.ts";
 import { charts } from "./versions.ts";
 
 export const METALLB_RELEASE = releaseId(namespaces.metallb, "metallb");
@@ -34,14 +28,11 @@ export const metallbValues = (): Record<string, unknown> => ({
   },
 });
 
-export const metallbRelease = (): ChartRelease => ({
-  id: METALLB_RELEASE,
-  name: "metallb",
-  namespace: namespaces.metallb,
-  chart: charts.metallb,
-  values: metallbValues(),
-  after: [namespaceId(namespaces.metallb)],
-});
+export const metallbRelease = (): PlannedRelease =>
+  plannedRelease(
+    { name: "metallb", namespace: namespaces.metallb, chart: charts.metallb, values: metallbValues() },
+    [namespaceId(namespaces.metallb)],
+  );
 
 export interface PoolSpec {
   name: string;
@@ -58,7 +49,7 @@ export const poolSpecs = (config: NetworkConfig): PoolSpec[] => [
 ];
 
 /** Plan id of a pool object, for Services that need their pool to exist first. */
-export const poolId = (name: string): string => `ipaddresspool/${namespaces.metallb}/${name}`;
+export const poolId = (name: string): string => kindId("IPAddressPool", namespaces.metallb, name);
 
 export const ipAddressPool = (pool: PoolSpec): KubeObject => ({
   apiVersion: "metallb.io/v1beta1",

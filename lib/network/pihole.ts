@@ -36,7 +36,7 @@ import {
 import { renderPlatformApps } from "../app/platform.ts";
 import type { Secret } from "../config/secret.ts";
 import type { NetworkContract } from "../contracts.ts";
-import { RUNTIME_DEFAULT_CAPABILITIES } from "../k8s/talos.ts";
+import { BASELINE_CAPABILITIES } from "../k8s/talos.ts";
 import type { Problem } from "../problem.ts";
 import type { NetworkConfig } from "./config.ts";
 import { poolId } from "./metallb.ts";
@@ -61,10 +61,10 @@ const PASSWORD_KEY = "password";
  * `setcap` and starts it as user `pihole` through `capsh --user`. The capabilities it may hand on
  * are CHOWN, NET_BIND_SERVICE, NET_RAW, NET_ADMIN and SYS_NICE, each only if present. Which of the
  * runtime's default set the script itself uses was not established case by case, so the whole
- * default set is added back except NET_RAW, which FTL needs only for DHCP (not used here) and
- * which Pod Security baseline does not allow.
+ * default set is added back as far as Pod Security baseline allows it: all but NET_RAW, which FTL
+ * needs only for DHCP (not used here).
  */
-const CAPABILITIES = RUNTIME_DEFAULT_CAPABILITIES.filter((capability) => capability !== "NET_RAW");
+const CAPABILITIES = BASELINE_CAPABILITIES;
 
 /** Pi-hole v6 reads its settings from FTLCONF_* variables (and then shows them read-only). */
 export const piholeEnv = (config: NetworkConfig): Record<string, string> => ({

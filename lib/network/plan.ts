@@ -1,28 +1,15 @@
 /**
- * Building blocks of the network layer's plan (lib/plan.ts): ids, namespaces, Secrets and the
- * object shape its builders produce.
+ * Building blocks of the network layer's plan (lib/plan.ts): namespaces, Secrets and objects that
+ * wait for their namespace.
  */
 import type { Secret } from "../config/secret.ts";
 import { secretObject } from "../k8s/config.ts";
-import { namespaceObject } from "../k8s/namespace.ts";
+import { layerLabels } from "../k8s/labels.ts";
+import { namespaceId, namespaceObject } from "../k8s/namespace.ts";
 import type { PodSecurityLevel } from "../k8s/talos.ts";
-import {
-  type KubeObject,
-  type ObjectMeta,
-  objectId,
-  type Plan,
-  type PlannedObject,
-  type PlannedRelease,
-  plannedObject,
-  releaseId,
-} from "../plan.ts";
+import { type KubeObject, type Plan, type PlannedObject, plannedObject } from "../plan.ts";
 
-/** A Helm release of this layer (the shared plan type, under the name the builders use). */
-export type ChartRelease = PlannedRelease;
-export type { KubeObject, ObjectMeta, Plan, PlannedObject };
-
-export { objectId, releaseId };
-export const namespaceId = (name: string): string => objectId(namespaceObject(name));
+export type { KubeObject, Plan, PlannedObject };
 
 /** An object of this layer: in a namespace, it also waits for that namespace. */
 export const planned = (object: KubeObject, after: string[], stateful = false): PlannedObject =>
@@ -35,7 +22,7 @@ export const planned = (object: KubeObject, after: string[], stateful = false): 
 export const namespace = (name: string, podSecurity?: PodSecurityLevel): PlannedObject =>
   plannedObject(
     namespaceObject(name, {
-      labels: { "app.kubernetes.io/part-of": "homelab-network" },
+      labels: layerLabels("network"),
       ...(podSecurity ? { podSecurity } : {}),
     }),
   );

@@ -7,20 +7,15 @@
  * default certificate.
  */
 
+import { DEFAULT_INGRESS_CLASS } from "../annotations.ts";
+import { namespaceId } from "../k8s/namespace.ts";
 import { loadBalancerService } from "../k8s/service.ts";
 import { CONTROL_PLANE_TOLERATION } from "../k8s/talos.ts";
+import { type PlannedRelease, plannedRelease, releaseId } from "../plan.ts";
 import type { NetworkConfig } from "./config.ts";
 import { poolId } from "./metallb.ts";
 import { ingressClasses, metallbPools, namespaces, wildcard } from "./names.ts";
-import {
-  type ChartRelease,
-  type KubeObject,
-  namespace,
-  namespaceId,
-  type Plan,
-  planned,
-  releaseId,
-} from "./plan.ts";
+import { type KubeObject, namespace, type Plan, planned } from "./plan.ts";
 import { charts } from "./versions.ts";
 
 export type Exposure = "public" | "private";
@@ -113,18 +108,19 @@ export const traefikValues = (instance: TraefikInstance): Record<string, unknown
   tolerations: [CONTROL_PLANE_TOLERATION],
 });
 
-export const traefikRelease = (instance: TraefikInstance): ChartRelease => ({
-  id: traefikReleaseId(instance),
-  name: instance.name,
-  namespace: instance.namespace,
-  chart: charts.traefik,
-  values: traefikValues(instance),
-  ...(traefikReleaseId(instance) === TRAEFIK_CRDS_RELEASE ? {} : { skipCrds: true }),
-  after: [
-    namespaceId(instance.namespace),
-    ...(traefikReleaseId(instance) === TRAEFIK_CRDS_RELEASE ? [] : [TRAEFIK_CRDS_RELEASE]),
-  ],
-});
+export const traefikRelease = (instance: TraefikInstance): PlannedRelease => {
+  const installsCrds = traefikReleaseId(instance) === TRAEFIK_CRDS_RELEASE;
+  return plannedRelease(
+    {
+      name: instance.name,
+      namespace: instance.namespace,
+      chart: charts.traefik,
+      values: traefikValues(instance),
+      skipCrds: !installsCrds,
+    },
+    [namespaceId(instance.namespace), ...(installsCrds ? [] : [TRAEFIK_CRDS_RELEASE])],
+  );
+};
 
 export const traefikService = (instance: TraefikInstance): KubeObject =>
   loadBalancerService(
@@ -142,7 +138,7 @@ export const traefikIngressClass = (instance: TraefikInstance): KubeObject => ({
   kind: "IngressClass",
   metadata: {
     name: instance.ingressClass,
-    annotations: { "ingressclass.kubernetes.io/is-default-class": String(instance.isDefaultClass) },
+    annotations: { [DEFAULT_INGRESS_CLASS]: String(instance.isDefaultClass) },
   },
   spec: { controller: "traefik.io/ingress-controller" },
 });

@@ -4,11 +4,10 @@
  * one and a workload until its pods are ready; a wait that cannot end fails the deploy after its
  * timeout, and nothing that depends on it is created.
  */
+import { DEFAULT_STORAGE_CLASS, METALLB_POOL } from "../annotations.ts";
 import { type KubeObject, valueAt } from "../plan.ts";
 import type { Problem } from "../problem.ts";
 import { type Deploy, describe, type ObjectStep, placeOf, type Step, skipsAwait } from "./model.ts";
-
-const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
 interface Provider {
   step: Step;
@@ -23,7 +22,7 @@ const storageClasses = (deploy: Deploy): Provider[] => [
     .map((step) => ({
       step,
       name: step.object.metadata.name,
-      isDefault: step.object.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === "true",
+      isDefault: step.object.metadata.annotations?.[DEFAULT_STORAGE_CLASS] === "true",
     })),
   ...deploy.releases.flatMap((step) =>
     (step.release.chart.facts.storageClasses ?? []).map((facts) => ({
@@ -116,7 +115,7 @@ const workloadRule = (deploy: Deploy, step: ObjectStep): Problem[] =>
   });
 
 const loadBalancerRule = (deploy: Deploy, step: ObjectStep): Problem[] => {
-  const poolName = step.object.metadata.annotations?.["metallb.io/address-pool"];
+  const poolName = step.object.metadata.annotations?.[METALLB_POOL];
   const pools = deploy.objects.filter(
     (other) =>
       other.object.kind === "IPAddressPool" &&

@@ -3,6 +3,7 @@
  * in place for another when its layer deployed earlier, or when the other waits for it in the same
  * layer (Pulumi creates independent items of one layer in parallel, so plan order means nothing).
  */
+import { PULUMI_SKIP_AWAIT } from "../annotations.ts";
 import type { Layer } from "../layers.ts";
 import { isRelease, type KubeObject, type Plan, type PlanItem, type PlannedRelease } from "../plan.ts";
 import type { Where } from "../problem.ts";
@@ -74,7 +75,7 @@ export const placeOf = (step: Step): Where => ({ layer: step.layer, object: step
 
 /** The provider does not wait for this object to become ready. */
 export const skipsAwait = (object: KubeObject): boolean =>
-  object.metadata.annotations?.["pulumi.com/skipAwait"] === "true";
+  object.metadata.annotations?.[PULUMI_SKIP_AWAIT] === "true";
 
 export const describe = (object: KubeObject): string =>
   `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`;

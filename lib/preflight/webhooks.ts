@@ -5,9 +5,9 @@
  * in the chart's own layer it waits for the gate; in a later layer the gate has already run,
  * because the chart's layer finished only once the gate completed.
  */
+import { WEBHOOK_GATE_ANNOTATION } from "../annotations.ts";
 import { apiGroupOf } from "../plan.ts";
 import type { Problem } from "../problem.ts";
-import { WEBHOOK_GATE_ANNOTATION } from "../webhookGate.ts";
 import { type Deploy, describe, type ObjectStep, placeOf, type ReleaseStep } from "./model.ts";
 
 const gatesOf = (deploy: Deploy, release: ReleaseStep, group: string): ObjectStep[] =>

@@ -3,7 +3,7 @@
  * hostname with its exposure and auth, read back from the rendered objects themselves.
  */
 
-import { METALLB_IPS, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
+import { INGRESS_CLASS, METALLB_IPS, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
 import { modeLine } from "../e2e.ts";
 import type { KubernetesObject } from "./documents.ts";
 import type { RenderedLayer } from "./render.ts";
@@ -34,10 +34,7 @@ const ingressHosts = (object: KubernetesObject): Host[] => {
     return (spec?.routes ?? []).flatMap((route) =>
       [...(route.match ?? "").matchAll(/Host\(`([^`]+)`\)/g)].map((match) => ({
         host: match[1] ?? "?",
-        ingressClass:
-          spec?.ingressClassName ??
-          object.metadata.annotations?.["kubernetes.io/ingress.class"] ??
-          "(default)",
+        ingressClass: spec?.ingressClassName ?? object.metadata.annotations?.[INGRESS_CLASS] ?? "(default)",
         middlewares: (route.middlewares ?? []).map((m) => m.name).join(","),
         owner,
       })),

@@ -1,10 +1,11 @@
 /** Small pieces every part of the storage layer shares. */
+import { layerLabels } from "../k8s/labels.ts";
 import { namespaceObject } from "../k8s/namespace.ts";
 import type { PodSecurityLevel } from "../k8s/talos.ts";
 import type { KubeObject } from "../plan.ts";
 
 export const namespace = (name: string, podSecurity?: PodSecurityLevel): KubeObject =>
   namespaceObject(name, {
-    labels: { "app.kubernetes.io/part-of": "homelab-storage" },
+    labels: layerLabels("storage"),
     ...(podSecurity ? { podSecurity } : {}),
   });

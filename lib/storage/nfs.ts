@@ -3,7 +3,8 @@
  * NAS, kept when the claim goes away (reclaim Retain, and the driver told to retain on delete too).
  */
 import { NFS_DRIVER, NFS_MOUNT_OPTIONS } from "../k8s/claims.ts";
-import type { KubeObject } from "../plan.ts";
+import { layerLabels } from "../k8s/labels.ts";
+import { type StorageClassObject, storageClassObject } from "../k8s/storageClass.ts";
 
 export const NFS_STORAGE_CLASS = "nfs";
 export const NFS_PROVISIONER = NFS_DRIVER;
@@ -11,40 +12,26 @@ export const NFS_PROVISIONER = NFS_DRIVER;
 // biome-ignore lint/suspicious/noTemplateCurlyInString: csi-driver-nfs placeholders, not JavaScript.
 export const NFS_SUBDIR = "${pvc.metadata.namespace}/${pvc.metadata.name}";
 
-export interface StorageClassObject extends KubeObject {
-  apiVersion: "storage.k8s.io/v1";
-  kind: "StorageClass";
-  metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> };
-  provisioner: string;
-  reclaimPolicy: "Retain";
-  volumeBindingMode: "Immediate" | "WaitForFirstConsumer";
-  allowVolumeExpansion?: boolean;
-  mountOptions?: string[];
-  parameters: Record<string, string>;
-}
-
 export const nfsStorageClass = (config: {
   readonly nfsHostname: string;
   readonly nfsSharePath: string;
-}): StorageClassObject => ({
-  apiVersion: "storage.k8s.io/v1",
-  kind: "StorageClass",
-  metadata: {
-    name: NFS_STORAGE_CLASS,
-    labels: { "app.kubernetes.io/part-of": "homelab-storage" },
-  },
-  provisioner: NFS_PROVISIONER,
-  reclaimPolicy: "Retain",
-  volumeBindingMode: "Immediate",
-  mountOptions: [...NFS_MOUNT_OPTIONS],
-  parameters: {
-    server: config.nfsHostname,
-    share: config.nfsSharePath,
-    subDir: NFS_SUBDIR,
-    // Only reached if a PV's policy is changed to Delete by hand: keep the folder even then.
-    onDelete: "retain",
-  },
-});
+}): StorageClassObject =>
+  storageClassObject(
+    { name: NFS_STORAGE_CLASS, labels: layerLabels("storage") },
+    {
+      provisioner: NFS_PROVISIONER,
+      reclaimPolicy: "Retain",
+      volumeBindingMode: "Immediate",
+      mountOptions: NFS_MOUNT_OPTIONS,
+      parameters: {
+        server: config.nfsHostname,
+        share: config.nfsSharePath,
+        subDir: NFS_SUBDIR,
+        // Only reached if a PV's policy is changed to Delete by hand: keep the folder even then.
+        onDelete: "retain",
+      },
+    },
+  );
 
 /**
  * Chart values (csi-driver-nfs 4.13.4 values.yaml). The controller's default tolerations already

@@ -3,7 +3,7 @@
  * with its recurring jobs, and the CloudNativePG operator, in order and with protection.
  */
 import { Result } from "neverthrow";
-import { type Plan, type PlannedRelease, plannedObject, releaseId } from "../plan.ts";
+import { type Plan, type PlannedRelease, plannedObject, plannedRelease } from "../plan.ts";
 import { type Problem, problem } from "../problem.ts";
 import { webhookGate } from "../webhookGate.ts";
 import { cloudnativePgValues, cnpgNamespace } from "./cloudnativePg.ts";
@@ -13,20 +13,23 @@ import { csiDriverNfsValues, nfsStorageClass } from "./nfs.ts";
 import { checkRecurringJobName, type RecurringJobPlan, recurringJob } from "./recurringJobs.ts";
 import { type ChartPin, CLOUDNATIVE_PG, CSI_DRIVER_NFS, LONGHORN } from "./versions.ts";
 
+/** A pinned chart's release (the pin names the release, its namespace and the chart). */
 const release = (
   pin: ChartPin,
   values: Record<string, unknown>,
   after: string[],
   stateful = false,
-): PlannedRelease => ({
-  id: releaseId(pin.namespace, pin.release),
-  name: pin.release,
-  namespace: pin.namespace,
-  chart: { chart: pin.chart, version: pin.version, repo: pin.repo, facts: pin.facts },
-  values,
-  after,
-  ...(stateful ? { stateful } : {}),
-});
+): PlannedRelease =>
+  plannedRelease(
+    {
+      name: pin.release,
+      namespace: pin.namespace,
+      chart: { chart: pin.chart, version: pin.version, repo: pin.repo, facts: pin.facts },
+      values,
+    },
+    after,
+    stateful,
+  );
 
 /** Job names are checked here, so a name Longhorn would reject never reaches the cluster. */
 export const storagePlan = (

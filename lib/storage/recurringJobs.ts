@@ -6,6 +6,7 @@
  */
 
 import { err, ok, type Result } from "neverthrow";
+import { layerLabels } from "../k8s/labels.ts";
 import type { KubeObject } from "../plan.ts";
 import { LONGHORN_NAMESPACE } from "./longhorn.ts";
 import {
@@ -116,7 +117,7 @@ export const recurringJob = (plan: RecurringJobPlan): RecurringJobObject => ({
   metadata: {
     name: plan.name,
     namespace: LONGHORN_NAMESPACE,
-    labels: { "app.kubernetes.io/part-of": "homelab-storage" },
+    labels: layerLabels("storage"),
   },
   spec: {
     name: plan.name,

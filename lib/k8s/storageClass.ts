@@ -1,0 +1,38 @@
+/** StorageClass: how claims of a class get their volumes; the provisioner's parameters come from its layer. */
+import type { KubeObject, ObjectMeta } from "../plan.ts";
+
+export interface StorageClassSpec {
+  /** The CSI driver that provisions the class's volumes. */
+  provisioner: string;
+  /** Only `Retain`: a claim deleted by accident must not take its data with it. */
+  reclaimPolicy: "Retain";
+  volumeBindingMode: "Immediate" | "WaitForFirstConsumer";
+  mountOptions?: readonly string[];
+  /** The provisioner's own parameters. */
+  parameters: Readonly<Record<string, string>>;
+}
+
+export interface StorageClassObject extends KubeObject {
+  apiVersion: "storage.k8s.io/v1";
+  kind: "StorageClass";
+  provisioner: string;
+  reclaimPolicy: "Retain";
+  volumeBindingMode: "Immediate" | "WaitForFirstConsumer";
+  mountOptions?: string[];
+  parameters: Record<string, string>;
+}
+
+/** A StorageClass is cluster-scoped: its metadata names no namespace. */
+export const storageClassObject = (
+  metadata: Omit<ObjectMeta, "namespace">,
+  spec: StorageClassSpec,
+): StorageClassObject => ({
+  apiVersion: "storage.k8s.io/v1",
+  kind: "StorageClass",
+  metadata,
+  provisioner: spec.provisioner,
+  reclaimPolicy: spec.reclaimPolicy,
+  volumeBindingMode: spec.volumeBindingMode,
+  ...(spec.mountOptions === undefined ? {} : { mountOptions: [...spec.mountOptions] }),
+  parameters: { ...spec.parameters },
+});
