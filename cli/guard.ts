@@ -9,7 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { err, ok, type Result } from "neverthrow";
 import { type StatefulRecord, statefulRecords } from "../lib/guard/records.ts";
 import { compareStateful, guardCommand, unprotectedFindings } from "../lib/guard/stateful.ts";
-import type { StackLayers } from "../lib/layer.ts";
+import { type RunContext, runContextOf, type StackLayers } from "../lib/layer.ts";
 import { formatProblem } from "../lib/problem.ts";
 import { type RenderedLayer, renderStackFiles } from "../lib/render/render.ts";
 import {
@@ -52,11 +52,12 @@ const readBaseline = (path: string, relative: string): Result<StatefulRecord[] |
 const render = async (
   root: string,
   stack: string,
+  run: RunContext,
   layers?: StackLayers,
 ): Promise<Result<RenderedLayer[], string[]>> => {
   const stackLayers = layers ?? (await (await import("../programs/layers.ts")).loadLayers());
   try {
-    return renderStackFiles(stackLayers, root, stack).mapErr((problems) => [
+    return renderStackFiles(stackLayers, root, stack, run).mapErr((problems) => [
       `Stack ${stack} has ${problems.length} problem(s); the guard compared nothing:`,
       ...problems.map((problem) => `  ${formatProblem(problem)}`),
     ]);
@@ -90,7 +91,7 @@ export const main = async (
     io.err(`${relative} does not exist. Record the current state first: ${guardCommand(stack, "--accept")}`);
     return 1;
   }
-  const rendered = await render(root, stack, layers);
+  const rendered = await render(root, stack, runContextOf(io.env, new Date()), layers);
   if (rendered.isErr()) {
     io.err(rendered.error.join("\n"));
     return 1;

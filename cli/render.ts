@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readStack } from "../lib/config/stackFile.ts";
-import type { StackLayers } from "../lib/layer.ts";
+import { runContextOf, type StackLayers } from "../lib/layer.ts";
 import { formatProblem, type Problem } from "../lib/problem.ts";
 import { preflightOf, renderStack } from "../lib/render/render.ts";
 import { summarize } from "../lib/render/summary.ts";
@@ -57,7 +57,8 @@ export const main = async (
   if (config.isErr()) return fail(config.error, "config error(s)");
 
   const stackLayers = layers ?? (await loadLayers());
-  const result = renderStack(stackLayers, config.value, stack.value);
+  const run = runContextOf(io.env, new Date());
+  const result = renderStack(stackLayers, config.value, stack.value, run);
   if (result.isErr()) return fail(result.error);
 
   // A render that a real first deploy would fail on is refused, like a config error.
@@ -73,7 +74,7 @@ export const main = async (
   for (const layer of result.value) {
     for (const [file, text] of Object.entries(layer.files)) writeFileSync(join(outDir.value, file), text);
   }
-  io.out(summarize(stack.value, result.value));
+  io.out(summarize(stack.value, result.value, run));
   io.out(
     "\nPreflight: passed (one release per CRD, control-plane tolerations, awaits, webhook gates, one LAN IP per host).",
   );

@@ -6,7 +6,7 @@
  */
 import { resolve } from "node:path";
 import { plaintextSecretWarnings, readStack, type StackConfig } from "../lib/config/stackFile.ts";
-import type { StackLayers } from "../lib/layer.ts";
+import { type RunContext, runContextOf, type StackLayers } from "../lib/layer.ts";
 import { publicDnsNotice } from "../lib/network/config.ts";
 import { formatProblem, type Problem, problemsJson } from "../lib/problem.ts";
 import { preflightOf, renderStack } from "../lib/render/render.ts";
@@ -40,10 +40,11 @@ const numbered = (lines: readonly string[]): string[] =>
 const buildProblems = async (
   config: StackConfig,
   stack: string,
+  run: RunContext,
   layers?: StackLayers,
 ): Promise<readonly Problem[]> => {
   const stackLayers = layers ?? (await loadLayers());
-  return renderStack(stackLayers, config, stack).match(preflightOf, (problems) => problems);
+  return renderStack(stackLayers, config, stack, run).match(preflightOf, (problems) => problems);
 };
 
 export interface Validation {
@@ -63,13 +64,14 @@ export const validateStack = async (
   root: string,
   stack: string,
   layers?: StackLayers,
+  run: RunContext = runContextOf(process.env, new Date()),
 ): Promise<Validation> => {
   const result = readStack(configSchemas, root, stack);
   if (result.isErr())
     return refused(result.error, `Stack ${stack}: ${result.error.length} config error(s):`, [
       "(the apps are checked once the config is valid)",
     ]);
-  const problems = await buildProblems(result.value, stack, layers);
+  const problems = await buildProblems(result.value, stack, run, layers);
   if (problems.length > 0) return refused(problems, `Stack ${stack}: the config is valid, but:`);
   const warnings =
     stack === EXAMPLE_STACK ? [] : plaintextSecretWarnings(configSchemas, result.value.raw, stack);
@@ -101,7 +103,12 @@ export const main = async (
     io.err(stack.error);
     return USAGE_EXIT;
   }
-  const { ok, problems, lines } = await validateStack(root, stack.value, layers);
+  const { ok, problems, lines } = await validateStack(
+    root,
+    stack.value,
+    layers,
+    runContextOf(io.env, new Date()),
+  );
   // JSON goes to stdout either way, so a tool can read it; the exit code says whether it is empty.
   if (parsed.value.values.json === true) io.out(problemsJson(problems).trimEnd());
   else (ok ? io.out : io.err)(lines.join("\n"));

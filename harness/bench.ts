@@ -12,6 +12,7 @@
  * harness/bench/report.ts. Exits 0 whatever the figures, so a noisy machine never breaks a pipeline;
  * with `--strict` it exits 1 when any budget is missed. `--json <file>` writes the same figures.
  */
+
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
@@ -27,6 +28,7 @@ import {
   USAGE_EXIT,
   usageText,
 } from "../cli/args.ts";
+import { runContextOf } from "../lib/layer.ts";
 import { LAYERS } from "../lib/layers.ts";
 import { generateApps } from "./bench/apps.ts";
 import {
@@ -125,15 +127,16 @@ const appsChild = async (count: number): Promise<void> => {
       import("../lib/render/render.ts"),
       import("../programs/layers.ts"),
     ]);
+    const runContext = runContextOf(process.env, new Date());
     const render = async (root: string, dir: string) => {
       const started = performance.now();
-      const result = renderStackFiles(await loadLayers(dir), root, "example");
+      const result = renderStackFiles(await loadLayers(dir), root, "example", runContext);
       const ms = performance.now() - started;
       if (result.isErr()) throw new Error(JSON.stringify(result.error, null, 2));
       const apps = result.value.find((layer) => layer.layer === "apps");
       return { ms, resources: apps?.resources.length ?? 0, deployed: apps?.outputs.apps };
     };
-    const warm = renderStackFiles(await loadLayers(), ROOT, "example");
+    const warm = renderStackFiles(await loadLayers(), ROOT, "example", runContext);
     if (warm.isErr()) throw new Error(JSON.stringify(warm.error, null, 2));
     // Alternate three renders without and with apps and take the medians: the machine may be shared.
     const baseRuns: number[] = [];

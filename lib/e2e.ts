@@ -22,14 +22,12 @@ export const E2E_CHARTS_ENV = "HOMELAB_E2E_CHARTS";
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** The stand-in charts' folder when end-to-end mode is on, else undefined (a real deploy). */
-export const e2eChartsDir = (env: Env = process.env): string | undefined => env[E2E_CHARTS_ENV] || undefined;
+export const e2eChartsDir = (env: Env): string | undefined => env[E2E_CHARTS_ENV] || undefined;
 
-export const modeLine = (env: Env = process.env): string => {
-  const dir = e2eChartsDir(env);
-  return dir
-    ? `Mode: END-TO-END TEST (${E2E_CHARTS_ENV}=${dir}): stand-in charts holding only CRDs; workloads, Services and Ingresses not awaited`
+export const modeLine = (standInCharts: string | undefined): string =>
+  standInCharts
+    ? `Mode: END-TO-END TEST (${E2E_CHARTS_ENV}=${standInCharts}): stand-in charts holding only CRDs; workloads, Services and Ingresses not awaited`
     : "Mode: real deploy (pinned charts, everything awaited)";
-};
 
 /** A stand-in chart's folder name, one per pinned chart and version. */
 export const standInChartName = (chart: { chart: string; version: string }): string =>
@@ -38,13 +36,11 @@ export const standInChartName = (chart: { chart: string; version: string }): str
 /** Where a release's chart comes from: the pinned chart, or its stand-in in end-to-end mode. */
 export const chartSource = (
   chart: { chart: string; version: string; repo: string },
-  env: Env = process.env,
-): { chart: string; version?: string; repositoryOpts?: { repo: string } } => {
-  const dir = e2eChartsDir(env);
-  return dir
-    ? { chart: join(dir, standInChartName(chart)) }
+  standInCharts: string | undefined,
+): { chart: string; version?: string; repositoryOpts?: { repo: string } } =>
+  standInCharts
+    ? { chart: join(standInCharts, standInChartName(chart)) }
     : { chart: chart.chart, version: chart.version, repositoryOpts: { repo: chart.repo } };
-};
 
 /** Resource types whose readiness needs running pods: not awaited in end-to-end mode. */
 export const NOT_AWAITED = [

@@ -10,6 +10,7 @@ import type { Result } from "neverthrow";
 import type { StackSchemas } from "./config/registry.ts";
 import type { ConfigOf, KeySpecs, LayerSchema } from "./config/schema.ts";
 import type { Contract, ContractValues, Shape } from "./contracts.ts";
+import { e2eChartsDir } from "./e2e.ts";
 import { LAYERS, type Layer, projectName } from "./layers.ts";
 import type { Plan } from "./plan.ts";
 import { formatProblem, type Problem } from "./problem.ts";
@@ -19,6 +20,23 @@ export type Upstreams = Partial<Record<Layer, Contract<Shape>>>;
 
 export type UpstreamValues<U extends Upstreams> = {
   readonly [L in keyof U]: U[L] extends Contract<Shape> ? ContractValues<U[L]> : never;
+};
+
+/**
+ * What a run takes from outside its config, read once at the command line and passed down, so
+ * everything below is a pure function of its inputs (the same inputs, the same bytes).
+ */
+export interface RunContext {
+  /** The year whose time-zone rules the schedules follow. */
+  year: number;
+  /** End-to-end mode: the folder of stand-in charts every release installs instead of the pinned one. */
+  standInCharts?: string;
+}
+
+/** The run context of a process: its clock's year, and end-to-end mode from its environment (lib/e2e.ts). */
+export const runContextOf = (env: Readonly<Record<string, string | undefined>>, now: Date): RunContext => {
+  const standInCharts = e2eChartsDir(env);
+  return { year: now.getUTCFullYear(), ...(standInCharts ? { standInCharts } : {}) };
 };
 
 /** Everything a layer is for one config and its reads. */
@@ -43,7 +61,7 @@ export interface LayerDefinition<
   schema: LayerSchema<K>;
   reads: U;
   /** The layer for this config and these reads, or every reason it cannot be built. */
-  evaluate(config: ConfigOf<K>, reads: UpstreamValues<U>): Result<Evaluation<E>, Problem[]>;
+  evaluate(config: ConfigOf<K>, reads: UpstreamValues<U>, run: RunContext): Result<Evaluation<E>, Problem[]>;
 }
 
 /**
@@ -54,7 +72,7 @@ export interface AnyLayer {
   layer: Layer;
   schema: LayerSchema;
   reads: Upstreams;
-  evaluate(config: never, reads: never): Result<Evaluation, Problem[]>;
+  evaluate(config: never, reads: never, run: RunContext): Result<Evaluation, Problem[]>;
 }
 
 /** The four layers of a stack, by name (the composition root, programs/layers.ts, builds it). */
@@ -77,10 +95,12 @@ export const evaluateLayer = (
   layer: AnyLayer,
   config: object,
   reads: object,
+  run: RunContext,
 ): Result<Evaluation, Problem[]> =>
   (layer as unknown as LayerDefinition).evaluate(
     config as ConfigOf<KeySpecs>,
     reads as UpstreamValues<Upstreams>,
+    run,
   );
 
 export interface StackContext {

@@ -10,10 +10,11 @@ import { importApps } from "../lib/apps/plan.ts";
 import { authLayer } from "../lib/auth/layer.ts";
 import { parseLayer, type StackSchemas } from "../lib/config/registry.ts";
 import type { ConfigOf, RawConfig } from "../lib/config/schema.ts";
-import type { StackLayers } from "../lib/layer.ts";
+import { runContextOf, type StackLayers } from "../lib/layer.ts";
 import type { Layer } from "../lib/layers.ts";
 import { networkLayer } from "../lib/network/layer.ts";
 import type { Problem } from "../lib/problem.ts";
+import type { ExternalEdge, Wiring } from "../lib/pulumi/program.ts";
 import { storageLayer } from "../lib/storage/layer.ts";
 
 export const APPS_DIR = join(import.meta.dirname, "apps", "apps");
@@ -40,3 +41,13 @@ export type LayerConfig<L extends Layer> = ConfigOf<(typeof configSchemas)[L]["k
 /** One layer's raw config, parsed and typed. */
 export const parseConfig = <L extends Layer>(layer: L, raw: RawConfig): Result<LayerConfig<L>, Problem[]> =>
   parseLayer(configSchemas, layer, raw) as Result<LayerConfig<L>, Problem[]>;
+
+/**
+ * What every layer's program runs with: the schemas, this run's context (the clock and the
+ * environment are read here, at the program's entry), the layer's own external edge.
+ */
+export const programWiring = (external?: ExternalEdge): Wiring => ({
+  schemas: configSchemas,
+  run: runContextOf(process.env, new Date()),
+  ...(external ? { external } : {}),
+});

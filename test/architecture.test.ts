@@ -142,6 +142,22 @@ describe("one definition per label and annotation key", () => {
   });
 });
 
+/** Reads of the process's environment or clock in a text: they belong to the command line. */
+const impureReads = (file: string, text: string): string[] =>
+  [...text.matchAll(/process\.env|new Date\(\)|Date\.now\(\)/g)].map((match) => `${file}: ${match[0]}`);
+
+describe("the library is a pure function of its inputs", () => {
+  test("lib/ reads no environment variable and no clock: the commands and programs pass them in", () => {
+    expect(LIB.flatMap((file) => impureReads(file, readFileSync(join(ROOT, file), "utf8")))).toEqual([]);
+  });
+
+  test("the check sees such a read", () => {
+    expect(
+      impureReads("lib/x.ts", "const year = new Date().getUTCFullYear(); const e = process.env.X;"),
+    ).toEqual(["lib/x.ts: new Date()", "lib/x.ts: process.env"]);
+  });
+});
+
 test(`no source file is over ${MAX_FILE_LINES} lines`, () => {
   const long = [...PRODUCT, ...HARNESS]
     .map((file) => ({ file, lines: readFileSync(join(ROOT, file), "utf8").split("\n").length - 1 }))

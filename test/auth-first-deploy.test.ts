@@ -2,6 +2,7 @@
  * The first deploy: no OAuth client for Tinyauth yet. Pocket ID still comes up, nothing is exposed
  * without a login, and the program says exactly what to do next.
  */
+
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { AuthConfig } from "../lib/auth/config.ts";
 import { authLayer } from "../lib/auth/layer.ts";
@@ -12,11 +13,16 @@ import type { KubernetesObject } from "../lib/render/documents.ts";
 import { parseConfig } from "../programs/layers.ts";
 import { type AuthRun, exampleAuthConfig, OTHER_NETWORK, OTHER_STORAGE, runAuth } from "./support/auth.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
+import { TEST_RUN } from "./support/render.ts";
 
 /** The layer's summary on `config`, under the domain home.example.net. */
 const summaryOf = (config: AuthConfig): string[] =>
   authLayer
-    .evaluate(config, { network: { ...OTHER_NETWORK, domain: "home.example.net" }, storage: OTHER_STORAGE })
+    .evaluate(
+      config,
+      { network: { ...OTHER_NETWORK, domain: "home.example.net" }, storage: OTHER_STORAGE },
+      TEST_RUN,
+    )
     ._unsafeUnwrap().summary;
 
 const FIRST_DEPLOY = { tinyauth_oauth_client_id: undefined, tinyauth_oauth_client_secret: undefined };

@@ -9,7 +9,7 @@ import { runLayer } from "../lib/pulumi/program.ts";
 import { configSchemas } from "../programs/layers.ts";
 import { exampleRaw } from "./support/config.ts";
 import { runUnderMocks } from "./support/mockRuntime.ts";
-import { renderedLayer } from "./support/render.ts";
+import { renderedLayer, TEST_RUN } from "./support/render.ts";
 
 const STACK = "organization/homelab-network/example";
 
@@ -79,7 +79,7 @@ describe("stack references", () => {
             ? { outputs: { domain: "example.com" }, secretOutputNames: [] }
             : undefined,
       },
-      () => runLayer(reader, exampleRaw("apps"), context, { schemas: configSchemas }),
+      () => runLayer(reader, exampleRaw("apps"), context, { schemas: configSchemas, run: TEST_RUN }),
     );
     await expect(run).rejects.toThrow(
       /network stack organization\/homelab-network\/home[\s\S]*publicIngressClass is missing/,

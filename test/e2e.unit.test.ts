@@ -9,6 +9,7 @@ import {
   NOT_AWAITED,
   withSkipAwait,
 } from "../lib/e2e.ts";
+import { runContextOf } from "../lib/layer.ts";
 import { charts as networkCharts } from "../lib/network/versions.ts";
 
 const ON = { [E2E_CHARTS_ENV]: "/tmp/charts" };
@@ -17,17 +18,25 @@ describe("the switch", () => {
   test("off without the variable (a real deploy), and with it empty", () => {
     expect(e2eChartsDir({})).toBeUndefined();
     expect(e2eChartsDir({ [E2E_CHARTS_ENV]: "" })).toBeUndefined();
-    expect(modeLine({})).toStartWith("Mode: real deploy");
-    expect(modeLine(ON)).toStartWith("Mode: END-TO-END TEST");
+    expect(modeLine(e2eChartsDir({}))).toStartWith("Mode: real deploy");
+    expect(modeLine(e2eChartsDir(ON))).toStartWith("Mode: END-TO-END TEST");
+    // The run context carries the mode down from the environment of the command or program.
+    expect(runContextOf(ON, new Date("2031-06-01T00:00:00Z"))).toEqual({
+      year: 2031,
+      standInCharts: "/tmp/charts",
+    });
+    expect(runContextOf({}, new Date("2031-06-01T00:00:00Z"))).toEqual({ year: 2031 });
   });
 
   test("releases install the pinned chart from its repository, or the stand-in folder", () => {
-    expect(chartSource(networkCharts.metallb, {})).toEqual({
+    expect(chartSource(networkCharts.metallb, undefined)).toEqual({
       chart: "metallb",
       version: "0.16.1",
       repositoryOpts: { repo: "https://metallb.github.io/metallb" },
     });
-    expect(chartSource(networkCharts.certManager, ON)).toEqual({ chart: "/tmp/charts/cert-manager-v1.21.1" });
+    expect(chartSource(networkCharts.certManager, "/tmp/charts")).toEqual({
+      chart: "/tmp/charts/cert-manager-v1.21.1",
+    });
   });
 });
 

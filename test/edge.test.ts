@@ -16,7 +16,7 @@ import { cloudflareRecords } from "../programs/network/cloudflare.ts";
 import { exampleRaw } from "./support/config.ts";
 import { runUnderMocks } from "./support/mockRuntime.ts";
 import { offlineInvokes } from "./support/offlineInvokes.ts";
-import { renderedStack } from "./support/render.ts";
+import { renderedStack, TEST_RUN } from "./support/render.ts";
 
 /** A rendered resource as Pulumi records it: lookups are inputs the edge fills in at deploy. */
 const asRegistered = (resource: RecordedResource, zoneId: string): RecordedResource => {
@@ -52,7 +52,7 @@ describe("the Pulumi edge registers exactly what the render writes", async () =>
             layers[layer.layer],
             raw,
             { stack: "example", organization: OFFLINE_ORGANIZATION },
-            { schemas: configSchemas, external: cloudflareRecords },
+            { schemas: configSchemas, run: TEST_RUN, external: cloudflareRecords },
           );
         } finally {
           pulumi.log.warn = log;

@@ -7,6 +7,7 @@ import { storageLayer } from "../lib/storage/layer.ts";
 import { configSchemas } from "../programs/layers.ts";
 import { exampleRaw } from "./support/config.ts";
 import { runUnderMocks } from "./support/mockRuntime.ts";
+import { TEST_RUN } from "./support/render.ts";
 
 /** What `pulumi up` does: config arrives through the Pulumi runtime, prefixed with the project. */
 const underPulumi = (config: Record<string, string>) =>
@@ -14,7 +15,7 @@ const underPulumi = (config: Record<string, string>) =>
     { project: projectName("storage"), stack: "home", stackReference: () => undefined, invokes: {} },
     async () => {
       pulumi.runtime.setAllConfig(config);
-      return pulumiEntry(storageLayer, { schemas: configSchemas })();
+      return pulumiEntry(storageLayer, { schemas: configSchemas, run: TEST_RUN })();
     },
   );
 

@@ -14,7 +14,7 @@ import { configSchemas, parseConfig } from "../programs/layers.ts";
 import { cloudflareRecords } from "../programs/network/cloudflare.ts";
 import { runUnderMocks } from "./support/mockRuntime.ts";
 import { offlineInvokes } from "./support/offlineInvokes.ts";
-import { ROOT } from "./support/render.ts";
+import { ROOT, TEST_RUN } from "./support/render.ts";
 
 const exampleRaw = (): RawConfig => readStackFile(configSchemas, ROOT, "network", "example")._unsafeUnwrap();
 const configOf = (overrides: Record<string, string> = {}): NetworkConfig =>
@@ -52,7 +52,7 @@ describe("Cloudflare zone lookup", () => {
           networkLayer,
           exampleRaw(),
           { stack: "zoneless", organization: "organization" },
-          { schemas: configSchemas, external: cloudflareRecords },
+          { schemas: configSchemas, run: TEST_RUN, external: cloudflareRecords },
         ),
     );
     await expect(run).rejects.toThrow("Cloudflare zone example.com is not visible to cloudflare_api_token");

@@ -5,6 +5,7 @@ import { kindId, objectId, orderPlan, type Plan, plannedRelease } from "../lib/p
 import { createPlan } from "../lib/pulumi/createPlan.ts";
 import { REDACTED } from "../lib/pulumi/resources.ts";
 import { runUnderMocks } from "./support/mockRuntime.ts";
+import { TEST_RUN } from "./support/render.ts";
 
 const namespace = {
   id: "namespace/cluster/demo",
@@ -93,7 +94,7 @@ describe("createPlan, the one Pulumi edge", async () => {
   const run = await runUnderMocks(
     { project: "test", stack: "test", stackReference: () => undefined, invokes: {} },
     async () => {
-      createPlan({ releases: [chart], objects: [widget, claim, password, namespace] });
+      createPlan({ releases: [chart], objects: [widget, claim, password, namespace] }, TEST_RUN);
       return {};
     },
   );

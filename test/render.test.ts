@@ -12,7 +12,7 @@ import { layerDocuments, toYaml } from "../lib/render/documents.ts";
 import { findLeaks, renderStackFiles, secretPlaintexts } from "../lib/render/render.ts";
 import { configSchemas, loadLayers } from "../programs/layers.ts";
 import { redactSecrets } from "./support/mockRuntime.ts";
-import { ROOT, renderedStack } from "./support/render.ts";
+import { ROOT, renderedStack, TEST_RUN } from "./support/render.ts";
 
 const EXAMPLE_SECRETS = secretPlaintexts(
   configSchemas,
@@ -45,7 +45,7 @@ describe("offline render of the example stack", () => {
 
   test("is byte-identical when repeated", async () => {
     const first = await renderedStack();
-    const second = renderStackFiles(await loadLayers(), ROOT, "example")._unsafeUnwrap();
+    const second = renderStackFiles(await loadLayers(), ROOT, "example", TEST_RUN)._unsafeUnwrap();
     for (const [i, layer] of first.entries()) expect(second[i]?.files).toEqual(layer.files);
   });
 

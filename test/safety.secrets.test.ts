@@ -18,7 +18,7 @@ import { formatProblem } from "../lib/problem.ts";
 import { findLeaks, type RenderedLayer, renderStackFiles, secretPlaintexts } from "../lib/render/render.ts";
 import { configSchemas, loadLayers } from "../programs/layers.ts";
 import { CONTRACTS } from "./support/apps.ts";
-import { ROOT } from "./support/render.ts";
+import { ROOT, TEST_RUN } from "./support/render.ts";
 import { APPS_DIR, scratchRoot } from "./support/safety.ts";
 
 const STACK = "leak";
@@ -112,7 +112,7 @@ describe("no secret reaches the render in plaintext", () => {
     plaintexts = leak.plaintexts;
     secretKeys = leak.secretKeys;
     writeStack(root, leak.values);
-    const result = renderStackFiles(await loadLayers(), root, STACK);
+    const result = renderStackFiles(await loadLayers(), root, STACK, TEST_RUN);
     if (result.isErr()) throw new Error(result.error.map(formatProblem).join("\n"));
     rendered = result.value;
   });
@@ -208,7 +208,7 @@ describe("no secret reaches an error message", () => {
       auth: { pocket_id_encryption_key: INVALID.pocketId },
       apps: { app_secrets: { miniflux: { admin_password: [INVALID.appSecret] } } },
     });
-    const result = renderStackFiles(await loadLayers(), root, STACK);
+    const result = renderStackFiles(await loadLayers(), root, STACK, TEST_RUN);
     if (result.isOk()) throw new Error("expected config errors");
     const text = result.error.map(formatProblem).join("\n");
     expect(result.error.map(({ where, value }) => `${where.layer}.${where.key} = ${value}`).sort()).toEqual([
@@ -227,7 +227,7 @@ describe("no secret reaches an error message", () => {
 
   test("an invalid real_external_ip is not echoed in its error", async () => {
     const root = await brokenRoot({ network: { real_external_ip: INVALID.externalIp } });
-    const result = renderStackFiles(await loadLayers(), root, STACK);
+    const result = renderStackFiles(await loadLayers(), root, STACK, TEST_RUN);
     if (result.isOk()) throw new Error("expected config errors");
     expect(result.error.map(formatProblem).join("\n")).not.toContain(INVALID.externalIp);
     expect((await validateStack(root, STACK)).lines.join("\n")).not.toContain(INVALID.externalIp);
@@ -242,7 +242,7 @@ describe("no secret reaches an error message", () => {
       miniflux: { ...secrets.miniflux, unused_token: INVALID.appSecret },
     };
     writeStack(root, values);
-    const error = renderStackFiles(await loadLayers(), root, STACK).match(
+    const error = renderStackFiles(await loadLayers(), root, STACK, TEST_RUN).match(
       () => "",
       (problems) => problems.map(formatProblem).join("\n"),
     );

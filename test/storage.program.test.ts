@@ -10,7 +10,7 @@ import { parseConfig } from "../programs/layers.ts";
 import { EXAMPLE_STORAGE } from "./support/contracts.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 import { runLayerOffline } from "./support/layers.ts";
-import { REFERENCE_SCHEMAS, renderedLayer, waitsFor } from "./support/render.ts";
+import { REFERENCE_SCHEMAS, renderedLayer, TEST_RUN, waitsFor } from "./support/render.ts";
 import {
   RECURRING_JOB_SPEC_FIELDS,
   RECURRING_JOB_TASKS,
@@ -401,7 +401,7 @@ describe("storage layer, other stacks", () => {
       "recurringjob/longhorn-system/system-backup": "0 3 * * 0",
     });
     const config = parseConfig("storage", { ...raw, timezone: "Europe/Berlin" })._unsafeUnwrap();
-    const notes = storageLayer.evaluate(config, {})._unsafeUnwrap().summary;
+    const notes = storageLayer.evaluate(config, {}, TEST_RUN)._unsafeUnwrap().summary;
     expect(notes.find((n) => n.includes("recurring jobs"))).toMatch(
       /Europe\/Berlin \(cron follows standard time UTC\+01:00; daylight saving UTC\+02:00 from ~\d{4}-03-\d\d to ~\d{4}-10-\d\d\)/,
     );

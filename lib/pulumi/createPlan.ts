@@ -23,6 +23,7 @@ import { ClusterRoleBinding } from "@pulumi/kubernetes/rbac/v1/clusterRoleBindin
 import { StorageClass } from "@pulumi/kubernetes/storage/v1/storageClass";
 import * as pulumi from "@pulumi/pulumi";
 import { isSecret, reveal } from "../config/secret.ts";
+import type { RunContext } from "../layer.ts";
 import type { Plan } from "../plan.ts";
 import { type Registration, registrations } from "./resources.ts";
 
@@ -70,9 +71,9 @@ const create = (item: Registration, opts: pulumi.CustomResourceOptions): pulumi.
 };
 
 /** Creates what the plan registers (lib/pulumi/resources.ts), each after what it waits for; returns them by id. */
-export const createPlan = (plan: Plan): Map<string, pulumi.Resource> => {
+export const createPlan = (plan: Plan, run: RunContext): Map<string, pulumi.Resource> => {
   const created = new Map<string, pulumi.Resource>();
-  for (const item of registrations(plan, sealed)) {
+  for (const item of registrations(plan, sealed, run)) {
     const opts = {
       dependsOn: item.after.map((id) => created.get(id)).filter((resource) => resource !== undefined),
       ...(item.stateful ? { protect: true, retainOnDelete: true } : {}),

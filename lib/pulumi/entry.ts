@@ -4,14 +4,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { rawConfigFromEntries } from "../config/stackFile.ts";
-import { e2eChartsDir, modeLine, withSkipAwait } from "../e2e.ts";
+import { modeLine, withSkipAwait } from "../e2e.ts";
 import type { AnyLayer } from "../layer.ts";
 import { formatProblem } from "../problem.ts";
 import { runLayer, type Wiring } from "./program.ts";
 
 /** End-to-end mode only (lib/e2e.ts): one stack transform marks what needs running pods skipAwait. */
-const enterE2eMode = (): void => {
-  pulumi.log.warn(modeLine());
+const enterE2eMode = (standInCharts: string): void => {
+  pulumi.log.warn(modeLine(standInCharts));
   pulumi.runtime.registerResourceTransform(({ type, props, opts }) => {
     const marked = withSkipAwait(type, props as Record<string, unknown>);
     return marked ? { props: marked, opts } : undefined;
@@ -21,7 +21,7 @@ const enterE2eMode = (): void => {
 /** `layer` may be a promise: the apps layer exists once its app modules are imported. */
 export const pulumiEntry =
   (layer: AnyLayer | Promise<AnyLayer>, wiring: Wiring) => async (): Promise<object> => {
-    if (e2eChartsDir()) enterE2eMode();
+    if (wiring.run.standInCharts) enterE2eMode(wiring.run.standInCharts);
     const resolved = await layer;
     const raw = rawConfigFromEntries(
       wiring.schemas,

@@ -7,7 +7,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseLayer, type StackSchemas } from "../config/registry.ts";
 import type { RawConfig } from "../config/schema.ts";
 import { type Contract, type ContractValues, type Shape, validateContract } from "../contracts.ts";
-import { type AnyLayer, evaluateLayer, refusal, type StackContext, upstreamStackName } from "../layer.ts";
+import {
+  type AnyLayer,
+  evaluateLayer,
+  type RunContext,
+  refusal,
+  type StackContext,
+  upstreamStackName,
+} from "../layer.ts";
 import type { Layer } from "../layers.ts";
 import type { PlannedExternal } from "../plan.ts";
 import { formatProblem, type Problem } from "../problem.ts";
@@ -23,6 +30,8 @@ export type ExternalEdge = (items: readonly PlannedExternal[], config: never) =>
 export interface Wiring {
   schemas: StackSchemas;
   external?: ExternalEdge;
+  /** The run's year and mode, read by the program's entry (programs/layers.ts). */
+  run: RunContext;
 }
 
 const readContract = async <C extends Contract<Shape>>(
@@ -64,12 +73,12 @@ export const runLayer = async (
   layer: AnyLayer,
   raw: RawConfig,
   context: StackContext,
-  { schemas, external }: Wiring,
+  { schemas, external, run }: Wiring,
 ): Promise<object> => {
   const parsed = parseLayer(schemas, layer.layer, raw);
   if (parsed.isErr()) return refuse("config error(s)", parsed.error, context, layer.layer);
   const reads = await readContracts(layer, parsed.value, context);
-  const evaluated = evaluateLayer(layer, parsed.value, reads);
+  const evaluated = evaluateLayer(layer, parsed.value, reads, run);
   if (evaluated.isErr()) return refuse("problem(s)", evaluated.error, context, layer.layer);
   const { plan, exports, notices } = evaluated.value;
   const outside = plan.external ?? [];
@@ -77,7 +86,7 @@ export const runLayer = async (
     if (!external) throw new Error(`${layer.layer}: the plan has resources outside the cluster but no edge`);
     await external(outside, parsed.value as never);
   }
-  createPlan(plan);
+  createPlan(plan, run);
   for (const notice of notices) pulumi.log.warn(notice);
   return exports;
 };

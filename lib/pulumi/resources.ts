@@ -8,6 +8,7 @@
  */
 import { isSecret } from "../config/secret.ts";
 import { chartSource } from "../e2e.ts";
+import type { RunContext } from "../layer.ts";
 import {
   isRelease,
   type KubeObject,
@@ -85,10 +86,10 @@ const itemType = (item: PlanItem): string =>
   isRelease(item) ? HELM_CHART_TYPE : kubernetesType(item.object);
 
 /** The helm.v4.Chart arguments of a release (the chart's source switches in end-to-end mode). */
-export const releaseInputs = (release: PlannedRelease): Record<string, unknown> => ({
+export const releaseInputs = (release: PlannedRelease, run: RunContext): Record<string, unknown> => ({
   name: release.name,
   namespace: release.namespace,
-  ...chartSource(release.chart),
+  ...chartSource(release.chart, run.standInCharts),
   values: release.values,
   ...(release.skipCrds ? { skipCrds: true } : {}),
   ...(release.skipAwait ? { skipAwait: true } : {}),
@@ -112,14 +113,14 @@ export interface Registration {
  * waits for, namespaces holding state protected like the state. The render and the deploy both
  * take it from here, so they cannot disagree. Throws on an invalid plan.
  */
-export const registrations = (plan: Plan, seal: Seal): Registration[] => {
+export const registrations = (plan: Plan, seal: Seal, run: RunContext): Registration[] => {
   const ordered = orderPlan(withStatefulNamespaces(plan));
   if (ordered.isErr()) throw new Error(`invalid plan: ${ordered.error}`);
   return ordered.value.map((item) => ({
     id: item.id,
     type: itemType(item),
     release: isRelease(item),
-    inputs: isRelease(item) ? releaseInputs(item) : objectInputs(item.object, seal),
+    inputs: isRelease(item) ? releaseInputs(item, run) : objectInputs(item.object, seal),
     after: item.after,
     stateful: item.stateful === true,
   }));
@@ -134,8 +135,8 @@ const providerUrn = (name: StackName, external: PlannedExternal): string => {
  * The resources the edge registers for `plan`, as the render writes them: the registrations with
  * secrets redacted and URNs for their dependencies, then the resources outside the cluster.
  */
-export const planResources = (plan: Plan, name: StackName): RecordedResource[] => {
-  const registered = registrations(plan, () => REDACTED);
+export const planResources = (plan: Plan, name: StackName, run: RunContext): RecordedResource[] => {
+  const registered = registrations(plan, () => REDACTED, run);
   const urns = new Map(registered.map((item) => [item.id, urnOf(name, item.type, item.id)]));
   const inCluster = registered.map(
     (item): RecordedResource => ({

@@ -11,6 +11,7 @@ import { type NetworkContract, validateContract } from "../contracts.ts";
 import {
   type AnyLayer,
   evaluateLayer,
+  type RunContext,
   type StackContext,
   type StackLayers,
   schemasOf,
@@ -83,9 +84,10 @@ const renderLayer = (
   config: object,
   reads: object,
   context: StackContext,
+  run: RunContext,
 ): Result<RenderedLayer, Problem[]> =>
-  evaluateLayer(layer, config, reads).map(({ plan, exports, summary }) => {
-    const resources = planResources(plan, { project: projectName(layer.layer), stack: context.stack });
+  evaluateLayer(layer, config, reads, run).map(({ plan, exports, summary }) => {
+    const resources = planResources(plan, { project: projectName(layer.layer), stack: context.stack }, run);
     const documents = layerDocuments(resources);
     return {
       layer: layer.layer,
@@ -107,6 +109,7 @@ export const renderStack = (
   layers: StackLayers,
   config: StackConfig,
   stack: string,
+  run: RunContext,
 ): Result<RenderedLayer[], Problem[]> => {
   const context: StackContext = { stack, organization: OFFLINE_ORGANIZATION };
   const rendered: RenderedLayer[] = [];
@@ -115,7 +118,7 @@ export const renderStack = (
     const layer = layers[name];
     const parsed = config.parsed[name];
     const result = readsOf(layer, parsed, context, exported).andThen((reads) =>
-      renderLayer(layer, parsed, reads, context),
+      renderLayer(layer, parsed, reads, context, run),
     );
     if (result.isErr()) return err(result.error);
     exported.set(name, result.value.outputs);
@@ -173,5 +176,6 @@ export const renderStackFiles = (
   layers: StackLayers,
   root: string,
   stack: string,
+  run: RunContext,
 ): Result<RenderedLayer[], Problem[]> =>
-  readStack(schemasOf(layers), root, stack).andThen((config) => renderStack(layers, config, stack));
+  readStack(schemasOf(layers), root, stack).andThen((config) => renderStack(layers, config, stack, run));

@@ -5,6 +5,7 @@
 
 import { INGRESS_CLASS, METALLB_IPS, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
 import { modeLine } from "../e2e.ts";
+import type { RunContext } from "../layer.ts";
 import type { KubernetesObject } from "./documents.ts";
 import type { RenderedLayer } from "./render.ts";
 
@@ -56,8 +57,8 @@ const table = (rows: string[][]): string[] => {
   );
 };
 
-export const summarize = (stack: string, layers: readonly RenderedLayer[]): string => {
-  const lines = [`Rendered stack ${stack}. ${modeLine()}`];
+export const summarize = (stack: string, layers: readonly RenderedLayer[], run: RunContext): string => {
+  const lines = [`Rendered stack ${stack}. ${modeLine(run.standInCharts)}`];
   lines.push(
     ...table(
       layers.map((layer) => [

@@ -40,9 +40,9 @@ export const storageLayer = defineLayer({
   schema: storageConfigSchema,
   reads: {},
   // The recurring jobs in UTC, once: the plan and the summary both read them. Zone rules are
-  // sampled over the current year (a zone that changes its rules changes the cron).
-  evaluate: (config) => {
-    const zone = scheduleZone(config, new Date().getUTCFullYear());
+  // sampled over the run's year (a zone that changes its rules changes the cron).
+  evaluate: (config, _reads, run) => {
+    const zone = scheduleZone(config, run.year);
     const plans = recurringJobPlans(config, zone);
     return storagePlan(config, plans).map((plan) => ({
       plan,

@@ -1,4 +1,4 @@
 import { pulumiEntry } from "../../lib/pulumi/entry.ts";
-import { configSchemas, loadAppsLayer } from "../layers.ts";
+import { loadAppsLayer, programWiring } from "../layers.ts";
 
-export default pulumiEntry(loadAppsLayer(), { schemas: configSchemas });
+export default pulumiEntry(loadAppsLayer(), programWiring());

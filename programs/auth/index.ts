@@ -1,5 +1,5 @@
 import { authLayer } from "../../lib/auth/layer.ts";
 import { pulumiEntry } from "../../lib/pulumi/entry.ts";
-import { configSchemas } from "../layers.ts";
+import { programWiring } from "../layers.ts";
 
-export default pulumiEntry(authLayer, { schemas: configSchemas });
+export default pulumiEntry(authLayer, programWiring());

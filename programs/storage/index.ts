@@ -1,5 +1,5 @@
 import { pulumiEntry } from "../../lib/pulumi/entry.ts";
 import { storageLayer } from "../../lib/storage/layer.ts";
-import { configSchemas } from "../layers.ts";
+import { programWiring } from "../layers.ts";
 
-export default pulumiEntry(storageLayer, { schemas: configSchemas });
+export default pulumiEntry(storageLayer, programWiring());

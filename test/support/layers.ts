@@ -9,6 +9,7 @@ import { projectName } from "../../lib/layers.ts";
 import { planResources, type RecordedResource } from "../../lib/pulumi/resources.ts";
 import { type KubernetesObject, type LayerDocuments, layerDocuments } from "../../lib/render/documents.ts";
 import { parseConfig } from "../../programs/layers.ts";
+import { TEST_RUN } from "./render.ts";
 
 export interface LayerRun {
   resources: RecordedResource[];
@@ -24,10 +25,10 @@ export const TEST_STACK = "test";
 export const runLayerOffline = (layer: AnyLayer, raw: RawConfig, reads: object): LayerRun => {
   const config = parseConfig(layer.layer, raw);
   if (config.isErr()) throw new Error(refusal("config error(s)", config.error, layer.layer, TEST_STACK));
-  const evaluated = evaluateLayer(layer, config.value, reads);
+  const evaluated = evaluateLayer(layer, config.value, reads, TEST_RUN);
   if (evaluated.isErr()) throw new Error(refusal("problem(s)", evaluated.error, layer.layer, TEST_STACK));
   const { plan, exports, notices } = evaluated.value;
-  const resources = planResources(plan, { project: projectName(layer.layer), stack: TEST_STACK });
+  const resources = planResources(plan, { project: projectName(layer.layer), stack: TEST_STACK }, TEST_RUN);
   const documents = layerDocuments(resources);
   return {
     resources,

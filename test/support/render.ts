@@ -1,10 +1,14 @@
 /** Renders a stack once per test process and shares the result between suites. */
 import { resolve } from "node:path";
+import type { RunContext } from "../../lib/layer.ts";
 import type { Layer } from "../../lib/layers.ts";
 import { type RenderedLayer, renderStackFiles } from "../../lib/render/render.ts";
 import { loadLayers } from "../../programs/layers.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
+
+/** The run every test renders in: a fixed year (zone rules), a real deploy's charts. */
+export const TEST_RUN: RunContext = { year: 2026 };
 
 /**
  * Upstream CRDs and values schemas kept beside the repository (in the team's shared folder), for
@@ -21,7 +25,7 @@ export const renderedStack = (stack = "example", root = ROOT): Promise<RenderedL
     renders.set(
       key,
       loadLayers().then((layers) => {
-        const result = renderStackFiles(layers, root, stack);
+        const result = renderStackFiles(layers, root, stack, TEST_RUN);
         if (result.isErr()) throw new Error(JSON.stringify(result.error, null, 2));
         return result.value;
       }),

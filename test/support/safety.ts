@@ -10,7 +10,7 @@ import type { Problem } from "../../lib/problem.ts";
 import type { KubernetesObject } from "../../lib/render/documents.ts";
 import { type RenderedLayer, renderStackFiles } from "../../lib/render/render.ts";
 import { loadLayers } from "../../programs/layers.ts";
-import { ROOT } from "./render.ts";
+import { ROOT, TEST_RUN } from "./render.ts";
 
 export const APPS_DIR = join(ROOT, "programs/apps/apps");
 
@@ -50,7 +50,8 @@ export const renderWithApps = async (
   appsDir: string,
   root = ROOT,
   stack = "example",
-): Promise<Result<RenderedLayer[], Problem[]>> => renderStackFiles(await loadLayers(appsDir), root, stack);
+): Promise<Result<RenderedLayer[], Problem[]>> =>
+  renderStackFiles(await loadLayers(appsDir), root, stack, TEST_RUN);
 
 // ---------------------------------------------------------------- protection
 
