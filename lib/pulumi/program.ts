@@ -17,7 +17,7 @@ import { createPlan } from "./createPlan.ts";
  * Creates a layer's resources outside the cluster (the network layer's Cloudflare record) with the
  * layer's own provider; awaited before anything else, so a failed lookup changes nothing.
  */
-export type ExternalEdge = (items: readonly PlannedExternal[], config: never) => Promise<void>;
+type ExternalEdge = (items: readonly PlannedExternal[], config: never) => Promise<void>;
 
 /** What a layer's program is wired with: every layer's schema (for "did you mean"), its external edge. */
 export interface Wiring {
