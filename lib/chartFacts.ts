@@ -30,14 +30,14 @@ export interface Toleration {
 }
 
 /** A validating webhook with failurePolicy Fail: objects of its groups are refused until it serves. */
-export interface WebhookFacts {
+interface WebhookFacts {
   groups: readonly string[];
   /** The chart's pods report ready only once the webhook serves: the release's own await is a gate. */
   readyMeansServing: boolean;
 }
 
 /** A StorageClass the chart creates, and the values switch that makes it the cluster default. */
-export interface StorageClassFacts {
+interface StorageClassFacts {
   name: string;
   defaultSwitch?: { path: string; default: boolean };
 }

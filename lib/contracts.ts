@@ -3,14 +3,13 @@
  * producer's stack outputs are typed by it, and consumers validate their StackReference reads
  * against it, so a missing or malformed output fails with the key and the upstream stack named.
  */
-import type { Input } from "@pulumi/pulumi";
 import { err, ok, type Result } from "neverthrow";
 import { ipv4ToNumber } from "./config/ip.ts";
 import { fqdn } from "./config/values.ts";
 import type { Layer } from "./layers.ts";
 import { type Problem, problem } from "./problem.ts";
 
-export interface Check<T> {
+interface Check<T> {
   describe: string;
   test(value: unknown): value is T;
 }
@@ -57,11 +56,6 @@ export interface Contract<S extends Shape> {
 /** The values a consumer reads. */
 export type ContractValues<C extends Contract<Shape>> = {
   readonly [K in keyof C["outputs"]]: C["outputs"][K] extends Check<infer T> ? T : never;
-};
-
-/** What the producing program returns as its stack outputs. */
-export type ContractExports<C extends Contract<Shape>> = {
-  readonly [K in keyof C["outputs"]]: Input<ContractValues<C>[K]>;
 };
 
 const defineContract = <S extends Shape>(layer: Layer, outputs: S): Contract<S> => ({ layer, outputs });

@@ -60,7 +60,7 @@ export const plannedObject = (
 /** The stable id of a Helm release in a plan: `helm/namespace/name`. */
 export const releaseId = (namespace: string, name: string): string => `helm/${namespace}/${name}`;
 
-export interface ChartRef {
+interface ChartRef {
   chart: string;
   version: string;
   repo: string;

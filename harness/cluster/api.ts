@@ -29,7 +29,7 @@ import { type CrdLike, type KubeObject, objectName, servedKinds } from "./manife
 import type { ApplyResult } from "./report.ts";
 import { type ClaimLike, type StorageClassLike, simulatedClassOf, volumeForClaim } from "./storage.ts";
 
-export const FIELD_MANAGER = "verify-cluster";
+const FIELD_MANAGER = "verify-cluster";
 
 export interface Clients {
   core: CoreV1Api;
@@ -185,7 +185,7 @@ export const createNodes = async (clients: Clients): Promise<void> => {
 };
 
 /** Every CRD file under `dir` (one folder per chart), in a stable order. */
-export const crdFiles = (dir: string): string[] =>
+const crdFiles = (dir: string): string[] =>
   readdirSync(dir)
     .filter((entry) => statSync(join(dir, entry)).isDirectory())
     .sort()

@@ -15,11 +15,11 @@ export const placeholderRequires = (goMod: string): string[] =>
   [...goMod.matchAll(/^\s*(?:require\s+)?(\S+)\s+v0\.0\.0\s*(?:\/\/.*)?$/gm)].map((match) => match[1] ?? "");
 
 /** `godebug` lines, so the binaries keep the runtime behaviour Kubernetes was released with. */
-export const godebugLines = (goMod: string): string[] =>
+const godebugLines = (goMod: string): string[] =>
   goMod.split("\n").filter((line) => /^godebug\b/.test(line.trim()));
 
 /** Staging modules are published as v0.<minor>.<patch> next to k8s.io/kubernetes v1.<minor>.<patch>. */
-export const stagingVersion = (kubernetesVersion: string): string => kubernetesVersion.replace(/^1\./, "0.");
+const stagingVersion = (kubernetesVersion: string): string => kubernetesVersion.replace(/^1\./, "0.");
 
 const componentModule = (component: Component) => ({
   module: `homelab.local/build/${component.name}`,

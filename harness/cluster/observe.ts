@@ -17,12 +17,12 @@ interface Owned {
   metadata?: { uid?: string; name?: string; namespace?: string; ownerReferences?: { uid: string }[] };
 }
 
-export interface PodLike extends Owned {
+interface PodLike extends Owned {
   spec?: { nodeName?: string };
   status?: { conditions?: { type: string; status: string; message?: string }[] };
 }
 
-export interface EventLike {
+interface EventLike {
   involvedObject: { kind?: string; name?: string; namespace?: string };
   reason?: string;
   message?: string;
@@ -116,8 +116,7 @@ export const claimState = (claim: ClaimLike, snapshot: Snapshot): ClaimState => 
 /** Kinds whose controller creates pods, so Pod Security and the scheduler judge them after apply. */
 const WORKLOAD_KINDS = new Set(["apps/v1 Deployment", "apps/v1 StatefulSet", "batch/v1 Job"]);
 
-export const isWorkload = (object: KubeObject): boolean =>
-  WORKLOAD_KINDS.has(`${object.apiVersion} ${object.kind}`);
+const isWorkload = (object: KubeObject): boolean => WORKLOAD_KINDS.has(`${object.apiVersion} ${object.kind}`);
 
 const sameObject = (object: KubeObject) => (item: Owned) =>
   item.metadata?.name === object.metadata.name &&

@@ -54,7 +54,7 @@ const signalGroup = (server: Server, signal: NodeJS.Signals) => {
 };
 
 /** Stops one server: SIGTERM to its group, SIGKILL after `graceMs`. */
-export const stopServer = async (server: Server, graceMs = 5000): Promise<void> => {
+const stopServer = async (server: Server, graceMs = 5000): Promise<void> => {
   if (server.exit) return;
   const exited = new Promise<void>((resolve) => server.child.once("exit", () => resolve()));
   signalGroup(server, "SIGTERM");

@@ -22,7 +22,7 @@ export interface WorkloadState {
   scheduleError?: string;
 }
 
-export type ClaimKind = "static" | "simulated" | "unprovisioned";
+type ClaimKind = "static" | "simulated" | "unprovisioned";
 
 export interface ClaimState {
   name: string;

@@ -14,7 +14,7 @@ import {
 } from "./versions.ts";
 
 /** The Go version pkg/v3 3.274 declares; the build modules declare the same. */
-export const GO_DIRECTIVE = "1.26.6";
+const GO_DIRECTIVE = "1.26.6";
 /** The Go release that directive needs (checked by minor; a 1.26 below .6 is refused by `go mod tidy` itself). */
 export const MIN_ENGINE_GO = [1, 26] as const;
 

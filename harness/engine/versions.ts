@@ -55,5 +55,4 @@ export const engineDir = (root = cacheRoot()): string => cacheDir("pulumi", PULU
 export const providerDir = (root = cacheRoot()): string =>
   cacheDir("pulumi-resource-kubernetes", KUBERNETES_PROVIDER_BUILD.replace(/^v/, ""), root);
 
-export const ENGINE_BINARIES = ["pulumi", ...Object.keys(LANGUAGE_HOSTS)] as const;
 export const PROVIDER_BINARY = "pulumi-resource-kubernetes";

@@ -11,7 +11,7 @@ import { logTail } from "../logTail.ts";
 import { findGo, type GoRun, runGo } from "./go.ts";
 
 /** What `go mod download -json` says of a module: its unpacked source and its go.mod in the module cache. */
-export interface DownloadedModule {
+interface DownloadedModule {
   Dir?: string;
   GoMod?: string;
 }

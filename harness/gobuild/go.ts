@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { err, ok, type Result } from "neverthrow";
 
 /** Build modules resolve only what their go.mod says, with the Go on PATH, never a downloaded toolchain. */
-export const GO_ENV = { GOWORK: "off", GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" } as const;
+const GO_ENV = { GOWORK: "off", GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" } as const;
 
 const PROGRESS_EVERY_MS = 20_000;
 

@@ -3,6 +3,7 @@ export {
   addCapabilities,
   allowRunAsRoot,
   withAuth,
+  /** @public app authors' API (README, app builders); no app in this repository uses it yet */
   withConfigFile,
   withEnv,
   withLonghornVolume,
@@ -24,4 +25,10 @@ export {
 } from "./podBuilders.ts";
 export type { AppContracts } from "./render.ts";
 export { withLoadBalancer, withNamespace } from "./serviceBuilders.ts";
-export { type AppBuilder, type AppSpec, app, pipe } from "./spec.ts";
+export {
+  /** @public app authors' API: the type of a builder an app file defines for itself */
+  type AppBuilder,
+  type AppSpec,
+  app,
+  pipe,
+} from "./spec.ts";

@@ -27,7 +27,6 @@ import { appCluster, appVolume } from "./renderStorage.ts";
 import { type AppSecrets, lookupSecret } from "./secrets.ts";
 import type { AppSpec, Volume } from "./spec.ts";
 
-export { names } from "./renderNames.ts";
 export type { AppContracts, KubeObject, PlannedObject, RenderContext };
 
 /** The strictest Pod Security level the app's pods satisfy; its namespace enforces exactly that. */

@@ -20,7 +20,7 @@ export type AppSecrets =
 
 export const NO_APP_SECRETS: AppSecrets = { known: true, values: {} };
 
-export const setSecretCommand = (app: string, key: string): string =>
+const setSecretCommand = (app: string, key: string): string =>
   `pulumi config set --secret --path 'app_secrets.${app}.${key}' '<value>'`;
 
 const isEncryptedLeaf = (value: unknown): boolean =>

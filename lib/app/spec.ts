@@ -3,7 +3,7 @@
  * builders.ts each return a new spec; `pipe` composes them. Nothing here touches Pulumi.
  */
 
-export interface NfsVolume {
+interface NfsVolume {
   readonly kind: "nfs";
   /** Volume name inside the pod; also names the PV and PVC. */
   readonly name: string;
@@ -15,7 +15,7 @@ export interface NfsVolume {
   readonly size: string;
 }
 
-export interface LonghornVolume {
+interface LonghornVolume {
   readonly kind: "longhorn";
   readonly name: string;
   readonly mountPath: string;
@@ -34,7 +34,7 @@ export interface Exposure {
   readonly noAuth?: string;
 }
 
-export interface AuthSpec {
+interface AuthSpec {
   /** Tinyauth local users (`users.allow`). Pocket ID (OAuth) logins are not checked against this list. */
   readonly users: readonly string[];
   /** Pocket ID accounts by email (`oauth.whitelist`). */
@@ -66,18 +66,18 @@ export interface PostgresSpec {
   readonly env: Readonly<Partial<Record<PostgresField, string>>>;
 }
 
-export interface EnvVar {
+interface EnvVar {
   readonly name: string;
   readonly value: string;
 }
 
 /** An env var whose value comes from the apps stack's `app_secrets.<app>.<key>` (a Pulumi secret). */
-export interface SecretEnvVar {
+interface SecretEnvVar {
   readonly name: string;
   readonly key: string;
 }
 
-export interface ConfigFile {
+interface ConfigFile {
   /** Absolute path of the file inside the container. */
   readonly path: string;
   readonly content: string;
@@ -93,7 +93,7 @@ export interface Resources {
   readonly limits: Quantities;
 }
 
-export interface Probes {
+interface Probes {
   /** HTTP GET path on the app's port. Exactly one of path, command and tcpPort. */
   readonly path?: string;
   readonly command?: readonly string[];
@@ -107,7 +107,7 @@ export interface Probes {
   readonly startupFailureThreshold: number;
 }
 
-export interface Capabilities {
+interface Capabilities {
   readonly add: readonly string[];
   readonly reason: string;
 }
@@ -120,7 +120,7 @@ export interface ExtraPort {
 }
 
 /** A scratch folder that lives as long as the pod (`withEmptyDir`). */
-export interface EmptyDir {
+interface EmptyDir {
   readonly name: string;
   readonly mountPath: string;
   readonly sizeLimit: string;
@@ -133,7 +133,7 @@ export interface ClusterReadRule {
 }
 
 /** A Service on a fixed LAN IP (`withLoadBalancer`): every app declaring the same one shares it. */
-export interface LoadBalancerSpec {
+interface LoadBalancerSpec {
   readonly name: string;
   readonly ip: string;
   /** The MetalLB pool holding `ip`. */
@@ -198,7 +198,7 @@ export const DEFAULT_RESOURCES: Resources = {
 };
 
 /** The unprivileged uid/gid used when an app does not name one (distroless "nonroot"). */
-export const DEFAULT_USER = 65532;
+const DEFAULT_USER = 65532;
 
 export interface AppOptions {
   image: string;

@@ -1,5 +1,5 @@
 import { appSecretsKey } from "../app/secrets.ts";
-import { type ConfigOf, defineLayerConfig } from "../config/schema.ts";
+import { defineLayerConfig } from "../config/schema.ts";
 import { upstreamStackKey } from "../config/stackRef.ts";
 
 export const appsConfigSchema = defineLayerConfig({
@@ -11,5 +11,3 @@ export const appsConfigSchema = defineLayerConfig({
     app_secrets: appSecretsKey,
   },
 });
-
-export type AppsConfig = ConfigOf<typeof appsConfigSchema.keys>;

@@ -17,9 +17,6 @@ import type { PlannedObject } from "../plan.ts";
 import { type Problem, problem, within } from "../problem.ts";
 import { checkReferences } from "./integrity/index.ts";
 
-/** What an app module default-exports: a spec, or a function of the upstream contracts returning one. */
-export type AppModuleExport = AppSpec | ((contracts: AppContracts) => AppSpec);
-
 export interface AppSource {
   /** File name, e.g. `demo.ts`: the app inside must be named after it. */
   file: string;

@@ -24,7 +24,7 @@ import { clusterUrl } from "./objects.ts";
 import { AUTH_SUBDOMAINS, authUrls, POCKET_ID_PATHS, POCKET_ID_PROVIDER } from "./urls.ts";
 import { POCKET_ID, TINYAUTH } from "./versions.ts";
 
-export const POCKET_ID_APP = "pocket-id";
+const POCKET_ID_APP = "pocket-id";
 export const TINYAUTH_APP = "tinyauth";
 /** Non-root uid/gid; both images start fine as any uid (components.md sections 9 and 10). */
 const APP_UID = 1000;
@@ -62,7 +62,7 @@ export interface TinyauthOptions {
 }
 
 /** Tinyauth v5's settings, derived from the domain; the client credentials come from its Secret. */
-export const tinyauthEnv = (domain: string, { allowedUsers, analytics }: TinyauthOptions) => {
+const tinyauthEnv = (domain: string, { allowedUsers, analytics }: TinyauthOptions) => {
   const urls = authUrls(domain);
   const pocketIdInCluster = clusterUrl(POCKET_ID_APP, POCKET_ID_APP, APP_SERVICE_PORT);
   const provider = `TINYAUTH_OAUTH_PROVIDERS_${POCKET_ID_PROVIDER.toUpperCase()}`;

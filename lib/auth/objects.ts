@@ -14,13 +14,13 @@ import type { KubeObject } from "../plan.ts";
 /** A plan object (plain, with apiVersion, kind and name) that also has the API's precise shape. */
 type Typed<T> = T & KubeObject;
 
-export const appLabels = (name: string): Record<string, string> => ({
+const appLabels = (name: string): Record<string, string> => ({
   "app.kubernetes.io/name": name,
   ...layerLabels("auth"),
 });
 
 /** The headers Tinyauth sets on success (components.md section 10) that upstream apps may read. */
-export const AUTH_RESPONSE_HEADERS = ["Remote-User", "Remote-Email", "Remote-Name", "Remote-Groups"];
+const AUTH_RESPONSE_HEADERS = ["Remote-User", "Remote-Email", "Remote-Name", "Remote-Groups"];
 
 /** A Service's address inside the cluster: `http://<svc>.<ns>.svc.cluster.local:<port>`. */
 export const clusterUrl = (service: string, namespace: string, port: number): string =>
@@ -58,7 +58,7 @@ export const forwardAuthMiddleware = (
 });
 
 /** Private address ranges: what a LAN-only route accepts as client IPs. */
-export const LAN_SOURCE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
+const LAN_SOURCE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
 
 /**
  * Rejects clients outside the LAN. Used where a UI must be served by the internet-facing Traefik

@@ -16,7 +16,7 @@ import { namespaceId } from "../k8s/namespace.ts";
 import { deploymentId } from "../k8s/workload.ts";
 import { type PlannedObject, plannedObject } from "../plan.ts";
 import type { Problem } from "../problem.ts";
-import { authAppSecrets, POCKET_ID_APP, pocketIdApp, TINYAUTH_APP, tinyauthApp } from "./apps.ts";
+import { authAppSecrets, pocketIdApp, TINYAUTH_APP, tinyauthApp } from "./apps.ts";
 import type { AuthConfig } from "./config.ts";
 import {
   dashboardIngressRoute,
@@ -27,8 +27,8 @@ import {
 } from "./objects.ts";
 import { authHosts, authUrls } from "./urls.ts";
 
-export const MIDDLEWARE_NAME = "forward-auth";
-export const LAN_ONLY_MIDDLEWARE = "lan-only";
+const MIDDLEWARE_NAME = "forward-auth";
+const LAN_ONLY_MIDDLEWARE = "lan-only";
 /** Port the Longhorn UI and Pi-hole web Services listen on (contract docs). */
 const UI_SERVICE_PORT = 80;
 /** Tinyauth's Service port (every app's Service serves `http` on it). */
@@ -217,5 +217,3 @@ export const authPlan = (input: AuthPlanInput): Result<AuthPlan, Problem[]> => {
       exports,
     }));
 };
-
-export { POCKET_ID_APP, TINYAUTH_APP };

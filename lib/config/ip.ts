@@ -29,7 +29,7 @@ export const ipv4ToNumber = (text: string): Ipv4 | undefined => {
 export const numberToIpv4 = (n: Ipv4): string =>
   [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
 
-export const ipv4: Parser<string> = (raw) => {
+const ipv4: Parser<string> = (raw) => {
   const text = raw.trim();
   return ipv4ToNumber(text) === undefined
     ? problem("is not an IPv4 address", "use four numbers 0-255 separated by dots, e.g. 192.168.4.70")
@@ -37,7 +37,7 @@ export const ipv4: Parser<string> = (raw) => {
 };
 
 /** ipaddr.js's class of an address: `private`, `unicast` (public), `loopback`, `linkLocal`, ... */
-export const addressClass = (ip: string): string => ipaddr.IPv4.parse(ip).range();
+const addressClass = (ip: string): string => ipaddr.IPv4.parse(ip).range();
 
 /** The private block (RFC 1918) an address is in, e.g. `192.168.0.0/16`; undefined outside them. */
 export const privateBlock = (ip: string): string | undefined => {

@@ -130,8 +130,7 @@ export type ConfigOf<K extends KeySpecs> = {
   readonly [P in keyof K & string as CamelCase<P>]: K[P] extends KeySpec<infer T> ? T : never;
 };
 
-export const camelCase = (key: string): string =>
-  key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const camelCase = (key: string): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 export interface LayerSchema<K extends KeySpecs = KeySpecs> {
   layer: Layer;
@@ -149,7 +148,7 @@ export const defineLayerConfig = <K extends KeySpecs>(schema: LayerSchema<K>): L
 const display = (spec: KeySpec<unknown>, raw: RawValue): string =>
   spec.secret || raw === ENCRYPTED ? "[secret]" : raw;
 
-export const setCommand = (spec: KeySpec<unknown>, key: string): string =>
+const setCommand = (spec: KeySpec<unknown>, key: string): string =>
   `pulumi config set ${spec.secret ? "--secret " : ""}${key} ${spec.secret ? "<value>" : JSON.stringify(spec.example)}`;
 
 /** One key against its spec: the parsed value (the default when unset), or what is wrong with it. */

@@ -11,7 +11,7 @@ import { type Problem, problem } from "../problem.ts";
 import { editDistance, parseLayer, type StackSchemas } from "./registry.ts";
 import { ENCRYPTED, type KeySpecs, type RawConfig, type RawValue } from "./schema.ts";
 
-export const stackFilePath = (root: string, layer: Layer, stack: string): string =>
+const stackFilePath = (root: string, layer: Layer, stack: string): string =>
   join(root, "config", layer, `Pulumi.${stack}.yaml`);
 
 const isEncrypted = (value: unknown): boolean =>

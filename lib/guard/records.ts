@@ -158,7 +158,7 @@ export interface StatefulRecord {
 }
 
 /** Kinds whose deletion deletes data: they must stay protected in Pulumi. */
-export const MUST_BE_PROTECTED = new Set([
+const MUST_BE_PROTECTED = new Set([
   "PersistentVolumeClaim",
   "PersistentVolume",
   "Cluster",

@@ -11,7 +11,7 @@ import { canonical, EFFECTS, type StatefulRecord } from "./records.ts";
 export type Finding = Problem;
 
 /** The PostgreSQL major version of a CloudNativePG image reference such as `.../postgresql:18.4-system-trixie`. */
-export const postgresMajor = (image: string): string | undefined =>
+const postgresMajor = (image: string): string | undefined =>
   /:(\d+)(?:[.\-@]|$)/.exec(image.slice(image.lastIndexOf("/") + 1))?.[1];
 
 /** The guard command for a stack: the example stack is the default, any other needs `--stack`. */

@@ -7,7 +7,7 @@
 import { type KubeObject, kindId, type ObjectMeta } from "../plan.ts";
 import { CONTROL_PLANE_TOLERATION } from "./talos.ts";
 
-export interface ContainerPort {
+interface ContainerPort {
   readonly name: string;
   readonly containerPort: number;
   readonly protocol: "TCP" | "UDP";

@@ -16,15 +16,15 @@ import { issuers, namespaces, SELF_SIGNED_ISSUER, secrets, wildcard } from "./na
 import { type KubeObject, namespace, type Plan, planned, plannedSecret } from "./plan.ts";
 import { charts } from "./versions.ts";
 
-export const CERT_MANAGER_RELEASE = releaseId(namespaces.certManager, "cert-manager");
+const CERT_MANAGER_RELEASE = releaseId(namespaces.certManager, "cert-manager");
 
 /**
  * Pi-hole answers for the domain inside the LAN (split horizon), so DNS-01 self-checks must ask
  * public resolvers, or they would never see the challenge record.
  */
-export const DNS01_NAMESERVERS = "1.1.1.1:53,1.0.0.1:53";
+const DNS01_NAMESERVERS = "1.1.1.1:53,1.0.0.1:53";
 
-export const certManagerValues = (): Record<string, unknown> => ({
+const certManagerValues = (): Record<string, unknown> => ({
   crds: { enabled: true, keep: true },
   dns01RecursiveNameservers: DNS01_NAMESERVERS,
   dns01RecursiveNameserversOnly: true,
@@ -36,7 +36,7 @@ export const certManagerValues = (): Record<string, unknown> => ({
   startupapicheck: { enabled: false },
 });
 
-export const certManagerRelease = (): PlannedRelease =>
+const certManagerRelease = (): PlannedRelease =>
   plannedRelease(
     {
       name: "cert-manager",
@@ -47,14 +47,14 @@ export const certManagerRelease = (): PlannedRelease =>
     [namespaceId(namespaces.certManager)],
   );
 
-export const ACME_SERVERS = {
+const ACME_SERVERS = {
   staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
   production: "https://acme-v02.api.letsencrypt.org/directory",
 } as const;
 
-export type AcmeEnvironment = keyof typeof ACME_SERVERS;
+type AcmeEnvironment = keyof typeof ACME_SERVERS;
 
-export const clusterIssuer = (environment: AcmeEnvironment, config: NetworkConfig): KubeObject => ({
+const clusterIssuer = (environment: AcmeEnvironment, config: NetworkConfig): KubeObject => ({
   apiVersion: "cert-manager.io/v1",
   kind: "ClusterIssuer",
   metadata: { name: issuers[environment] },
@@ -78,7 +78,7 @@ export const clusterIssuer = (environment: AcmeEnvironment, config: NetworkConfi
   },
 });
 
-export const selfSignedIssuer = (): KubeObject => ({
+const selfSignedIssuer = (): KubeObject => ({
   apiVersion: "cert-manager.io/v1",
   kind: "ClusterIssuer",
   metadata: { name: SELF_SIGNED_ISSUER },
@@ -89,7 +89,7 @@ export const selfSignedIssuer = (): KubeObject => ({
 export const wildcardIssuer = (config: NetworkConfig): string =>
   config.publicDnsProvider === "none" ? SELF_SIGNED_ISSUER : issuers[config.letsencryptEnvironment];
 
-export const wildcardCertificate = (config: NetworkConfig): KubeObject => ({
+const wildcardCertificate = (config: NetworkConfig): KubeObject => ({
   apiVersion: "cert-manager.io/v1",
   kind: "Certificate",
   metadata: { name: wildcard.certificate, namespace: wildcard.namespace },
@@ -106,7 +106,7 @@ export const wildcardCertificate = (config: NetworkConfig): KubeObject => ({
 });
 
 /** What the webhook gate dry-runs: a self-signed Issuer nothing else is named like. */
-export const webhookProbeIssuer = (): KubeObject => ({
+const webhookProbeIssuer = (): KubeObject => ({
   apiVersion: "cert-manager.io/v1",
   kind: "Issuer",
   metadata: { name: "webhook-probe", namespace: namespaces.certManager },

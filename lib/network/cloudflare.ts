@@ -40,7 +40,7 @@ export interface ExternalRecordSpec {
 }
 
 /** The record's content is `real_external_ip`, a secret the program adds at the edge. */
-export const externalRecordSpec = (config: NetworkConfig): ExternalRecordSpec => ({
+const externalRecordSpec = (config: NetworkConfig): ExternalRecordSpec => ({
   name: externalHostname(config),
   type: "A",
   ttl: 1,
@@ -49,7 +49,7 @@ export const externalRecordSpec = (config: NetworkConfig): ExternalRecordSpec =>
 });
 
 /** The name of the Cloudflare provider the network layer's edge creates its records with. */
-export const CLOUDFLARE_PROVIDER = "cloudflare";
+const CLOUDFLARE_PROVIDER = "cloudflare";
 
 /** The router's record as a plan item: its content is `real_external_ip`, its zone looked up at deploy. */
 export const externalRecord = (config: NetworkConfig, realExternalIp: Secret): PlannedExternal => ({

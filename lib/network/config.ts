@@ -22,8 +22,8 @@ import { PLATFORM_SUBDOMAINS } from "../platformHosts.ts";
 import type { Problem } from "../problem.ts";
 
 /** Where public hosts are published. `none`: no Cloudflare at all (no account, or a tunnel instead). */
-export const PUBLIC_DNS_PROVIDERS = ["cloudflare", "none"] as const;
-export type PublicDnsProvider = (typeof PUBLIC_DNS_PROVIDERS)[number];
+const PUBLIC_DNS_PROVIDERS = ["cloudflare", "none"] as const;
+type PublicDnsProvider = (typeof PUBLIC_DNS_PROVIDERS)[number];
 
 const CLOUDFLARE_ONLY = "public_dns_provider is cloudflare (the default)";
 
@@ -34,7 +34,7 @@ const CLOUDFLARE_KEYS = ["real_external_ip", "cloudflare_api_token"] as const;
  * With Cloudflare its keys must be set; with `none` setting them is a mistake worth naming. Reads
  * the raw keys, so a value that failed to parse is reported once, by its parser.
  */
-export const cloudflareKeyErrors = (provider: PublicDnsProvider | undefined, raw: RawConfig): Problem[] =>
+const cloudflareKeyErrors = (provider: PublicDnsProvider | undefined, raw: RawConfig): Problem[] =>
   CLOUDFLARE_KEYS.flatMap((key) => {
     const set = raw[key] !== undefined;
     if (provider === "none" && set)

@@ -37,7 +37,7 @@ const secretEnv = (name: string, ref: { name: string; key: string }) => ({
   valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } },
 });
 
-export const cloudflareExternalDnsValues = (config: NetworkConfig): Record<string, unknown> => ({
+const cloudflareExternalDnsValues = (config: NetworkConfig): Record<string, unknown> => ({
   provider: { name: "cloudflare" },
   // Ingresses only: a Service can never be published on the internet by accident.
   sources: ["ingress"],
@@ -62,7 +62,7 @@ export const cloudflareExternalDnsValues = (config: NetworkConfig): Record<strin
 /** How often each Pi-hole's external-dns compares its records with the cluster's hosts. */
 const PIHOLE_SYNC_INTERVAL = "15s";
 
-export const piholeServerUrl = (instance: PiholeInstance): string =>
+const piholeServerUrl = (instance: PiholeInstance): string =>
   `http://${piholeWebService(instance)}.${namespaces.pihole}.svc.cluster.local`;
 
 export const piholeExternalDnsValues = (
@@ -97,7 +97,7 @@ export const piholeExternalDnsValues = (
   tolerations: [CONTROL_PLANE_TOLERATION],
 });
 
-export const externalDnsReleaseName = (target: "cloudflare" | PiholeInstance): string =>
+const externalDnsReleaseName = (target: "cloudflare" | PiholeInstance): string =>
   target === "cloudflare" ? "external-dns-cloudflare" : `external-dns-pihole-${target}`;
 
 /** With `public_dns_provider: none` only the Pi-hole instances run: public hosts stay unpublished. */

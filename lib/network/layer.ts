@@ -54,7 +54,7 @@ export const networkExports = (config: NetworkConfig): NetworkContract => ({
 });
 
 /** Lines for the render summary: the IP and DNS plan. */
-export const networkSummary = (config: NetworkConfig): string[] => [
+const networkSummary = (config: NetworkConfig): string[] => [
   `MetalLB pool ${config.ipAddressPool.text} (auto); fixed: public ingress ${config.publicIngressIp}, private ingress ${config.privateIngressIp}, DNS ${config.dnsServerIp}`,
   config.publicDnsProvider === "none"
     ? `Public DNS: none; ${ingressClasses.public} hosts are served on ${config.publicIngressIp} but published nowhere on the internet`

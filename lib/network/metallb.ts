@@ -12,9 +12,9 @@ import { metallbPools, namespaces } from "./names.ts";
 import { type KubeObject, namespace, type Plan, planned } from "./plan.ts";
 import { charts } from "./versions.ts";
 
-export const METALLB_RELEASE = releaseId(namespaces.metallb, "metallb");
+const METALLB_RELEASE = releaseId(namespaces.metallb, "metallb");
 
-export const metallbValues = (): Record<string, unknown> => ({
+const metallbValues = (): Record<string, unknown> => ({
   // Chart 0.16 defaults to the FRR-K8s backend; L2 needs neither it nor the FRR sidecar.
   frrk8s: { enabled: false },
   crds: { enabled: true },
@@ -28,7 +28,7 @@ export const metallbValues = (): Record<string, unknown> => ({
   },
 });
 
-export const metallbRelease = (): PlannedRelease =>
+const metallbRelease = (): PlannedRelease =>
   plannedRelease(
     { name: "metallb", namespace: namespaces.metallb, chart: charts.metallb, values: metallbValues() },
     [namespaceId(namespaces.metallb)],
@@ -63,7 +63,7 @@ export const ipAddressPool = (pool: PoolSpec): KubeObject => ({
   },
 });
 
-export const l2Advertisement = (pools: readonly PoolSpec[]): KubeObject => ({
+const l2Advertisement = (pools: readonly PoolSpec[]): KubeObject => ({
   apiVersion: "metallb.io/v1beta1",
   kind: "L2Advertisement",
   metadata: { name: "lan", namespace: namespaces.metallb },
@@ -74,7 +74,7 @@ export const l2Advertisement = (pools: readonly PoolSpec[]): KubeObject => ({
  * What the webhook gate dry-runs: a pool in TEST-NET-1 (RFC 5737), which no LAN uses, so it never
  * overlaps a real pool, however often the gate runs.
  */
-export const webhookProbePool = (): KubeObject =>
+const webhookProbePool = (): KubeObject =>
   ipAddressPool({ name: "webhook-probe", addresses: ["192.0.2.0/32"], autoAssign: false });
 
 export const metallbPlan = (config: NetworkConfig): Partial<Plan> => {

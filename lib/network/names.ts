@@ -40,7 +40,7 @@ export const secrets = {
   piholePassword: { name: "pihole-admin-password", key: "password" },
 } as const;
 
-export const PIHOLE_INSTANCES = ["primary", "secondary"] as const;
+const PIHOLE_INSTANCES = ["primary", "secondary"] as const;
 export type PiholeInstance = (typeof PIHOLE_INSTANCES)[number];
 
 /** The app (and Deployment, and web Service) name of one Pi-hole. */

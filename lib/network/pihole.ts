@@ -67,7 +67,7 @@ const PASSWORD_KEY = "password";
 const CAPABILITIES = BASELINE_CAPABILITIES;
 
 /** Pi-hole v6 reads its settings from FTLCONF_* variables (and then shows them read-only). */
-export const piholeEnv = (config: NetworkConfig): Record<string, string> => ({
+const piholeEnv = (config: NetworkConfig): Record<string, string> => ({
   FTLCONF_dns_upstreams: config.piholeUpstreamDns.join(";"),
   // Queries arrive from pod/node addresses after the Service, not from a local subnet.
   FTLCONF_dns_listeningMode: "ALL",
@@ -76,7 +76,7 @@ export const piholeEnv = (config: NetworkConfig): Record<string, string> => ({
   FTLCONF_webserver_domain: piholeHost(config.domain),
 });
 
-export const piholeApp = (config: NetworkConfig, instance: PiholeInstance): AppSpec =>
+const piholeApp = (config: NetworkConfig, instance: PiholeInstance): AppSpec =>
   pipe(
     app(piholeName(instance), { image: images.pihole, port: 80 }),
     withNamespace(namespaces.pihole),
@@ -127,7 +127,7 @@ export const piholeApp = (config: NetworkConfig, instance: PiholeInstance): AppS
  *   provider/pihole/clientV6.go apply), so this one appears with the others, within milliseconds.
  * Startup and liveness stay on TCP 53: a Pi-hole whose external-dns is down is kept, not restarted.
  */
-export const piholeReadyCommand = (config: NetworkConfig): string[] => [
+const piholeReadyCommand = (config: NetworkConfig): string[] => [
   "sh",
   "-c",
   `dig +short +norecurse +retry=0 +time=2 @127.0.0.1 ${dnsServerHost(config.domain)} A | grep -qxF ${config.dnsServerIp}`,

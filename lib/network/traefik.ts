@@ -18,7 +18,7 @@ import { ingressClasses, metallbPools, namespaces, wildcard } from "./names.ts";
 import { type KubeObject, namespace, type Plan, planned } from "./plan.ts";
 import { charts } from "./versions.ts";
 
-export type Exposure = "public" | "private";
+type Exposure = "public" | "private";
 
 export interface TraefikInstance {
   exposure: Exposure;
@@ -57,14 +57,14 @@ export const traefikInstances = (config: NetworkConfig): TraefikInstance[] => [
   },
 ];
 
-export const traefikReleaseId = (instance: Pick<TraefikInstance, "namespace" | "name">): string =>
+const traefikReleaseId = (instance: Pick<TraefikInstance, "namespace" | "name">): string =>
   releaseId(instance.namespace, instance.name);
 
 /** The public release installs Traefik's CRDs; the private one skips them (one owner per CRD). */
-export const TRAEFIK_CRDS_RELEASE = releaseId(namespaces.traefikPublic, "traefik-public");
+const TRAEFIK_CRDS_RELEASE = releaseId(namespaces.traefikPublic, "traefik-public");
 
 /** Pod labels the chart sets (`traefik.labelselector`): name, and instance `<release>-<namespace>`. */
-export const traefikSelector = (instance: TraefikInstance): Record<string, string> => ({
+const traefikSelector = (instance: TraefikInstance): Record<string, string> => ({
   "app.kubernetes.io/name": "traefik",
   "app.kubernetes.io/instance": `${instance.name}-${instance.namespace}`,
 });
@@ -108,7 +108,7 @@ export const traefikValues = (instance: TraefikInstance): Record<string, unknown
   tolerations: [CONTROL_PLANE_TOLERATION],
 });
 
-export const traefikRelease = (instance: TraefikInstance): PlannedRelease => {
+const traefikRelease = (instance: TraefikInstance): PlannedRelease => {
   const installsCrds = traefikReleaseId(instance) === TRAEFIK_CRDS_RELEASE;
   return plannedRelease(
     {
@@ -122,7 +122,7 @@ export const traefikRelease = (instance: TraefikInstance): PlannedRelease => {
   );
 };
 
-export const traefikService = (instance: TraefikInstance): KubeObject =>
+const traefikService = (instance: TraefikInstance): KubeObject =>
   loadBalancerService(
     { name: instance.name, namespace: instance.namespace, labels: traefikSelector(instance) },
     traefikSelector(instance),
@@ -133,7 +133,7 @@ export const traefikService = (instance: TraefikInstance): KubeObject =>
     { ip: instance.ip, pool: instance.pool, externalTrafficPolicy: instance.externalTrafficPolicy },
   );
 
-export const traefikIngressClass = (instance: TraefikInstance): KubeObject => ({
+const traefikIngressClass = (instance: TraefikInstance): KubeObject => ({
   apiVersion: "networking.k8s.io/v1",
   kind: "IngressClass",
   metadata: {
@@ -147,7 +147,7 @@ export const traefikIngressClass = (instance: TraefikInstance): KubeObject => ({
  * The one default TLSStore. Both instances watch every namespace and may read Secrets cluster-wide
  * (chart RBAC), so a single store next to the certificate's Secret serves both.
  */
-export const defaultTlsStore = (): KubeObject => ({
+const defaultTlsStore = (): KubeObject => ({
   apiVersion: "traefik.io/v1alpha1",
   kind: "TLSStore",
   metadata: { name: "default", namespace: wildcard.namespace },

@@ -62,11 +62,6 @@ export const charts = {
   },
 } as const satisfies Record<string, { chart: string; version: string; repo: string; facts: ChartFacts }>;
 
-export type ChartRef = (typeof charts)[keyof typeof charts];
-
 export const images = {
   pihole: "docker.io/pihole/pihole:2026.07.2",
 } as const;
-
-/** The external-dns app version the pinned chart runs; flags are chosen for it. */
-export const externalDnsAppVersion = "0.21.0";

@@ -28,7 +28,7 @@ const BUILT_IN_GROUPS = new Set([
 ]);
 
 /** The CRD groups a release installs, given how its chart ships them and its values. */
-export const installedCrdGroups = (step: ReleaseStep): readonly string[] => {
+const installedCrdGroups = (step: ReleaseStep): readonly string[] => {
   const crds: CrdSource | undefined = step.release.chart.facts.crds;
   if (!crds) return [];
   if (crds.from === "crds/") return step.release.skipCrds ? [] : crds.groups;

@@ -47,10 +47,10 @@ export interface StackName {
   stack: string;
 }
 
-export const HELM_CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
+const HELM_CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
 
 /** The Pulumi type token of a Kubernetes object: `kubernetes:core/v1:Namespace`, `kubernetes:apps/v1:Deployment`. */
-export const kubernetesType = (object: Pick<KubeObject, "apiVersion" | "kind">): string =>
+const kubernetesType = (object: Pick<KubeObject, "apiVersion" | "kind">): string =>
   `kubernetes:${object.apiVersion.includes("/") ? object.apiVersion : `core/${object.apiVersion}`}:${object.kind}`;
 
 const urnOf = (name: StackName, type: string, resource: string): string =>
@@ -86,7 +86,7 @@ const itemType = (item: PlanItem): string =>
   isRelease(item) ? HELM_CHART_TYPE : kubernetesType(item.object);
 
 /** The helm.v4.Chart arguments of a release (the chart's source switches in end-to-end mode). */
-export const releaseInputs = (release: PlannedRelease, run: RunContext): Record<string, unknown> => ({
+const releaseInputs = (release: PlannedRelease, run: RunContext): Record<string, unknown> => ({
   name: release.name,
   namespace: release.namespace,
   ...chartSource(release.chart, run.standInCharts),

@@ -6,7 +6,7 @@ import { CONTROL_PLANE_TOLERATION } from "../k8s/talos.ts";
 import { namespace } from "./common.ts";
 import { CLOUDNATIVE_PG } from "./versions.ts";
 
-export const CNPG_NAMESPACE = CLOUDNATIVE_PG.namespace;
+const CNPG_NAMESPACE = CLOUDNATIVE_PG.namespace;
 
 /** Operator and instance pods run non-root with seccomp RuntimeDefault: Talos' baseline is enough. */
 export const cnpgNamespace = () => namespace(CNPG_NAMESPACE);

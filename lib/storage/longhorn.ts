@@ -11,10 +11,9 @@ export const LONGHORN_NAMESPACE = LONGHORN.namespace;
 export { LONGHORN_STORAGE_CLASS } from "./versions.ts";
 /** ClusterIP Service of the UI in the chart (templates/deployment-ui.yaml), port 80. */
 export const LONGHORN_UI_SERVICE = "longhorn-frontend";
-export const LONGHORN_UI_PORT = 80;
 
 /** `kubectl taint` syntax for system-managed pods (instance managers, CSI plugin, share managers). */
-export const LONGHORN_TAINT_TOLERATION = `${CONTROL_PLANE_TOLERATION.key}:${CONTROL_PLANE_TOLERATION.effect}`;
+const LONGHORN_TAINT_TOLERATION = `${CONTROL_PLANE_TOLERATION.key}:${CONTROL_PLANE_TOLERATION.effect}`;
 
 export const longhornNamespace = () => namespace(LONGHORN_NAMESPACE, "privileged");
 
@@ -72,5 +71,3 @@ export const longhornValues = (config: LonghornSettings) => {
     },
   };
 };
-
-export type LonghornValues = ReturnType<typeof longhornValues>;

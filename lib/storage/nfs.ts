@@ -7,10 +7,10 @@ import { layerLabels } from "../k8s/labels.ts";
 import { type StorageClassObject, storageClassObject } from "../k8s/storageClass.ts";
 
 export const NFS_STORAGE_CLASS = "nfs";
-export const NFS_PROVISIONER = NFS_DRIVER;
+const NFS_PROVISIONER = NFS_DRIVER;
 /** csi-driver-nfs expands these per claim: `<namespace>/<claim name>`, stable across re-creation. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: csi-driver-nfs placeholders, not JavaScript.
-export const NFS_SUBDIR = "${pvc.metadata.namespace}/${pvc.metadata.name}";
+const NFS_SUBDIR = "${pvc.metadata.namespace}/${pvc.metadata.name}";
 
 export const nfsStorageClass = (config: {
   readonly nfsHostname: string;

@@ -22,12 +22,12 @@ import {
 export const BACKUP_JOB_GROUP = "backup";
 export const TRIM_JOB_GROUP = "trim";
 /** Longhorn refuses RecurringJob names longer than this. */
-export const RECURRING_JOB_NAME_LIMIT = 40;
+const RECURRING_JOB_NAME_LIMIT = 40;
 
-export const BACKUP_RETAIN = 7;
-export const SYSTEM_BACKUP_RETAIN = 4;
+const BACKUP_RETAIN = 7;
+const SYSTEM_BACKUP_RETAIN = 4;
 
-export type RecurringJobTask =
+type RecurringJobTask =
   | "snapshot"
   | "snapshot-force-create"
   | "snapshot-cleanup"

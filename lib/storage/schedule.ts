@@ -20,7 +20,7 @@ import type { Unplaced } from "../problem.ts";
 /** Day of week as cron counts it: 0 = Sunday … 6 = Saturday. */
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
-export const WEEKDAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
+const WEEKDAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
 
 const MINUTES_PER_DAY = 24 * 60;
 
@@ -42,7 +42,7 @@ export const at = (hour: number, minute: number, days: "daily" | readonly Weekda
 });
 
 /** The same moments, seen on a clock `minutes` ahead (negative: behind); days move with midnight. */
-export const shiftSchedule = (schedule: Schedule, minutes: number): Schedule => {
+const shiftSchedule = (schedule: Schedule, minutes: number): Schedule => {
   const total = schedule.minuteOfDay + minutes;
   const dayShift = Math.floor(total / MINUTES_PER_DAY);
   return {
@@ -63,7 +63,7 @@ export const utcToLocal = (utc: Schedule, offsetMinutes: number): Schedule =>
   shiftSchedule(utc, offsetMinutes);
 
 /** Five-field cron (minute hour day-of-month month day-of-week), as Longhorn's `spec.cron` takes it. */
-export const toCron = (schedule: Schedule): string => {
+const toCron = (schedule: Schedule): string => {
   const minute = schedule.minuteOfDay % 60;
   const hour = Math.floor(schedule.minuteOfDay / 60);
   const days = schedule.days === "daily" ? "*" : schedule.days.join(",");
@@ -72,7 +72,7 @@ export const toCron = (schedule: Schedule): string => {
 
 const twoDigits = (n: number): string => String(n).padStart(2, "0");
 
-export const formatClock = (minuteOfDay: number): string =>
+const formatClock = (minuteOfDay: number): string =>
   `${twoDigits(Math.floor(minuteOfDay / 60))}:${twoDigits(minuteOfDay % 60)}`;
 
 /** `daily 03:00`, `Sun 04:00`, `Mon,Thu 02:30`: the form the config keys take. */
@@ -166,7 +166,7 @@ export const zoneOffsetAt = (zone: string, instant: Date): number => {
   return Math.round((wallClockAsUtc - wholeMinute) / 60_000);
 };
 
-export interface Daylight {
+interface Daylight {
   offsetMinutes: number;
   /** Approximate (to the day, UTC date) start and end of daylight saving in the sampled year. */
   starts: string;
@@ -235,7 +235,7 @@ export const scheduleZone = (
   return { kind: "utc" };
 };
 
-export const baseOffset = (zone: ScheduleZone): number => (zone.kind === "utc" ? 0 : zone.offsetMinutes);
+const baseOffset = (zone: ScheduleZone): number => (zone.kind === "utc" ? 0 : zone.offsetMinutes);
 
 export const describeZone = (zone: ScheduleZone): string => {
   switch (zone.kind) {

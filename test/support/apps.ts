@@ -29,7 +29,7 @@ export const CONTRACTS: AppContracts = {
 
 // ---------------------------------------------------------------- CloudNativePG Cluster
 
-export const CNPG_CRD_PATH = join(REFERENCE_SCHEMAS, "crd-cnpg-cluster.yaml");
+const CNPG_CRD_PATH = join(REFERENCE_SCHEMAS, "crd-cnpg-cluster.yaml");
 
 interface OpenApiSchema {
   type?: string;

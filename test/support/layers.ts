@@ -19,7 +19,7 @@ export interface LayerRun {
   objects: KubernetesObject[];
 }
 
-export const TEST_STACK = "test";
+const TEST_STACK = "test";
 
 /** The layer's run on `raw` config and `reads`; throws what `pulumi up` would fail with. */
 export const runLayerOffline = (layer: AnyLayer, raw: RawConfig, reads: object): LayerRun => {

@@ -11,8 +11,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { REDACTED, type RecordedResource } from "../../lib/pulumi/resources.ts";
 
-export type { RecordedResource };
-
 /**
  * Pulumi wraps each of its internal promises (several per resource) in `debuggablePromise`, which
  * captures `new Error().stack` for a leak report only `PULUMI_DEBUG_PROMISE_LEAKS` ever prints.
@@ -42,7 +40,7 @@ const skipPromiseStacks = (): void => {
 };
 skipPromiseStacks();
 
-export interface UpstreamStack {
+interface UpstreamStack {
   outputs: Record<string, unknown>;
   secretOutputNames: string[];
 }

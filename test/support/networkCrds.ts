@@ -16,7 +16,7 @@ const objectList: FieldCheck = (v) =>
   Array.isArray(v) && v.every((item) => object(item) === undefined) ? undefined : "must be a list of objects";
 
 /** spec of ipaddresspools.metallb.io v1beta1 (`addresses` required). */
-export const IP_ADDRESS_POOL_SPEC: Readonly<Record<string, FieldCheck>> = {
+const IP_ADDRESS_POOL_SPEC: Readonly<Record<string, FieldCheck>> = {
   addresses: stringList,
   autoAssign: boolean,
   avoidBuggyIPs: boolean,
@@ -24,7 +24,7 @@ export const IP_ADDRESS_POOL_SPEC: Readonly<Record<string, FieldCheck>> = {
 };
 
 /** spec of l2advertisements.metallb.io v1beta1 (nothing required; empty = every pool). */
-export const L2_ADVERTISEMENT_SPEC: Readonly<Record<string, FieldCheck>> = {
+const L2_ADVERTISEMENT_SPEC: Readonly<Record<string, FieldCheck>> = {
   interfaces: stringList,
   ipAddressPoolSelectors: objectList,
   ipAddressPools: stringList,
@@ -57,7 +57,7 @@ const specProblems = (spec: unknown, fields: Readonly<Record<string, FieldCheck>
 };
 
 /** A CIDR block or `first-last` range, as MetalLB accepts in `addresses`. */
-export const addressProblems = (address: string): string[] =>
+const addressProblems = (address: string): string[] =>
   ipv4Range(address).isOk() ? [] : [`address ${address} is neither a CIDR block nor a range`];
 
 /** Every problem of a MetalLB object; empty when it fits its CRD. */

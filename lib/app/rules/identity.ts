@@ -3,7 +3,7 @@ import { imagePinned, isDns1035Label, isImageReference } from "../predicates.ts"
 import { type AppRule, appName, inApp, when } from "./rule.ts";
 
 /** Leaves room for the longest derived name (`<app>-db-app`, the CloudNativePG secret) within 63 characters. */
-export const MAX_APP_NAME = 50;
+const MAX_APP_NAME = 50;
 
 export const nameRule: AppRule = (spec) => {
   const name = appName(spec);

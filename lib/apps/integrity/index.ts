@@ -12,8 +12,6 @@ import { ingressRule, serviceRule } from "./services.ts";
 import { claimRule, volumeRule } from "./volumes.ts";
 import { WORKLOAD_RULES } from "./workloads.ts";
 
-export { CNPG_APP_SECRET_KEYS } from "./workloads.ts";
-
 /** Two objects of one apiVersion, kind, namespace and name: one would overwrite the other. */
 const duplicateRule = (objects: readonly KubeObject[]): Problem[] => {
   const seen = new Set<string>();

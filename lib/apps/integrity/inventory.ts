@@ -14,11 +14,11 @@ export interface SecretKeyRef {
   secret: string;
   key: string;
 }
-export interface Mount {
+interface Mount {
   volume: string;
   subPath?: string;
 }
-export interface ContainerView {
+interface ContainerView {
   ports: readonly { name?: string; containerPort: number }[];
   secretRefs: readonly SecretKeyRef[];
   mounts: readonly Mount[];
@@ -47,7 +47,7 @@ export interface ServiceView {
   selector: Labels;
   ports: readonly ServicePort[];
 }
-export interface Backend {
+interface Backend {
   name: string;
   port: { name?: string; number?: number };
 }
@@ -90,7 +90,7 @@ const containerView = (container: RawContainer): ContainerView => ({
   mounts: (container.volumeMounts ?? []).map(({ name, subPath }) => ({ volume: name, subPath })),
 });
 
-export const workloadView = (object: KubeObject): WorkloadView => ({
+const workloadView = (object: KubeObject): WorkloadView => ({
   id: objectId(object),
   namespace: namespaceOf(object),
   selector: field<Labels>(object, "spec.selector.matchLabels") ?? {},
@@ -106,7 +106,7 @@ export const serviceView = (object: KubeObject): ServiceView => ({
   ports: field<ServicePort[]>(object, "spec.ports") ?? [],
 });
 
-export const ingressView = (object: KubeObject): IngressView => ({
+const ingressView = (object: KubeObject): IngressView => ({
   id: objectId(object),
   namespace: namespaceOf(object),
   backends: (
@@ -116,7 +116,7 @@ export const ingressView = (object: KubeObject): IngressView => ({
     .map((path) => path.backend?.service),
 });
 
-export const volumeView = (object: KubeObject): VolumeView => ({
+const volumeView = (object: KubeObject): VolumeView => ({
   id: objectId(object),
   name: object.metadata.name,
   claimRef: field(object, "spec.claimRef"),

@@ -10,7 +10,7 @@ import {
 } from "./inventory.ts";
 
 /** Keys the CloudNativePG operator writes into `<cluster>-app` (components.md section 7). */
-export const CNPG_APP_SECRET_KEYS = [
+const CNPG_APP_SECRET_KEYS = [
   "username",
   "password",
   "host",
@@ -27,12 +27,12 @@ export type WorkloadRule = (workload: WorkloadView, inventory: Inventory) => Pro
 
 const at = (workload: WorkloadView, what: string): Problem => broken(workload.id, what);
 
-export const selectorRule: WorkloadRule = (workload) =>
+const selectorRule: WorkloadRule = (workload) =>
   matches(workload.selector, workload.labels)
     ? []
     : [at(workload, "its selector does not match its pod labels")];
 
-export const mountsRule: WorkloadRule = (workload) => {
+const mountsRule: WorkloadRule = (workload) => {
   const defined = new Set(workload.volumes.map((volume) => volume.name));
   return workload.containers
     .flatMap((container) => container.mounts)
@@ -65,12 +65,12 @@ const secretRefProblem = (workload: WorkloadView, inventory: Inventory, ref: Sec
   return [at(workload, `env ${ref.variable} reads Secret ${ref.secret}, which no object provides`)];
 };
 
-export const secretRefsRule: WorkloadRule = (workload, inventory) =>
+const secretRefsRule: WorkloadRule = (workload, inventory) =>
   workload.containers
     .flatMap((container) => container.secretRefs)
     .flatMap((ref) => secretRefProblem(workload, inventory, ref));
 
-export const claimsRule: WorkloadRule = (workload, inventory) =>
+const claimsRule: WorkloadRule = (workload, inventory) =>
   workload.volumes.flatMap((volume) => {
     const claim = volume.persistentVolumeClaim?.claimName;
     return claim === undefined ||
@@ -96,7 +96,7 @@ const configMapProblems = (workload: WorkloadView, inventory: Inventory, volume:
     .map((mount) => at(workload, `mounts ${mount.subPath} from ConfigMap ${name}, which has no such key`));
 };
 
-export const configMapsRule: WorkloadRule = (workload, inventory) =>
+const configMapsRule: WorkloadRule = (workload, inventory) =>
   workload.volumes.flatMap((volume) => configMapProblems(workload, inventory, volume));
 
 export const WORKLOAD_RULES: readonly WorkloadRule[] = [
