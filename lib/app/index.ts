@@ -1,19 +1,21 @@
 /** The app vocabulary in one import: every builder a user app or a platform service composes. */
 export {
-  addCapabilities,
-  allowRunAsRoot,
   withAuth,
-  withConfigFile,
-  withEnv,
   withLonghornVolume,
   withNfsVolume,
   withPostgres,
   withPrivateIngress,
-  withProbes,
   withPublicIngress,
+} from "./builders.ts";
+export {
+  addCapabilities,
+  allowRunAsRoot,
+  withConfigFile,
+  withEnv,
+  withProbes,
   withResources,
   withSecretEnv,
-} from "./builders.ts";
+} from "./containerBuilders.ts";
 export {
   allowPrivilegeEscalation,
   preferNodesApartFrom,
