@@ -11,7 +11,7 @@ import {
   withPrivateIngress,
   withPublicIngress,
   withSecretEnv,
-} from "../lib/app/builders.ts";
+} from "../lib/app/index.ts";
 import { type KubeObject, type PlannedObject, podSecurityLevel, renderApp } from "../lib/app/render.ts";
 import { type AppSecrets, NO_APP_SECRETS, parseAppSecrets } from "../lib/app/secrets.ts";
 import { type AppSpec, app, pipe } from "../lib/app/spec.ts";

@@ -14,7 +14,7 @@ import {
   withPublicIngress,
   withResources,
   withSecretEnv,
-} from "../lib/app/builders.ts";
+} from "../lib/app/index.ts";
 import { type AppSpec, app, DEFAULT_RESOURCES, effectiveResources, pipe } from "../lib/app/spec.ts";
 import { validateApp } from "../lib/app/validate.ts";
 import { formatProblem } from "../lib/problem.ts";

@@ -21,7 +21,7 @@ import {
   withPublicIngress,
   withResources,
   withSecretEnv,
-} from "../lib/app/builders.ts";
+} from "../lib/app/index.ts";
 import { parseAppSecrets } from "../lib/app/secrets.ts";
 import { type AppBuilder, type AppSpec, app, pipe } from "../lib/app/spec.ts";
 import { validateApp } from "../lib/app/validate.ts";

@@ -1,8 +1,10 @@
 /**
  * The pure builders an app file composes: each takes options and returns `(spec) => spec`.
- * They record what was asked, never check it: `validateApp` reports every problem at once.
+ * They record what was asked, never check it: `validateApp` reports every problem at once. Here:
+ * volumes, ingresses, auth and the database; the container's own builders are in containerBuilders.ts,
+ * the pod's in podBuilders.ts, the Service's in serviceBuilders.ts, and lib/app/index.ts exports them all.
  */
-import { type AppBuilder, type AppSpec, type PostgresField, type Quantities, update } from "./spec.ts";
+import { type AppBuilder, type AppSpec, type PostgresField, update } from "./spec.ts";
 
 /** A builder that may only be applied once; a second call is recorded as a conflict, not a silent override. */
 export const once =
@@ -23,7 +25,16 @@ export interface NfsVolumeOptions {
   size?: string;
 }
 
-/** Mounts an existing NFS export through a static PV and PVC bound to each other (Retain). */
+/**
+ * Mounts an existing NFS export through a static PV and PVC bound to each other (Retain).
+ * @example
+ * ```ts
+ * pipe(
+ *   app("jellyfin", { image: "jellyfin/jellyfin:10.10.7", port: 8096, user: 1000 }),
+ *   withNfsVolume({ name: "media", path: "/volume1/media", mountPath: "/media", readOnly: true, size: "4Ti" }),
+ * )
+ * ```
+ */
 export const withNfsVolume =
   (options: NfsVolumeOptions): AppBuilder =>
   (spec) =>
@@ -49,7 +60,17 @@ export interface LonghornVolumeOptions {
   backup?: boolean;
 }
 
-/** A replicated Longhorn volume (ReadWriteOnce; the Deployment then uses the Recreate strategy). */
+/**
+ * A replicated Longhorn volume (ReadWriteOnce; the Deployment then uses the Recreate strategy).
+ * @example
+ * ```ts
+ * pipe(
+ *   app("jellyfin", { image: "jellyfin/jellyfin:10.10.7", port: 8096, user: 1000 }),
+ *   withLonghornVolume({ name: "config", mountPath: "/config", size: "10Gi" }),
+ *   withLonghornVolume({ name: "cache", mountPath: "/cache", size: "20Gi", backup: false }),
+ * )
+ * ```
+ */
 export const withLonghornVolume =
   (options: LonghornVolumeOptions): AppBuilder =>
   (spec) =>
@@ -71,7 +92,16 @@ export interface IngressOptions {
   subdomain?: string;
 }
 
-/** Serves the app on the private (LAN-only) ingress; Pi-hole publishes the name. */
+/**
+ * Serves the app on the private (LAN-only) ingress; Pi-hole publishes the name.
+ * @example
+ * ```ts
+ * pipe(
+ *   app("jellyfin", { image: "jellyfin/jellyfin:10.10.7", port: 8096, user: 1000 }),
+ *   withPrivateIngress({ subdomain: "tv" }),
+ * )
+ * ```
+ */
 export const withPrivateIngress =
   (options: IngressOptions = {}): AppBuilder =>
   (spec) =>
@@ -84,7 +114,31 @@ export interface PublicIngressOptions extends IngressOptions {
   noAuth?: string;
 }
 
-/** Serves the app on the public ingress; Cloudflare publishes the name as a CNAME to the router's record. */
+/**
+ * Serves the app on the public ingress; Cloudflare publishes the name as a CNAME to the router's record.
+ * It needs `withAuth`, or a `noAuth` reason for an app that must be reachable without a login page.
+ * @example
+ * ```ts
+ * pipe(
+ *   app("actual", { image: "actualbudget/actual-server:25.5.0", port: 5006, user: 1000 }),
+ *   withLonghornVolume({ name: "data", mountPath: "/data", size: "1Gi" }),
+ *   withPublicIngress({ subdomain: "budget" }),
+ *   withAuth({ groups: ["household"] }),
+ * )
+ * ```
+ * @example
+ * ```ts
+ * pipe(
+ *   app("vaultwarden", { image: "vaultwarden/server:1.33.2", port: 8080, user: 1000 }),
+ *   withEnv({ ROCKET_PORT: "8080", DOMAIN: "https://vault.example.com" }),
+ *   withLonghornVolume({ name: "data", mountPath: "/data", size: "1Gi" }),
+ *   withPublicIngress({
+ *     subdomain: "vault",
+ *     noAuth: "Bitwarden clients cannot pass a login page; Vaultwarden has its own accounts",
+ *   }),
+ * )
+ * ```
+ */
 export const withPublicIngress =
   (options: PublicIngressOptions = {}): AppBuilder =>
   (spec) =>
@@ -108,7 +162,18 @@ export interface AuthOptions {
   groups?: readonly string[];
 }
 
-/** Puts every ingress of the app behind Tinyauth (Pocket ID login), optionally only for some users or groups. */
+/**
+ * Puts every ingress of the app behind Tinyauth (Pocket ID login), optionally only for some users or groups.
+ * @example
+ * ```ts
+ * pipe(
+ *   app("actual", { image: "actualbudget/actual-server:25.5.0", port: 5006, user: 1000 }),
+ *   withLonghornVolume({ name: "data", mountPath: "/data", size: "1Gi" }),
+ *   withPrivateIngress({ subdomain: "budget" }),
+ *   withAuth({ emails: ["alice@example.com", "bob@example.com"], groups: ["household"] }),
+ * )
+ * ```
+ */
 export const withAuth = (options: AuthOptions = {}): AppBuilder =>
   once("withAuth", "auth", (spec) =>
     update(spec, {
@@ -135,6 +200,24 @@ export interface PostgresOptions {
 /**
  * A CloudNativePG cluster for the app. Connection details come from the operator's
  * `<app>-db-app` secret by secretKeyRef; `url` is the operator's percent-encoded `uri`.
+ * @example
+ * ```ts
+ * pipe(
+ *   app("n8n", { image: "docker.n8n.io/n8nio/n8n:1.95.3", port: 5678, user: 1000 }),
+ *   withPostgres({
+ *     size: "10Gi",
+ *     database: "n8n",
+ *     env: {
+ *       host: "DB_POSTGRESDB_HOST",
+ *       port: "DB_POSTGRESDB_PORT",
+ *       database: "DB_POSTGRESDB_DATABASE",
+ *       user: "DB_POSTGRESDB_USER",
+ *       password: "DB_POSTGRESDB_PASSWORD",
+ *     },
+ *   }),
+ *   withEnv({ DB_TYPE: "postgresdb" }),
+ * )
+ * ```
  */
 export const withPostgres = (options: PostgresOptions = {}): AppBuilder =>
   once("withPostgres", "postgres", (spec) =>
@@ -147,85 +230,4 @@ export const withPostgres = (options: PostgresOptions = {}): AppBuilder =>
         env: { ...(options.env ?? { url: "DATABASE_URL" }) },
       },
     }),
-  );
-
-/** Plain environment variables (never secrets: see withSecretEnv). */
-export const withEnv =
-  (variables: Readonly<Record<string, string>>): AppBuilder =>
-  (spec) =>
-    update(spec, {
-      env: [...spec.env, ...Object.entries(variables).map(([name, value]) => ({ name, value }))],
-    });
-
-/**
- * Secret environment variables: `{ ENV_NAME: "config_key" }` takes the value of
- * `app_secrets.<app>.<config_key>` from the apps stack config (set with `--secret`).
- */
-export const withSecretEnv =
-  (variables: Readonly<Record<string, string>>): AppBuilder =>
-  (spec) =>
-    update(spec, {
-      secretEnv: [...spec.secretEnv, ...Object.entries(variables).map(([name, key]) => ({ name, key }))],
-    });
-
-/** A read-only file in the container, from a ConfigMap (not for secrets). */
-export const withConfigFile =
-  (path: string, content: string): AppBuilder =>
-  (spec) =>
-    update(spec, { configFiles: [...spec.configFiles, { path, content }] });
-
-export interface ResourceOptions {
-  requests?: Quantities;
-  limits?: Quantities;
-}
-
-/** Overrides the default requests and limits, field by field. */
-export const withResources = (options: ResourceOptions): AppBuilder =>
-  once("withResources", "resources", (spec) =>
-    update(spec, { resources: { requests: { ...options.requests }, limits: { ...options.limits } } }),
-  );
-
-export interface ProbeOptions {
-  /** HTTP GET path on the app's port, e.g. /healthz. */
-  path?: string;
-  /** Or a command run in the container. */
-  command?: readonly string[];
-  /** Or a named container port (from `withPorts`) that must accept TCP connections. */
-  tcpPort?: string;
-  /**
-   * A command that decides readiness alone (startup and liveness keep the check above): the pod
-   * takes traffic on a load balancer only while it passes. The app's own Service keeps the pod
-   * while it fails (publishNotReadyAddresses), so whatever makes it ready in the cluster reaches it.
-   */
-  readyCommand?: readonly string[];
-  initialDelaySeconds?: number;
-  periodSeconds?: number;
-  /** Startup probe failures allowed before the container is restarted (default 30). */
-  startupFailureThreshold?: number;
-}
-
-/** Readiness, liveness and startup probes on one health check. */
-export const withProbes = (options: ProbeOptions): AppBuilder =>
-  once("withProbes", "probes", (spec) =>
-    update(spec, {
-      probes: {
-        ...(options.path === undefined ? {} : { path: options.path }),
-        ...(options.command === undefined ? {} : { command: [...options.command] }),
-        ...(options.tcpPort === undefined ? {} : { tcpPort: options.tcpPort }),
-        ...(options.readyCommand === undefined ? {} : { readyCommand: [...options.readyCommand] }),
-        initialDelaySeconds: options.initialDelaySeconds ?? 0,
-        periodSeconds: options.periodSeconds ?? 10,
-        startupFailureThreshold: options.startupFailureThreshold ?? 30,
-      },
-    }),
-  );
-
-/** Named opt-out: the image must run as root. Say why. */
-export const allowRunAsRoot = (reason: string): AppBuilder =>
-  once("allowRunAsRoot", "runAsRoot", (spec) => update(spec, { runAsRoot: reason }));
-
-/** Named opt-out: add Linux capabilities back after dropping ALL. Say why. */
-export const addCapabilities = (capabilities: readonly string[], reason: string): AppBuilder =>
-  once("addCapabilities", "capabilities", (spec) =>
-    update(spec, { capabilities: { add: [...capabilities], reason } }),
   );

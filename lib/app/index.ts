@@ -1,20 +1,22 @@
 /** The app vocabulary in one import: every builder a user app or a platform service composes. */
 export {
-  addCapabilities,
-  allowRunAsRoot,
   withAuth,
-  /** @public app authors' API (README, app builders); no app in this repository uses it yet */
-  withConfigFile,
-  withEnv,
   withLonghornVolume,
   withNfsVolume,
   withPostgres,
   withPrivateIngress,
-  withProbes,
   withPublicIngress,
+} from "./builders.ts";
+export {
+  addCapabilities,
+  allowRunAsRoot,
+  /** @public app authors' API (README, app builders); no app in this repository uses it yet */
+  withConfigFile,
+  withEnv,
+  withProbes,
   withResources,
   withSecretEnv,
-} from "./builders.ts";
+} from "./containerBuilders.ts";
 export {
   allowPrivilegeEscalation,
   preferNodesApartFrom,

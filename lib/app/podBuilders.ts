@@ -13,7 +13,19 @@ export interface PortOptions {
   protocol?: "TCP" | "UDP";
 }
 
-/** Container ports beside the app's HTTP port, e.g. DNS on 53 over TCP and UDP. */
+/**
+ * Container ports beside the app's HTTP port, e.g. DNS on 53 over TCP and UDP.
+ * @example
+ * ```ts
+ * pipe(
+ *   app("mosquitto", { image: "eclipse-mosquitto:2.0.21", user: 1883 }),
+ *   withPorts([
+ *     { name: "mqtt", port: 1883 },
+ *     { name: "mqtt-ws", port: 9001, protocol: "TCP" },
+ *   ]),
+ * )
+ * ```
+ */
 export const withPorts =
   (ports: readonly PortOptions[]): AppBuilder =>
   (spec) =>
@@ -33,7 +45,16 @@ export interface EmptyDirOptions {
   sizeLimit?: string;
 }
 
-/** A scratch folder that starts empty with every pod: for state the app rebuilds on its own. */
+/**
+ * A scratch folder that starts empty with every pod: for state the app rebuilds on its own.
+ * @example
+ * ```ts
+ * pipe(
+ *   app("jellyfin", { image: "jellyfin/jellyfin:10.10.7", port: 8096, user: 1000 }),
+ *   withEmptyDir({ name: "transcodes", mountPath: "/transcodes", sizeLimit: "8Gi" }),
+ * )
+ * ```
+ */
 export const withEmptyDir =
   (options: EmptyDirOptions): AppBuilder =>
   (spec) =>
@@ -44,7 +65,16 @@ export const withEmptyDir =
       ],
     });
 
-/** A read-only root filesystem, with `/tmp` as an emptyDir (default 64Mi) for what the app writes there. */
+/**
+ * A read-only root filesystem, with `/tmp` as an emptyDir (default 64Mi) for what the app writes there.
+ * @example
+ * ```ts
+ * pipe(
+ *   app("docs", { image: "nginxinc/nginx-unprivileged:1.27.5-alpine", port: 8080, user: 101 }),
+ *   withReadOnlyRootFilesystem({ tmpSize: "32Mi" }),
+ * )
+ * ```
+ */
 export const withReadOnlyRootFilesystem = (options: { tmpSize?: string } = {}): AppBuilder =>
   once("withReadOnlyRootFilesystem", "readOnlyRoot", (spec) =>
     update(spec, { readOnlyRoot: { tmpSize: options.tmpSize ?? "64Mi" } }),
@@ -53,6 +83,16 @@ export const withReadOnlyRootFilesystem = (options: { tmpSize?: string } = {}): 
 /**
  * A ServiceAccount for the app, allowed to get, list and watch the named kinds in every namespace
  * (a ClusterRole and its binding); the pod then mounts its token. Read access only.
+ * @example
+ * ```ts
+ * pipe(
+ *   app("homepage", { image: "ghcr.io/gethomepage/homepage:v1.2.0", port: 3000, user: 1000 }),
+ *   withClusterReadAccess([
+ *     { apiGroups: [""], resources: ["namespaces", "pods", "nodes"] },
+ *     { apiGroups: ["networking.k8s.io"], resources: ["ingresses"] },
+ *   ]),
+ * )
+ * ```
  */
 export const withClusterReadAccess = (rules: readonly ClusterReadRule[]): AppBuilder =>
   once("withClusterReadAccess", "clusterRead", (spec) =>
@@ -61,13 +101,30 @@ export const withClusterReadAccess = (rules: readonly ClusterReadRule[]): AppBui
     }),
   );
 
-/** Prefer nodes that run none of these apps' pods (e.g. a secondary apart from its primary). */
+/**
+ * Prefer nodes that run none of these apps' pods (e.g. a secondary apart from its primary).
+ * @example
+ * ```ts
+ * pipe(
+ *   app("blocky-secondary", { image: "ghcr.io/0xerr0r/blocky:v0.26.2", port: 4000, user: 100 }),
+ *   preferNodesApartFrom("blocky-primary"),
+ * )
+ * ```
+ */
 export const preferNodesApartFrom = (...apps: readonly string[]): AppBuilder =>
   once("preferNodesApartFrom", "apartFrom", (spec) => update(spec, { apartFrom: [...apps] }));
 
 /**
  * Named opt-out: let the container gain privileges (setuid binaries, file capabilities), e.g. an
  * image whose start script drops to a user and hands capabilities to a binary with setcap. Say why.
+ * @example
+ * ```ts
+ * pipe(
+ *   app("caddy", { image: "caddy:2.10.0", port: 80, user: 1000 }),
+ *   addCapabilities(["NET_BIND_SERVICE"], "binds port 80 as a non-root user"),
+ *   allowPrivilegeEscalation("the caddy binary gets NET_BIND_SERVICE from setcap, which no_new_privs ignores"),
+ * )
+ * ```
  */
 export const allowPrivilegeEscalation = (reason: string): AppBuilder =>
   once("allowPrivilegeEscalation", "privilegeEscalation", (spec) =>

@@ -5,6 +5,13 @@ import { type AppBuilder, update } from "./spec.ts";
 /**
  * Puts the app into a namespace it shares with other apps (by default each app has its own, named
  * after it). The Namespace object exists once; apps sharing it must need the same Pod Security level.
+ * @example
+ * ```ts
+ * pipe(
+ *   app("jellyfin", { image: "jellyfin/jellyfin:10.10.7", port: 8096, user: 1000 }),
+ *   withNamespace("media"),
+ * )
+ * ```
  */
 export const withNamespace = (namespace: string): AppBuilder =>
   once("withNamespace", "namespace", (spec) => update(spec, { namespace }));
@@ -28,7 +35,17 @@ export interface LoadBalancerOptions {
   minAvailable?: number;
 }
 
-/** Serves named container ports on a fixed LAN IP through a MetalLB LoadBalancer Service. */
+/**
+ * Serves named container ports on a fixed LAN IP through a MetalLB LoadBalancer Service.
+ * @example
+ * ```ts
+ * pipe(
+ *   app("mosquitto", { image: "eclipse-mosquitto:2.0.21", user: 1883 }),
+ *   withPorts([{ name: "mqtt", port: 1883 }]),
+ *   withLoadBalancer({ name: "mqtt", ip: "192.168.4.90", pool: "lan", ports: ["mqtt"], lanSubdomain: "mqtt" }),
+ * )
+ * ```
+ */
 export const withLoadBalancer = (options: LoadBalancerOptions): AppBuilder =>
   once("withLoadBalancer", "loadBalancer", (spec) =>
     update(spec, {

@@ -1,6 +1,6 @@
 /**
  * An app as plain, immutable data. `app(name, {...})` starts one; the `with*` builders in
- * builders.ts each return a new spec; `pipe` composes them. Nothing here touches Pulumi.
+ * builders.ts and its siblings each return a new spec; `pipe` composes them. Nothing here touches Pulumi.
  */
 
 interface NfsVolume {
@@ -226,6 +226,15 @@ const deepFreeze = <T>(value: T): T => {
 export const update = (spec: AppSpec, changes: Partial<AppSpec>): AppSpec =>
   Object.freeze({ ...deepFreeze(spec), ...deepFreeze(changes) });
 
+/**
+ * Starts an app: its name (a DNS-1035 label that also names its namespace, Deployment, Service and
+ * default subdomain), a pinned image and, unless it is a worker, its HTTP port. It runs as
+ * `user`/`group` (default 65532); the `with*` builders add the rest.
+ * @example
+ * ```ts
+ * app("whoami", { image: "traefik/whoami:v1.11.0", port: 8080, args: ["--port=8080"] })
+ * ```
+ */
 export const app = (name: string, options: AppOptions): AppSpec =>
   deepFreeze({
     kind: "AppSpec",
@@ -245,6 +254,19 @@ export const app = (name: string, options: AppOptions): AppSpec =>
     conflicts: [],
   });
 
+/**
+ * Applies builders to a spec left to right; each returns a new frozen spec, the input is never changed.
+ * @example
+ * ```ts
+ * pipe(
+ *   app("demo", { image: "traefik/whoami:v1.11.0", port: 8080, args: ["--port=8080"] }),
+ *   withNfsVolume({ name: "data", path: "/volume1/kubernetes/demo", mountPath: "/data" }),
+ *   withPrivateIngress(),
+ *   withAuth(),
+ *   withProbes({ path: "/health" }),
+ * )
+ * ```
+ */
 export function pipe(spec: AppSpec, ...builders: AppBuilder[]): AppSpec {
   return builders.reduce((current, builder) => builder(current), spec);
 }
