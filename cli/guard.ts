@@ -7,10 +7,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { err, ok, type Result } from "neverthrow";
+import { type RunContext, runContextOf, type StackLayers } from "../lib/core/layer.ts";
+import { formatProblem } from "../lib/core/problem.ts";
 import { type StatefulRecord, statefulRecords } from "../lib/guard/records.ts";
 import { compareStateful, guardCommand, unprotectedFindings } from "../lib/guard/stateful.ts";
-import { type RunContext, runContextOf, type StackLayers } from "../lib/layer.ts";
-import { formatProblem } from "../lib/problem.ts";
 import { type RenderedLayer, renderStackFiles } from "../lib/render/render.ts";
 import {
   type CliIo,

@@ -12,8 +12,8 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { RawConfig } from "../lib/config/schema.ts";
 import { plaintextSecretWarnings, readStackFile } from "../lib/config/stackFile.ts";
-import { DATA_HELD, isLayer, LAYERS, type Layer } from "../lib/layers.ts";
-import { formatProblem } from "../lib/problem.ts";
+import { DATA_HELD, isLayer, LAYERS, type Layer } from "../lib/core/layerNames.ts";
+import { formatProblem } from "../lib/core/problem.ts";
 import { configSchemas, parseConfig } from "../programs/layers.ts";
 import {
   type CommandSpec,

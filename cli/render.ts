@@ -6,8 +6,8 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readStack } from "../lib/config/stackFile.ts";
-import { runContextOf, type StackLayers } from "../lib/layer.ts";
-import { formatProblem, type Problem } from "../lib/problem.ts";
+import { runContextOf, type StackLayers } from "../lib/core/layer.ts";
+import { formatProblem, type Problem } from "../lib/core/problem.ts";
 import { preflightOf, renderStack } from "../lib/render/render.ts";
 import { summarize } from "../lib/render/summary.ts";
 import { configSchemas, loadLayers } from "../programs/layers.ts";

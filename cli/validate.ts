@@ -6,9 +6,9 @@
  */
 import { resolve } from "node:path";
 import { plaintextSecretWarnings, readStack, type StackConfig } from "../lib/config/stackFile.ts";
-import { type RunContext, runContextOf, type StackLayers } from "../lib/layer.ts";
-import { publicDnsNotice } from "../lib/network/config.ts";
-import { formatProblem, type Problem, problemsJson } from "../lib/problem.ts";
+import { type RunContext, runContextOf, type StackLayers } from "../lib/core/layer.ts";
+import { formatProblem, type Problem, problemsJson } from "../lib/core/problem.ts";
+import { publicDnsNotice } from "../lib/layers/network/config.ts";
 import { preflightOf, renderStack } from "../lib/render/render.ts";
 import { configSchemas, loadLayers } from "../programs/layers.ts";
 import {

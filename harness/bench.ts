@@ -28,8 +28,8 @@ import {
   USAGE_EXIT,
   usageText,
 } from "../cli/args.ts";
-import { runContextOf } from "../lib/layer.ts";
-import { LAYERS } from "../lib/layers.ts";
+import { runContextOf } from "../lib/core/layer.ts";
+import { LAYERS } from "../lib/core/layerNames.ts";
 import { generateApps } from "./bench/apps.ts";
 import {
   type AppsRun,
@@ -114,7 +114,7 @@ const stackRoot = (dir: string, appSecrets: Record<string, Record<string, string
 const appsChild = async (count: number): Promise<void> => {
   const work = mkdtempSync(join(tmpdir(), "homelab-bench-"));
   try {
-    const generated = generateApps(count, join(ROOT, "lib/apps/index.ts"));
+    const generated = generateApps(count, join(ROOT, "lib/app/index.ts"));
     const appsDir = join(work, "apps");
     const emptyDir = join(work, "empty");
     mkdirSync(appsDir);

@@ -6,8 +6,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { LAYERS, type Layer } from "../lib/core/layerNames.ts";
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from "../lib/k8s/labels.ts";
-import { LAYERS, type Layer } from "../lib/layers.ts";
 import type { Clients } from "./cluster/api.ts";
 import { mustRun, run, StepFailure } from "./e2eSteps.ts";
 import { ADDED_APP, E2E_STACK, type E2eStack, secretArgs } from "./engine/e2eStack.ts";

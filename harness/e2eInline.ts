@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import { CommandError, LocalWorkspace } from "@pulumi/pulumi/automation/index.js";
 import { isMain, USAGE_EXIT } from "../cli/args.ts";
 import { type Environment, type Operation, processEnvironment, pulumiCommand } from "../cli/pulumi.ts";
-import { projectName } from "../lib/layers.ts";
+import { projectName } from "../lib/core/layerNames.ts";
 
 /** Flags that change nothing inline: the Automation API never prompts. */
 const NO_OPS = ["--yes", "--non-interactive", "--skip-preview"];

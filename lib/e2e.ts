@@ -15,7 +15,7 @@
  * a real cluster. A real deploy never sets the variable; the render and the deploy say the mode.
  */
 import { join } from "node:path";
-import { PULUMI_REPLACE_UNREADY, PULUMI_SKIP_AWAIT } from "./annotations.ts";
+import { PULUMI_REPLACE_UNREADY, PULUMI_SKIP_AWAIT } from "./k8s/annotations.ts";
 
 export const E2E_CHARTS_ENV = "HOMELAB_E2E_CHARTS";
 

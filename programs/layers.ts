@@ -4,18 +4,18 @@
  */
 import { join } from "node:path";
 import type { Result } from "neverthrow";
-import { appsConfigSchema } from "../lib/apps/config.ts";
-import { appsLayer } from "../lib/apps/layer.ts";
-import { importApps } from "../lib/apps/plan.ts";
-import { authLayer } from "../lib/auth/layer.ts";
 import { parseLayer, type StackSchemas } from "../lib/config/registry.ts";
 import type { ConfigOf, RawConfig } from "../lib/config/schema.ts";
-import { runContextOf, type StackLayers } from "../lib/layer.ts";
-import type { Layer } from "../lib/layers.ts";
-import { networkLayer } from "../lib/network/layer.ts";
-import type { Problem } from "../lib/problem.ts";
+import { runContextOf, type StackLayers } from "../lib/core/layer.ts";
+import type { Layer } from "../lib/core/layerNames.ts";
+import type { Problem } from "../lib/core/problem.ts";
+import { appsConfigSchema } from "../lib/layers/apps/config.ts";
+import { appsLayer } from "../lib/layers/apps/layer.ts";
+import { importApps } from "../lib/layers/apps/plan.ts";
+import { authLayer } from "../lib/layers/auth/layer.ts";
+import { networkLayer } from "../lib/layers/network/layer.ts";
+import { storageLayer } from "../lib/layers/storage/layer.ts";
 import type { ExternalEdge, Wiring } from "../lib/pulumi/program.ts";
-import { storageLayer } from "../lib/storage/layer.ts";
 
 export const APPS_DIR = join(import.meta.dirname, "apps", "apps");
 

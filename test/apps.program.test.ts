@@ -11,7 +11,7 @@ import { CONTRACTS, clusterStructureProblems, runApps } from "./support/apps.ts"
 import { validateObject } from "./support/kubernetesModels.ts";
 import { ROOT, renderedLayer } from "./support/render.ts";
 
-const LIB = resolve(ROOT, "lib/apps/index.ts");
+const LIB = resolve(ROOT, "lib/app/index.ts");
 
 /** A fresh folder of app modules; `$LIB` in a source is the app library's path. */
 const appsFolder = (files: Record<string, string>): string => {
@@ -270,7 +270,7 @@ export default pipe(app("sneaky", { image: "a:1", port: 80 }), withNamespace("ti
   });
 
   test("the shipped apps folder holds only app modules", async () => {
-    const { appFiles } = await import("../lib/apps/plan.ts");
+    const { appFiles } = await import("../lib/layers/apps/plan.ts");
     expect(appFiles(APPS_DIR)).toEqual({ modules: ["demo.ts", "miniflux.ts"], strays: [] });
   });
 });

@@ -15,8 +15,8 @@ import {
 import { type KubeObject, type PlannedObject, podSecurityLevel, renderApp } from "../lib/app/render.ts";
 import { type AppSecrets, NO_APP_SECRETS, parseAppSecrets } from "../lib/app/secrets.ts";
 import { type AppSpec, app, pipe } from "../lib/app/spec.ts";
-import { checkReferences } from "../lib/apps/integrity/index.ts";
 import { isSecret, reveal } from "../lib/config/secret.ts";
+import { checkReferences } from "../lib/layers/apps/integrity/index.ts";
 import demo from "../programs/apps/apps/demo.ts";
 import miniflux from "../programs/apps/apps/miniflux.ts";
 import {

@@ -17,8 +17,8 @@ import {
 } from "../lib/app/index.ts";
 import { type AppSpec, app, DEFAULT_RESOURCES, effectiveResources, pipe } from "../lib/app/spec.ts";
 import { validateApp } from "../lib/app/validate.ts";
-import { formatProblem } from "../lib/problem.ts";
-import { bytes, millicores } from "../lib/quantity.ts";
+import { formatProblem } from "../lib/core/problem.ts";
+import { bytes, millicores } from "../lib/k8s/quantity.ts";
 
 const base = () => app("web", { image: "traefik/whoami:v1.11.0", port: 8080 });
 const messages = (spec: AppSpec) => validateApp(spec).map((p) => `${p.where.part}: ${p.what}`);

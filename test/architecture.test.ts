@@ -1,12 +1,13 @@
 /**
- * The shape of the tree, checked: imports go one way (generic modules import no layer, a layer no
- * later layer, lib/ nothing of programs/ or cli/, and the product nothing of the harness: the
- * verification harness in harness/ may import the product, never the other way round).
+ * The shape of the tree, checked: imports go one way (nothing outside lib/layers/ but the
+ * composition root imports a layer, a layer no later layer, an app file only the app vocabulary,
+ * lib/ nothing of programs/ or cli/, and the product nothing of the harness: the verification
+ * harness in harness/ may import the product, never the other way round).
  */
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { LAYERS } from "../lib/layers.ts";
+import { LAYERS } from "../lib/core/layerNames.ts";
 import { ROOT } from "./support/render.ts";
 
 const sources = (dir: string): string[] =>
@@ -28,17 +29,49 @@ const crossings = (file: string, imports: string[], forbidden: (path: string) =>
 
 const isHarness = (path: string): boolean => path.startsWith("harness/");
 
+const LAYERS_DIR = "lib/layers/";
+
 /** The layer a lib/ path belongs to (its rank in deploy order), or undefined for a generic module. */
 const layerRank = (path: string): number | undefined => {
-  const rank = LAYERS.findIndex((layer) => path.startsWith(`lib/${layer}/`));
+  const rank = LAYERS.findIndex((layer) => path.startsWith(`${LAYERS_DIR}${layer}/`));
   return rank === -1 ? undefined : rank;
 };
+
+/** Where the layers are put together: the only code outside lib/layers/ that may import a layer. */
+const COMPOSITION_ROOT = ["programs/", "cli/", "harness/", "test/"];
+
+/** For a file outside lib/layers/ and the composition root: does an import reach into a layer? */
+const intoLayers =
+  (file: string) =>
+  (path: string): boolean =>
+    !file.startsWith(LAYERS_DIR) &&
+    !COMPOSITION_ROOT.some((root) => file.startsWith(root)) &&
+    path.startsWith(LAYERS_DIR);
+
+/** For a layer's file: does an import reach a layer deployed after it? */
+const laterLayer =
+  (file: string) =>
+  (path: string): boolean => {
+    const own = layerRank(file);
+    return own !== undefined && (layerRank(path) ?? -1) > own;
+  };
+
+/** The one module of lib/ an app file imports: the app vocabulary. */
+const VOCABULARY = "lib/app/index.ts";
+const APP_FILES = "programs/apps/apps/";
+
+/** For an app file: does an import reach lib/ other than through the app vocabulary? */
+const pastVocabulary =
+  (file: string) =>
+  (path: string): boolean =>
+    file.startsWith(APP_FILES) && path.startsWith("lib/") && path !== VOCABULARY;
 
 const MAX_FILE_LINES = 300;
 const LIB = sources("lib");
 /** What a user runs: the library, the Pulumi programs and the product's commands. */
 const PRODUCT = [...LIB, ...sources("programs"), ...sources("cli")];
 const HARNESS = sources("harness");
+const EVERY = [...PRODUCT, ...HARNESS, ...sources("test")];
 
 describe("imports go one way", () => {
   test("lib/ imports nothing from programs/ or cli/", () => {
@@ -50,24 +83,25 @@ describe("imports go one way", () => {
     expect(found).toEqual([]);
   });
 
-  test("generic modules import no layer", () => {
-    const found = LIB.filter((file) => layerRank(file) === undefined).flatMap((file) =>
-      importsOf(file)
-        .filter((path) => layerRank(path) !== undefined)
-        .map((path) => `${file} -> ${path}`),
-    );
-    expect(found).toEqual([]);
+  test("lib/layers/ holds the four layers and nothing else, so every layer has a rank", () => {
+    const folders = readdirSync(join(ROOT, LAYERS_DIR), { withFileTypes: true });
+    expect(folders.filter((entry) => !entry.isDirectory()).map((entry) => entry.name)).toEqual([]);
+    expect(folders.map((entry) => entry.name).sort()).toEqual([...LAYERS].sort());
+  });
+
+  test("nothing outside lib/layers/ imports a layer, but the composition root (programs/, cli/, harness/, test/)", () => {
+    expect(EVERY.flatMap((file) => crossings(file, importsOf(file), intoLayers(file)))).toEqual([]);
   });
 
   test("a layer imports no later layer", () => {
-    const found = LIB.flatMap((file) => {
-      const own = layerRank(file);
-      if (own === undefined) return [];
-      return importsOf(file)
-        .filter((path) => (layerRank(path) ?? -1) > own)
-        .map((path) => `${file} -> ${path}`);
-    });
-    expect(found).toEqual([]);
+    expect(LIB.flatMap((file) => crossings(file, importsOf(file), laterLayer(file)))).toEqual([]);
+  });
+
+  test("an app file imports lib/ only through the app vocabulary, lib/app/index.ts", () => {
+    const appFiles = sources(APP_FILES);
+    expect(appFiles.length).toBeGreaterThan(0);
+    expect(appFiles.flatMap((file) => importsOf(file))).toContain(VOCABULARY);
+    expect(appFiles.flatMap((file) => crossings(file, importsOf(file), pastVocabulary(file)))).toEqual([]);
   });
 
   test("lib/, programs/ and cli/ import nothing from harness/", () => {
@@ -82,7 +116,7 @@ describe("imports go one way", () => {
       "lib/pulumi/entry.ts -> harness/e2e.ts",
     ]);
     expect(
-      crossings("cli/render.ts", importsIn("cli/render.ts", 'from "../lib/layer.ts"'), isHarness),
+      crossings("cli/render.ts", importsIn("cli/render.ts", 'from "../lib/core/layer.ts"'), isHarness),
     ).toEqual([]);
   });
 
@@ -92,9 +126,38 @@ describe("imports go one way", () => {
   });
 
   test("the check sees imports: the render imports the generic modules it is built on", () => {
-    expect(importsOf("lib/render/render.ts")).toContain("lib/layer.ts");
-    expect(layerRank("lib/network/layer.ts")).toBe(0);
-    expect(layerRank("lib/layer.ts")).toBeUndefined();
+    expect(importsOf("lib/render/render.ts")).toContain("lib/core/layer.ts");
+    expect(layerRank("lib/layers/network/layer.ts")).toBe(0);
+    expect(layerRank("lib/layers/apps/integrity/inventory.ts")).toBe(3);
+    expect(layerRank("lib/core/layer.ts")).toBeUndefined();
+  });
+
+  test("the check sees a generic module importing a layer, and lets the composition root do it", () => {
+    const file = "lib/preflight/crds.ts";
+    const text = 'import { charts } from "../layers/storage/versions.ts";';
+    expect(crossings(file, importsIn(file, text), intoLayers(file))).toEqual([
+      "lib/preflight/crds.ts -> lib/layers/storage/versions.ts",
+    ]);
+    const root = "cli/render.ts";
+    const wiring = 'import { networkLayer } from "../lib/layers/network/layer.ts";';
+    expect(crossings(root, importsIn(root, wiring), intoLayers(root))).toEqual([]);
+  });
+
+  test("the check sees a layer importing a later one, and lets it import an earlier one", () => {
+    const file = "lib/layers/storage/plan.ts";
+    const text = 'import { x } from "../apps/plan.ts";\nimport { y } from "../network/names.ts";';
+    expect(crossings(file, importsIn(file, text), laterLayer(file))).toEqual([
+      "lib/layers/storage/plan.ts -> lib/layers/apps/plan.ts",
+    ]);
+  });
+
+  test("the check sees an app file importing lib/ past the vocabulary", () => {
+    const file = "programs/apps/apps/x.ts";
+    const text =
+      'import { app } from "../../../lib/app/index.ts";\nimport { y } from "../../../lib/layers/apps/plan.ts";';
+    expect(crossings(file, importsIn(file, text), pastVocabulary(file))).toEqual([
+      "programs/apps/apps/x.ts -> lib/layers/apps/plan.ts",
+    ]);
   });
 });
 /** The code of a file: its lines but comments (which may name a key in backquotes). */
@@ -132,7 +195,7 @@ describe("one definition per label and annotation key", () => {
       "homelab/",
     ];
     for (const key of keys)
-      expect(literalOutside(LIB, key, ["lib/annotations.ts", "lib/k8s/labels.ts"])).toEqual([]);
+      expect(literalOutside(LIB, key, ["lib/k8s/annotations.ts", "lib/k8s/labels.ts"])).toEqual([]);
   });
 
   test("the check sees a literal outside the helper", () => {

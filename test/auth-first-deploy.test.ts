@@ -4,11 +4,11 @@
  */
 
 import { beforeAll, describe, expect, test } from "bun:test";
-import type { AuthConfig } from "../lib/auth/config.ts";
-import { authLayer } from "../lib/auth/layer.ts";
-import { authPlan } from "../lib/auth/plan.ts";
-import { firstDeploySteps } from "../lib/auth/setup.ts";
-import { authUrls } from "../lib/auth/urls.ts";
+import type { AuthConfig } from "../lib/layers/auth/config.ts";
+import { authLayer } from "../lib/layers/auth/layer.ts";
+import { authPlan } from "../lib/layers/auth/plan.ts";
+import { firstDeploySteps } from "../lib/layers/auth/setup.ts";
+import { authUrls } from "../lib/layers/auth/urls.ts";
 import type { KubernetesObject } from "../lib/render/documents.ts";
 import { parseConfig } from "../programs/layers.ts";
 import { type AuthRun, exampleAuthConfig, OTHER_NETWORK, OTHER_STORAGE, runAuth } from "./support/auth.ts";

@@ -14,7 +14,7 @@ import {
   summarize,
 } from "../harness/bench/report.ts";
 import { parseAppSecrets } from "../lib/app/secrets.ts";
-import { importApps, planApps } from "../lib/apps/plan.ts";
+import { importApps, planApps } from "../lib/layers/apps/plan.ts";
 import { CONTRACTS } from "./support/apps.ts";
 import { ROOT } from "./support/render.ts";
 
@@ -171,7 +171,7 @@ describe("formatReport", () => {
 });
 
 describe("generateApps", () => {
-  const lib = resolve(ROOT, "lib/apps/index.ts");
+  const lib = resolve(ROOT, "lib/app/index.ts");
 
   test("names apps and files in order, deterministically", () => {
     const first = generateApps(12, lib);

@@ -6,7 +6,7 @@ import { parseCommand } from "../cli/args.ts";
 import { type Environment, type Operation, PULUMI, pulumiCommand, versionAtLeast } from "../cli/pulumi.ts";
 import { validateStack } from "../cli/validate.ts";
 import { inlineOperation } from "../harness/e2eInline.ts";
-import { LAYERS } from "../lib/layers.ts";
+import { LAYERS } from "../lib/core/layerNames.ts";
 import { ROOT } from "./support/render.ts";
 
 /** A repository copy with only config/, so tests can write broken stacks without touching the real one. */

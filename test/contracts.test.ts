@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { ok } from "neverthrow";
-import { appsConfigSchema } from "../lib/apps/config.ts";
-import { authContract, networkContract, validateContract } from "../lib/contracts.ts";
-import { defineLayer, upstreamStackName } from "../lib/layer.ts";
-import { projectName } from "../lib/layers.ts";
-import { formatProblem } from "../lib/problem.ts";
+import { authContract, networkContract, validateContract } from "../lib/core/contracts.ts";
+import { defineLayer, upstreamStackName } from "../lib/core/layer.ts";
+import { projectName } from "../lib/core/layerNames.ts";
+import { formatProblem } from "../lib/core/problem.ts";
+import { appsConfigSchema } from "../lib/layers/apps/config.ts";
 import { runLayer } from "../lib/pulumi/program.ts";
 import { configSchemas } from "../programs/layers.ts";
 import { exampleRaw } from "./support/config.ts";

@@ -1,6 +1,6 @@
 /** End-to-end mode (lib/e2e.ts): off unless its variable is set; what it changes when it is on. */
 import { describe, expect, test } from "bun:test";
-import { PULUMI_REPLACE_UNREADY, PULUMI_SKIP_AWAIT } from "../lib/annotations.ts";
+import { runContextOf } from "../lib/core/layer.ts";
 import {
   chartSource,
   E2E_CHARTS_ENV,
@@ -9,8 +9,8 @@ import {
   NOT_AWAITED,
   withSkipAwait,
 } from "../lib/e2e.ts";
-import { runContextOf } from "../lib/layer.ts";
-import { charts as networkCharts } from "../lib/network/versions.ts";
+import { PULUMI_REPLACE_UNREADY, PULUMI_SKIP_AWAIT } from "../lib/k8s/annotations.ts";
+import { charts as networkCharts } from "../lib/layers/network/versions.ts";
 
 const ON = { [E2E_CHARTS_ENV]: "/tmp/charts" };
 

@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import * as pulumi from "@pulumi/pulumi";
-import { LAYERS, projectName } from "../lib/layers.ts";
+import { LAYERS, projectName } from "../lib/core/layerNames.ts";
 import { runLayer } from "../lib/pulumi/program.ts";
 import type { RecordedResource } from "../lib/pulumi/resources.ts";
 import { OFFLINE_ORGANIZATION, type RenderedLayer } from "../lib/render/render.ts";

@@ -12,8 +12,8 @@ import {
   PULUMI_SDK_VERSION,
   PULUMI_VERSION,
 } from "../harness/engine/versions.ts";
+import { LAYERS, type Layer, projectName } from "../lib/core/layerNames.ts";
 import { E2E_CHARTS_ENV } from "../lib/e2e.ts";
-import { LAYERS, type Layer, projectName } from "../lib/layers.ts";
 import { configSchemas, parseConfig } from "../programs/layers.ts";
 import { ROOT } from "./support/render.ts";
 

@@ -1,9 +1,9 @@
 import { expect, test } from "bun:test";
 import * as pulumi from "@pulumi/pulumi";
 import { ENCRYPTED } from "../lib/config/schema.ts";
-import { projectName } from "../lib/layers.ts";
+import { projectName } from "../lib/core/layerNames.ts";
+import { storageLayer } from "../lib/layers/storage/layer.ts";
 import { pulumiEntry } from "../lib/pulumi/entry.ts";
-import { storageLayer } from "../lib/storage/layer.ts";
 import { configSchemas } from "../programs/layers.ts";
 import { exampleRaw } from "./support/config.ts";
 import { runUnderMocks } from "./support/mockRuntime.ts";

@@ -25,9 +25,9 @@ import {
 import { parseAppSecrets } from "../lib/app/secrets.ts";
 import { type AppBuilder, type AppSpec, app, pipe } from "../lib/app/spec.ts";
 import { validateApp } from "../lib/app/validate.ts";
-import { checkReferences } from "../lib/apps/integrity/index.ts";
-import { planApps } from "../lib/apps/plan.ts";
-import { formatWhere } from "../lib/problem.ts";
+import { formatWhere } from "../lib/core/problem.ts";
+import { checkReferences } from "../lib/layers/apps/integrity/index.ts";
+import { planApps } from "../lib/layers/apps/plan.ts";
 import { CONTRACTS, clusterStructureProblems } from "./support/apps.ts";
 import { entriesObject } from "./support/fuzz.ts";
 import { validateObject } from "./support/kubernetesModels.ts";

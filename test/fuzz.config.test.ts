@@ -7,17 +7,17 @@
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { importApps, planApps } from "../lib/apps/plan.ts";
-import { authPlan } from "../lib/auth/plan.ts";
 import { ENCRYPTED, type KeySpecs, type RawConfig, type RawValue } from "../lib/config/schema.ts";
 import { isSecret } from "../lib/config/secret.ts";
-import type { Layer } from "../lib/layers.ts";
-import { networkPlan } from "../lib/network/layer.ts";
-import type { Plan } from "../lib/plan.ts";
-import type { Problem } from "../lib/problem.ts";
-import { storagePlan } from "../lib/storage/plan.ts";
-import { recurringJobPlans } from "../lib/storage/recurringJobs.ts";
-import { scheduleZone } from "../lib/storage/schedule.ts";
+import type { Layer } from "../lib/core/layerNames.ts";
+import type { Plan } from "../lib/core/plan.ts";
+import type { Problem } from "../lib/core/problem.ts";
+import { importApps, planApps } from "../lib/layers/apps/plan.ts";
+import { authPlan } from "../lib/layers/auth/plan.ts";
+import { networkPlan } from "../lib/layers/network/layer.ts";
+import { storagePlan } from "../lib/layers/storage/plan.ts";
+import { recurringJobPlans } from "../lib/layers/storage/recurringJobs.ts";
+import { scheduleZone } from "../lib/layers/storage/schedule.ts";
 import { configSchemas, parseConfig } from "../programs/layers.ts";
 import { CONTRACTS } from "./support/apps.ts";
 import { exampleRaw } from "./support/config.ts";

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { statefulRecords } from "../lib/guard/records.ts";
 import { compareStateful } from "../lib/guard/stateful.ts";
+import { bytes } from "../lib/k8s/quantity.ts";
 import type { RecordedResource } from "../lib/pulumi/resources.ts";
-import { bytes } from "../lib/quantity.ts";
 import type { KubernetesObject } from "../lib/render/documents.ts";
 
 const pvc = (name: string, options: { size?: string; storageClass?: string; pulumiName?: string } = {}) => ({

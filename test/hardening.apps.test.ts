@@ -9,12 +9,12 @@ import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { main as renderMain } from "../cli/render.ts";
 import { main as validateMain } from "../cli/validate.ts";
-import { authHosts } from "../lib/auth/urls.ts";
+import { withStatefulNamespaces } from "../lib/core/plan.ts";
+import { PLATFORM_SUBDOMAINS } from "../lib/core/platformHosts.ts";
 import type { StatefulRecord } from "../lib/guard/records.ts";
 import { compareStateful, unprotectedFindings } from "../lib/guard/stateful.ts";
-import { pihole, piholeHost } from "../lib/network/names.ts";
-import { withStatefulNamespaces } from "../lib/plan.ts";
-import { PLATFORM_SUBDOMAINS } from "../lib/platformHosts.ts";
+import { authHosts } from "../lib/layers/auth/urls.ts";
+import { pihole, piholeHost } from "../lib/layers/network/names.ts";
 import { loadLayers } from "../programs/layers.ts";
 import { captureIo, expectRefused, STACK, scratchStack, snapshot } from "./support/hardening.ts";
 import { ROOT } from "./support/render.ts";
@@ -106,7 +106,7 @@ const APP_CASES: readonly (readonly [file: string, body: string, names: readonly
 const IGNORED = [".hidden.ts", "demo.ts.swp", "#demo.ts#", "demo.ts~", ".#miniflux.ts"];
 
 const source = (body: string): string =>
-  `import { app, pipe, withConfigFile, withEnv, withLonghornVolume, withNfsVolume, withPostgres, withPrivateIngress, withSecretEnv } from "${ROOT}/lib/apps/index.ts";\nexport default ${body};\n`;
+  `import { app, pipe, withConfigFile, withEnv, withLonghornVolume, withNfsVolume, withPostgres, withPrivateIngress, withSecretEnv } from "${ROOT}/lib/app/index.ts";\nexport default ${body};\n`;
 
 describe("every problem of every app, in one validate", async () => {
   const dir = appsFixture((d) => {

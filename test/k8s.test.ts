@@ -1,6 +1,7 @@
 /** The object vocabulary (lib/k8s): one builder per kind, with the defaults every layer relies on. */
 import { describe, expect, test } from "bun:test";
 import { secret } from "../lib/config/secret.ts";
+import { objectId } from "../lib/core/plan.ts";
 import { longhornClaim, nfsVolumePair } from "../lib/k8s/claims.ts";
 import { postgresClusterObject } from "../lib/k8s/cnpg.ts";
 import { configMapObject, secretObject } from "../lib/k8s/config.ts";
@@ -25,7 +26,6 @@ import {
   jobObject,
   podTemplate,
 } from "../lib/k8s/workload.ts";
-import { objectId } from "../lib/plan.ts";
 import { clusterStructureProblems } from "./support/apps.ts";
 import { validateObject } from "./support/kubernetesModels.ts";
 

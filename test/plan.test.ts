@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { secret } from "../lib/config/secret.ts";
+import { kindId, objectId, orderPlan, type Plan, plannedRelease } from "../lib/core/plan.ts";
 import { secretObject } from "../lib/k8s/config.ts";
-import { kindId, objectId, orderPlan, type Plan, plannedRelease } from "../lib/plan.ts";
 import { createPlan } from "../lib/pulumi/createPlan.ts";
 import { REDACTED } from "../lib/pulumi/resources.ts";
 import { runUnderMocks } from "./support/mockRuntime.ts";

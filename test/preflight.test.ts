@@ -4,11 +4,11 @@
  * control-plane-only Talos cluster).
  */
 import { describe, expect, test } from "bun:test";
+import type { Layer } from "../lib/core/layerNames.ts";
+import type { KubeObject, Plan, PlannedObject, PlannedRelease } from "../lib/core/plan.ts";
+import { formatProblem } from "../lib/core/problem.ts";
 import { CONTROL_PLANE_TOLERATION } from "../lib/k8s/talos.ts";
-import type { Layer } from "../lib/layers.ts";
-import type { KubeObject, Plan, PlannedObject, PlannedRelease } from "../lib/plan.ts";
 import { type LayerPlan, lanDnsOf, preflight } from "../lib/preflight/index.ts";
-import { formatProblem } from "../lib/problem.ts";
 import { preflightOf } from "../lib/render/render.ts";
 import { EXAMPLE_NETWORK } from "./support/contracts.ts";
 import { renderedStack } from "./support/render.ts";

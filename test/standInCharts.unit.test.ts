@@ -1,8 +1,8 @@
 /** The stand-in charts `bun run e2e` installs (harness/engine/standInCharts.ts): one per pinned chart, only its CRDs. */
 import { describe, expect, test } from "bun:test";
 import { PINNED_CHARTS, standInChartFiles } from "../harness/engine/standInCharts.ts";
-import { charts as networkCharts } from "../lib/network/versions.ts";
-import { CSI_DRIVER_NFS } from "../lib/storage/versions.ts";
+import { charts as networkCharts } from "../lib/layers/network/versions.ts";
+import { CSI_DRIVER_NFS } from "../lib/layers/storage/versions.ts";
 import { renderedStack } from "./support/render.ts";
 
 describe("stand-in charts", () => {

@@ -1,13 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { csiSidecarReplicas, longhornBackupTarget, longhornValues } from "../lib/storage/longhorn.ts";
-import { nfsStorageClass } from "../lib/storage/nfs.ts";
+import { csiSidecarReplicas, longhornBackupTarget, longhornValues } from "../lib/layers/storage/longhorn.ts";
+import { nfsStorageClass } from "../lib/layers/storage/nfs.ts";
 import {
   checkRecurringJobName,
   recurringJob,
   recurringJobPlans,
   scheduleSummary,
-} from "../lib/storage/recurringJobs.ts";
-import { at, ianaZone } from "../lib/storage/schedule.ts";
+} from "../lib/layers/storage/recurringJobs.ts";
+import { at, ianaZone } from "../lib/layers/storage/schedule.ts";
 
 describe("storage builders (pure)", () => {
   test("CSI sidecars: one on a single node, two for 2-3 nodes (the chart's default is three)", () => {

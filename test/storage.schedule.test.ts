@@ -14,7 +14,7 @@ import {
   utcToLocal,
   type Weekday,
   zoneOffsetAt,
-} from "../lib/storage/schedule.ts";
+} from "../lib/layers/storage/schedule.ts";
 import { parseConfig } from "../programs/layers.ts";
 
 const parse = (text: string): Schedule => localSchedule(text)._unsafeUnwrap();

@@ -3,9 +3,8 @@ import {
   PULUMI_REPLACE_UNREADY,
   PULUMI_TIMEOUT_SECONDS,
   WEBHOOK_GATE_ANNOTATION,
-} from "../lib/annotations.ts";
+} from "../lib/k8s/annotations.ts";
 import { CONTROL_PLANE_TOLERATION } from "../lib/k8s/talos.ts";
-import { ipAddressPool } from "../lib/network/metallb.ts";
 import {
   CURL_IMAGE,
   WEBHOOK_GATE_AWAIT_SECONDS,
@@ -13,7 +12,8 @@ import {
   WEBHOOK_GATE_INTERVAL_SECONDS,
   WEBHOOK_GATE_WINDOW_SECONDS,
   webhookGate,
-} from "../lib/webhookGate.ts";
+} from "../lib/k8s/webhookGate.ts";
+import { ipAddressPool } from "../lib/layers/network/metallb.ts";
 
 const probe = ipAddressPool({ name: "webhook-probe", addresses: ["192.0.2.0/32"], autoAssign: false });
 const gate = webhookGate({

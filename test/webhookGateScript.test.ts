@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { KubeObject } from "../lib/plan.ts";
+import type { KubeObject } from "../lib/core/plan.ts";
 import {
   API_SERVER,
   collectionPath,
@@ -14,7 +14,7 @@ import {
   gateScript,
   SERVICE_ACCOUNT_DIR,
   shellQuote,
-} from "../lib/webhookGateScript.ts";
+} from "../lib/k8s/webhookGateScript.ts";
 
 const issuer: KubeObject = {
   apiVersion: "cert-manager.io/v1",

@@ -15,7 +15,7 @@ export interface GeneratedApps {
 
 export const appName = (index: number): string => `bench-${String(index).padStart(4, "0")}`;
 
-/** One app's module source; `lib` is the import specifier of lib/apps/index.ts. */
+/** One app's module source; `lib` is the import specifier of lib/app/index.ts, the app vocabulary. */
 const appSource = (index: number, lib: string): string => {
   const name = appName(index);
   const builders: string[] = [];

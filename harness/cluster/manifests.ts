@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { err, ok, type Result } from "neverthrow";
 import { parse } from "yaml";
-import { LAYERS } from "../../lib/layers.ts";
+import { LAYERS } from "../../lib/core/layerNames.ts";
 
 export interface Manifest {
   /** `<type> <name>` of the Pulumi resource, as the render's comment names it. */

@@ -5,8 +5,8 @@
  */
 import type { StackSchemas } from "../../lib/config/registry.ts";
 import type { KeySpecs } from "../../lib/config/schema.ts";
+import { LAYERS, type Layer, projectName } from "../../lib/core/layerNames.ts";
 import { E2E_CHARTS_ENV } from "../../lib/e2e.ts";
-import { LAYERS, type Layer, projectName } from "../../lib/layers.ts";
 
 export const E2E_STACK = "e2e";
 
@@ -86,7 +86,7 @@ export const ADDED_APP = {
   name: "e2e-added",
   file: "programs/apps/apps/e2e-added.ts",
   source: [
-    'import { app, pipe, withPrivateIngress } from "../../../lib/apps/index.ts";',
+    'import { app, pipe, withPrivateIngress } from "../../../lib/app/index.ts";',
     "",
     "// Added by bun run e2e between two deploys, the way a user adds an app.",
     'export default pipe(app("e2e-added", { image: "traefik/whoami:v1.11.0", port: 80 }), withPrivateIngress());',

@@ -6,10 +6,10 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ChartFacts } from "../../lib/chartFacts.ts";
+import type { ChartFacts } from "../../lib/charts/chartFacts.ts";
 import { standInChartName } from "../../lib/e2e.ts";
-import { charts as networkCharts } from "../../lib/network/versions.ts";
-import { charts as storageCharts } from "../../lib/storage/versions.ts";
+import { charts as networkCharts } from "../../lib/layers/network/versions.ts";
+import { charts as storageCharts } from "../../lib/layers/storage/versions.ts";
 
 export interface StandInChartRef {
   chart: string;

@@ -1,7 +1,7 @@
 /** Objects several apps render alike (a namespace they share, a shared load balancer), kept once. */
 import { err, ok, type Result } from "neverthrow";
-import type { PlannedObject } from "../plan.ts";
-import { type Problem, problem } from "../problem.ts";
+import type { PlannedObject } from "../core/plan.ts";
+import { type Problem, problem } from "../core/problem.ts";
 
 /**
  * The objects of several apps as one list: an object two apps both render (the Namespace they

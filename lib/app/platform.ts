@@ -4,8 +4,8 @@
  * user-app checks (reserved namespaces and hosts, file names) do not apply: the platform owns those.
  */
 import { err, ok, Result } from "neverthrow";
-import type { PlannedObject } from "../plan.ts";
-import type { Problem } from "../problem.ts";
+import type { PlannedObject } from "../core/plan.ts";
+import type { Problem } from "../core/problem.ts";
 import { mergeAppObjects } from "./merge.ts";
 import { type RenderContext, renderApp } from "./render.ts";
 import type { AppSecrets } from "./secrets.ts";

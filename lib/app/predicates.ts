@@ -2,7 +2,7 @@
  * The small predicates app validation is made of: names, image references, paths, sizes and env
  * names, each as the API server (or common sense about secrets) sees them.
  */
-import { bytes } from "../quantity.ts";
+import { bytes } from "../k8s/quantity.ts";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A Service name: a DNS-1035 label (it must start with a letter). */

@@ -6,13 +6,13 @@
  */
 import { err, ok, type Result } from "neverthrow";
 import type { Secret } from "../config/secret.ts";
-import type { NetworkContract } from "../contracts.ts";
+import type { NetworkContract } from "../core/contracts.ts";
+import { type KubeObject, type PlannedObject, plannedObject } from "../core/plan.ts";
+import { type Problem, problem } from "../core/problem.ts";
 import { configMapObject, secretObject } from "../k8s/config.ts";
 import { namespaceObject } from "../k8s/namespace.ts";
 import { clusterRoleBindingObject, clusterRoleObject, serviceAccountObject } from "../k8s/rbac.ts";
 import { type PodSecurityLevel, podSecurityLevelOf } from "../k8s/talos.ts";
-import { type KubeObject, type PlannedObject, plannedObject } from "../plan.ts";
-import { type Problem, problem } from "../problem.ts";
 import {
   type AppContracts,
   commonLabels,

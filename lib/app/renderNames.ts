@@ -1,5 +1,5 @@
 /** The names and labels an app's objects get: one place, so every object refers to the others right. */
-import type { AuthContract, NetworkContract, StorageContract } from "../contracts.ts";
+import type { AuthContract, NetworkContract, StorageContract } from "../core/contracts.ts";
 import { ownerLabels } from "../k8s/labels.ts";
 import { type AppSpec, type Exposure, namespaceOf, type Volume } from "./spec.ts";
 

@@ -1,9 +1,9 @@
 /** An app's Deployment, through the vocabulary's secure pod template (lib/k8s/workload.ts). */
 import { createHash } from "node:crypto";
-import { CONFIG_CHECKSUM } from "../annotations.ts";
+import type { KubeObject } from "../core/plan.ts";
+import { CONFIG_CHECKSUM } from "../k8s/annotations.ts";
 import { LOAD_BALANCER_LABEL } from "../k8s/labels.ts";
 import { containerObject, deploymentObject, podTemplate, preferredAntiAffinity } from "../k8s/workload.ts";
-import type { KubeObject } from "../plan.ts";
 import { commonLabels, names, type RenderContext, selectorLabels } from "./renderNames.ts";
 import { type AppSpec, effectiveResources, POSTGRES_FIELDS, type PostgresField } from "./spec.ts";
 import { CONFIG_VOLUME } from "./validate.ts";

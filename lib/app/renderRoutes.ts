@@ -1,10 +1,11 @@
 /** How an app is reached: its ClusterIP Service, a shared LoadBalancer, and its Ingresses. */
-import { lanDnsHostname, PUBLIC_WITHOUT_AUTH, tinyauthAnnotation } from "../annotations.ts";
+
+import type { KubeObject } from "../core/plan.ts";
+import { lanDnsHostname, PUBLIC_WITHOUT_AUTH, tinyauthAnnotation } from "../k8s/annotations.ts";
 import { podDisruptionBudgetObject } from "../k8s/disruption.ts";
 import { ingressObject } from "../k8s/ingress.ts";
 import { EXPOSURE_LABEL, LOAD_BALANCER_LABEL } from "../k8s/labels.ts";
 import { clusterIpService, loadBalancerService } from "../k8s/service.ts";
-import type { KubeObject } from "../plan.ts";
 import {
   commonLabels,
   hostOf,

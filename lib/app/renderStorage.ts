@@ -2,12 +2,12 @@
  * An app's data: its volumes (a Longhorn claim in the storage contract's job groups, or a static
  * NFS volume and its claim) and its CloudNativePG Cluster, all on the storage contract.
  */
-import type { StorageContract } from "../contracts.ts";
+import type { StorageContract } from "../core/contracts.ts";
+import type { KubeObject } from "../core/plan.ts";
 import { longhornClaim, nfsVolumePair } from "../k8s/claims.ts";
 import { postgresClusterObject } from "../k8s/cnpg.ts";
 import { partOfLabel } from "../k8s/labels.ts";
 import { recurringJobGroupLabels } from "../k8s/longhorn.ts";
-import type { KubeObject } from "../plan.ts";
 import { commonLabels, names, type RenderContext } from "./renderNames.ts";
 import type { AppSpec, PostgresSpec, Volume } from "./spec.ts";
 import { POSTGRES_IMAGE } from "./versions.ts";

@@ -9,7 +9,7 @@
 import { err, ok, type Result } from "neverthrow";
 import { ENCRYPTED, type KeySpec, type RawValue } from "../config/schema.ts";
 import { type Secret, secret } from "../config/secret.ts";
-import type { Unplaced } from "../problem.ts";
+import type { Unplaced } from "../core/problem.ts";
 
 export type AppSecretValues = Readonly<Record<string, Readonly<Record<string, Secret>>>>;
 

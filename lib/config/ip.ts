@@ -10,7 +10,7 @@
  */
 import ipaddr from "ipaddr.js";
 import { err, ok, type Result } from "neverthrow";
-import type { Unplaced } from "../problem.ts";
+import type { Unplaced } from "../core/problem.ts";
 import type { Parser } from "./values.ts";
 
 const problem = (what: string, fix: string): Result<never, Unplaced> => err({ what, fix });

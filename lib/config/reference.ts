@@ -1,5 +1,5 @@
 /** The README's config reference, generated from the schemas so the docs cannot drift from the code. */
-import { LAYERS, projectName } from "../layers.ts";
+import { LAYERS, projectName } from "../core/layerNames.ts";
 import type { StackSchemas } from "./registry.ts";
 import type { KeySpecs } from "./schema.ts";
 

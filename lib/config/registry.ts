@@ -4,8 +4,8 @@
  * (programs/layers.ts) hands in every layer's schema, so this module imports no layer.
  */
 import type { Result } from "neverthrow";
-import { LAYERS, type Layer } from "../layers.ts";
-import type { Problem } from "../problem.ts";
+import { LAYERS, type Layer } from "../core/layerNames.ts";
+import type { Problem } from "../core/problem.ts";
 import { type LayerSchema, parseLayerConfig, type RawConfig } from "./schema.ts";
 
 /** Every layer's config schema, by layer. */

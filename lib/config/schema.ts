@@ -3,8 +3,8 @@
  * its schema, collecting every error before anything is created.
  */
 import { err, ok, Result } from "neverthrow";
-import type { Layer } from "../layers.ts";
-import { type Problem, placed, problem, type Unplaced, within } from "../problem.ts";
+import type { Layer } from "../core/layerNames.ts";
+import { type Problem, placed, problem, type Unplaced, within } from "../core/problem.ts";
 import { type Secret, secret } from "./secret.ts";
 import type { Parser } from "./values.ts";
 

@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { err, ok, Result } from "neverthrow";
 import { parseDocument } from "yaml";
-import { LAYERS, type Layer, projectName } from "../layers.ts";
-import { type Problem, problem } from "../problem.ts";
+import { LAYERS, type Layer, projectName } from "../core/layerNames.ts";
+import { type Problem, problem } from "../core/problem.ts";
 import { editDistance, parseLayer, type StackSchemas } from "./registry.ts";
 import { ENCRYPTED, type KeySpecs, type RawConfig, type RawValue } from "./schema.ts";
 

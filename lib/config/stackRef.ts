@@ -1,5 +1,5 @@
 import { err, ok } from "neverthrow";
-import type { Layer } from "../layers.ts";
+import type { Layer } from "../core/layerNames.ts";
 import { optional } from "./schema.ts";
 import type { Parser } from "./values.ts";
 

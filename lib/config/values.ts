@@ -3,7 +3,7 @@
  * value, or a problem that says what is wrong and how to fix it. No parser throws.
  */
 import { err, ok, Result } from "neverthrow";
-import type { Unplaced } from "../problem.ts";
+import type { Unplaced } from "../core/problem.ts";
 import { ipv4ToNumber } from "./ip.ts";
 
 /** A parser's problem has no place yet: the schema that calls it knows the key. */

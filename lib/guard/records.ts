@@ -11,7 +11,7 @@
  * stateful.ts compares records.
  */
 
-import { valueAt } from "../plan.ts";
+import { valueAt } from "../core/plan.ts";
 import type { RecordedResource } from "../pulumi/resources.ts";
 import type { HelmRelease, KubernetesObject, LayerDocuments, RenderedResource } from "../render/documents.ts";
 import type { RenderedLayer } from "../render/render.ts";

@@ -3,8 +3,8 @@
  * baseline is a finding that names the object, what changed and how to accept it on purpose;
  * an object that holds data but is not protected in Pulumi is a finding that cannot be accepted.
  */
-import type { Problem } from "../problem.ts";
-import { bytes } from "../quantity.ts";
+import type { Problem } from "../core/problem.ts";
+import { bytes } from "../k8s/quantity.ts";
 import { canonical, EFFECTS, type StatefulRecord } from "./records.ts";
 
 /** A finding is a Problem at the stateful object: what change would lose data, and how to accept it. */

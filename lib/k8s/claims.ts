@@ -1,5 +1,5 @@
 /** Claims: a Longhorn claim in recurring-job groups, and a static NFS PersistentVolume bound to its claim. */
-import type { KubeObject } from "../plan.ts";
+import type { KubeObject } from "../core/plan.ts";
 import { recurringJobGroupLabels } from "./longhorn.ts";
 
 /** The csi-driver-nfs driver name (the storage layer installs it under this name). */

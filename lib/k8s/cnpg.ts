@@ -3,7 +3,7 @@
  * layer installs. Its builder lives here, below every layer, like the Longhorn facts: any layer
  * after storage may create one, and its defaults hold wherever it is built.
  */
-import type { KubeObject, ObjectMeta } from "../plan.ts";
+import type { KubeObject, ObjectMeta } from "../core/plan.ts";
 import { CONTROL_PLANE_TOLERATION } from "./talos.ts";
 
 export interface PostgresClusterSpec {

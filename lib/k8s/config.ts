@@ -1,6 +1,6 @@
 /** Secret and ConfigMap: configuration handed to pods. */
 import type { Secret } from "../config/secret.ts";
-import type { KubeObject, ObjectMeta } from "../plan.ts";
+import type { KubeObject, ObjectMeta } from "../core/plan.ts";
 
 /**
  * An Opaque Secret whose values stay config `Secret`s until the Pulumi edge reveals them straight

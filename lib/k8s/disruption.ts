@@ -1,5 +1,5 @@
 /** PodDisruptionBudget: how many pods a voluntary disruption (a node drain, a Talos upgrade) leaves. */
-import type { KubeObject, ObjectMeta } from "../plan.ts";
+import type { KubeObject, ObjectMeta } from "../core/plan.ts";
 
 /**
  * Evictions of the selected pods are refused while fewer than `minAvailable` of them would stay

@@ -2,6 +2,8 @@
  * The HTTPS Ingress every layer routes through: Traefik's websecure entrypoint, TLS from Traefik's
  * default certificate (the network layer's wildcard, so no secretName), one host, one Service.
  */
+
+import type { KubeObject, ObjectMeta } from "../core/plan.ts";
 import {
   CLOUDFLARE_PROXIED,
   EXTERNAL_DNS_TARGET,
@@ -9,8 +11,7 @@ import {
   TRAEFIK_ENTRYPOINTS,
   TRAEFIK_MIDDLEWARES,
   TRAEFIK_TLS,
-} from "../annotations.ts";
-import type { KubeObject, ObjectMeta } from "../plan.ts";
+} from "./annotations.ts";
 
 export const WEBSECURE = "websecure";
 

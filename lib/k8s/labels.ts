@@ -4,7 +4,7 @@
  * `homelab-<layer>`, the layer's Pulumi project. No selector reads them, so changing one never
  * replaces an object (a Deployment's selector is immutable).
  */
-import { type Layer, projectName } from "../layers.ts";
+import { type Layer, projectName } from "../core/layerNames.ts";
 
 export const PART_OF_LABEL = "app.kubernetes.io/part-of";
 export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";

@@ -1,5 +1,5 @@
 /** The Namespace: the one place a namespace object, with its Pod Security level, is built. */
-import { type KubeObject, kindId } from "../plan.ts";
+import { type KubeObject, kindId } from "../core/plan.ts";
 import { type PodSecurityLevel, podSecurityLabels } from "./talos.ts";
 
 export interface NamespaceOptions {

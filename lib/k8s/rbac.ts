@@ -1,5 +1,5 @@
 /** ServiceAccount, ClusterRole and ClusterRoleBinding: what a pod may do with the Kubernetes API. */
-import type { KubeObject } from "../plan.ts";
+import type { KubeObject } from "../core/plan.ts";
 
 export interface PolicyRule {
   readonly apiGroups: readonly string[];

@@ -1,6 +1,7 @@
 /** Services: in-cluster (ClusterIP) and on a fixed LAN IP (a MetalLB LoadBalancer). */
-import { METALLB_IPS, METALLB_POOL } from "../annotations.ts";
-import type { KubeObject, ObjectMeta } from "../plan.ts";
+
+import type { KubeObject, ObjectMeta } from "../core/plan.ts";
+import { METALLB_IPS, METALLB_POOL } from "./annotations.ts";
 
 export interface ServicePort {
   readonly name: string;

@@ -1,5 +1,5 @@
 /** StorageClass: how claims of a class get their volumes; the provisioner's parameters come from its layer. */
-import type { KubeObject, ObjectMeta } from "../plan.ts";
+import type { KubeObject, ObjectMeta } from "../core/plan.ts";
 
 export interface StorageClassSpec {
   /** The CSI driver that provisions the class's volumes. */

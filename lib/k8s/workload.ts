@@ -4,7 +4,7 @@
  * (named ones added back), the runtime's seccomp profile, the control-plane toleration, no
  * ServiceAccount token unless a ServiceAccount is named, no Service env links.
  */
-import { type KubeObject, kindId, type ObjectMeta } from "../plan.ts";
+import { type KubeObject, kindId, type ObjectMeta } from "../core/plan.ts";
 import { CONTROL_PLANE_TOLERATION } from "./talos.ts";
 
 interface ContainerPort {

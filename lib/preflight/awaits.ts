@@ -4,9 +4,10 @@
  * one and a workload until its pods are ready; a wait that cannot end fails the deploy after its
  * timeout, and nothing that depends on it is created.
  */
-import { DEFAULT_STORAGE_CLASS, METALLB_POOL } from "../annotations.ts";
-import { type KubeObject, valueAt } from "../plan.ts";
-import type { Problem } from "../problem.ts";
+
+import { type KubeObject, valueAt } from "../core/plan.ts";
+import type { Problem } from "../core/problem.ts";
+import { DEFAULT_STORAGE_CLASS, METALLB_POOL } from "../k8s/annotations.ts";
 import { type Deploy, describe, type ObjectStep, placeOf, type Step, skipsAwait } from "./model.ts";
 
 interface Provider {

@@ -3,9 +3,9 @@
  * fails the second with AlreadyExists. And every custom resource needs a release that installs its
  * CRD, in place by the time the resource is created.
  */
-import type { CrdSource } from "../chartFacts.ts";
-import { apiGroupOf, valueAt } from "../plan.ts";
-import type { Problem } from "../problem.ts";
+import type { CrdSource } from "../charts/chartFacts.ts";
+import { apiGroupOf, valueAt } from "../core/plan.ts";
+import type { Problem } from "../core/problem.ts";
 import { type Deploy, describe, placeOf, type ReleaseStep } from "./model.ts";
 
 /** API groups Kubernetes serves itself: no chart installs them. */

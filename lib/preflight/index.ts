@@ -4,7 +4,7 @@
  * `render`, `validate` and CI; each problem names the object and the fix.
  */
 
-import type { Problem } from "../problem.ts";
+import type { Problem } from "../core/problem.ts";
 import { awaitRules } from "./awaits.ts";
 import { crdRules } from "./crds.ts";
 import { type LanDns, lanDnsRules } from "./lanDns.ts";

@@ -4,10 +4,11 @@
  * class) and merges the targets of every route of a host, so two routes of one host with different
  * targets give that host two addresses, and half the LAN's requests reach the wrong Traefik.
  */
-import { METALLB_IPS } from "../annotations.ts";
-import type { NetworkContract } from "../contracts.ts";
-import { valueAt } from "../plan.ts";
-import type { Problem } from "../problem.ts";
+
+import type { NetworkContract } from "../core/contracts.ts";
+import { valueAt } from "../core/plan.ts";
+import type { Problem } from "../core/problem.ts";
+import { METALLB_IPS } from "../k8s/annotations.ts";
 import { type Deploy, type ObjectStep, placeOf } from "./model.ts";
 
 export interface LanDns {
@@ -72,7 +73,7 @@ export const lanDnsRules = (deploy: Deploy, lan: LanDns): Problem[] => {
       {
         where: placeOf(last.step),
         what: `${host} resolves on the LAN to ${targets.join(" and ")} (${found.map((route) => route.step.item.id).join(", ")})`,
-        fix: `give the public route of a host that is also private the annotation ${lan.annotationPrefix}target: <private ingress IP> (lanDnsTarget in lib/annotations.ts)`,
+        fix: `give the public route of a host that is also private the annotation ${lan.annotationPrefix}target: <private ingress IP> (lanDnsTarget in lib/k8s/annotations.ts)`,
       },
     ];
   });

@@ -3,10 +3,11 @@
  * in place for another when its layer deployed earlier, or when the other waits for it in the same
  * layer (Pulumi creates independent items of one layer in parallel, so plan order means nothing).
  */
-import { PULUMI_SKIP_AWAIT } from "../annotations.ts";
-import type { Layer } from "../layers.ts";
-import { isRelease, type KubeObject, type Plan, type PlanItem, type PlannedRelease } from "../plan.ts";
-import type { Where } from "../problem.ts";
+
+import type { Layer } from "../core/layerNames.ts";
+import { isRelease, type KubeObject, type Plan, type PlanItem, type PlannedRelease } from "../core/plan.ts";
+import type { Where } from "../core/problem.ts";
+import { PULUMI_SKIP_AWAIT } from "../k8s/annotations.ts";
 
 export interface LayerPlan {
   layer: Layer;

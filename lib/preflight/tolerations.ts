@@ -4,10 +4,10 @@
  * from our pod templates, from operators (CloudNativePG places its pods by `spec.affinity`) and
  * from charts (their values, read through the chart's facts).
  */
-import type { Toleration, TolerationSource } from "../chartFacts.ts";
+import type { Toleration, TolerationSource } from "../charts/chartFacts.ts";
+import { type KubeObject, valueAt } from "../core/plan.ts";
+import type { Problem } from "../core/problem.ts";
 import { CONTROL_PLANE_TOLERATION } from "../k8s/talos.ts";
-import { type KubeObject, valueAt } from "../plan.ts";
-import type { Problem } from "../problem.ts";
 import { type Deploy, describe, placeOf } from "./model.ts";
 
 export const toleratesControlPlane = (tolerations: unknown): boolean =>

@@ -1,13 +1,14 @@
 /**
  * Custom resources after their webhook answers. The provider does not retry a create that an
  * admission webhook refused, and some charts report ready before their webhook serves. So a
- * resource validated by such a webhook must come after a gate for its group (lib/webhookGate.ts):
+ * resource validated by such a webhook must come after a gate for its group (lib/k8s/webhookGate.ts):
  * in the chart's own layer it waits for the gate; in a later layer the gate has already run,
  * because the chart's layer finished only once the gate completed.
  */
-import { WEBHOOK_GATE_ANNOTATION } from "../annotations.ts";
-import { apiGroupOf } from "../plan.ts";
-import type { Problem } from "../problem.ts";
+
+import { apiGroupOf } from "../core/plan.ts";
+import type { Problem } from "../core/problem.ts";
+import { WEBHOOK_GATE_ANNOTATION } from "../k8s/annotations.ts";
 import { type Deploy, describe, type ObjectStep, placeOf, type ReleaseStep } from "./model.ts";
 
 const gatesOf = (deploy: Deploy, release: ReleaseStep, group: string): ObjectStep[] =>
@@ -45,7 +46,7 @@ export const webhookRules = (deploy: Deploy): Problem[] =>
           what: `${describe(step.object)} can be created before ${release.item.id}'s webhook answers: the provider does not retry a refused create`,
           fix:
             step.layer === release.layer
-              ? `add a webhookGate (lib/webhookGate.ts) after ${release.item.id} and list its job in the resource's after`
+              ? `add a webhookGate (lib/k8s/webhookGate.ts) after ${release.item.id} and list its job in the resource's after`
               : `add a webhookGate for ${group} to the ${release.layer} layer`,
         }));
     }),

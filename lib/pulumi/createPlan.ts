@@ -1,5 +1,5 @@
 /**
- * The one Pulumi edge every layer uses: a plan (lib/plan.ts) becomes resources one-to-one, in
+ * The one Pulumi edge every layer uses: a plan (lib/core/plan.ts) becomes resources one-to-one, in
  * dependency order, with `protect` + `retainOnDelete` on everything that holds data, and config
  * secrets revealed only here, straight into Pulumi secrets inside Secret objects.
  */
@@ -23,8 +23,8 @@ import { ClusterRoleBinding } from "@pulumi/kubernetes/rbac/v1/clusterRoleBindin
 import { StorageClass } from "@pulumi/kubernetes/storage/v1/storageClass";
 import * as pulumi from "@pulumi/pulumi";
 import { isSecret, reveal } from "../config/secret.ts";
-import type { RunContext } from "../layer.ts";
-import type { Plan } from "../plan.ts";
+import type { RunContext } from "../core/layer.ts";
+import type { Plan } from "../core/plan.ts";
 import { type Registration, registrations } from "./resources.ts";
 
 type Constructor = new (

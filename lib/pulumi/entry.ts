@@ -4,9 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { rawConfigFromEntries } from "../config/stackFile.ts";
+import type { AnyLayer } from "../core/layer.ts";
+import { formatProblem } from "../core/problem.ts";
 import { modeLine, withSkipAwait } from "../e2e.ts";
-import type { AnyLayer } from "../layer.ts";
-import { formatProblem } from "../problem.ts";
 import { runLayer, type Wiring } from "./program.ts";
 
 /** End-to-end mode only (lib/e2e.ts): one stack transform marks what needs running pods skipAwait. */

@@ -1,12 +1,12 @@
 /**
- * The one way a layer deploys (lib/layer.ts): parse its config, read the contracts of earlier
+ * The one way a layer deploys (lib/core/layer.ts): parse its config, read the contracts of earlier
  * layers, evaluate the layer's pure functions, and only then create resources, through the one
  * edge (createPlan). Every problem is reported before the first resource exists.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { parseLayer, type StackSchemas } from "../config/registry.ts";
 import type { RawConfig } from "../config/schema.ts";
-import { type Contract, type ContractValues, type Shape, validateContract } from "../contracts.ts";
+import { type Contract, type ContractValues, type Shape, validateContract } from "../core/contracts.ts";
 import {
   type AnyLayer,
   evaluateLayer,
@@ -14,10 +14,10 @@ import {
   refusal,
   type StackContext,
   upstreamStackName,
-} from "../layer.ts";
-import type { Layer } from "../layers.ts";
-import type { PlannedExternal } from "../plan.ts";
-import { formatProblem, type Problem } from "../problem.ts";
+} from "../core/layer.ts";
+import type { Layer } from "../core/layerNames.ts";
+import type { PlannedExternal } from "../core/plan.ts";
+import { formatProblem, type Problem } from "../core/problem.ts";
 import { createPlan } from "./createPlan.ts";
 
 /**

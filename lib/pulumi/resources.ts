@@ -7,8 +7,7 @@
  * under Pulumi's mocks and proves it registers exactly what the render writes.
  */
 import { isSecret } from "../config/secret.ts";
-import { chartSource } from "../e2e.ts";
-import type { RunContext } from "../layer.ts";
+import type { RunContext } from "../core/layer.ts";
 import {
   isRelease,
   type KubeObject,
@@ -18,7 +17,8 @@ import {
   type PlannedExternal,
   type PlannedRelease,
   withStatefulNamespaces,
-} from "../plan.ts";
+} from "../core/plan.ts";
+import { chartSource } from "../e2e.ts";
 
 export const REDACTED = "<redacted>";
 

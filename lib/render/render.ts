@@ -7,7 +7,7 @@ import { err, ok, Result } from "neverthrow";
 import type { StackSchemas } from "../config/registry.ts";
 import type { RawConfig } from "../config/schema.ts";
 import { plaintextLeaves, plaintextSecretKeys, readStack, type StackConfig } from "../config/stackFile.ts";
-import { type NetworkContract, validateContract } from "../contracts.ts";
+import { type NetworkContract, validateContract } from "../core/contracts.ts";
 import {
   type AnyLayer,
   evaluateLayer,
@@ -16,11 +16,11 @@ import {
   type StackLayers,
   schemasOf,
   upstreamStackName,
-} from "../layer.ts";
-import { LAYERS, type Layer, projectName } from "../layers.ts";
-import type { Plan } from "../plan.ts";
+} from "../core/layer.ts";
+import { LAYERS, type Layer, projectName } from "../core/layerNames.ts";
+import type { Plan } from "../core/plan.ts";
+import { type Problem, problem } from "../core/problem.ts";
 import { lanDnsOf, preflight } from "../preflight/index.ts";
-import { type Problem, problem } from "../problem.ts";
 import { planResources, type RecordedResource } from "../pulumi/resources.ts";
 import { type LayerDocuments, layerDocuments, toYaml } from "./documents.ts";
 

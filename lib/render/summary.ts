@@ -3,9 +3,9 @@
  * hostname with its exposure and auth, read back from the rendered objects themselves.
  */
 
-import { INGRESS_CLASS, METALLB_IPS, TRAEFIK_MIDDLEWARES } from "../annotations.ts";
+import type { RunContext } from "../core/layer.ts";
 import { modeLine } from "../e2e.ts";
-import type { RunContext } from "../layer.ts";
+import { INGRESS_CLASS, METALLB_IPS, TRAEFIK_MIDDLEWARES } from "../k8s/annotations.ts";
 import type { KubernetesObject } from "./documents.ts";
 import type { RenderedLayer } from "./render.ts";
 

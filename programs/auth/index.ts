@@ -1,4 +1,4 @@
-import { authLayer } from "../../lib/auth/layer.ts";
+import { authLayer } from "../../lib/layers/auth/layer.ts";
 import { pulumiEntry } from "../../lib/pulumi/entry.ts";
 import { programWiring } from "../layers.ts";
 

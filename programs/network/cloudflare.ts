@@ -8,9 +8,9 @@ import { getZones } from "@pulumi/cloudflare/getZones";
 import { Provider } from "@pulumi/cloudflare/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { reveal } from "../../lib/config/secret.ts";
-import { pickZone } from "../../lib/network/cloudflare.ts";
-import { type NetworkConfig, publicDnsOf } from "../../lib/network/config.ts";
-import type { PlannedExternal } from "../../lib/plan.ts";
+import type { PlannedExternal } from "../../lib/core/plan.ts";
+import { pickZone } from "../../lib/layers/network/cloudflare.ts";
+import { type NetworkConfig, publicDnsOf } from "../../lib/layers/network/config.ts";
 import { revealInputs } from "../../lib/pulumi/createPlan.ts";
 
 /** The id of `domain`'s zone; a token that cannot see it fails with one clear message. */

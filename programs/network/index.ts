@@ -1,4 +1,4 @@
-import { networkLayer } from "../../lib/network/layer.ts";
+import { networkLayer } from "../../lib/layers/network/layer.ts";
 import { pulumiEntry } from "../../lib/pulumi/entry.ts";
 import { programWiring } from "../layers.ts";
 import { cloudflareRecords } from "./cloudflare.ts";

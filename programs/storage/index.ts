@@ -1,5 +1,5 @@
+import { storageLayer } from "../../lib/layers/storage/layer.ts";
 import { pulumiEntry } from "../../lib/pulumi/entry.ts";
-import { storageLayer } from "../../lib/storage/layer.ts";
 import { programWiring } from "../layers.ts";
 
 export default pulumiEntry(storageLayer, programWiring());

@@ -2,10 +2,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AppContracts } from "../../lib/app/render.ts";
-import { appsLayer } from "../../lib/apps/layer.ts";
-import { importApps } from "../../lib/apps/plan.ts";
 import type { RawConfig } from "../../lib/config/schema.ts";
-import type { KubeObject } from "../../lib/plan.ts";
+import type { KubeObject } from "../../lib/core/plan.ts";
+import { appsLayer } from "../../lib/layers/apps/layer.ts";
+import { importApps } from "../../lib/layers/apps/plan.ts";
 import { EXAMPLE_NETWORK, EXAMPLE_STORAGE } from "./contracts.ts";
 import { type LayerRun, runLayerOffline } from "./layers.ts";
 import { REFERENCE_SCHEMAS } from "./render.ts";

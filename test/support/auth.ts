@@ -1,9 +1,9 @@
 /** Runs the auth layer with upstream contract values chosen by the test. */
 
-import { authLayer } from "../../lib/auth/layer.ts";
 import type { RawConfig } from "../../lib/config/schema.ts";
 import { readStackFile } from "../../lib/config/stackFile.ts";
-import type { NetworkContract, StorageContract } from "../../lib/contracts.ts";
+import type { NetworkContract, StorageContract } from "../../lib/core/contracts.ts";
+import { authLayer } from "../../lib/layers/auth/layer.ts";
 import { configSchemas } from "../../programs/layers.ts";
 import { type LayerRun, runLayerOffline } from "./layers.ts";
 import { ROOT } from "./render.ts";

@@ -2,7 +2,7 @@
 
 import type { RawConfig } from "../../lib/config/schema.ts";
 import { readStackConfig } from "../../lib/config/stackFile.ts";
-import type { Layer } from "../../lib/layers.ts";
+import type { Layer } from "../../lib/core/layerNames.ts";
 import { configSchemas } from "../../programs/layers.ts";
 import { ROOT } from "./render.ts";
 

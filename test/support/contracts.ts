@@ -1,5 +1,5 @@
 /** The contract values the example stack's network and storage layers export, as literals. */
-import type { NetworkContract, StorageContract } from "../../lib/contracts.ts";
+import type { NetworkContract, StorageContract } from "../../lib/core/contracts.ts";
 
 export const EXAMPLE_NETWORK: NetworkContract = {
   domain: "example.com",

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import type { CliIo } from "../../cli/args.ts";
 import type { Environment } from "../../cli/pulumi.ts";
-import { LAYERS, type Layer, projectName } from "../../lib/layers.ts";
+import { LAYERS, type Layer, projectName } from "../../lib/core/layerNames.ts";
 
 export const STACK = "bad";
 

@@ -4,8 +4,8 @@
  */
 
 import type { RawConfig } from "../../lib/config/schema.ts";
-import { type AnyLayer, evaluateLayer, refusal } from "../../lib/layer.ts";
-import { projectName } from "../../lib/layers.ts";
+import { type AnyLayer, evaluateLayer, refusal } from "../../lib/core/layer.ts";
+import { projectName } from "../../lib/core/layerNames.ts";
 import { planResources, type RecordedResource } from "../../lib/pulumi/resources.ts";
 import { type KubernetesObject, type LayerDocuments, layerDocuments } from "../../lib/render/documents.ts";
 import { parseConfig } from "../../programs/layers.ts";

@@ -1,7 +1,7 @@
 /** Renders a stack once per test process and shares the result between suites. */
 import { resolve } from "node:path";
-import type { RunContext } from "../../lib/layer.ts";
-import type { Layer } from "../../lib/layers.ts";
+import type { RunContext } from "../../lib/core/layer.ts";
+import type { Layer } from "../../lib/core/layerNames.ts";
 import { type RenderedLayer, renderStackFiles } from "../../lib/render/render.ts";
 import { loadLayers } from "../../programs/layers.ts";
 

@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Result } from "neverthrow";
-import type { Problem } from "../../lib/problem.ts";
+import type { Problem } from "../../lib/core/problem.ts";
 import type { KubernetesObject } from "../../lib/render/documents.ts";
 import { type RenderedLayer, renderStackFiles } from "../../lib/render/render.ts";
 import { loadLayers } from "../../programs/layers.ts";

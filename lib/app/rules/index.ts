@@ -2,7 +2,7 @@
  * Every rule an app spec must satisfy, one concern each, checked at once before anything is
  * rendered. Each problem names the app, where in the spec it is, what is wrong and how to fix it.
  */
-import type { Problem } from "../../problem.ts";
+import type { Problem } from "../../core/problem.ts";
 import type { AppSpec } from "../spec.ts";
 import { authListsRule, authTargetRule } from "./auth.ts";
 import { configFilesRule } from "./configFiles.ts";

@@ -3,7 +3,7 @@
  * cluster access, placement, TCP probes), one small function each; part of `validateApp`.
  */
 import { ipv4ToNumber } from "../../config/ip.ts";
-import type { Problem } from "../../problem.ts";
+import type { Problem } from "../../core/problem.ts";
 import { duplicates, isDns1035Label, isDnsLabel, isPositiveSize, systemPathProblem } from "../predicates.ts";
 import type { AppSpec } from "../spec.ts";
 import { type AppRule, inApp } from "./rule.ts";

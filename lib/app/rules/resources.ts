@@ -1,6 +1,6 @@
 /** withResources: CPU and memory quantities, and requests within limits. */
-import type { Problem } from "../../problem.ts";
-import { bytes, millicores } from "../../quantity.ts";
+import type { Problem } from "../../core/problem.ts";
+import { bytes, millicores } from "../../k8s/quantity.ts";
 import { type AppSpec, effectiveResources, type Quantities } from "../spec.ts";
 import { type AppRule, inApp, when } from "./rule.ts";
 

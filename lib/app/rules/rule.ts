@@ -2,7 +2,7 @@
  * The shape of an app rule: one concern of an app spec (its volumes, its exposure, its env...),
  * checked on its own, returning every problem of that concern. `validateApp` is their concatenation.
  */
-import { type Problem, problem } from "../../problem.ts";
+import { type Problem, problem } from "../../core/problem.ts";
 import type { AppSpec } from "../spec.ts";
 
 export type AppRule = (spec: AppSpec) => Problem[];

@@ -5,7 +5,7 @@ import {
   withNfsVolume,
   withPrivateIngress,
   withProbes,
-} from "../../../lib/apps/index.ts";
+} from "../../../lib/app/index.ts";
 
 export default pipe(
   app("demo", { image: "traefik/whoami:v1.11.0", port: 8080, args: ["--port=8080"] }),

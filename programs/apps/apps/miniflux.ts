@@ -8,7 +8,7 @@ import {
   withPrivateIngress,
   withProbes,
   withSecretEnv,
-} from "../../../lib/apps/index.ts";
+} from "../../../lib/app/index.ts";
 
 /** Miniflux, a feed reader on its own CloudNativePG database; the image runs as nobody (65534). */
 export default ({ network }: AppContracts) =>

@@ -1,0 +1,198 @@
+/**
+ * A layer as plain data: the Helm releases and Kubernetes objects it creates, each with a stable
+ * id (its Pulumi resource name) and the ids it waits for. Every layer builds one with pure
+ * functions; one Pulumi edge (lib/pulumi/createPlan.ts) turns any plan into resources, so order,
+ * protection and secrets are handled the same way everywhere, and checkable without Pulumi.
+ */
+import { err, ok, type Result } from "neverthrow";
+import type { ChartFacts } from "../charts/chartFacts.ts";
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/**
+ * A Kubernetes object as the API server takes it. In a Secret, `stringData` values may be config
+ * `Secret`s: only the edge reveals them, straight into Pulumi secrets.
+ */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** The API group of an object (`metallb.io` of `metallb.io/v1beta1`; "" for the core group). */
+export const apiGroupOf = (object: Pick<KubeObject, "apiVersion">): string =>
+  object.apiVersion.includes("/") ? (object.apiVersion.split("/")[0] ?? "") : "";
+
+/** The value at a dotted path of an object or of Helm values (`speaker.tolerateMaster`). */
+export const valueAt = (value: unknown, path: string): unknown =>
+  path
+    .split(".")
+    .reduce<unknown>(
+      (inner, key) =>
+        typeof inner === "object" && inner !== null ? (inner as Record<string, unknown>)[key] : undefined,
+      value,
+    );
+
+/**
+ * The stable id of an object in a plan (and its Pulumi resource name): `kind/namespace/name`, with
+ * `cluster` for a cluster-scoped object. Known without building the object (`namespaceId`).
+ */
+export const kindId = (kind: string, namespace: string | undefined, name: string): string =>
+  `${kind.toLowerCase()}/${namespace ?? "cluster"}/${name}`;
+
+/** The id of a built object (`kindId` of its kind, namespace and name). */
+export const objectId = (object: Pick<KubeObject, "kind" | "metadata">): string =>
+  kindId(object.kind, object.metadata.namespace, object.metadata.name);
+
+/** An object of a plan under its one id, after the ids it waits for; `stateful` if it holds data. */
+export const plannedObject = (
+  object: KubeObject,
+  after: readonly string[] = [],
+  stateful = false,
+): PlannedObject => ({ id: objectId(object), object, after: [...after], ...(stateful ? { stateful } : {}) });
+
+/** The stable id of a Helm release in a plan: `helm/namespace/name`. */
+export const releaseId = (namespace: string, name: string): string => `helm/${namespace}/${name}`;
+
+interface ChartRef {
+  chart: string;
+  version: string;
+  repo: string;
+  /** What the chart does on a deploy beyond its values: CRDs, webhooks, tolerations. */
+  facts: ChartFacts;
+}
+
+interface Planned {
+  /** The Pulumi resource name: unique in the layer and stable (renaming it replaces the resource). */
+  id: string;
+  /** Ids created before this one; a custom resource lists the release that installs its CRD. */
+  after: readonly string[];
+  /** Holds data: protected in Pulumi and left in the cluster if it ever leaves the code. */
+  stateful?: boolean;
+}
+
+export interface PlannedObject extends Planned {
+  object: KubeObject;
+}
+
+/** What a layer says about one Helm release; the plan adds its id. */
+export interface ReleaseSpec {
+  /** Helm release name. */
+  name: string;
+  namespace: string;
+  chart: ChartRef;
+  values: Record<string, unknown>;
+  /** Leave the chart's `crds/` out (another release installs the same CRDs). */
+  skipCrds?: boolean;
+}
+
+export interface PlannedRelease extends Planned, ReleaseSpec {
+  /** Do not wait for the release's workloads to become ready. */
+  skipAwait?: boolean;
+}
+
+/** A Helm release of a plan under its one id, after the ids it waits for; `stateful` if it holds data. */
+export const plannedRelease = (
+  release: ReleaseSpec,
+  after: readonly string[] = [],
+  stateful = false,
+): PlannedRelease => ({
+  id: releaseId(release.namespace, release.name),
+  name: release.name,
+  namespace: release.namespace,
+  chart: release.chart,
+  values: release.values,
+  ...(release.skipCrds ? { skipCrds: true } : {}),
+  after: [...after],
+  ...(stateful ? { stateful } : {}),
+});
+
+/**
+ * A resource outside the cluster (the Cloudflare record of the router's IP). Its inputs may hold
+ * config `Secret`s; `lookups` are inputs only the deploy can know, each with what it looks up.
+ */
+export interface PlannedExternal extends Planned {
+  /** The Pulumi type token, e.g. `cloudflare:index/dnsRecord:DnsRecord`. */
+  type: string;
+  /** The name of the explicit provider the layer's edge creates it with. */
+  provider: string;
+  inputs: Readonly<Record<string, unknown>>;
+  lookups: Readonly<Record<string, string>>;
+}
+
+export interface Plan {
+  releases: readonly PlannedRelease[];
+  objects: readonly PlannedObject[];
+  external?: readonly PlannedExternal[];
+}
+
+export type PlanItem = PlannedRelease | PlannedObject;
+
+export const isRelease = (item: PlanItem): item is PlannedRelease => "chart" in item;
+
+export const mergePlans = (...plans: readonly Partial<Plan>[]): Plan => ({
+  releases: plans.flatMap((plan) => plan.releases ?? []),
+  objects: plans.flatMap((plan) => plan.objects ?? []),
+  external: plans.flatMap((plan) => plan.external ?? []),
+});
+
+/**
+ * The plan with every Namespace that holds something stateful marked stateful too: deleting a
+ * namespace deletes everything in it, so it is protected and retained like the claim, volume or
+ * database it holds, whichever layer's builder made it.
+ */
+export const withStatefulNamespaces = (plan: Plan): Plan => {
+  const holding = new Set(
+    [...plan.releases, ...plan.objects]
+      .filter((item) => item.stateful)
+      .map((item) => (isRelease(item) ? item.namespace : item.object.metadata.namespace))
+      .filter((namespace): namespace is string => namespace !== undefined),
+  );
+  const holds = (item: PlannedObject): boolean =>
+    item.object.apiVersion === "v1" &&
+    item.object.kind === "Namespace" &&
+    holding.has(item.object.metadata.name);
+  return {
+    ...plan,
+    objects: plan.objects.map((item) => (holds(item) && !item.stateful ? { ...item, stateful: true } : item)),
+  };
+};
+
+/**
+ * The plan's items in creation order (each after everything it waits for, otherwise in plan
+ * order), or what is wrong with it: a duplicate id, an unknown dependency or a cycle.
+ */
+export const orderPlan = (plan: Plan): Result<PlanItem[], string> => {
+  const items: PlanItem[] = [...plan.releases, ...plan.objects];
+  const ids = new Set<string>();
+  const problems: string[] = [];
+  for (const item of items) {
+    if (ids.has(item.id)) problems.push(`${item.id} is planned twice`);
+    ids.add(item.id);
+  }
+  for (const item of items) {
+    const unknown = item.after.filter((id) => !ids.has(id));
+    if (unknown.length > 0) problems.push(`${item.id} waits for ${unknown.join(", ")}, which is not planned`);
+  }
+  if (problems.length > 0) return err(problems.join("; "));
+
+  const ordered: PlanItem[] = [];
+  const done = new Set<string>();
+  let pending = items;
+  while (pending.length > 0) {
+    const ready = pending.filter((item) => item.after.every((id) => done.has(id)));
+    if (ready.length === 0) return err(`dependency cycle among ${pending.map((item) => item.id).join(", ")}`);
+    for (const item of ready) {
+      ordered.push(item);
+      done.add(item.id);
+    }
+    pending = pending.filter((item) => !done.has(item.id));
+  }
+  return ok(ordered);
+};

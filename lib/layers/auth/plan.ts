@@ -1,0 +1,219 @@
+/**
+ * The whole auth layer as plain data: which objects exist, in which order, which are protected,
+ * and what the layer exports. Pocket ID and Tinyauth are apps (apps.ts) rendered by the app
+ * renderer; this file adds the middlewares and the protected UIs of earlier layers. Pure: the
+ * program only turns the plan into Pulumi resources.
+ */
+
+import { Result } from "neverthrow";
+import { renderPlatformApps } from "../../app/platform.ts";
+import type { RenderContext } from "../../app/render.ts";
+import type { Secret } from "../../config/secret.ts";
+import type { AuthContract, NetworkContract, StorageContract } from "../../core/contracts.ts";
+import { type PlannedObject, plannedObject } from "../../core/plan.ts";
+import type { Problem } from "../../core/problem.ts";
+import { ingressObject } from "../../k8s/ingress.ts";
+import { layerLabels } from "../../k8s/labels.ts";
+import { namespaceId } from "../../k8s/namespace.ts";
+import { deploymentId } from "../../k8s/workload.ts";
+import { authAppSecrets, pocketIdApp, TINYAUTH_APP, tinyauthApp } from "./apps.ts";
+import type { AuthConfig } from "./config.ts";
+import {
+  dashboardIngressRoute,
+  forwardAuthAddress,
+  forwardAuthMiddleware,
+  lanOnlyMiddleware,
+  middlewareReference,
+} from "./objects.ts";
+import { authHosts, authUrls } from "./urls.ts";
+
+const MIDDLEWARE_NAME = "forward-auth";
+const LAN_ONLY_MIDDLEWARE = "lan-only";
+/** Port the Longhorn UI and Pi-hole web Services listen on (contract docs). */
+const UI_SERVICE_PORT = 80;
+/** Tinyauth's Service port (every app's Service serves `http` on it). */
+const TINYAUTH_SERVICE_PORT = 80;
+
+export interface AuthPlan {
+  /** False on the first deploy, before Tinyauth's OAuth client exists in Pocket ID. */
+  tinyauthConfigured: boolean;
+  /** Every object, in order; the shared edge creates them (lib/pulumi/createPlan.ts). */
+  objects: PlannedObject[];
+  exports: AuthContract;
+}
+
+export interface AuthPlanInput {
+  config: AuthConfig;
+  network: NetworkContract;
+  storage: StorageContract;
+}
+
+interface OAuthClient {
+  id: Secret;
+  secret: Secret;
+}
+
+const oauthClient = (config: AuthConfig): OAuthClient | undefined =>
+  config.tinyauthOauthClientId !== undefined && config.tinyauthOauthClientSecret !== undefined
+    ? { id: config.tinyauthOauthClientId, secret: config.tinyauthOauthClientSecret }
+    : undefined;
+
+const tinyauthNamespaceId = namespaceId(TINYAUTH_APP);
+const tinyauthId = deploymentId(TINYAUTH_APP, TINYAUTH_APP);
+const forwardAuthAddressOf = () => forwardAuthAddress(TINYAUTH_APP, TINYAUTH_APP, TINYAUTH_SERVICE_PORT);
+
+/** Until Tinyauth runs, Traefik cannot reach this address and answers 500: fail closed. */
+const mainMiddleware = (): PlannedObject =>
+  plannedObject(forwardAuthMiddleware(MIDDLEWARE_NAME, TINYAUTH_APP, forwardAuthAddressOf()), [
+    tinyauthNamespaceId,
+  ]);
+
+/** Infrastructure UIs of earlier layers, on the private class, each behind the middleware. */
+const uiIngress = (
+  network: NetworkContract,
+  ui: { name: string; namespace: string; host: string; service: string },
+) =>
+  ingressObject({
+    metadata: {
+      name: ui.name,
+      namespace: ui.namespace,
+      labels: layerLabels("auth"),
+    },
+    host: ui.host,
+    ingressClass: network.privateIngressClass,
+    service: ui.service,
+    servicePort: UI_SERVICE_PORT,
+    middleware: middlewareReference(TINYAUTH_APP, MIDDLEWARE_NAME),
+  });
+
+interface Dashboard {
+  namespace: string;
+  host: string;
+  ingressClass: string;
+  ingressIp: string;
+  /** The public Traefik's dashboard: an IP allow-list keeps it off the internet. */
+  lanOnly: boolean;
+}
+
+const dashboards = (network: NetworkContract): Dashboard[] => {
+  const hosts = authHosts(network.domain);
+  return [
+    {
+      namespace: network.privateTraefikNamespace,
+      host: hosts.traefikPrivate,
+      ingressClass: network.privateIngressClass,
+      ingressIp: network.privateIngressIp,
+      lanOnly: false,
+    },
+    // The public Traefik's api@internal exists only inside the public Traefik, so its dashboard
+    // route must be served by that instance; an IP allow-list keeps it off the internet all the same.
+    {
+      namespace: network.publicTraefikNamespace,
+      host: hosts.traefikPublic,
+      ingressClass: network.publicIngressClass,
+      ingressIp: network.publicIngressIp,
+      lanOnly: true,
+    },
+  ];
+};
+
+const dashboardObjects = (network: NetworkContract, dashboard: Dashboard): PlannedObject[] => {
+  // IngressRoutes may not reference a Middleware in another namespace unless the chart sets
+  // allowCrossNamespace, so each Traefik namespace gets its own copy of the same forwardAuth.
+  const forwardAuth = plannedObject(
+    forwardAuthMiddleware(MIDDLEWARE_NAME, dashboard.namespace, forwardAuthAddressOf()),
+    [tinyauthId],
+  );
+  const lanOnly = dashboard.lanOnly
+    ? [plannedObject(lanOnlyMiddleware(LAN_ONLY_MIDDLEWARE, dashboard.namespace), [])]
+    : [];
+  const route = dashboardIngressRoute({
+    name: "traefik-dashboard",
+    namespace: dashboard.namespace,
+    host: dashboard.host,
+    ingressClass: dashboard.ingressClass,
+    // The IP check first: outside the LAN there is not even a login page.
+    middlewares: dashboard.lanOnly ? [LAN_ONLY_MIDDLEWARE, MIDDLEWARE_NAME] : [MIDDLEWARE_NAME],
+    lanDns: { annotationPrefix: network.lanDnsAnnotationPrefix, target: dashboard.ingressIp },
+  });
+  return [forwardAuth, ...lanOnly, plannedObject(route, [forwardAuth.id, ...lanOnly.map((item) => item.id)])];
+};
+
+const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
+  const after = [mainMiddleware().id, tinyauthId];
+  return [
+    plannedObject(
+      uiIngress(network, {
+        name: "longhorn-ui",
+        namespace: storage.longhornNamespace,
+        host: authHosts(network.domain).longhorn,
+        service: storage.longhornUiService,
+      }),
+      after,
+    ),
+    plannedObject(
+      uiIngress(network, {
+        name: "pihole-admin",
+        namespace: network.piholeNamespace,
+        host: network.piholeHost,
+        service: network.piholeWebService,
+      }),
+      after,
+    ),
+    ...dashboards(network).flatMap((dashboard) => dashboardObjects(network, dashboard)),
+  ];
+};
+
+/** The auth contract: what apps need to put themselves behind the login, and the hosts reserved for UIs. */
+export const authExports = (network: NetworkContract): AuthContract => {
+  const urls = authUrls(network.domain);
+  const hosts = authHosts(network.domain);
+  const middleware = middlewareReference(TINYAUTH_APP, MIDDLEWARE_NAME);
+  return {
+    // Middlewares are not filtered by ingress class: one object serves both classes.
+    publicAuthMiddleware: middleware,
+    privateAuthMiddleware: middleware,
+    pocketIdIssuerUrl: urls.pocketId,
+    tinyauthUrl: urls.tinyauth,
+    // Reserved from the first deploy on, even while the UIs wait for Tinyauth.
+    uiHosts: [hosts.longhorn, network.piholeHost, hosts.traefikPrivate, hosts.traefikPublic],
+  };
+};
+
+/** What holds Tinyauth's place and data before it can run: its namespace and its volume. */
+const holdsPlace = (item: PlannedObject): boolean =>
+  item.object.kind === "Namespace" || item.object.kind === "PersistentVolumeClaim";
+
+export const authPlan = (input: AuthPlanInput): Result<AuthPlan, Problem[]> => {
+  const { config, network, storage } = input;
+  const client = oauthClient(config);
+  const exports = authExports(network);
+  const context: RenderContext = { network, storage, auth: exports, layer: "auth" };
+  const secrets = { known: true as const, values: authAppSecrets(config, client) };
+  const pocketId = renderPlatformApps([pocketIdApp(network.domain)], context, secrets);
+  // Tinyauth v5 refuses to start without a login provider, and a UI must never be reachable
+  // without working auth: until the OAuth client exists only Tinyauth's namespace, volume and
+  // middleware are planned (the secrets are not read for those).
+  const tinyauth = renderPlatformApps(
+    [
+      tinyauthApp(network.domain, {
+        allowedUsers: config.tinyauthAllowedUsers,
+        analytics: config.tinyauthAnalytics,
+      }),
+    ],
+    context,
+    client === undefined ? { known: false } : secrets,
+  ).map((objects) => (client === undefined ? objects.filter(holdsPlace) : objects));
+  return Result.combineWithAllErrors([pocketId, tinyauth])
+    .mapErr((problems) => problems.flat())
+    .map(([pocketIdObjects, tinyauthObjects]) => ({
+      tinyauthConfigured: client !== undefined,
+      objects: [
+        ...pocketIdObjects,
+        ...tinyauthObjects,
+        mainMiddleware(),
+        ...(client === undefined ? [] : protectedUis(input)),
+      ],
+      exports,
+    }));
+};

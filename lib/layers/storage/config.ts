@@ -1,0 +1,75 @@
+import { type ConfigOf, defineLayerConfig, optional, required, withDefault } from "../../config/schema.ts";
+import { absolutePath, hostname, ianaTimezone, integer, utcOffsetHours } from "../../config/values.ts";
+import { localSchedule } from "./schedule.ts";
+
+export const storageConfigSchema = defineLayerConfig({
+  layer: "storage",
+  keys: {
+    nfs_hostname: required(hostname, {
+      doc: "NAS host name or IP; every NFS mount and the Longhorn backup target use it",
+      type: "host name or IPv4",
+      example: "nas.lan",
+    }),
+    nfs_share_path: required(absolutePath, {
+      doc: "NFS export the `nfs` StorageClass provisions volumes under (one subfolder per claim)",
+      type: "absolute path",
+      example: "/volume1/kubernetes",
+    }),
+    longhorn_nfs_backup_path: required(absolutePath, {
+      doc: "NFS export Longhorn writes its backups to",
+      type: "absolute path",
+      example: "/volume1/backups/longhorn",
+    }),
+    timezone: optional(ianaTimezone, {
+      doc: "Local time zone for backup and maintenance schedules (preferred over timezone_offset)",
+      type: "IANA zone",
+      example: "Australia/Brisbane",
+    }),
+    timezone_offset: optional(utcOffsetHours, {
+      doc: "Hours from UTC, as the seed used it, when no timezone is set (Talos nodes run on UTC)",
+      type: "hours, may be fractional or negative",
+      example: "10",
+    }),
+    longhorn_replica_count: withDefault(integer(1, 5), "2", {
+      doc: "Replicas per Longhorn volume; at most the number of nodes",
+      type: "integer 1-5",
+      example: "3",
+    }),
+    // Talos >= 1.10 mounts a UserVolumeConfig named `longhorn` at /var/mnt/longhorn (Talos docs,
+    // disk-management; Longhorn docs, talos-linux-support.md "From Talos Linux v1.10.x Onwards").
+    longhorn_data_path: withDefault(absolutePath, "/var/mnt/longhorn", {
+      doc: "Node path Longhorn stores volumes in: the Talos >= 1.10 user volume `longhorn` (see First-time steps); /var/lib/longhorn on older Talos",
+      type: "absolute path",
+      example: "/var/mnt/longhorn",
+    }),
+    longhorn_backup_schedule: withDefault(localSchedule, "daily 03:00", {
+      doc: "Local time of the Longhorn volume backup (retain 7) of volumes in the backup job group",
+      type: "`daily HH:MM` or `<days> HH:MM`",
+      example: "daily 03:00",
+    }),
+    longhorn_trim_schedule: withDefault(localSchedule, "sun 02:00", {
+      doc: "Local time of the filesystem trim of volumes in the trim job group (before the backup)",
+      type: "`daily HH:MM` or `<days> HH:MM`",
+      example: "sun 02:00",
+    }),
+    longhorn_system_backup_schedule: withDefault(localSchedule, "sun 04:00", {
+      doc: "Local time of the Longhorn system backup (settings, volumes, recurring jobs) to the NFS target",
+      type: "`daily HH:MM` or `<days> HH:MM`",
+      example: "sun 04:00",
+    }),
+  },
+  check(config) {
+    return config.timezone !== undefined && config.timezoneOffset !== undefined
+      ? [
+          {
+            where: { key: "timezone_offset" },
+            value: String(config.timezoneOffset),
+            what: `is set together with timezone (${config.timezone}); the two could disagree`,
+            fix: "keep only timezone: `pulumi config rm timezone_offset`",
+          },
+        ]
+      : [];
+  },
+});
+
+export type StorageConfig = ConfigOf<typeof storageConfigSchema.keys>;

@@ -1,0 +1,54 @@
+/**
+ * The storage layer as one value: csi-driver-nfs and the `nfs` StorageClass, Longhorn with its
+ * recurring jobs in local time, the CloudNativePG operator; the storage contract; the summary.
+ */
+import { defineLayer } from "../../core/layer.ts";
+import { type StorageConfig, storageConfigSchema } from "./config.ts";
+import { LONGHORN_STORAGE_CLASS, LONGHORN_UI_SERVICE, longhornBackupTarget } from "./longhorn.ts";
+import { NFS_STORAGE_CLASS } from "./nfs.ts";
+import { storagePlan } from "./plan.ts";
+import {
+  BACKUP_JOB_GROUP,
+  type RecurringJobPlan,
+  recurringJobPlans,
+  scheduleSummary,
+  TRIM_JOB_GROUP,
+} from "./recurringJobs.ts";
+import { type ScheduleZone, scheduleZone } from "./schedule.ts";
+import { LONGHORN } from "./versions.ts";
+
+/** The storage contract: names the later layers use, and where backups go. */
+const storageExports = (config: StorageConfig) => ({
+  nfsStorageClass: NFS_STORAGE_CLASS,
+  longhornStorageClass: LONGHORN_STORAGE_CLASS,
+  backupJobGroup: BACKUP_JOB_GROUP,
+  trimJobGroup: TRIM_JOB_GROUP,
+  nfsServer: config.nfsHostname,
+  backupTarget: longhornBackupTarget(config),
+  longhornNamespace: LONGHORN.namespace,
+  longhornUiService: LONGHORN_UI_SERVICE,
+});
+
+const storageSummary = (config: StorageConfig, plans: RecurringJobPlan[], zone: ScheduleZone): string[] => [
+  `NFS StorageClass ${NFS_STORAGE_CLASS}: ${config.nfsHostname}:${config.nfsSharePath}/<namespace>/<claim> (Retain)`,
+  `Longhorn StorageClass ${LONGHORN_STORAGE_CLASS} (default, Retain, ${config.longhornReplicaCount} replicas), backups to ${longhornBackupTarget(config)}`,
+  ...scheduleSummary(plans, zone),
+];
+
+export const storageLayer = defineLayer({
+  layer: "storage",
+  schema: storageConfigSchema,
+  reads: {},
+  // The recurring jobs in UTC, once: the plan and the summary both read them. Zone rules are
+  // sampled over the run's year (a zone that changes its rules changes the cron).
+  evaluate: (config, _reads, run) => {
+    const zone = scheduleZone(config, run.year);
+    const plans = recurringJobPlans(config, zone);
+    return storagePlan(config, plans).map((plan) => ({
+      plan,
+      exports: storageExports(config),
+      summary: storageSummary(config, plans, zone),
+      notices: [],
+    }));
+  },
+});
