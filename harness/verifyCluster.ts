@@ -22,7 +22,12 @@ import {
 import { ensureBinaries } from "./cluster/build.ts";
 import { type Cluster, startCluster, stopCluster, stoppedControllers } from "./cluster/cluster.ts";
 import { apiErrorMessage } from "./cluster/errors.ts";
-import { type KubeObject, type LayerManifests, readHelmReleases, readRender } from "./cluster/manifests.ts";
+import {
+  type LayerManifests,
+  type ManifestObject,
+  readHelmReleases,
+  readRender,
+} from "./cluster/manifests.ts";
 import { observeLayer, takeSnapshot } from "./cluster/observe.ts";
 import {
   type ApplyResult,
@@ -109,7 +114,7 @@ const applyLayer = async (apply: Apply, dir: string, layer: LayerManifests): Pro
   return { layer: layer.layer, applied, workloads: [], claims: [] };
 };
 
-const accepted = (layer: LayerManifests, report: LayerReport): KubeObject[] =>
+const accepted = (layer: LayerManifests, report: LayerReport): ManifestObject[] =>
   layer.manifests
     .map(({ object }) => object)
     .filter((_, index) => report.applied[index]?.error === undefined);

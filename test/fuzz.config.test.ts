@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { ENCRYPTED, type KeySpecs, type RawConfig, type RawValue } from "../lib/config/schema.ts";
+import { ENCRYPTED, type KeySchemas, type RawConfig, type RawValue } from "../lib/config/schema.ts";
 import { isSecret } from "../lib/config/secret.ts";
 import type { Layer } from "../lib/core/layerNames.ts";
 import type { Plan } from "../lib/core/plan.ts";
@@ -31,7 +31,7 @@ const RUNS = 1000;
 
 /** A raw value: mostly what the schema documents as an example, else the odd things people type. */
 const rawValue = (layer: Layer, key: string): fc.Arbitrary<RawValue | undefined> => {
-  const spec = (configSchemas[layer].keys as KeySpecs)[key];
+  const spec = (configSchemas[layer].keys as KeySchemas)[key];
   const example = exampleRaw(layer)[key];
   return fc.oneof(
     {

@@ -7,7 +7,7 @@ import { pickZone } from "../lib/layers/network/cloudflare.ts";
 import type { NetworkConfig } from "../lib/layers/network/config.ts";
 import { piholeExternalDnsValues } from "../lib/layers/network/externalDns.ts";
 import { networkExports, networkLayer, networkPlan } from "../lib/layers/network/layer.ts";
-import { poolSpecs } from "../lib/layers/network/metallb.ts";
+import { poolOptions } from "../lib/layers/network/metallb.ts";
 import { traefikInstances, traefikValues } from "../lib/layers/network/traefik.ts";
 import { runLayer } from "../lib/pulumi/program.ts";
 import { configSchemas, parseConfig } from "../programs/layers.ts";
@@ -95,7 +95,7 @@ describe("plan", () => {
       external_record: "wan",
       pihole_upstream_dns: "9.9.9.9,149.112.112.112",
     });
-    expect(poolSpecs(config).map((p) => [p.name, p.addresses[0], p.autoAssign])).toEqual([
+    expect(poolOptions(config).map((p) => [p.name, p.addresses[0], p.autoAssign])).toEqual([
       ["lan", "10.0.10.128/26", true],
       ["public-ingress", "10.0.10.100/32", false],
       ["private-ingress", "10.0.10.101/32", false],

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { validateStack } from "../cli/validate.ts";
 import { isAppSpec } from "../lib/app/spec.ts";
-import type { KeySpecs, RawConfig } from "../lib/config/schema.ts";
+import type { KeySchemas, RawConfig } from "../lib/config/schema.ts";
 import { plaintextLeaves, plaintextSecretKeys, readStackConfig } from "../lib/config/stackFile.ts";
 import { LAYERS, type Layer, projectName } from "../lib/core/layerNames.ts";
 import { formatProblem } from "../lib/core/problem.ts";
@@ -36,7 +36,7 @@ const appSecretKeys = async (): Promise<{ app: string; key: string }[]> => {
 
 /** A distinctive value the key's own parser accepts: a marked string, or an IP for IP-valued keys. */
 const distinctive = (layer: Layer, key: string, index: number): string => {
-  const spec = (configSchemas[layer].keys as KeySpecs)[key];
+  const spec = (configSchemas[layer].keys as KeySchemas)[key];
   const candidates = [
     `Lk${index}q-${layer}-${key}-Zx9v7Wm3`,
     `203.0.113.${200 + index}`,
@@ -59,7 +59,7 @@ const leakValues = async (): Promise<{ values: Values; plaintexts: string[]; sec
   const secretKeys: string[] = [];
   let index = 0;
   for (const layer of LAYERS) {
-    for (const [key, spec] of Object.entries(configSchemas[layer].keys as KeySpecs)) {
+    for (const [key, spec] of Object.entries(configSchemas[layer].keys as KeySchemas)) {
       if (!spec.secret) continue;
       secretKeys.push(`${layer}.${key}`);
       index += 1;

@@ -10,7 +10,7 @@ import type { KubeObject } from "../lib/core/plan.ts";
 import {
   API_SERVER,
   collectionPath,
-  type GateScriptSpec,
+  type GateScriptOptions,
   gateScript,
   SERVICE_ACCOUNT_DIR,
   shellQuote,
@@ -26,7 +26,7 @@ const clusterIssuer: KubeObject = {
   kind: "ClusterIssuer",
   metadata: { name: "webhook-probe" },
 };
-const spec = (over: Partial<GateScriptSpec> = {}): GateScriptSpec => ({
+const spec = (over: Partial<GateScriptOptions> = {}): GateScriptOptions => ({
   gate: "cert-manager-webhook-gate",
   groups: ["cert-manager.io"],
   probes: [issuer, clusterIssuer].map((object, index) => ({
@@ -81,7 +81,7 @@ echo '{"kind":"Issuer"}'
 `;
 
 /** Runs the script with the stand-in curl refusing the first `refusals` posts. */
-const runScript = (name: string, refusals: number, over: Partial<GateScriptSpec>) => {
+const runScript = (name: string, refusals: number, over: Partial<GateScriptOptions>) => {
   const dir = join(work, name);
   for (const sub of ["bin", "sa", "state"]) mkdirSync(join(dir, sub), { recursive: true });
   writeFileSync(join(dir, "bin/curl"), FAKE_CURL);

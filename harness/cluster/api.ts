@@ -25,7 +25,7 @@ import { parse } from "yaml";
 import type { Cluster } from "./cluster.ts";
 import { NODE_COUNT, talosNode } from "./config.ts";
 import { apiErrorMessage } from "./errors.ts";
-import { type CrdLike, type KubeObject, objectName, servedKinds } from "./manifests.ts";
+import { type CrdLike, type ManifestObject, objectName, servedKinds } from "./manifests.ts";
 import type { ApplyResult } from "./report.ts";
 import { type ClaimLike, type StorageClassLike, simulatedClassOf, volumeForClaim } from "./storage.ts";
 
@@ -139,7 +139,7 @@ export const serverSideApply = (cluster: Cluster) => {
       discovered.set(base, (JSON.parse(response.text) as { resources: ApiResource[] }).resources);
     return find();
   };
-  const apply = async (object: KubeObject): Promise<ApplyResult> => {
+  const apply = async (object: ManifestObject): Promise<ApplyResult> => {
     const name = objectName(object);
     const resource = await resourceOf(object.apiVersion, object.kind);
     if (!resource)
@@ -205,7 +205,7 @@ export const installCrds = async (
   dir: string,
   timeoutMs = 30_000,
 ): Promise<ApplyResult[]> => {
-  const objects = crdFiles(dir).map((file) => parse(readFileSync(file, "utf8")) as KubeObject);
+  const objects = crdFiles(dir).map((file) => parse(readFileSync(file, "utf8")) as ManifestObject);
   const results = await Promise.all(objects.map(server.apply));
   let waiting = objects
     .filter((_, index) => !results[index]?.error)

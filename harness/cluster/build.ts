@@ -6,10 +6,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ResultAsync } from "neverthrow";
 import {
+  type BuildStep,
   ensureBuilt,
   type GoBuild,
   goBuild,
-  type Step,
   tidy,
   writeGoMod,
   writeInWork,
@@ -26,7 +26,7 @@ const GO_HELP =
   `verify:cluster builds etcd and Kubernetes from the Go module proxy and needs Go ${MIN_GO.join(".")} or newer ` +
   "on PATH: install it from https://go.dev/dl/ (Debian's golang-go is too old), then run the command again.";
 
-const componentBuild = (component: Component, steps: Step[]): GoBuild => ({
+const componentBuild = (component: Component, steps: BuildStep[]): GoBuild => ({
   name: `${component.name} ${component.version}`,
   label: `${component.name} ${component.version} from the Go module proxy`,
   takes: "a cold Kubernetes build takes tens of minutes on 2 cores",
@@ -38,7 +38,7 @@ const componentBuild = (component: Component, steps: Step[]): GoBuild => ({
 });
 
 /** `-o bin/` names a binary after its package, which for etcd's server module would be "server". */
-const compile = (component: Component, ldflags: string): Step => {
+const compile = (component: Component, ldflags: string): BuildStep => {
   const [only] = component.commands;
   return goBuild({
     what: `compiling ${component.name}`,

@@ -13,10 +13,10 @@ export interface Manifest {
   /** `<type> <name>` of the Pulumi resource, as the render's comment names it. */
   id: string;
   after: string[];
-  object: KubeObject;
+  object: ManifestObject;
 }
 
-export interface KubeObject {
+export interface ManifestObject {
   apiVersion: string;
   kind: string;
   metadata: {
@@ -34,11 +34,11 @@ export interface LayerManifests {
 }
 
 /** `Kind namespace/name` (or `Kind name`), the way the report names an object. */
-export const objectName = (object: Pick<KubeObject, "kind" | "metadata">): string =>
+export const objectName = (object: Pick<ManifestObject, "kind" | "metadata">): string =>
   `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`;
 
-const isKubeObject = (value: unknown): value is KubeObject => {
-  const candidate = value as Partial<KubeObject> | null;
+const isManifestObject = (value: unknown): value is ManifestObject => {
+  const candidate = value as Partial<ManifestObject> | null;
   return (
     typeof candidate?.apiVersion === "string" &&
     typeof candidate.kind === "string" &&
@@ -62,7 +62,7 @@ export const parseLayerFile = (text: string, file: string): Result<Manifest[], s
       return;
     }
     if (body === null || body === undefined) return;
-    if (!isKubeObject(body)) {
+    if (!isManifestObject(body)) {
       errors.push(
         `${file} document ${index + 1}: not a Kubernetes object (apiVersion, kind and metadata.name)`,
       );

@@ -3,7 +3,7 @@
  * scheduled (taints) for each Deployment and StatefulSet, and whether each claim bound.
  */
 import type { Clients } from "./api.ts";
-import type { KubeObject } from "./manifests.ts";
+import type { ManifestObject } from "./manifests.ts";
 import type { ClaimState, WorkloadState } from "./report.ts";
 import {
   type ClaimLike,
@@ -116,15 +116,16 @@ export const claimState = (claim: ClaimLike, snapshot: Snapshot): ClaimState => 
 /** Kinds whose controller creates pods, so Pod Security and the scheduler judge them after apply. */
 const WORKLOAD_KINDS = new Set(["apps/v1 Deployment", "apps/v1 StatefulSet", "batch/v1 Job"]);
 
-const isWorkload = (object: KubeObject): boolean => WORKLOAD_KINDS.has(`${object.apiVersion} ${object.kind}`);
+const isWorkload = (object: ManifestObject): boolean =>
+  WORKLOAD_KINDS.has(`${object.apiVersion} ${object.kind}`);
 
-const sameObject = (object: KubeObject) => (item: Owned) =>
+const sameObject = (object: ManifestObject) => (item: Owned) =>
   item.metadata?.name === object.metadata.name &&
   item.metadata?.namespace === (object.metadata.namespace ?? "default");
 
 /** Workload and claim states of one layer's accepted objects in the snapshot. */
 export const observeLayer = (
-  accepted: readonly KubeObject[],
+  accepted: readonly ManifestObject[],
   snapshot: Snapshot,
 ): { workloads: WorkloadState[]; claims: ClaimState[] } => ({
   workloads: accepted.filter(isWorkload).flatMap((object) => {

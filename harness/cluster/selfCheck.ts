@@ -3,14 +3,14 @@
  * The run passes only if each is named among the problems, proving the checks can fail.
  */
 import { CONTROL_PLANE_TOLERATION } from "../../lib/k8s/talos.ts";
-import type { KubeObject, LayerManifests } from "./manifests.ts";
+import type { LayerManifests, ManifestObject } from "./manifests.ts";
 import { type LayerReport, layerProblems } from "./report.ts";
 
 export const SELF_CHECK_NAMESPACE = "verify-self-check";
 
 const labels = { "app.kubernetes.io/name": "self-check" };
 
-const deployment = (name: string, podSpec: Record<string, unknown>, selector = labels): KubeObject => ({
+const deployment = (name: string, podSpec: Record<string, unknown>, selector = labels): ManifestObject => ({
   apiVersion: "apps/v1",
   kind: "Deployment",
   metadata: { name, namespace: SELF_CHECK_NAMESPACE },
@@ -28,13 +28,13 @@ const container = (securityContext?: Record<string, unknown>) => ({
 });
 
 export interface Expectation {
-  object: KubeObject;
+  object: ManifestObject;
   /** The problem line must contain this object's name and this text. */
   says: string;
 }
 
 /** Each broken object with the words the server's refusal must contain. */
-export const selfCheckObjects = (): { namespace: KubeObject; expectations: Expectation[] } => ({
+export const selfCheckObjects = (): { namespace: ManifestObject; expectations: Expectation[] } => ({
   // No Pod Security labels: the cluster default (enforce baseline) applies.
   namespace: { apiVersion: "v1", kind: "Namespace", metadata: { name: SELF_CHECK_NAMESPACE } },
   expectations: [

@@ -4,7 +4,7 @@
  * the report calls it simulated. Longhorn's class itself comes from a ConfigMap in its chart;
  * it is made here from the release's values the way that template does.
  */
-import type { KubeObject } from "./manifests.ts";
+import type { ManifestObject } from "./manifests.ts";
 
 export const SIMULATED_PROVISIONERS = ["driver.longhorn.io", "nfs.csi.k8s.io"] as const;
 
@@ -34,7 +34,7 @@ interface LonghornValues {
  * The `longhorn` StorageClass of the chart's storageclass ConfigMap, with the chart's defaults
  * (default class, reclaim Delete, 3 replicas) where the values leave them out.
  */
-export const longhornStorageClass = (values: LonghornValues): KubeObject => {
+export const longhornStorageClass = (values: LonghornValues): ManifestObject => {
   const persistence = values.persistence ?? {};
   return {
     apiVersion: "storage.k8s.io/v1",
@@ -75,7 +75,7 @@ export const simulatedClassOf = (
 };
 
 /** The PersistentVolume the class's CSI driver would create for the claim, bound to it by uid. */
-export const volumeForClaim = (claim: ClaimLike, storageClass: StorageClassLike): KubeObject => {
+export const volumeForClaim = (claim: ClaimLike, storageClass: StorageClassLike): ManifestObject => {
   const name = `pvc-${claim.metadata.uid ?? claim.metadata.name}`;
   return {
     apiVersion: "v1",

@@ -8,11 +8,11 @@ import { chmodSync, cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs
 import { join } from "node:path";
 import { okAsync, type ResultAsync } from "neverthrow";
 import {
+  type BuildStep,
   ensureBuilt,
   type GoBuild,
   goBuild,
   isBuilt,
-  type Step,
   tidy,
   writeGoMod,
 } from "../gobuild/build.ts";
@@ -121,7 +121,7 @@ const GENERATE = "the generate step (embedded schema)";
 const generateDir = (run: GoRun): string => join(run.work, "provider/cmd/pulumi-resource-kubernetes");
 
 /** The module's own generate step: schema.json and terraform-mapping.json → their -embed.json. */
-const generateEmbeds: Step[] = [
+const generateEmbeds: BuildStep[] = [
   {
     what: GENERATE,
     run: (run) => {
@@ -145,7 +145,7 @@ const generateEmbeds: Step[] = [
 ];
 
 /** A writable copy of the provider module, downloaded through the proxy, in ./provider. */
-const copyProviderModule: Step = {
+const copyProviderModule: BuildStep = {
   what: `downloading ${KUBERNETES_PROVIDER_MODULE}`,
   download: `${KUBERNETES_PROVIDER_MODULE}@${KUBERNETES_PROVIDER_BUILD}`,
   use: (module, run) => {

@@ -4,7 +4,7 @@
  * stand-in charts to generate, the added app, and the environment every Pulumi command runs in.
  */
 import type { StackSchemas } from "../../lib/config/registry.ts";
-import type { KeySpecs } from "../../lib/config/schema.ts";
+import type { KeySchemas } from "../../lib/config/schema.ts";
 import { LAYERS, type Layer, projectName } from "../../lib/core/layerNames.ts";
 import { E2E_CHARTS_ENV } from "../../lib/e2e.ts";
 
@@ -53,7 +53,7 @@ export const e2eStack = (
   const secrets: SecretSetting[] = [];
   for (const layer of LAYERS) {
     const prefix = `${projectName(layer)}:`;
-    const keys = schemas[layer].keys as KeySpecs;
+    const keys = schemas[layer].keys as KeySchemas;
     plain[layer] = {};
     for (const [full, value] of Object.entries(examples[layer])) {
       const key = full.slice(prefix.length);

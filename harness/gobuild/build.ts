@@ -17,7 +17,7 @@ interface DownloadedModule {
 }
 
 /** One step of a build, in its build folder; its `what` names it in progress lines and errors. */
-export type Step =
+export type BuildStep =
   | { what: string; go: readonly string[] }
   | { what: string; write: { file: string; text: string } }
   | { what: string; download: string; use: (module: DownloadedModule, run: GoRun) => boolean }
@@ -37,15 +37,15 @@ export interface GoBuild {
   /** The Go the build module's `go` directive needs, and how to get it. */
   minGo: readonly [number, number];
   goHelp: string;
-  steps: readonly Step[];
+  steps: readonly BuildStep[];
 }
 
-export const writeGoMod = (text: string): Step => ({
+export const writeGoMod = (text: string): BuildStep => ({
   what: "writing go.mod",
   write: { file: "go.mod", text },
 });
 
-export const tidy: Step = { what: "go mod tidy", go: ["mod", "tidy"] };
+export const tidy: BuildStep = { what: "go mod tidy", go: ["mod", "tidy"] };
 
 /**
  * `go build -trimpath` of `packages` with `ldflags`, into bin/<binary>, or into bin/ (each binary
@@ -58,7 +58,7 @@ export const goBuild = (spec: {
   packages: readonly string[];
   binary?: string;
   verbose?: boolean;
-}): Step => ({
+}): BuildStep => ({
   what: spec.what ?? "go build",
   go: [
     "build",
@@ -73,7 +73,7 @@ export const goBuild = (spec: {
 });
 
 /** The go command lines of a build, in order, as `go` would be given them (for tests and reading). */
-export const goCommands = (steps: readonly Step[]): string[][] =>
+export const goCommands = (steps: readonly BuildStep[]): string[][] =>
   steps.flatMap((step) => {
     if ("go" in step) return [[...step.go]];
     if ("download" in step) return [["mod", "download", "-json", step.download]];
@@ -94,7 +94,7 @@ const parseDownload = (stdout: string): DownloadedModule => {
   }
 };
 
-const runStep = async (step: Step, run: GoRun): Promise<boolean> => {
+const runStep = async (step: BuildStep, run: GoRun): Promise<boolean> => {
   if ("go" in step) return (await runGo(run, step.go, step.what)).ok;
   if ("write" in step) return writeInWork(run, step.write.file, step.write.text);
   if ("download" in step) {

@@ -7,7 +7,7 @@
  * Each value stays a `Secret` until the Pulumi edge wraps it in `pulumi.secret`.
  */
 import { err, ok, type Result } from "neverthrow";
-import { ENCRYPTED, type KeySpec, type RawValue } from "../config/schema.ts";
+import { ENCRYPTED, type KeySchema, type RawValue } from "../config/schema.ts";
 import { type Secret, secret } from "../config/secret.ts";
 import type { Unplaced } from "../core/problem.ts";
 
@@ -58,7 +58,7 @@ export const parseAppSecrets = (raw: RawValue): Result<AppSecrets, Unplaced> => 
   return ok({ known: true, values });
 };
 
-export const appSecretsKey: KeySpec<AppSecrets> = {
+export const appSecretsKey: KeySchema<AppSecrets> = {
   doc: "Secret values apps read with withSecretEnv, as app name -> secret name -> value",
   type: "map of secrets",
   example: "{miniflux: {admin_password: ...}}",

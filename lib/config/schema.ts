@@ -14,7 +14,7 @@ export type RawValue = string | typeof ENCRYPTED;
 /** Raw keys of one layer, without the `project:` prefix. */
 export type RawConfig = Readonly<Record<string, RawValue>>;
 
-export interface KeySpec<T> {
+export interface KeySchema<T> {
   doc: string;
   /** Human-readable type for errors and the README, e.g. "IPv4 range". */
   type: string;
@@ -47,7 +47,7 @@ const plainOnly =
         })
       : parser(raw);
 
-export const required = <T>(parser: Parser<T>, meta: KeyMeta): KeySpec<T> => ({
+export const required = <T>(parser: Parser<T>, meta: KeyMeta): KeySchema<T> => ({
   ...meta,
   secret: false,
   required: true,
@@ -57,7 +57,7 @@ export const required = <T>(parser: Parser<T>, meta: KeyMeta): KeySpec<T> => ({
   },
 });
 
-export const optional = <T>(parser: Parser<T>, meta: KeyMeta): KeySpec<T | undefined> => ({
+export const optional = <T>(parser: Parser<T>, meta: KeyMeta): KeySchema<T | undefined> => ({
   ...meta,
   secret: false,
   required: false,
@@ -66,7 +66,7 @@ export const optional = <T>(parser: Parser<T>, meta: KeyMeta): KeySpec<T | undef
   absent: () => undefined,
 });
 
-export const withDefault = <T>(parser: Parser<T>, defaultRaw: string, meta: KeyMeta): KeySpec<T> => {
+export const withDefault = <T>(parser: Parser<T>, defaultRaw: string, meta: KeyMeta): KeySchema<T> => {
   const fallback = parser(defaultRaw);
   if (fallback.isErr()) throw new Error(`default ${defaultRaw} of a ${meta.type} key does not parse`);
   return {
@@ -94,15 +94,15 @@ const redactedProblem = (found: Unplaced, raw: string): Unplaced => {
  * A secret key. Its content is checked whenever the plaintext is available (always inside Pulumi;
  * offline, an encrypted value is accepted as is and checked at deploy time).
  */
-export function secretKey(parser: Parser<string>, meta: KeyMeta & { required: true }): KeySpec<Secret>;
+export function secretKey(parser: Parser<string>, meta: KeyMeta & { required: true }): KeySchema<Secret>;
 export function secretKey(
   parser: Parser<string>,
   meta: KeyMeta & { required: false; requiredWhen?: string },
-): KeySpec<Secret | undefined>;
+): KeySchema<Secret | undefined>;
 export function secretKey(
   parser: Parser<string>,
   meta: KeyMeta & { required: boolean; requiredWhen?: string },
-): KeySpec<Secret | undefined> {
+): KeySchema<Secret | undefined> {
   return {
     ...meta,
     secret: true,
@@ -119,20 +119,20 @@ export function secretKey(
 
 // ---------------------------------------------------------------- layer schemas
 
-export type KeySpecs = Record<string, KeySpec<unknown>>;
+export type KeySchemas = Record<string, KeySchema<unknown>>;
 
 type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
   ? `${Head}${Capitalize<CamelCase<Tail>>}`
   : S;
 
 /** The typed config of a schema: every snake_case key becomes a camelCase field. */
-export type ConfigOf<K extends KeySpecs> = {
-  readonly [P in keyof K & string as CamelCase<P>]: K[P] extends KeySpec<infer T> ? T : never;
+export type ConfigOf<K extends KeySchemas> = {
+  readonly [P in keyof K & string as CamelCase<P>]: K[P] extends KeySchema<infer T> ? T : never;
 };
 
 const camelCase = (key: string): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-export interface LayerSchema<K extends KeySpecs = KeySpecs> {
+export interface LayerSchema<K extends KeySchemas = KeySchemas> {
   layer: Layer;
   keys: K;
   /**
@@ -143,19 +143,19 @@ export interface LayerSchema<K extends KeySpecs = KeySpecs> {
   check?(config: Partial<ConfigOf<K>>, raw: RawConfig): Problem[];
 }
 
-export const defineLayerConfig = <K extends KeySpecs>(schema: LayerSchema<K>): LayerSchema<K> => schema;
+export const defineLayerConfig = <K extends KeySchemas>(schema: LayerSchema<K>): LayerSchema<K> => schema;
 
-const display = (spec: KeySpec<unknown>, raw: RawValue): string =>
+const display = (spec: KeySchema<unknown>, raw: RawValue): string =>
   spec.secret || raw === ENCRYPTED ? "[secret]" : raw;
 
-const setCommand = (spec: KeySpec<unknown>, key: string): string =>
+const setCommand = (spec: KeySchema<unknown>, key: string): string =>
   `pulumi config set ${spec.secret ? "--secret " : ""}${key} ${spec.secret ? "<value>" : JSON.stringify(spec.example)}`;
 
-/** One key against its spec: the parsed value (the default when unset), or what is wrong with it. */
+/** One key against its schema: the parsed value (the default when unset), or what is wrong with it. */
 const parseKey = (
   layer: Layer,
   key: string,
-  spec: KeySpec<unknown>,
+  spec: KeySchema<unknown>,
   value: RawValue | undefined,
 ): Result<unknown, Problem> => {
   if (value === undefined) {
@@ -171,7 +171,7 @@ const parseKey = (
  * typed config or every problem found, each naming the key, the value and the fix.
  * `suggestKey` explains keys the schema does not know (a typo, or a key of another layer).
  */
-export const parseLayerConfig = <K extends KeySpecs>(
+export const parseLayerConfig = <K extends KeySchemas>(
   schema: LayerSchema<K>,
   raw: RawConfig,
   suggestKey: (key: string) => string,

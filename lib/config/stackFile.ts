@@ -9,7 +9,7 @@ import { parseDocument } from "yaml";
 import { LAYERS, type Layer, projectName } from "../core/layerNames.ts";
 import { type Problem, problem } from "../core/problem.ts";
 import { editDistance, parseLayer, type StackSchemas } from "./registry.ts";
-import { ENCRYPTED, type KeySpecs, type RawConfig, type RawValue } from "./schema.ts";
+import { ENCRYPTED, type KeySchemas, type RawConfig, type RawValue } from "./schema.ts";
 
 const stackFilePath = (root: string, layer: Layer, stack: string): string =>
   join(root, "config", layer, `Pulumi.${stack}.yaml`);
@@ -221,7 +221,7 @@ export const plaintextSecretKeys = (
   raw: Readonly<Partial<Record<Layer, RawConfig>>>,
 ): { layer: Layer; key: string }[] =>
   LAYERS.flatMap((layer) =>
-    Object.entries(schemas[layer].keys as KeySpecs)
+    Object.entries(schemas[layer].keys as KeySchemas)
       .filter(([key, spec]) => spec.secret && plaintextLeaves(raw[layer]?.[key]).length > 0)
       .map(([key]) => ({ layer, key })),
   );

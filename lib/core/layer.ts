@@ -8,7 +8,7 @@
  */
 import type { Result } from "neverthrow";
 import type { StackSchemas } from "../config/registry.ts";
-import type { ConfigOf, KeySpecs, LayerSchema } from "../config/schema.ts";
+import type { ConfigOf, KeySchemas, LayerSchema } from "../config/schema.ts";
 import { e2eChartsDir } from "../e2e.ts";
 import type { Contract, ContractValues, Shape } from "./contracts.ts";
 import { LAYERS, type Layer, projectName } from "./layerNames.ts";
@@ -53,7 +53,7 @@ export interface Evaluation<E extends object = object> {
 
 export interface LayerDefinition<
   L extends Layer = Layer,
-  K extends KeySpecs = KeySpecs,
+  K extends KeySchemas = KeySchemas,
   U extends Upstreams = Upstreams,
   E extends object = object,
 > {
@@ -86,7 +86,7 @@ export const refusal = (kind: string, problems: readonly Problem[], layer: Layer
 export const schemasOf = (layers: StackLayers): StackSchemas =>
   Object.fromEntries(LAYERS.map((layer) => [layer, layers[layer].schema])) as Record<Layer, LayerSchema>;
 
-export const defineLayer = <L extends Layer, K extends KeySpecs, U extends Upstreams, E extends object>(
+export const defineLayer = <L extends Layer, K extends KeySchemas, U extends Upstreams, E extends object>(
   definition: LayerDefinition<L, K, U, E>,
 ): LayerDefinition<L, K, U, E> => definition;
 
@@ -98,7 +98,7 @@ export const evaluateLayer = (
   run: RunContext,
 ): Result<Evaluation, Problem[]> =>
   (layer as unknown as LayerDefinition).evaluate(
-    config as ConfigOf<KeySpecs>,
+    config as ConfigOf<KeySchemas>,
     reads as UpstreamValues<Upstreams>,
     run,
   );

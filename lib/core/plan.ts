@@ -82,7 +82,7 @@ export interface PlannedObject extends Planned {
 }
 
 /** What a layer says about one Helm release; the plan adds its id. */
-export interface ReleaseSpec {
+export interface ReleaseOptions {
   /** Helm release name. */
   name: string;
   namespace: string;
@@ -92,14 +92,14 @@ export interface ReleaseSpec {
   skipCrds?: boolean;
 }
 
-export interface PlannedRelease extends Planned, ReleaseSpec {
+export interface PlannedRelease extends Planned, ReleaseOptions {
   /** Do not wait for the release's workloads to become ready. */
   skipAwait?: boolean;
 }
 
 /** A Helm release of a plan under its one id, after the ids it waits for; `stateful` if it holds data. */
 export const plannedRelease = (
-  release: ReleaseSpec,
+  release: ReleaseOptions,
   after: readonly string[] = [],
   stateful = false,
 ): PlannedRelease => ({

@@ -7,7 +7,7 @@ export const NFS_DRIVER = "nfs.csi.k8s.io";
 /** Talos runs no rpc.statd, so NFSv3 would need `nolock`; NFSv4.1 needs neither statd nor lockd. */
 export const NFS_MOUNT_OPTIONS: readonly string[] = ["nfsvers=4.1"];
 
-export interface LonghornClaimSpec {
+export interface LonghornClaimOptions {
   name: string;
   namespace: string;
   labels: Readonly<Record<string, string>>;
@@ -17,23 +17,23 @@ export interface LonghornClaimSpec {
   jobGroups: readonly string[];
 }
 
-export const longhornClaim = (spec: LonghornClaimSpec): KubeObject => ({
+export const longhornClaim = (options: LonghornClaimOptions): KubeObject => ({
   apiVersion: "v1",
   kind: "PersistentVolumeClaim",
   metadata: {
-    name: spec.name,
-    namespace: spec.namespace,
-    labels: { ...spec.labels, ...recurringJobGroupLabels(spec.jobGroups) },
+    name: options.name,
+    namespace: options.namespace,
+    labels: { ...options.labels, ...recurringJobGroupLabels(options.jobGroups) },
   },
   spec: {
     accessModes: ["ReadWriteOnce"],
-    storageClassName: spec.storageClass,
+    storageClassName: options.storageClass,
     volumeMode: "Filesystem",
-    resources: { requests: { storage: spec.size } },
+    resources: { requests: { storage: options.size } },
   },
 });
 
-export interface NfsVolumeSpec {
+export interface NfsVolumePairOptions {
   /** Names the cluster-scoped PersistentVolume: unique across the cluster. */
   volumeName: string;
   claimName: string;
@@ -48,14 +48,14 @@ export interface NfsVolumeSpec {
 }
 
 /** A PersistentVolume and the claim it is reserved for, bound to each other by name (Retain). */
-export const nfsVolumePair = (spec: NfsVolumeSpec): { volume: KubeObject; claim: KubeObject } => {
-  const accessModes = [spec.readOnly ? "ReadOnlyMany" : "ReadWriteMany"];
+export const nfsVolumePair = (options: NfsVolumePairOptions): { volume: KubeObject; claim: KubeObject } => {
+  const accessModes = [options.readOnly ? "ReadOnlyMany" : "ReadWriteMany"];
   const volume: KubeObject = {
     apiVersion: "v1",
     kind: "PersistentVolume",
-    metadata: { name: spec.volumeName, labels: { ...spec.labels } },
+    metadata: { name: options.volumeName, labels: { ...options.labels } },
     spec: {
-      capacity: { storage: spec.size },
+      capacity: { storage: options.size },
       accessModes,
       persistentVolumeReclaimPolicy: "Retain",
       // "" on both sides: no StorageClass, so nothing provisions dynamically; the two bind by name.
@@ -65,27 +65,27 @@ export const nfsVolumePair = (spec: NfsVolumeSpec): { volume: KubeObject; claim:
       claimRef: {
         apiVersion: "v1",
         kind: "PersistentVolumeClaim",
-        namespace: spec.namespace,
-        name: spec.claimName,
+        namespace: options.namespace,
+        name: options.claimName,
       },
       csi: {
         driver: NFS_DRIVER,
-        volumeHandle: `${spec.server}${spec.path}#${spec.volumeName}`,
-        readOnly: spec.readOnly,
-        volumeAttributes: { server: spec.server, share: spec.path },
+        volumeHandle: `${options.server}${options.path}#${options.volumeName}`,
+        readOnly: options.readOnly,
+        volumeAttributes: { server: options.server, share: options.path },
       },
     },
   };
   const claim: KubeObject = {
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",
-    metadata: { name: spec.claimName, namespace: spec.namespace, labels: { ...spec.labels } },
+    metadata: { name: options.claimName, namespace: options.namespace, labels: { ...options.labels } },
     spec: {
       accessModes,
       storageClassName: "",
       volumeMode: "Filesystem",
-      volumeName: spec.volumeName,
-      resources: { requests: { storage: spec.size } },
+      volumeName: options.volumeName,
+      resources: { requests: { storage: options.size } },
     },
   };
   return { volume, claim };

@@ -6,7 +6,7 @@
 import type { KubeObject, ObjectMeta } from "../core/plan.ts";
 import { CONTROL_PLANE_TOLERATION } from "./talos.ts";
 
-export interface PostgresClusterSpec {
+export interface PostgresClusterOptions {
   instances: number;
   /** The PostgreSQL image (its major version is the data's: the volume guard watches it). */
   image: string;
@@ -18,20 +18,20 @@ export interface PostgresClusterSpec {
   claimLabels: Readonly<Record<string, string>>;
 }
 
-export const postgresClusterObject = (metadata: ObjectMeta, spec: PostgresClusterSpec): KubeObject => ({
+export const postgresClusterObject = (metadata: ObjectMeta, options: PostgresClusterOptions): KubeObject => ({
   apiVersion: "postgresql.cnpg.io/v1",
   kind: "Cluster",
   metadata,
   spec: {
-    instances: spec.instances,
-    imageName: spec.image,
+    instances: options.instances,
+    imageName: options.image,
     // A single instance with a PodDisruptionBudget would block every node drain (e.g. Talos upgrades).
-    enablePDB: spec.instances > 1,
+    enablePDB: options.instances > 1,
     enableSuperuserAccess: false,
-    bootstrap: { initdb: { database: spec.database, owner: spec.database } },
-    storage: { size: spec.size, storageClass: spec.storageClass },
+    bootstrap: { initdb: { database: options.database, owner: options.database } },
+    storage: { size: options.size, storageClass: options.storageClass },
     // The operator places instance and job pods only through this, not through a pod template.
     affinity: { tolerations: [CONTROL_PLANE_TOLERATION] },
-    inheritedMetadata: { labels: { ...spec.claimLabels } },
+    inheritedMetadata: { labels: { ...options.claimLabels } },
   },
 });

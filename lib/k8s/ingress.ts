@@ -15,7 +15,7 @@ import {
 
 export const WEBSECURE = "websecure";
 
-export interface IngressSpec {
+export interface IngressObjectOptions {
   /** Must be in the namespace of the Service it routes to. */
   metadata: ObjectMeta;
   host: string;
@@ -31,26 +31,31 @@ export interface IngressSpec {
   lanDns?: { annotationPrefix: string; target: string };
 }
 
-const routeAnnotations = (spec: IngressSpec): Record<string, string> => ({
+const routeAnnotations = (options: IngressObjectOptions): Record<string, string> => ({
   [TRAEFIK_ENTRYPOINTS]: WEBSECURE,
   [TRAEFIK_TLS]: "true",
-  ...(spec.middleware === undefined ? {} : { [TRAEFIK_MIDDLEWARES]: spec.middleware }),
-  ...(spec.publishTarget === undefined
+  ...(options.middleware === undefined ? {} : { [TRAEFIK_MIDDLEWARES]: options.middleware }),
+  ...(options.publishTarget === undefined
     ? {}
-    : { [EXTERNAL_DNS_TARGET]: spec.publishTarget, [CLOUDFLARE_PROXIED]: "false" }),
-  ...(spec.lanDns === undefined ? {} : lanDnsTarget(spec.lanDns.annotationPrefix, spec.lanDns.target)),
+    : { [EXTERNAL_DNS_TARGET]: options.publishTarget, [CLOUDFLARE_PROXIED]: "false" }),
+  ...(options.lanDns === undefined
+    ? {}
+    : lanDnsTarget(options.lanDns.annotationPrefix, options.lanDns.target)),
 });
 
-export const ingressObject = (spec: IngressSpec): KubeObject => ({
+export const ingressObject = (options: IngressObjectOptions): KubeObject => ({
   apiVersion: "networking.k8s.io/v1",
   kind: "Ingress",
-  metadata: { ...spec.metadata, annotations: { ...spec.metadata.annotations, ...routeAnnotations(spec) } },
+  metadata: {
+    ...options.metadata,
+    annotations: { ...options.metadata.annotations, ...routeAnnotations(options) },
+  },
   spec: {
-    ingressClassName: spec.ingressClass,
-    tls: [{ hosts: [spec.host] }],
+    ingressClassName: options.ingressClass,
+    tls: [{ hosts: [options.host] }],
     rules: [
       {
-        host: spec.host,
+        host: options.host,
         http: {
           paths: [
             {
@@ -58,11 +63,11 @@ export const ingressObject = (spec: IngressSpec): KubeObject => ({
               pathType: "Prefix",
               backend: {
                 service: {
-                  name: spec.service,
+                  name: options.service,
                   port:
-                    typeof spec.servicePort === "number"
-                      ? { number: spec.servicePort }
-                      : { name: spec.servicePort },
+                    typeof options.servicePort === "number"
+                      ? { number: options.servicePort }
+                      : { name: options.servicePort },
                 },
               },
             },

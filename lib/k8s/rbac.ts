@@ -7,11 +7,15 @@ export interface PolicyRule {
   readonly verbs: readonly string[];
 }
 
-type Labels = Readonly<Record<string, string>> | undefined;
+type OptionalLabels = Readonly<Record<string, string>> | undefined;
 
-const labelled = (labels: Labels) => (labels === undefined ? {} : { labels: { ...labels } });
+const labelled = (labels: OptionalLabels) => (labels === undefined ? {} : { labels: { ...labels } });
 
-export const serviceAccountObject = (name: string, namespace: string, labels?: Labels): KubeObject => ({
+export const serviceAccountObject = (
+  name: string,
+  namespace: string,
+  labels?: OptionalLabels,
+): KubeObject => ({
   apiVersion: "v1",
   kind: "ServiceAccount",
   metadata: { name, namespace, ...labelled(labels) },
@@ -20,7 +24,7 @@ export const serviceAccountObject = (name: string, namespace: string, labels?: L
 export const clusterRoleObject = (
   name: string,
   rules: readonly PolicyRule[],
-  labels?: Labels,
+  labels?: OptionalLabels,
 ): KubeObject => ({
   apiVersion: "rbac.authorization.k8s.io/v1",
   kind: "ClusterRole",
@@ -37,7 +41,7 @@ export const clusterRoleBindingObject = (
   name: string,
   role: string,
   account: { name: string; namespace: string },
-  labels?: Labels,
+  labels?: OptionalLabels,
 ): KubeObject => ({
   apiVersion: "rbac.authorization.k8s.io/v1",
   kind: "ClusterRoleBinding",

@@ -44,7 +44,7 @@ export const clusterIpService = (
   },
 });
 
-export interface LoadBalancerOptions {
+export interface LoadBalancerServiceOptions {
   /** The fixed IP MetalLB gives the Service, from `pool`. */
   ip: string;
   pool: string;
@@ -56,7 +56,7 @@ export const loadBalancerService = (
   metadata: ObjectMeta,
   selector: Readonly<Record<string, string>>,
   servicePorts: readonly ServicePort[],
-  options: LoadBalancerOptions,
+  options: LoadBalancerServiceOptions,
 ): KubeObject => ({
   apiVersion: "v1",
   kind: "Service",

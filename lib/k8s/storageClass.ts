@@ -1,7 +1,7 @@
 /** StorageClass: how claims of a class get their volumes; the provisioner's parameters come from its layer. */
 import type { KubeObject, ObjectMeta } from "../core/plan.ts";
 
-export interface StorageClassSpec {
+export interface StorageClassOptions {
   /** The CSI driver that provisions the class's volumes. */
   provisioner: string;
   /** Only `Retain`: a claim deleted by accident must not take its data with it. */
@@ -25,14 +25,14 @@ export interface StorageClassObject extends KubeObject {
 /** A StorageClass is cluster-scoped: its metadata names no namespace. */
 export const storageClassObject = (
   metadata: Omit<ObjectMeta, "namespace">,
-  spec: StorageClassSpec,
+  options: StorageClassOptions,
 ): StorageClassObject => ({
   apiVersion: "storage.k8s.io/v1",
   kind: "StorageClass",
   metadata,
-  provisioner: spec.provisioner,
-  reclaimPolicy: spec.reclaimPolicy,
-  volumeBindingMode: spec.volumeBindingMode,
-  ...(spec.mountOptions === undefined ? {} : { mountOptions: [...spec.mountOptions] }),
-  parameters: { ...spec.parameters },
+  provisioner: options.provisioner,
+  reclaimPolicy: options.reclaimPolicy,
+  volumeBindingMode: options.volumeBindingMode,
+  ...(options.mountOptions === undefined ? {} : { mountOptions: [...options.mountOptions] }),
+  parameters: { ...options.parameters },
 });

@@ -58,7 +58,7 @@ export const WEBHOOK_GATE_DEADLINE_SECONDS = WEBHOOK_GATE_WINDOW_SECONDS + 120;
  */
 export const WEBHOOK_GATE_AWAIT_SECONDS = WEBHOOK_GATE_DEADLINE_SECONDS + 60;
 
-export interface WebhookGateSpec {
+export interface WebhookGateOptions {
   /** Names the gate's objects: `<name>-webhook-gate`. */
   name: string;
   /** Where the Job runs; namespaced probes live here too (it exists before the gate). */
@@ -75,10 +75,10 @@ export interface WebhookGateSpec {
 const probeFile = (index: number): string => `probe-${index}.json`;
 
 /** The objects of one gate; the Job's id is the one custom resources wait for. */
-export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: PlannedObject[] } => {
-  const name = `${spec.name}-webhook-gate`;
-  const namespace = spec.namespace;
-  const groups = [...new Set(spec.probes.map((probe) => apiGroupOf(probe)))];
+export const webhookGate = (options: WebhookGateOptions): { job: string; objects: PlannedObject[] } => {
+  const name = `${options.name}-webhook-gate`;
+  const namespace = options.namespace;
+  const groups = [...new Set(options.probes.map((probe) => apiGroupOf(probe)))];
   const home = namespaceId(namespace);
   const serviceAccount = plannedObject(serviceAccountObject(name, namespace), [home]);
   // A server-side dry run needs the same `create` permission as a real create.
@@ -87,7 +87,7 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
       name,
       groups.map((group) => ({
         apiGroups: [group],
-        resources: [...new Set(spec.probes.filter((probe) => apiGroupOf(probe) === group).map(pluralOf))],
+        resources: [...new Set(options.probes.filter((probe) => apiGroupOf(probe) === group).map(pluralOf))],
         verbs: ["create"],
       })),
     ),
@@ -101,7 +101,7 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
     configMapObject(
       { name, namespace },
       Object.fromEntries(
-        spec.probes.map((probe, index) => [probeFile(index), `${JSON.stringify(probe, null, 2)}\n`]),
+        options.probes.map((probe, index) => [probeFile(index), `${JSON.stringify(probe, null, 2)}\n`]),
       ),
     ),
     [home],
@@ -109,12 +109,12 @@ export const webhookGate = (spec: WebhookGateSpec): { job: string; objects: Plan
   const script = gateScript({
     gate: name,
     groups,
-    probes: spec.probes.map((probe, index) => ({ path: collectionPath(probe), file: probeFile(index) })),
+    probes: options.probes.map((probe, index) => ({ path: collectionPath(probe), file: probeFile(index) })),
     interval: WEBHOOK_GATE_INTERVAL_SECONDS,
     window: WEBHOOK_GATE_WINDOW_SECONDS,
   });
   const job = plannedObject(gateJob(name, namespace, groups, script), [
-    ...spec.after,
+    ...options.after,
     serviceAccount.id,
     binding.id,
     probes.id,

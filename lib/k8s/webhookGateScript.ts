@@ -17,7 +17,7 @@ export const API_SERVER = "https://kubernetes.default.svc";
 /** Where the gate mounts its ConfigMap of probe files. */
 export const PROBES_DIR = "/probes";
 
-export interface GateScriptSpec {
+export interface GateScriptOptions {
   /** The gate Job's name, in every line the script prints. */
   gate: string;
   /** The API groups whose webhooks the probes reach. */
@@ -77,15 +77,15 @@ const PROBE_FUNCTION = [
 ];
 
 /** The script's text: settings, the probe function, then the loop. */
-export const gateScript = (spec: GateScriptSpec): string => {
-  if (spec.probes.length === 0) throw new Error(`${spec.gate} has no probes`);
-  const round = spec.probes.map(({ path, file }) => `probe ${shellQuote(path)} ${shellQuote(file)}`);
+export const gateScript = (options: GateScriptOptions): string => {
+  if (options.probes.length === 0) throw new Error(`${options.gate} has no probes`);
+  const round = options.probes.map(({ path, file }) => `probe ${shellQuote(path)} ${shellQuote(file)}`);
   return [
     "set -u",
-    `gate=${shellQuote(spec.gate)}`,
-    `groups=${shellQuote(spec.groups.join(","))}`,
-    `interval=${integer("interval", spec.interval)}`,
-    `window=${integer("window", spec.window)}`,
+    `gate=${shellQuote(options.gate)}`,
+    `groups=${shellQuote(options.groups.join(","))}`,
+    `interval=${integer("interval", options.interval)}`,
+    `window=${integer("window", options.window)}`,
     `sa=${SERVICE_ACCOUNT_DIR}`,
     "refusal='none'",
     "stamp() { date -u +%Y-%m-%dT%H:%M:%SZ; }",

@@ -23,7 +23,7 @@ export interface ContainerSecurity {
   readonly readOnlyRootFilesystem: boolean;
 }
 
-export interface ContainerSpec {
+export interface ContainerOptions {
   readonly name: string;
   readonly image: string;
   readonly command?: readonly string[];
@@ -39,30 +39,30 @@ export interface ContainerSpec {
 
 const SECCOMP = { type: "RuntimeDefault" } as const;
 
-export const containerObject = (spec: ContainerSpec): Record<string, unknown> => ({
-  name: spec.name,
-  image: spec.image,
-  ...(spec.command ? { command: [...spec.command] } : {}),
-  ...(spec.args ? { args: [...spec.args] } : {}),
-  ...(spec.ports.length > 0 ? { ports: spec.ports.map((port) => ({ ...port })) } : {}),
-  ...(spec.env.length > 0 ? { env: [...spec.env] } : {}),
-  resources: spec.resources,
+export const containerObject = (options: ContainerOptions): Record<string, unknown> => ({
+  name: options.name,
+  image: options.image,
+  ...(options.command ? { command: [...options.command] } : {}),
+  ...(options.args ? { args: [...options.args] } : {}),
+  ...(options.ports.length > 0 ? { ports: options.ports.map((port) => ({ ...port })) } : {}),
+  ...(options.env.length > 0 ? { env: [...options.env] } : {}),
+  resources: options.resources,
   securityContext: {
-    allowPrivilegeEscalation: spec.security.allowPrivilegeEscalation,
+    allowPrivilegeEscalation: options.security.allowPrivilegeEscalation,
     privileged: false,
     capabilities: {
       drop: ["ALL"],
-      ...(spec.security.addCapabilities.length > 0 ? { add: [...spec.security.addCapabilities] } : {}),
+      ...(options.security.addCapabilities.length > 0 ? { add: [...options.security.addCapabilities] } : {}),
     },
-    ...(spec.security.runAsRoot ? {} : { runAsNonRoot: true }),
-    ...(spec.security.readOnlyRootFilesystem ? { readOnlyRootFilesystem: true } : {}),
+    ...(options.security.runAsRoot ? {} : { runAsNonRoot: true }),
+    ...(options.security.readOnlyRootFilesystem ? { readOnlyRootFilesystem: true } : {}),
     seccompProfile: SECCOMP,
   },
-  ...(spec.volumeMounts.length > 0 ? { volumeMounts: [...spec.volumeMounts] } : {}),
-  ...spec.probes,
+  ...(options.volumeMounts.length > 0 ? { volumeMounts: [...options.volumeMounts] } : {}),
+  ...options.probes,
 });
 
-export interface PodSpec {
+export interface PodTemplateOptions {
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
   readonly containers: readonly Record<string, unknown>[];
@@ -74,7 +74,7 @@ export interface PodSpec {
   readonly affinity?: object;
 }
 
-const podSecurityContext = (identity: PodSpec["identity"]) => ({
+const podSecurityContext = (identity: PodTemplateOptions["identity"]) => ({
   ...(identity === undefined
     ? {}
     : {
@@ -87,7 +87,7 @@ const podSecurityContext = (identity: PodSpec["identity"]) => ({
   seccompProfile: SECCOMP,
 });
 
-export const podTemplate = (pod: PodSpec): Record<string, unknown> => ({
+export const podTemplate = (pod: PodTemplateOptions): Record<string, unknown> => ({
   metadata: {
     labels: { ...pod.labels },
     ...(pod.annotations ? { annotations: { ...pod.annotations } } : {}),
@@ -105,7 +105,7 @@ export const podTemplate = (pod: PodSpec): Record<string, unknown> => ({
   },
 });
 
-export interface DeploymentSpec {
+export interface DeploymentOptions {
   readonly metadata: ObjectMeta;
   readonly replicas: number;
   readonly selector: Readonly<Record<string, string>>;
@@ -114,16 +114,16 @@ export interface DeploymentSpec {
   readonly template: Record<string, unknown>;
 }
 
-export const deploymentObject = (spec: DeploymentSpec): KubeObject => ({
+export const deploymentObject = (options: DeploymentOptions): KubeObject => ({
   apiVersion: "apps/v1",
   kind: "Deployment",
-  metadata: spec.metadata,
+  metadata: options.metadata,
   spec: {
-    replicas: spec.replicas,
+    replicas: options.replicas,
     revisionHistoryLimit: 3,
-    strategy: spec.singleAttach ? { type: "Recreate" } : { type: "RollingUpdate" },
-    selector: { matchLabels: { ...spec.selector } },
-    template: spec.template,
+    strategy: options.singleAttach ? { type: "Recreate" } : { type: "RollingUpdate" },
+    selector: { matchLabels: { ...options.selector } },
+    template: options.template,
   },
 });
 
@@ -131,7 +131,7 @@ export const deploymentObject = (spec: DeploymentSpec): KubeObject => ({
 export const deploymentId = (namespace: string, name: string): string =>
   kindId("Deployment", namespace, name);
 
-export interface JobSpec {
+export interface JobOptions {
   readonly template: Record<string, unknown>;
   /** A Job's pods may not restart `Always`: `Never` leaves a failed pod to the Job's retries. */
   readonly restartPolicy: "Never" | "OnFailure";
@@ -142,18 +142,18 @@ export interface JobSpec {
 }
 
 /** A Job running one pod of `template` to completion. */
-export const jobObject = (metadata: ObjectMeta, spec: JobSpec): KubeObject => ({
+export const jobObject = (metadata: ObjectMeta, options: JobOptions): KubeObject => ({
   apiVersion: "batch/v1",
   kind: "Job",
   metadata,
   spec: {
-    backoffLimit: spec.backoffLimit,
-    ...(spec.activeDeadlineSeconds === undefined
+    backoffLimit: options.backoffLimit,
+    ...(options.activeDeadlineSeconds === undefined
       ? {}
-      : { activeDeadlineSeconds: spec.activeDeadlineSeconds }),
+      : { activeDeadlineSeconds: options.activeDeadlineSeconds }),
     template: {
-      ...spec.template,
-      spec: { ...(spec.template.spec as object), restartPolicy: spec.restartPolicy },
+      ...options.template,
+      spec: { ...(options.template.spec as object), restartPolicy: options.restartPolicy },
     },
   },
 });

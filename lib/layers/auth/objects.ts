@@ -71,7 +71,7 @@ export const lanOnlyMiddleware = (name: string, namespace: string): Typed<IMiddl
   spec: { ipAllowList: { sourceRange: [...LAN_SOURCE_RANGES] } },
 });
 
-export interface DashboardRouteSpec {
+export interface DashboardRouteOptions {
   name: string;
   /** The Traefik instance's namespace: its `api@internal` is only reachable through its own routers. */
   namespace: string;
@@ -84,23 +84,23 @@ export interface DashboardRouteSpec {
   lanDns: { annotationPrefix: string; target: string };
 }
 
-export const dashboardIngressRoute = (spec: DashboardRouteSpec): Typed<IIngressRoute> => ({
+export const dashboardIngressRoute = (options: DashboardRouteOptions): Typed<IIngressRoute> => ({
   apiVersion: "traefik.io/v1alpha1",
   kind: "IngressRoute",
   metadata: {
-    name: spec.name,
-    namespace: spec.namespace,
+    name: options.name,
+    namespace: options.namespace,
     labels: appLabels("traefik-dashboard"),
-    annotations: lanDnsTarget(spec.lanDns.annotationPrefix, spec.lanDns.target),
+    annotations: lanDnsTarget(options.lanDns.annotationPrefix, options.lanDns.target),
   },
   spec: {
-    ingressClassName: spec.ingressClass,
+    ingressClassName: options.ingressClass,
     entryPoints: [WEBSECURE],
     routes: [
       {
         kind: "Rule",
-        match: `Host(\`${spec.host}\`)`,
-        middlewares: spec.middlewares.map((name) => ({ name })),
+        match: `Host(\`${options.host}\`)`,
+        middlewares: options.middlewares.map((name) => ({ name })),
         services: [{ kind: "TraefikService", name: "api@internal" }],
       },
     ],

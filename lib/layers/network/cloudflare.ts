@@ -29,7 +29,7 @@ export const pickZone = (domain: string, zones: readonly ZoneSummary[]): Result<
   );
 };
 
-export interface ExternalRecordSpec {
+export interface ExternalRecordOptions {
   /** Fully qualified record name. */
   name: string;
   type: "A";
@@ -40,7 +40,7 @@ export interface ExternalRecordSpec {
 }
 
 /** The record's content is `real_external_ip`, a secret the program adds at the edge. */
-const externalRecordSpec = (config: NetworkConfig): ExternalRecordSpec => ({
+const externalRecordOptions = (config: NetworkConfig): ExternalRecordOptions => ({
   name: externalHostname(config),
   type: "A",
   ttl: 1,
@@ -56,7 +56,7 @@ export const externalRecord = (config: NetworkConfig, realExternalIp: Secret): P
   id: "external-record",
   type: "cloudflare:index/dnsRecord:DnsRecord",
   provider: CLOUDFLARE_PROVIDER,
-  inputs: { ...externalRecordSpec(config), content: realExternalIp },
+  inputs: { ...externalRecordOptions(config), content: realExternalIp },
   lookups: { zoneId: `the id of the Cloudflare zone ${config.domain}` },
   after: [],
 });

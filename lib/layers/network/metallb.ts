@@ -34,14 +34,14 @@ const metallbRelease = (): PlannedRelease =>
     [namespaceId(namespaces.metallb)],
   );
 
-export interface PoolSpec {
+export interface PoolOptions {
   name: string;
   addresses: string[];
   autoAssign: boolean;
 }
 
 /** The pools: `ip_address_pool` is handed out automatically; each fixed IP only on request. */
-export const poolSpecs = (config: NetworkConfig): PoolSpec[] => [
+export const poolOptions = (config: NetworkConfig): PoolOptions[] => [
   { name: metallbPools.lan, addresses: [config.ipAddressPool.text], autoAssign: true },
   { name: metallbPools.publicIngress, addresses: [`${config.publicIngressIp}/32`], autoAssign: false },
   { name: metallbPools.privateIngress, addresses: [`${config.privateIngressIp}/32`], autoAssign: false },
@@ -51,7 +51,7 @@ export const poolSpecs = (config: NetworkConfig): PoolSpec[] => [
 /** Plan id of a pool object, for Services that need their pool to exist first. */
 export const poolId = (name: string): string => kindId("IPAddressPool", namespaces.metallb, name);
 
-export const ipAddressPool = (pool: PoolSpec): KubeObject => ({
+export const ipAddressPool = (pool: PoolOptions): KubeObject => ({
   apiVersion: "metallb.io/v1beta1",
   kind: "IPAddressPool",
   metadata: { name: pool.name, namespace: namespaces.metallb },
@@ -63,7 +63,7 @@ export const ipAddressPool = (pool: PoolSpec): KubeObject => ({
   },
 });
 
-const l2Advertisement = (pools: readonly PoolSpec[]): KubeObject => ({
+const l2Advertisement = (pools: readonly PoolOptions[]): KubeObject => ({
   apiVersion: "metallb.io/v1beta1",
   kind: "L2Advertisement",
   metadata: { name: "lan", namespace: namespaces.metallb },
@@ -78,7 +78,7 @@ const webhookProbePool = (): KubeObject =>
   ipAddressPool({ name: "webhook-probe", addresses: ["192.0.2.0/32"], autoAssign: false });
 
 export const metallbPlan = (config: NetworkConfig): Partial<Plan> => {
-  const pools = poolSpecs(config);
+  const pools = poolOptions(config);
   // The controller reports ready before its webhook serves (0.16's readiness is a plain ping).
   const gate = webhookGate({
     name: "metallb",

@@ -18,10 +18,10 @@ import { ingressClasses, metallbPools, namespaces, wildcard } from "./names.ts";
 import { type KubeObject, namespace, type Plan, planned } from "./plan.ts";
 import { charts } from "./versions.ts";
 
-type Exposure = "public" | "private";
+type TraefikExposure = "public" | "private";
 
 export interface TraefikInstance {
-  exposure: Exposure;
+  exposure: TraefikExposure;
   /** Namespace, Helm release and Service name. */
   name: string;
   namespace: string;

@@ -36,7 +36,7 @@ export interface WorkloadView {
   containers: readonly ContainerView[];
   volumes: readonly PodVolume[];
 }
-export interface ServicePort {
+export interface ServicePortView {
   name?: string;
   port: number;
   targetPort?: string | number;
@@ -45,7 +45,7 @@ export interface ServiceView {
   id: string;
   namespace: string;
   selector: Labels;
-  ports: readonly ServicePort[];
+  ports: readonly ServicePortView[];
 }
 interface Backend {
   name: string;
@@ -103,7 +103,7 @@ export const serviceView = (object: KubeObject): ServiceView => ({
   id: objectId(object),
   namespace: namespaceOf(object),
   selector: field<Labels>(object, "spec.selector") ?? {},
-  ports: field<ServicePort[]>(object, "spec.ports") ?? [],
+  ports: field<ServicePortView[]>(object, "spec.ports") ?? [],
 });
 
 const ingressView = (object: KubeObject): IngressView => ({
