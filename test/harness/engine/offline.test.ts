@@ -1,0 +1,152 @@
+/** The engine's build modules (harness/engine/gomod.ts) and the e2e stack (harness/engine/e2eStack.ts), without Go. */
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { ADDED_APP, e2eStack, pulumiEnv, secretArgs } from "../../../harness/engine/e2eStack.ts";
+import {
+  cliModule,
+  languageHostModule,
+  mainPackageFiles,
+  providerModule,
+} from "../../../harness/engine/gomod.ts";
+import { PINNED_CHARTS } from "../../../harness/engine/standInCharts.ts";
+import {
+  KUBERNETES_PLUGIN_VERSION,
+  LANGUAGE_HOST_PULUMI_VERSION,
+  PULUMI_SDK_VERSION,
+  PULUMI_VERSION,
+} from "../../../harness/engine/versions.ts";
+import { LAYERS, type Layer, projectName } from "../../../lib/core/layerNames.ts";
+import { E2E_CHARTS_ENV } from "../../../lib/e2e.ts";
+import { configSchemas, parseConfig } from "../../../programs/layers.ts";
+import { ROOT } from "../../support/render.ts";
+
+const packageJson = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  dependencies: Record<string, string>;
+};
+
+describe("build modules", () => {
+  test("the CLI requires pkg/v3 and sdk/v3 at one version and repeats pkg/v3's clipboard replace", () => {
+    const text = cliModule();
+    expect(text).toContain(`\tgithub.com/pulumi/pulumi/pkg/v3 v${PULUMI_VERSION}\n`);
+    expect(text).toContain(`\tgithub.com/pulumi/pulumi/sdk/v3 v${PULUMI_VERSION}\n`);
+    expect(text).toContain("github.com/atotto/clipboard => github.com/tgummerer/clipboard");
+    expect(text).toContain("tool github.com/pulumi/pulumi/pkg/v3/cmd/pulumi\n");
+    expect(text).not.toContain("=> ../");
+  });
+
+  test("the language hosts build against their own line's modules", () => {
+    expect(languageHostModule()).toContain(
+      `github.com/pulumi/pulumi/sdk/v3 v${LANGUAGE_HOST_PULUMI_VERSION}`,
+    );
+  });
+
+  test("the provider builds from a local copy; its ../sdk replace becomes a published sdk/v4", () => {
+    const text = providerModule();
+    expect(text).toContain("github.com/pulumi/pulumi-kubernetes/provider/v4 => ./provider");
+    expect(text).toMatch(/sdk\/v4 => github.com\/pulumi\/pulumi-kubernetes\/sdk\/v4 v4\.\d+\.\d+/);
+  });
+
+  test("only the main package's own files are copied, no tests", () => {
+    expect(mainPackageFiles("main.go\nmain_test.go\ntestdata\nproxy_unix.go\ngo.mod\n")).toEqual([
+      "main.go",
+      "proxy_unix.go",
+    ]);
+  });
+
+  test("versions follow package.json: the SDK pin is recorded, the plugin is what @pulumi/kubernetes asks for", () => {
+    expect(packageJson.dependencies["@pulumi/pulumi"]).toBe(PULUMI_SDK_VERSION);
+    expect(packageJson.dependencies["@pulumi/kubernetes"]).toBe(KUBERNETES_PLUGIN_VERSION);
+    const [, minor] = PULUMI_VERSION.split(".").map(Number);
+    expect(minor).toBeGreaterThanOrEqual(227);
+  });
+});
+
+const examples = Object.fromEntries(
+  LAYERS.map((layer) => [
+    layer,
+    (parse(readFileSync(join(ROOT, `config/${layer}/Pulumi.example.yaml`), "utf8")) as { config: object })
+      .config,
+  ]),
+) as Record<Layer, Record<string, unknown>>;
+
+describe("the e2e stack", () => {
+  const stack = e2eStack(configSchemas, examples);
+
+  test("every secret of the example is set with --secret, app secrets by path; none stays plain", () => {
+    expect(stack.secrets.map((s) => `${s.layer}:${s.path}`).sort()).toEqual([
+      "apps:app_secrets.miniflux.admin_password",
+      "auth:pocket_id_encryption_key",
+      "auth:tinyauth_oauth_client_id",
+      "auth:tinyauth_oauth_client_secret",
+      "network:pihole_admin_password",
+    ]);
+    const plainText = JSON.stringify(stack.plain);
+    for (const secret of stack.secrets) expect(plainText).not.toContain(secret.value);
+  });
+
+  test("the network layer runs without Cloudflare, and its plain config plus secrets is valid", () => {
+    const prefix = `${projectName("network")}:`;
+    const raw: Record<string, string> = {};
+    for (const [key, value] of Object.entries(stack.plain.network))
+      raw[key.slice(prefix.length)] = String(value);
+    for (const secret of stack.secrets.filter((s) => s.layer === "network")) raw[secret.path] = secret.value;
+    const config = parseConfig("network", raw)._unsafeUnwrap();
+    expect(config.publicDnsProvider).toBe("none");
+  });
+
+  test("a secret's value never reaches the command line", () => {
+    for (const secret of stack.secrets) {
+      const args = secretArgs(secret, "programs/x");
+      expect(args).not.toContain(secret.value);
+      expect(args.slice(0, 3)).toEqual(["config", "set", "--secret"]);
+    }
+    const app = stack.secrets.find((s) => s.isPath);
+    expect(app && secretArgs(app, "programs/apps")).toContain("--path");
+  });
+
+  test("every pinned chart gets a stand-in; the added app is a valid app file name", () => {
+    expect(PINNED_CHARTS.map((chart) => chart.chart).sort()).toEqual([
+      "cert-manager",
+      "cloudnative-pg",
+      "csi-driver-nfs",
+      "external-dns",
+      "longhorn",
+      "metallb",
+      "traefik",
+    ]);
+    expect(ADDED_APP.file).toEndWith(`${ADDED_APP.name}.ts`);
+  });
+});
+
+describe("the Pulumi environment", () => {
+  const dirs = {
+    home: "/t/home",
+    state: "/t/state",
+    charts: "/t/charts",
+    kubeconfig: "/t/kubeconfig",
+    engineBin: "/cache/pulumi",
+    passphrase: "p",
+  };
+
+  test("the user's Pulumi settings and kubeconfig never reach the run", () => {
+    const env = pulumiEnv(
+      {
+        PATH: "/usr/bin",
+        HOME: "/home/user",
+        PULUMI_ACCESS_TOKEN: "x",
+        PULUMI_HOME: "/home/user/.pulumi",
+        KUBECONFIG: "/k",
+      },
+      dirs,
+    );
+    expect(env.PULUMI_ACCESS_TOKEN).toBeUndefined();
+    expect(env.PULUMI_HOME).toBe("/t/home");
+    expect(env.KUBECONFIG).toBe("/t/kubeconfig");
+    expect(env.PULUMI_BACKEND_URL).toBe("file:///t/state");
+    expect(env.PATH).toBe("/cache/pulumi:/usr/bin");
+    expect(env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION).toBe("true");
+    expect(env[E2E_CHARTS_ENV]).toBe("/t/charts");
+  });
+});

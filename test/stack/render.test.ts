@@ -1,0 +1,173 @@
+import { describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { withConfigReference } from "../../lib/config/reference.ts";
+import { readStackConfig } from "../../lib/config/stackFile.ts";
+import { LAYERS } from "../../lib/core/layerNames.ts";
+import { MANAGED_BY_LABEL } from "../../lib/k8s/labels.ts";
+import { REDACTED, type RecordedResource } from "../../lib/pulumi/resources.ts";
+import { layerDocuments, toYaml } from "../../lib/render/documents.ts";
+import { findLeaks, renderStackFiles, secretPlaintexts } from "../../lib/render/render.ts";
+import { configSchemas, loadLayers } from "../../programs/layers.ts";
+import { redactSecrets } from "../support/mockRuntime.ts";
+import { ROOT, renderedStack, TEST_RUN } from "../support/render.ts";
+
+const EXAMPLE_SECRETS = secretPlaintexts(
+  configSchemas,
+  readStackConfig(configSchemas, ROOT, "example")._unsafeUnwrap(),
+);
+
+describe("offline render of the example stack", () => {
+  test("renders every layer in deploy order, three files each", async () => {
+    const layers = await renderedStack();
+    expect(layers.map((layer) => layer.layer)).toEqual([...LAYERS]);
+    for (const layer of layers) {
+      expect(Object.keys(layer.files).sort()).toEqual(
+        [`${layer.layer}.external.yaml`, `${layer.layer}.helm.yaml`, `${layer.layer}.yaml`].sort(),
+      );
+    }
+  });
+
+  test("shows every deploy option Pulumi gets: Helm flags in the release, timeouts and providers in the comment", async () => {
+    const network = (await renderedStack()).find((layer) => layer.layer === "network");
+    const helm = network?.files["network.helm.yaml"] ?? "";
+    // The external-dns releases leave the chart's crds/ folder out; the public Traefik keeps it.
+    expect(helm.match(/^skipCrds: true$/gm)?.length).toBe(4);
+    expect(network?.files["network.external.yaml"]).toContain("# deploy: provider cloudflare");
+    const timed: RecordedResource = {
+      ...(network?.resources[0] as RecordedResource),
+      timeouts: { create: "15m" },
+    };
+    expect(toYaml([{ resource: timed, body: {} }])).toContain("# deploy: create timeout 15m");
+  });
+
+  test("is byte-identical when repeated", async () => {
+    const first = await renderedStack();
+    const second = renderStackFiles(await loadLayers(), ROOT, "example", TEST_RUN)._unsafeUnwrap();
+    for (const [i, layer] of first.entries()) expect(second[i]?.files).toEqual(layer.files);
+  });
+
+  test("no example secret appears in plaintext in any file or public output", async () => {
+    expect(EXAMPLE_SECRETS.length).toBeGreaterThanOrEqual(5);
+    const layers = await renderedStack();
+    const everything = layers.flatMap((layer) => [
+      ...Object.values(layer.files),
+      JSON.stringify(layer.outputs),
+    ]);
+    for (const secret of EXAMPLE_SECRETS) {
+      for (const text of everything) expect(text.includes(secret)).toBe(false);
+    }
+  });
+
+  test("every Kubernetes object has an explicit name", async () => {
+    for (const layer of await renderedStack()) {
+      for (const { body, resource } of layer.documents.kubernetes) {
+        expect({ resource: resource.name, name: body.metadata?.name }).toEqual({
+          resource: resource.name,
+          name: expect.any(String),
+        });
+      }
+    }
+  });
+
+  test("the ownership labels name the deploying layer, and no selector reads them", async () => {
+    // A Deployment's selector is immutable: a selector on labels that may change would force a replacement.
+    const selectors = (value: unknown): unknown[] =>
+      typeof value !== "object" || value === null
+        ? []
+        : Object.entries(value).flatMap(([key, inner]) =>
+            /selector$/i.test(key) ? [inner, ...selectors(inner)] : selectors(inner),
+          );
+    for (const layer of await renderedStack()) {
+      for (const { body } of layer.documents.kubernetes) {
+        const text = JSON.stringify(selectors(body));
+        expect({ object: body.metadata.name, text }).toEqual({
+          object: body.metadata.name,
+          text: expect.not.stringMatching(/part-of|managed-by/),
+        });
+        const managedBy = body.metadata.labels?.[MANAGED_BY_LABEL];
+        if (managedBy !== undefined) expect(managedBy).toBe(`homelab-${layer.layer}`);
+      }
+    }
+  });
+});
+
+describe("render command", () => {
+  test("an invalid stack prints every error, exits non-zero and writes nothing", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "render-")), "out");
+    const run = Bun.spawnSync(
+      ["bun", join(ROOT, "cli/render.ts"), "--stack", "no-such-stack", "--out", out],
+      {
+        cwd: ROOT,
+      },
+    );
+    expect(run.exitCode).toBe(1);
+    const stderr = run.stderr.toString();
+    expect(stderr).toContain("Stack no-such-stack has 4 config error(s); nothing was rendered");
+    for (const layer of LAYERS)
+      expect(stderr).toContain(`${layer}: config/${layer}/Pulumi.no-such-stack.yaml: does not exist`);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("redaction", () => {
+  const secret = {
+    [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig,
+    value: { token: "s3cret", n: 3 },
+  };
+
+  test("replaces every leaf under a Pulumi secret and keeps the shape", () => {
+    expect(redactSecrets({ data: secret, plain: "visible" })).toEqual({
+      data: { token: REDACTED, n: REDACTED },
+      plain: "visible",
+    });
+  });
+
+  const recorded = (inputs: Record<string, unknown>): RecordedResource => ({
+    urn: "urn:pulumi:s::p::kubernetes:core/v1:Secret::x",
+    type: "kubernetes:core/v1:Secret",
+    name: "x",
+    custom: true,
+    protect: false,
+    retainOnDelete: false,
+    dependsOn: [],
+    timeouts: {},
+    provider: "",
+    inputs,
+  });
+
+  test("Secret objects are redacted whole even when a value was not marked secret", () => {
+    const { kubernetes } = layerDocuments([
+      recorded({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "x" },
+        stringData: { password: "plain" },
+      }),
+    ]);
+    expect(kubernetes[0]?.body.stringData).toEqual({ password: REDACTED });
+    expect(toYaml(kubernetes)).not.toContain("plain");
+  });
+
+  test("the leak guard names the file a secret reached", () => {
+    const layer = {
+      layer: "network" as const,
+      files: { "network.yaml": "password: hunter22", "network.helm.yaml": "" },
+      outputs: { token: "hunter22" },
+      notes: ["admin password hunter22"],
+    };
+    expect(findLeaks([layer as never], ["hunter22"])).toEqual([
+      "network.yaml",
+      "network stack outputs",
+      "network summary",
+    ]);
+  });
+});
+
+test("the README's config reference matches the schemas (run `bun run docs` to update it)", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  expect(withConfigReference(readme, configSchemas)).toBe(readme);
+  expect(readme).toContain("bun install && bun run render");
+});
