@@ -14,6 +14,7 @@ import type { RawConfig } from "../lib/config/schema.ts";
 import { plaintextSecretWarnings, readStackFile } from "../lib/config/stackFile.ts";
 import { DATA_HELD, isLayer, LAYERS, type Layer } from "../lib/core/layerNames.ts";
 import { formatProblem } from "../lib/core/problem.ts";
+import { versionAtLeast } from "../lib/core/version.ts";
 import { configSchemas, parseConfig } from "../programs/layers.ts";
 import {
   type CommandSpec,
@@ -68,16 +69,6 @@ const backendConfigured = (env: Environment["env"]): boolean => {
   } catch {
     return false;
   }
-};
-
-export const versionAtLeast = (text: string, minimum: readonly number[]): boolean => {
-  const parts = (/(\d+)\.(\d+)\.(\d+)/.exec(text) ?? []).slice(1).map(Number);
-  if (parts.length !== 3) return false;
-  for (const [i, want] of minimum.entries()) {
-    const have = parts[i] ?? 0;
-    if (have !== want) return have > want;
-  }
-  return true;
 };
 
 /** Every config error of the layers, and a warning per secret kept in plain text in their stack files. */

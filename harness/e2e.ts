@@ -6,16 +6,25 @@
  * What is simulated and why: lib/e2e.ts and the README ("End-to-end test").
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parse } from "yaml";
-import { type CommandSpec, parseCommand, USAGE_EXIT, usageText } from "../cli/args.ts";
-import { readStackFile } from "../lib/config/stackFile.ts";
+import { Result } from "neverthrow";
+import {
+  type CliIo,
+  type CommandSpec,
+  isMain,
+  parseCommand,
+  processIo,
+  USAGE_EXIT,
+  usageText,
+} from "../cli/args.ts";
+import { rawConfigFromEntries, readStackFileConfig } from "../lib/config/stackFile.ts";
 import { LAYERS, type Layer } from "../lib/core/layerNames.ts";
+import { formatProblem, type Problem } from "../lib/core/problem.ts";
 import { longhornValues } from "../lib/layers/storage/longhorn.ts";
 import { configSchemas, parseConfig } from "../programs/layers.ts";
-import { type Clients, connect, createNodes } from "./cluster/api.ts";
+import { connect, createNodes } from "./cluster/api.ts";
 import { type Binaries, ensureBinaries } from "./cluster/build.ts";
 import { startCluster, stopCluster } from "./cluster/cluster.ts";
 import { simulateStorageControllers } from "./cluster/controllers.ts";
@@ -31,13 +40,13 @@ import {
   onlyBuiltPlugin,
   packageScripts,
 } from "./e2eChecks.ts";
-import { keepLogsIn, mustRun, StepFailure, step, timings, workCopy } from "./e2eSteps.ts";
+import { keepLogsIn, mustRun, type RunLog, runLog, StepFailure, step, workCopy } from "./e2eSteps.ts";
 import { type Engine, ensureEngine } from "./engine/build.ts";
-import { ADDED_APP, E2E_STACK, e2eStack, pulumiEnv } from "./engine/e2eStack.ts";
+import { ADDED_APP, E2E_STACK, type E2eStack, e2eStack, pulumiEnv } from "./engine/e2eStack.ts";
 import { writeStandInCharts } from "./engine/standInCharts.ts";
 import { KUBERNETES_PLUGIN_VERSION } from "./engine/versions.ts";
 
-const E2E: CommandSpec = {
+export const E2E: CommandSpec = {
   usage: "bun run e2e [--crds <dir>] [--keep]",
   options: {
     crds: {
@@ -47,56 +56,71 @@ const E2E: CommandSpec = {
     keep: { type: "boolean", doc: "keep the work folder and every command's output" },
   },
 };
-const root = resolve(import.meta.dirname, "..");
+const ROOT = resolve(import.meta.dirname, "..");
 
-const options = parseCommand(E2E, process.argv.slice(2)).match(
-  ({ values }) => ({
-    crds: typeof values.crds === "string" ? resolve(values.crds) : resolve(root, "../shared/reference/crds"),
-    keep: values.keep === true,
-  }),
-  (error) => {
-    console.error(error);
-    return process.exit(USAGE_EXIT);
-  },
-);
-if (!existsSync(options.crds)) {
-  console.error(
-    usageText(E2E, `--crds ${options.crds}: no such folder (the pinned charts' CRDs, one folder per chart)`),
-  );
-  process.exit(USAGE_EXIT);
+interface Options {
+  crds: string;
+  keep: boolean;
 }
 
-const temp = mkdtempSync(join(tmpdir(), "homelab-e2e-"));
-const work = join(temp, "repo");
-const examples = Object.fromEntries(
-  LAYERS.map((layer) => [
-    layer,
-    (
-      parse(readFileSync(join(root, `config/${layer}/Pulumi.example.yaml`), "utf8")) as {
-        config: Record<string, unknown>;
-      }
-    ).config,
-  ]),
-) as Record<Layer, Record<string, unknown>>;
-const stack = e2eStack(configSchemas, examples);
-let cleanupDone = false;
-const cleanup = () => {
-  if (cleanupDone) return;
-  cleanupDone = true;
-  if (!options.keep) rmSync(temp, { recursive: true, force: true });
+/** What the run takes from the example stack: the e2e stack, and Longhorn's values for the simulated controllers. */
+interface Example {
+  stack: E2eStack;
+  longhorn: ReturnType<typeof longhornValues>;
+}
+
+/** Everything one run holds, made by `main` and passed to each step; the fields left open are set as the run goes. */
+interface E2eRun {
+  readonly root: string;
+  readonly options: Options;
+  /** The run's temporary folder, and the work copy of the repository inside it. */
+  readonly temp: string;
+  readonly work: string;
+  readonly started: number;
+  readonly io: CliIo;
+  /** Where the steps print, their times, and every command's output. */
+  readonly log: RunLog;
+  /** The environment of every Pulumi command, once the work folder is ready. */
+  env: Record<string, string>;
+  controllers?: ReturnType<typeof simulateStorageControllers>;
+  failed: boolean;
+  cleanedUp: boolean;
+}
+
+const usage = (io: CliIo, text: string): number => {
+  io.err(text);
+  return USAGE_EXIT;
 };
-stopOnExit(cleanup);
 
-const started = Date.now();
-let env: Record<string, string> = {};
-let clients: Clients | undefined;
-let controllers: ReturnType<typeof simulateStorageControllers> | undefined;
+/**
+ * The example stack, read with the project's stack-file reader: each layer's `config:` map as
+ * written (e2eStack keeps its prefixes and YAML values), the storage layer's also parsed.
+ */
+const readExample = (root: string): Result<Example, Problem[]> =>
+  Result.combineWithAllErrors(LAYERS.map((layer) => readStackFileConfig(root, layer, "example")))
+    .mapErr((perLayer) => perLayer.flat())
+    .andThen((configs) => {
+      const examples = Object.fromEntries(LAYERS.map((layer, i) => [layer, configs[i] ?? {}])) as Record<
+        Layer,
+        Record<string, unknown>
+      >;
+      return rawConfigFromEntries(configSchemas, "storage", Object.entries(examples.storage), "example")
+        .andThen((raw) => parseConfig("storage", raw))
+        .map((storage) => ({ stack: e2eStack(configSchemas, examples), longhorn: longhornValues(storage) }));
+    });
 
-const pulumi = (args: string[], cwd = work, input?: string) =>
-  mustRun(["pulumi", ...args], { cwd, env, input });
+/** Removes the run's temporary folder (unless `--keep`), once, whichever way the run ends. */
+const cleanup = (run: E2eRun): void => {
+  if (run.cleanedUp) return;
+  run.cleanedUp = true;
+  if (!run.options.keep) rmSync(run.temp, { recursive: true, force: true });
+};
 
-const buildAll = () =>
-  step("Build (or reuse) the Pulumi engine and the API server", async () => {
+const pulumi = (run: E2eRun, args: string[]) =>
+  mustRun(["pulumi", ...args], { cwd: run.work, env: run.env, log: run.log });
+
+const buildAll = (run: E2eRun) =>
+  step(run.log, "Build (or reuse) the Pulumi engine and the API server", async () => {
     const built = await ensureEngine();
     if (built.isErr()) throw new StepFailure(built.error);
     const cluster = await ensureBinaries();
@@ -104,114 +128,165 @@ const buildAll = () =>
     return { engine: built.value, cluster: cluster.value };
   });
 
-const startApiServer = (binaries: Binaries) =>
+const startApiServer = (run: E2eRun, binaries: Binaries) =>
   step(
+    run.log,
     "Start the API server (etcd, kube-apiserver, controller-manager, scheduler, 3 Talos-like nodes)",
     async () => {
       const started = await startCluster(binaries);
       if (started.isErr()) throw new StepFailure(started.error);
-      clients = connect(started.value);
+      const clients = connect(started.value);
       await createNodes(clients);
-      return started.value;
+      return { cluster: started.value, clients };
     },
   );
 
-const prepareWork = (engine: Engine, kubeconfig: string) =>
-  step("Work copy of the repository, stand-in charts, throwaway Pulumi home and file backend", async () => {
-    workCopy(root, work);
-    keepLogsIn(join(temp, "logs"));
-    const charts = writeStandInCharts(options.crds, join(temp, "charts"));
-    env = pulumiEnv(process.env, {
-      home: join(temp, "pulumi-home"),
-      state: join(temp, "state"),
-      charts: join(temp, "charts"),
-      kubeconfig,
-      engineBin: engine.bin,
-      passphrase: randomBytes(24).toString("base64url"),
-    });
-    await mustRun(["mkdir", "-p", join(temp, "state")], { cwd: temp, env });
-    console.log(`  charts: ${charts.join(", ")}`);
-    console.log(`  ${(await pulumi(["version"])).trim()} from ${engine.bin}`);
-    await pulumi([
-      "plugin",
-      "install",
-      "resource",
-      "kubernetes",
-      KUBERNETES_PLUGIN_VERSION,
-      "--file",
-      engine.provider,
-    ]);
-  });
-
-/** The storage controllers are simulated with the example's Longhorn values. */
-const startSimulatedControllers = (api: Clients) => {
-  const storageConfig = readStackFile(configSchemas, root, "storage", "example")
-    .andThen((raw) => parseConfig("storage", raw))
-    .match(
-      (config) => config,
-      (errors) => {
-        throw new StepFailure(`the example's storage config does not parse: ${errors.length} error(s)`);
-      },
-    );
-  controllers = simulateStorageControllers(api, longhornValues(storageConfig));
-};
+const prepareWork = (run: E2eRun, engine: Engine, kubeconfig: string) =>
+  step(
+    run.log,
+    "Work copy of the repository, stand-in charts, throwaway Pulumi home and file backend",
+    async () => {
+      const { temp } = run;
+      workCopy(run.root, run.work);
+      keepLogsIn(run.log, join(temp, "logs"));
+      const charts = writeStandInCharts(run.options.crds, join(temp, "charts"));
+      run.env = pulumiEnv(run.io.env, {
+        home: join(temp, "pulumi-home"),
+        state: join(temp, "state"),
+        charts: join(temp, "charts"),
+        kubeconfig,
+        engineBin: engine.bin,
+        passphrase: randomBytes(24).toString("base64url"),
+      });
+      await mustRun(["mkdir", "-p", join(temp, "state")], { cwd: temp, env: run.env, log: run.log });
+      run.io.out(`  charts: ${charts.join(", ")}`);
+      run.io.out(`  ${(await pulumi(run, ["version"])).trim()} from ${engine.bin}`);
+      await pulumi(run, [
+        "plugin",
+        "install",
+        "resource",
+        "kubernetes",
+        KUBERNETES_PLUGIN_VERSION,
+        "--file",
+        engine.provider,
+      ]);
+    },
+  );
 
 /** The operator's own scripts where the language hosts exist; else the same wrapper, programs inline. */
-const pathOf = (engine: Engine) => {
+const pathOf = (run: E2eRun, engine: Engine) => {
   const path = engine.languageHosts
     ? { wrapper: packageScripts, says: "bun run deploy etc. (runtime: bun through the built language hosts)" }
     : {
         wrapper: inlinePrograms,
         says: "harness/e2eInline.ts: the deploy wrapper with each layer's program inline (Automation API; no language host here)",
       };
-  console.log(`  programs run by: ${path.says}`);
+  run.io.out(`  programs run by: ${path.says}`);
   return path.wrapper;
 };
 
-const runChecks = async (context: E2eContext) => {
-  await step(`Create stack ${E2E_STACK} in each layer from the example; set every secret with --secret`, () =>
-    createStacks(context, stack),
+const runChecks = async (run: E2eRun, context: E2eContext, stack: E2eStack) => {
+  const { log } = run;
+  await step(
+    log,
+    `Create stack ${E2E_STACK} in each layer from the example; set every secret with --secret`,
+    () => createStacks(context, stack),
   );
   await step(
+    log,
     `bun run deploy --stack ${E2E_STACK} (all four layers, our own script, real StackReferences)`,
     () => deployAll(context),
   );
-  await step("pulumi preview --expect-no-changes on every layer (a second deploy changes nothing)", () =>
+  await step(log, "pulumi preview --expect-no-changes on every layer (a second deploy changes nothing)", () =>
     expectNoChanges(context),
   );
-  await step(`Add ${ADDED_APP.file} and run bun run deploy:apps`, () => addApp(context));
+  await step(log, `Add ${ADDED_APP.file} and run bun run deploy:apps`, () => addApp(context));
   await step(
+    log,
     "Data safety: destroy:apps refuses without --confirm-data-loss; with it, Pulumi stops at protected claims and deletes nothing",
     () => dataSafety(context),
   );
-  await step("Nothing was downloaded: the only plugin is the one built here", () => onlyBuiltPlugin(context));
+  await step(log, "Nothing was downloaded: the only plugin is the one built here", () =>
+    onlyBuiltPlugin(context),
+  );
 };
 
-const tearDown = () =>
-  step("Tear down (simulated controllers, API server, temporary folders)", async () => {
-    await controllers?.stop();
-    for (const event of controllers?.events ?? []) console.log(`  simulated: ${event}`);
+const tearDown = (run: E2eRun) =>
+  step(run.log, "Tear down (simulated controllers, API server, temporary folders)", async () => {
+    await run.controllers?.stop();
+    for (const event of run.controllers?.events ?? []) run.io.out(`  simulated: ${event}`);
     await stopCluster();
-    cleanup();
+    cleanup(run);
   }).catch(() => {
-    process.exitCode = 1;
+    run.failed = true;
   });
 
-try {
-  const built = await buildAll();
-  const cluster = await startApiServer(built.cluster);
-  await prepareWork(built.engine, cluster.files.kubeconfig);
-  const api = clients as Clients;
-  startSimulatedControllers(api);
-  await runChecks({ work, env, clients: api, wrapper: pathOf(built.engine) });
-} catch {
-  process.exitCode = 1;
-} finally {
-  await tearDown();
-  console.log(
-    `\n${process.exitCode ? "FAILED" : "PASSED"}: ${timings.map((t) => `${t.name.split(" (")[0]} ${t.seconds.toFixed(0)}s`).join("; ")}`,
-  );
-  console.log(
-    `total ${((Date.now() - started) / 1000).toFixed(0)}s${options.keep ? `; kept ${temp} (logs/ holds every command's output)` : ""}`,
-  );
-}
+/** Runs `bun run e2e`; resolves to its exit code (0 passed, 1 failed, 2 a command-line mistake). */
+export const main = async (argv: readonly string[], io: CliIo = processIo): Promise<number> => {
+  const parsed = parseCommand(E2E, argv);
+  if (parsed.isErr()) return usage(io, parsed.error);
+  const { values } = parsed.value;
+  const options: Options = {
+    crds: typeof values.crds === "string" ? resolve(values.crds) : resolve(ROOT, "../shared/reference/crds"),
+    keep: values.keep === true,
+  };
+  if (!existsSync(options.crds))
+    return usage(
+      io,
+      usageText(
+        E2E,
+        `--crds ${options.crds}: no such folder (the pinned charts' CRDs, one folder per chart)`,
+      ),
+    );
+  const example = readExample(ROOT);
+  if (example.isErr()) {
+    io.err(`The example stack has ${example.error.length} problem(s); nothing was run:\n`);
+    for (const problem of example.error) io.err(`  ${formatProblem(problem)}`);
+    return 1;
+  }
+
+  const temp = mkdtempSync(join(tmpdir(), "homelab-e2e-"));
+  const run: E2eRun = {
+    root: ROOT,
+    options,
+    temp,
+    work: join(temp, "repo"),
+    started: Date.now(),
+    io,
+    log: runLog(io),
+    env: {},
+    failed: false,
+    cleanedUp: false,
+  };
+  // Ctrl-C, SIGTERM or any exit: every server stopped, the temporary folder removed.
+  stopOnExit(() => cleanup(run));
+
+  try {
+    const built = await buildAll(run);
+    const { cluster, clients } = await startApiServer(run, built.cluster);
+    await prepareWork(run, built.engine, cluster.files.kubeconfig);
+    // The storage controllers are simulated with the example's Longhorn values.
+    run.controllers = simulateStorageControllers(clients, example.value.longhorn);
+    const context = {
+      work: run.work,
+      env: run.env,
+      clients,
+      wrapper: pathOf(run, built.engine),
+      log: run.log,
+    };
+    await runChecks(run, context, example.value.stack);
+  } catch {
+    run.failed = true;
+  } finally {
+    await tearDown(run);
+    io.out(
+      `\n${run.failed ? "FAILED" : "PASSED"}: ${run.log.timings.map((t) => `${t.name.split(" (")[0]} ${t.seconds.toFixed(0)}s`).join("; ")}`,
+    );
+    io.out(
+      `total ${((Date.now() - run.started) / 1000).toFixed(0)}s${options.keep ? `; kept ${temp} (logs/ holds every command's output)` : ""}`,
+    );
+  }
+  return run.failed ? 1 : 0;
+};
+
+if (isMain(import.meta)) process.exit(await main(process.argv.slice(2)));

@@ -1,7 +1,7 @@
 /**
  * What `bun run e2e` checks once the engine, the API server and the work copy are ready (see
- * harness/e2e.ts): each function runs its commands, prints what it found, and throws a StepFailure
- * carrying the failing command's output.
+ * harness/e2e.ts): each function runs its commands, prints what it found (to the run's io), and
+ * throws a StepFailure carrying the failing command's output.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 import { LAYERS, type Layer } from "../lib/core/layerNames.ts";
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from "../lib/k8s/labels.ts";
 import type { Clients } from "./cluster/api.ts";
-import { mustRun, run, StepFailure } from "./e2eSteps.ts";
+import { mustRun, type RunLog, run, StepFailure } from "./e2eSteps.ts";
 import { ADDED_APP, E2E_STACK, type E2eStack, secretArgs } from "./engine/e2eStack.ts";
 import { KUBERNETES_PLUGIN_VERSION } from "./engine/versions.ts";
 
@@ -20,6 +20,8 @@ export interface E2eContext {
   clients: Clients;
   /** The deploy wrapper's command line for an operation: the package scripts, or their inline twin. */
   wrapper: Wrapper;
+  /** Where the run prints, and keeps every command's output. */
+  log: RunLog;
 }
 
 type Command = "preview" | "up" | "destroy";
@@ -39,7 +41,7 @@ const layerDir = (context: E2eContext, layer: Layer) => join(context.work, "prog
 const stackFile = (context: E2eContext, layer: Layer) =>
   join(context.work, `config/${layer}/Pulumi.${E2E_STACK}.yaml`);
 const pulumi = (context: E2eContext, args: string[], input?: string) =>
-  mustRun(["pulumi", ...args], { cwd: context.work, env: context.env, input });
+  mustRun(["pulumi", ...args], { cwd: context.work, env: context.env, input, log: context.log });
 const wrapped = (context: E2eContext, command: Command, layer: Layer | "all", ...args: string[]) => [
   ...context.wrapper(command, layer),
   "--stack",
@@ -47,7 +49,11 @@ const wrapped = (context: E2eContext, command: Command, layer: Layer | "all", ..
   ...args,
 ];
 const runWrapped = (context: E2eContext, command: Command, layer: Layer | "all", ...args: string[]) =>
-  mustRun(wrapped(context, command, layer, ...args), { cwd: context.work, env: context.env });
+  mustRun(wrapped(context, command, layer, ...args), {
+    cwd: context.work,
+    env: context.env,
+    log: context.log,
+  });
 
 /** Stack files from the example, `pulumi stack init`, every secret through stdin; none left in plain text. */
 export const createStacks = async (context: E2eContext, stack: E2eStack): Promise<void> => {
@@ -63,22 +69,22 @@ export const createStacks = async (context: E2eContext, stack: E2eStack): Promis
   if (leaked.length > 0)
     throw new StepFailure(`plaintext secrets in the stack files: ${leaked.map((s) => s.path).join(", ")}`);
   const names = stack.secrets.map((s) => `${s.layer}:${s.path}`).join(", ");
-  console.log(`  ${stack.secrets.length} secrets encrypted (${names}); none in plain text`);
+  context.log.io.out(`  ${stack.secrets.length} secrets encrypted (${names}); none in plain text`);
 };
 
 export const deployAll = async (context: E2eContext): Promise<void> => {
   const output = await runWrapped(context, "up", "all", "--", "--yes", "--non-interactive");
   const mode = output.split("\n").find((line) => line.includes("Mode: END-TO-END TEST"));
   if (!mode) throw new StepFailure("the deploy did not say it ran in end-to-end mode", output);
-  console.log(`  the program said: ${mode.replace(/^.*warning: /, "").trim()}`);
+  context.log.io.out(`  the program said: ${mode.replace(/^.*warning: /, "").trim()}`);
   const created = [...output.matchAll(/^\s+\+ (\d+) created/gm)].map((match) => match[1]);
-  console.log(`  created per layer (${LAYERS.join(", ")}): ${created.join(", ")}`);
+  context.log.io.out(`  created per layer (${LAYERS.join(", ")}): ${created.join(", ")}`);
 };
 
 export const expectNoChanges = async (context: E2eContext): Promise<void> => {
   for (const layer of LAYERS) {
     await runWrapped(context, "preview", layer, "--", "--expect-no-changes", "--non-interactive");
-    console.log(`  ${layer}: no changes`);
+    context.log.io.out(`  ${layer}: no changes`);
   }
 };
 
@@ -93,7 +99,7 @@ export const addApp = async (context: E2eContext): Promise<void> => {
     throw new StepFailure(
       `no Deployment in ${ADDED_APP.name} with the owner labels: ${JSON.stringify(labels)}`,
     );
-  console.log(
+  context.log.io.out(
     `  Deployment ${ADDED_APP.name}/${deployment?.metadata?.name} labelled ${JSON.stringify(labels)}`,
   );
 };
@@ -115,11 +121,11 @@ const appObjects = async (clients: Clients): Promise<string[]> => {
 /** Both refusals; and the refused destroy deleted nothing at all, not only the claims. */
 export const dataSafety = async (context: E2eContext): Promise<void> => {
   const before = await appObjects(context.clients);
-  const options = { cwd: context.work, env: context.env };
+  const options = { cwd: context.work, env: context.env, log: context.log };
   const refused = await run(wrapped(context, "destroy", "apps"), options);
   if (refused.code === 0 || !refused.output.includes("Refusing to destroy the apps layer"))
     throw new StepFailure("destroy:apps without --confirm-data-loss did not refuse", refused.output);
-  console.log("  destroy:apps refused (exit 1) and named what would be lost");
+  context.log.io.out("  destroy:apps refused (exit 1) and named what would be lost");
   const destroyed = await run(
     wrapped(context, "destroy", "apps", "--confirm-data-loss", "--", "--yes", "--non-interactive"),
     options,
@@ -130,17 +136,17 @@ export const dataSafety = async (context: E2eContext): Promise<void> => {
       destroyed.output,
     );
   const stopped = [...destroyed.output.matchAll(/^\s+kubernetes:[^ ]+ \(([^)]+)\):$/gm)].map((m) => m[1]);
-  console.log(`  Pulumi's destroy failed in its preview at the protected ${stopped.join(", ")}`);
+  context.log.io.out(`  Pulumi's destroy failed in its preview at the protected ${stopped.join(", ")}`);
   const after = await appObjects(context.clients);
   const lost = before.filter((object) => !after.includes(object));
   if (!before.some((object) => object.startsWith("PersistentVolumeClaim demo/")) || lost.length > 0)
     throw new StepFailure(`before: ${before.join(", ") || "nothing"}; lost: ${lost.join(", ")}`);
-  console.log(`  nothing deleted: ${after.length} claims and Deployments still there`);
+  context.log.io.out(`  nothing deleted: ${after.length} claims and Deployments still there`);
 };
 
 export const onlyBuiltPlugin = async (context: E2eContext): Promise<void> => {
   const plugins = await pulumi(context, ["plugin", "ls"]);
-  console.log(plugins.trimEnd().replace(/^/gm, "  "));
+  context.log.io.out(plugins.trimEnd().replace(/^/gm, "  "));
   const rows = plugins.split("\n").filter((line) => /^\S+\s+(resource|language|analyzer)\s/.test(line));
   if (rows.length !== 1 || !rows[0]?.startsWith("kubernetes") || !rows[0].includes(KUBERNETES_PLUGIN_VERSION))
     throw new StepFailure("plugins other than the built Kubernetes provider are installed", plugins);

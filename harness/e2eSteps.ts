@@ -2,10 +2,12 @@
  * The pieces `bun run e2e` (harness/e2e.ts) is made of: timed steps, Pulumi commands with their output
  * kept for the failure report, and the run's work copy of the repository (the stand-in charts are
  * harness/engine/standInCharts.ts, the simulated storage controllers harness/cluster/controllers.ts).
+ * What a run records is in its own `RunLog`, made per run: nothing here holds state.
  */
 
 import { cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { CliIo } from "../cli/args.ts";
 
 export class StepFailure extends Error {
   constructor(
@@ -18,29 +20,44 @@ export class StepFailure extends Error {
 
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
-export interface Timing {
+interface Timing {
   name: string;
   seconds: number;
 }
-export const timings: Timing[] = [];
+
+/** What one run records as it goes: where it prints, each passed step's time, every command's output. */
+export interface RunLog {
+  readonly io: Pick<CliIo, "out" | "err">;
+  readonly timings: Timing[];
+  /** Once `keepLogsIn` named a folder: each command's output goes to a numbered file there. */
+  commands?: { readonly dir: string; count: number };
+}
+
+export const runLog = (io: Pick<CliIo, "out" | "err">): RunLog => ({ io, timings: [] });
+
+/** Every command's output is kept in `dir` from now on (`--keep` leaves it for a look afterwards). */
+export const keepLogsIn = (log: RunLog, dir: string): void => {
+  mkdirSync(dir, { recursive: true });
+  log.commands = { dir, count: 0 };
+};
 
 /** Runs one step, printing what it does and how long it took; a failure shows its output's tail. */
-export const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+export const step = async <T>(log: RunLog, name: string, run: () => Promise<T>): Promise<T> => {
   const started = Date.now();
-  console.log(`▶ ${name}`);
+  log.io.out(`▶ ${name}`);
   try {
     const result = await run();
-    timings.push({ name, seconds: (Date.now() - started) / 1000 });
-    console.log(`  ✓ ${seconds(started)}`);
+    log.timings.push({ name, seconds: (Date.now() - started) / 1000 });
+    log.io.out(`  ✓ ${seconds(started)}`);
     return result;
   } catch (error) {
-    console.error(
+    log.io.err(
       `  ✗ ${name} failed after ${seconds(started)}: ${error instanceof Error ? error.message : error}`,
     );
     if (error instanceof StepFailure && error.output) {
       const lines = error.output.trimEnd().split("\n");
-      console.error(`  --- output of the failing command (last ${Math.min(lines.length, 80)} lines) ---`);
-      for (const line of lines.slice(-80)) console.error(`  | ${line}`);
+      log.io.err(`  --- output of the failing command (last ${Math.min(lines.length, 80)} lines) ---`);
+      for (const line of lines.slice(-80)) log.io.err(`  | ${line}`);
     }
     throw error;
   }
@@ -51,32 +68,25 @@ export interface Run {
   output: string;
 }
 
-/** Every command's output is kept here (`--keep` leaves it for a look afterwards). */
-let logDir: string | undefined;
-let logCount = 0;
-export const keepLogsIn = (dir: string): void => {
-  mkdirSync(dir, { recursive: true });
-  logDir = dir;
-};
-
-const keepLog = (argv: string[], result: Run): void => {
-  if (!logDir) return;
-  logCount += 1;
+const keepLog = (log: RunLog | undefined, argv: string[], result: Run): void => {
+  const commands = log?.commands;
+  if (!commands) return;
+  commands.count += 1;
   const slug = argv
     .slice(0, 4)
     .join("-")
     .replace(/[^a-z0-9:-]+/gi, "_")
     .slice(0, 60);
   writeFileSync(
-    join(logDir, `${String(logCount).padStart(2, "0")}-${slug}.log`),
+    join(commands.dir, `${String(commands.count).padStart(2, "0")}-${slug}.log`),
     `$ ${argv.join(" ")}\nexit ${result.code}\n\n${result.output}`,
   );
 };
 
-/** Runs a command to completion, stdout and stderr together; `input` goes to its stdin. */
+/** Runs a command to completion, stdout and stderr together; `input` goes to its stdin; its output kept in `log`. */
 export const run = async (
   argv: string[],
-  options: { cwd: string; env: Record<string, string>; input?: string },
+  options: { cwd: string; env: Record<string, string>; input?: string; log?: RunLog },
 ): Promise<Run> => {
   const child = Bun.spawn(argv, {
     cwd: options.cwd,
@@ -90,7 +100,7 @@ export const run = async (
     new Response(child.stderr).text(),
   ]);
   const result = { code: await child.exited, output: stdout + stderr };
-  keepLog(argv, result);
+  keepLog(options.log, argv, result);
   return result;
 };
 

@@ -5,26 +5,19 @@
  */
 import { writeFileSync } from "node:fs";
 import { err, ok, type Result } from "neverthrow";
+import { versionAtLeast } from "../../lib/core/version.ts";
 
 /** Build modules resolve only what their go.mod says, with the Go on PATH, never a downloaded toolchain. */
 const GO_ENV = { GOWORK: "off", GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" } as const;
 
 const PROGRESS_EVERY_MS = 20_000;
 
-/** `go version` output → [major, minor], or undefined when it is not a Go version line. */
-export const parseGoVersion = (text: string): [number, number] | undefined => {
-  const match = /\bgo(\d+)\.(\d+)/.exec(text);
-  return match ? [Number(match[1]), Number(match[2])] : undefined;
-};
-
 /** The Go on PATH when it is at least `minimum`; otherwise why not, with `help` saying how to fix it. */
 export const findGo = (minimum: readonly [number, number], help: string): Result<string, string> => {
   const go = Bun.which("go");
   if (!go) return err(`Go was not found on PATH. ${help}`);
   const out = Bun.spawnSync([go, "version"]).stdout.toString();
-  const version = parseGoVersion(out);
-  const [major, minor] = minimum;
-  if (!version || version[0] < major || (version[0] === major && version[1] < minor))
+  if (!versionAtLeast(out, minimum))
     return err(`${out.trim() || "go version printed nothing"}: too old. ${help}`);
   return ok(go);
 };

@@ -48,16 +48,9 @@ const secretValues = (
   const problems: Problems = [];
   const values: Record<string, Secret> = {};
   for (const { name, key } of spec.secretEnv) {
-    const found = lookupSecret(secrets, spec.name, key);
+    const found = lookupSecret(secrets, spec.name, key, layer);
     if (found.isOk()) values[key] = found.value;
-    else
-      problems.push(
-        problem(
-          { app: spec.name, part: `withSecretEnv ${name}` },
-          `the ${layer} stack config has no secret app_secrets.${spec.name}.${key}`,
-          `set it: ${found.error}`,
-        ),
-      );
+    else problems.push({ ...found.error, where: { ...found.error.where, part: `withSecretEnv ${name}` } });
   }
   return problems.length > 0 ? err(problems) : ok(values);
 };

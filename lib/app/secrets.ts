@@ -9,7 +9,7 @@
 import { err, ok, type Result } from "neverthrow";
 import { ENCRYPTED, type KeySchema, type RawValue } from "../config/schema.ts";
 import { type Secret, secret } from "../config/secret.ts";
-import type { Unplaced } from "../core/problem.ts";
+import { type Problem, problem, type Unplaced } from "../core/problem.ts";
 
 export type AppSecretValues = Readonly<Record<string, Readonly<Record<string, Secret>>>>;
 
@@ -69,11 +69,27 @@ export const appSecretsKey: KeySchema<AppSecrets> = {
   absent: () => NO_APP_SECRETS,
 };
 
-/** The secret an app asks for; an error (with the command to set it) when the config lacks it. */
-export const lookupSecret = (secrets: AppSecrets, app: string, key: string): Result<Secret, string> => {
+/**
+ * The secret an app asks for; a problem (placed at the app, with the command to set it) when the
+ * `layer` stack config lacks it.
+ */
+export const lookupSecret = (
+  secrets: AppSecrets,
+  app: string,
+  key: string,
+  layer = "apps",
+): Result<Secret, Problem> => {
   if (!secrets.known) return ok(secret("", false));
   const value = secrets.values[app]?.[key];
-  return value === undefined ? err(setSecretCommand(app, key)) : ok(value);
+  return value === undefined
+    ? err(
+        problem(
+          { app },
+          `the ${layer} stack config has no secret app_secrets.${app}.${key}`,
+          `set it: ${setSecretCommand(app, key)}`,
+        ),
+      )
+    : ok(value);
 };
 
 /** Secrets in config that no app asks for: almost always a typo in an app or key name. */

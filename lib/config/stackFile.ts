@@ -132,12 +132,16 @@ const parseStackYaml = (layer: Layer, relative: string, text: string): Result<un
   return err(errors.filter((error, i) => errors.findIndex((other) => other.what === error.what) === i));
 };
 
-export const readStackFile = (
-  schemas: StackSchemas,
+/**
+ * A stack file's `config:` map as written: keys with their project prefix (`homelab-network:domain`),
+ * values as YAML reads them (lists and maps as such, `{secure: ...}` for an encrypted one). The one
+ * place a stack file is read; `readStackFile` checks and flattens it.
+ */
+export const readStackFileConfig = (
   root: string,
   layer: Layer,
   stack: string,
-): Result<RawConfig, Problem[]> => {
+): Result<Readonly<Record<string, unknown>>, Problem[]> => {
   const path = stackFilePath(root, layer, stack);
   const relative = `config/${layer}/Pulumi.${stack}.yaml`;
   if (!existsSync(path)) {
@@ -156,9 +160,20 @@ export const readStackFile = (
         problem({ layer, file: relative }, "has no `config:` map", "put the keys under `config:`"),
       ]);
     }
-    return rawConfigFromEntries(schemas, layer, Object.entries(config), stack);
+    return ok(config as Readonly<Record<string, unknown>>);
   });
 };
+
+/** A layer's stack file as raw config: its project's keys without the prefix, every problem at once. */
+export const readStackFile = (
+  schemas: StackSchemas,
+  root: string,
+  layer: Layer,
+  stack: string,
+): Result<RawConfig, Problem[]> =>
+  readStackFileConfig(root, layer, stack).andThen((config) =>
+    rawConfigFromEntries(schemas, layer, Object.entries(config), stack),
+  );
 
 /** A stack's config as read from its files, and as parsed (each layer parsed once). */
 export interface StackConfig {

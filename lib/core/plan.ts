@@ -167,6 +167,10 @@ export const withStatefulNamespaces = (plan: Plan): Plan => {
 /**
  * The plan's items in creation order (each after everything it waits for, otherwise in plan
  * order), or what is wrong with it: a duplicate id, an unknown dependency or a cycle.
+ *
+ * The error is a plain message, not a Problem: every one of them is a bug in a layer's plan
+ * builder, not something a user can fix (an app's names are refused as Problems before they get
+ * here, lib/layers/apps/integrity), so `registrations` throws it as an invariant broken.
  */
 export const orderPlan = (plan: Plan): Result<PlanItem[], string> => {
   const items: PlanItem[] = [...plan.releases, ...plan.objects];

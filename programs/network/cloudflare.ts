@@ -9,6 +9,7 @@ import { Provider } from "@pulumi/cloudflare/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { reveal } from "../../lib/config/secret.ts";
 import type { PlannedExternal } from "../../lib/core/plan.ts";
+import { formatProblem } from "../../lib/core/problem.ts";
 import { pickZone } from "../../lib/layers/network/cloudflare.ts";
 import { type NetworkConfig, publicDnsOf } from "../../lib/layers/network/config.ts";
 import { revealInputs } from "../../lib/pulumi/createPlan.ts";
@@ -20,7 +21,7 @@ const lookupZone = async (domain: string, provider: Provider): Promise<string> =
     domain,
     (found.results ?? []).map((z) => ({ id: z.id, name: z.name, status: z.status })),
   );
-  if (zone.isErr()) throw new pulumi.RunError(zone.error);
+  if (zone.isErr()) throw new pulumi.RunError(formatProblem(zone.error));
   return zone.value.id;
 };
 

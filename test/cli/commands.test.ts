@@ -3,10 +3,11 @@ import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCommand } from "../../cli/args.ts";
-import { type Environment, type Operation, PULUMI, pulumiCommand, versionAtLeast } from "../../cli/pulumi.ts";
+import { type Environment, type Operation, PULUMI, pulumiCommand } from "../../cli/pulumi.ts";
 import { validateStack } from "../../cli/validate.ts";
 import { inlineOperation } from "../../harness/e2eInline.ts";
 import { LAYERS } from "../../lib/core/layerNames.ts";
+import { versionAtLeast } from "../../lib/core/version.ts";
 import { ROOT } from "../support/render.ts";
 
 /** A repository copy with only config/, so tests can write broken stacks without touching the real one. */
@@ -242,6 +243,7 @@ describe("arguments", () => {
     expect(versionAtLeast("v3.226.9", [3, 227, 0])).toBe(false);
     expect(versionAtLeast("v4.0.0", [3, 227, 0])).toBe(true);
     expect(versionAtLeast("garbage", [3, 227, 0])).toBe(false);
+    expect(versionAtLeast("v3.227", [3, 227, 0])).toBe(false);
   });
 });
 

@@ -5,6 +5,7 @@
 import { err, ok, type Result } from "neverthrow";
 import type { Secret } from "../../config/secret.ts";
 import type { PlannedExternal } from "../../core/plan.ts";
+import { type Problem, problem } from "../../core/problem.ts";
 import type { NetworkConfig } from "./config.ts";
 import { externalHostname } from "./externalDns.ts";
 
@@ -14,18 +15,20 @@ export interface ZoneSummary {
   status?: string;
 }
 
-/** Picks the zone named exactly `domain`; the error says what to change when there is none. */
-export const pickZone = (domain: string, zones: readonly ZoneSummary[]): Result<ZoneSummary, string> => {
+/** Picks the zone named exactly `domain`; the problem says what to change when there is none. */
+export const pickZone = (domain: string, zones: readonly ZoneSummary[]): Result<ZoneSummary, Problem> => {
   const zone = zones.find((candidate) => candidate.name.toLowerCase() === domain.toLowerCase());
   if (zone) return ok(zone);
   const seen = zones.map((candidate) => candidate.name).sort();
   return err(
-    [
-      `Cloudflare zone ${domain} is not visible to cloudflare_api_token` +
-        (seen.length > 0 ? ` (it sees: ${seen.join(", ")}).` : " (it sees no zone with that name)."),
-      "Fix: check `domain` is the zone's apex as shown in the Cloudflare dashboard, and give the token",
-      `Zone:Zone:Read and Zone:DNS:Edit on ${domain} (pulumi config set --secret cloudflare_api_token <token>).`,
-    ].join("\n"),
+    problem(
+      { layer: "network", key: "domain" },
+      `is not a Cloudflare zone cloudflare_api_token can see` +
+        (seen.length > 0 ? ` (it sees: ${seen.join(", ")})` : " (it sees no zone with that name)"),
+      "check `domain` is the zone's apex as shown in the Cloudflare dashboard, and give the token " +
+        `Zone:Zone:Read and Zone:DNS:Edit on ${domain} (pulumi config set --secret cloudflare_api_token <token>)`,
+      domain,
+    ),
   );
 };
 

@@ -4,7 +4,7 @@
  */
 import { Result } from "neverthrow";
 import { type Plan, type PlannedRelease, plannedObject, plannedRelease } from "../../core/plan.ts";
-import { type Problem, problem } from "../../core/problem.ts";
+import type { Problem } from "../../core/problem.ts";
 import { webhookGate } from "../../k8s/webhookGate.ts";
 import { cloudnativePgValues, cnpgNamespace } from "./cloudnativePg.ts";
 import type { StorageConfig } from "./config.ts";
@@ -36,17 +36,9 @@ export const storagePlan = (
   config: StorageConfig,
   jobs: readonly RecurringJobPlan[],
 ): Result<Plan, Problem[]> =>
-  Result.combineWithAllErrors(
-    jobs.map((job) =>
-      checkRecurringJobName(job.name).mapErr((what) =>
-        problem(
-          { layer: "storage", object: `recurringjob/${job.name}` },
-          what,
-          "rename the job in lib/layers/storage/recurringJobs.ts",
-        ),
-      ),
-    ),
-  ).map(() => plannedStorage(config, jobs));
+  Result.combineWithAllErrors(jobs.map((job) => checkRecurringJobName(job.name))).map(() =>
+    plannedStorage(config, jobs),
+  );
 
 const plannedStorage = (config: StorageConfig, jobs: readonly RecurringJobPlan[]): Plan => {
   // Deleting Longhorn's or CloudNativePG's namespace or chart deletes their CRDs, and with them

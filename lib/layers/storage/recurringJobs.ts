@@ -7,6 +7,7 @@
 
 import { err, ok, type Result } from "neverthrow";
 import type { KubeObject } from "../../core/plan.ts";
+import { type Problem, problem } from "../../core/problem.ts";
 import { layerLabels } from "../../k8s/labels.ts";
 import { LONGHORN_NAMESPACE } from "./longhorn.ts";
 import {
@@ -102,13 +103,21 @@ export const recurringJobPlans = (config: JobSchedules, zone: ScheduleZone): Rec
   },
 ];
 
-/** A RecurringJob name Longhorn accepts: a DNS label of at most 40 characters. */
-export const checkRecurringJobName = (name: string): Result<string, string> => {
+/** A RecurringJob name Longhorn accepts (a DNS label of at most 40 characters), or the problem with it. */
+export const checkRecurringJobName = (name: string): Result<string, Problem> => {
+  const refused = (what: string) =>
+    err(
+      problem(
+        { layer: "storage", object: `recurringjob/${name}` },
+        what,
+        "rename the job in lib/layers/storage/recurringJobs.ts",
+      ),
+    );
   if (name.length > RECURRING_JOB_NAME_LIMIT)
-    return err(`${name} is ${name.length} characters; Longhorn allows ${RECURRING_JOB_NAME_LIMIT}`);
+    return refused(`${name} is ${name.length} characters; Longhorn allows ${RECURRING_JOB_NAME_LIMIT}`);
   return /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name)
     ? ok(name)
-    : err(`${name} is not a lowercase DNS label (a-z, 0-9, -)`);
+    : refused(`${name} is not a lowercase DNS label (a-z, 0-9, -)`);
 };
 
 export const recurringJob = (plan: RecurringJobPlan): RecurringJobObject => ({

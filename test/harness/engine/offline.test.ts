@@ -2,7 +2,6 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { ADDED_APP, e2eStack, pulumiEnv, secretArgs } from "../../../harness/engine/e2eStack.ts";
 import {
   cliModule,
@@ -17,6 +16,7 @@ import {
   PULUMI_SDK_VERSION,
   PULUMI_VERSION,
 } from "../../../harness/engine/versions.ts";
+import { readStackFileConfig } from "../../../lib/config/stackFile.ts";
 import { LAYERS, type Layer, projectName } from "../../../lib/core/layerNames.ts";
 import { E2E_CHARTS_ENV } from "../../../lib/e2e.ts";
 import { configSchemas, parseConfig } from "../../../programs/layers.ts";
@@ -64,11 +64,7 @@ describe("build modules", () => {
 });
 
 const examples = Object.fromEntries(
-  LAYERS.map((layer) => [
-    layer,
-    (parse(readFileSync(join(ROOT, `config/${layer}/Pulumi.example.yaml`), "utf8")) as { config: object })
-      .config,
-  ]),
+  LAYERS.map((layer) => [layer, readStackFileConfig(ROOT, layer, "example")._unsafeUnwrap()]),
 ) as Record<Layer, Record<string, unknown>>;
 
 describe("the e2e stack", () => {

@@ -11,8 +11,8 @@ import { etcdBuild, kubernetesBuild } from "../../../harness/cluster/build.ts";
 import { cliBuild, hostsBuild, providerBuild } from "../../../harness/engine/build.ts";
 import { type GoBuild, goCommands, runBuild, tidy, writeGoMod } from "../../../harness/gobuild/build.ts";
 import { cacheDir, cacheRoot } from "../../../harness/gobuild/cache.ts";
-import { parseGoVersion } from "../../../harness/gobuild/go.ts";
 import { goModText } from "../../../harness/gobuild/gomod.ts";
+import { versionAtLeast } from "../../../lib/core/version.ts";
 
 const NOW = new Date("2026-01-01T00:00:00Z");
 const K8S_LDFLAGS =
@@ -160,9 +160,12 @@ describe("go.mod text and Go versions", () => {
     expect(goModText({ module: "m", go: "1.26.6", require: [] })).toBe("module m\n\ngo 1.26.6\n");
   });
 
-  test("go version lines", () => {
-    expect(parseGoVersion("go version go1.26.8 linux/amd64")).toEqual([1, 26]);
-    expect(parseGoVersion("bash: go: not found")).toBeUndefined();
+  test("go version lines, compared by the one version comparison", () => {
+    expect(versionAtLeast("go version go1.26.8 linux/amd64", [1, 26])).toBe(true);
+    expect(versionAtLeast("go version go1.26.8 linux/amd64", [1, 25])).toBe(true);
+    expect(versionAtLeast("go version go1.25.3 linux/amd64", [1, 26])).toBe(false);
+    expect(versionAtLeast("go version go2.0 linux/amd64", [1, 26])).toBe(true);
+    expect(versionAtLeast("bash: go: not found", [1, 25])).toBe(false);
   });
 });
 

@@ -29,12 +29,13 @@ describe("Cloudflare zone lookup", () => {
     expect(pickZone("example.com", zones)._unsafeUnwrap().id).toBe("b");
   });
 
-  test("a missing zone is one message naming the domain, the token, what it sees and the fix", () => {
-    const message = pickZone("example.com", [{ id: "a", name: "other.org" }])._unsafeUnwrapErr();
-    expect(message).toContain("Cloudflare zone example.com is not visible to cloudflare_api_token");
-    expect(message).toContain("(it sees: other.org)");
-    expect(message).toContain("Zone:Zone:Read and Zone:DNS:Edit on example.com");
-    expect(pickZone("example.com", [])._unsafeUnwrapErr()).toContain("it sees no zone with that name");
+  test("a missing zone is a problem at the domain, naming the token, what it sees and the fix", () => {
+    const missing = pickZone("example.com", [{ id: "a", name: "other.org" }])._unsafeUnwrapErr();
+    expect(missing.where).toEqual({ layer: "network", key: "domain" });
+    expect(missing.value).toBe("example.com");
+    expect(missing.what).toBe("is not a Cloudflare zone cloudflare_api_token can see (it sees: other.org)");
+    expect(missing.fix).toContain("Zone:Zone:Read and Zone:DNS:Edit on example.com");
+    expect(pickZone("example.com", [])._unsafeUnwrapErr().what).toContain("it sees no zone with that name");
   });
 
   test("the program fails with that message, before registering any resource", async () => {
@@ -55,7 +56,9 @@ describe("Cloudflare zone lookup", () => {
           { schemas: configSchemas, run: TEST_RUN, external: cloudflareRecords },
         ),
     );
-    await expect(run).rejects.toThrow("Cloudflare zone example.com is not visible to cloudflare_api_token");
+    await expect(run).rejects.toThrow(
+      'network: domain = "example.com" is not a Cloudflare zone cloudflare_api_token can see (it sees: other.org).',
+    );
   });
 
   test("the offline render answers the lookup with the zone asked for", () => {

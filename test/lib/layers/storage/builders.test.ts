@@ -44,9 +44,11 @@ describe("storage builders (pure)", () => {
   test("RecurringJob names: at most 40 characters, a lowercase DNS label", () => {
     expect(checkRecurringJobName("volume-backup").isOk()).toBe(true);
     expect(checkRecurringJobName("a".repeat(40)).isOk()).toBe(true);
-    expect(checkRecurringJobName("a".repeat(41))._unsafeUnwrapErr()).toBe(
-      `${"a".repeat(41)} is 41 characters; Longhorn allows 40`,
-    );
+    expect(checkRecurringJobName("a".repeat(41))._unsafeUnwrapErr()).toEqual({
+      where: { layer: "storage", object: `recurringjob/${"a".repeat(41)}` },
+      what: `${"a".repeat(41)} is 41 characters; Longhorn allows 40`,
+      fix: "rename the job in lib/layers/storage/recurringJobs.ts",
+    });
     expect(checkRecurringJobName("Backup_Daily").isErr()).toBe(true);
   });
 
