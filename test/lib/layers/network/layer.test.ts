@@ -560,6 +560,14 @@ describe("Pi-hole on day two: a restart, a drain, a removed host", () => {
     expect(spec(await object("Service", "pihole", "pihole-dns")).publishNotReadyAddresses).toBeUndefined();
   });
 
+  test("a rollout starts the new pod before it stops the old one (RollingUpdate of one replica)", async () => {
+    for (const deployment of await deployments()) {
+      expect(spec(deployment).replicas).toBe(1);
+      // maxUnavailable 25% of one pod rounds down to 0, maxSurge up to 1 (the Kubernetes defaults).
+      expect(spec(deployment).strategy).toEqual({ type: "RollingUpdate" });
+    }
+  });
+
   test("never both down for a drain: a disruption budget keeps one of the two Ready", async () => {
     const budget = await object("PodDisruptionBudget", "pihole", "pihole-dns");
     expect(spec(budget).minAvailable).toBe(1);
