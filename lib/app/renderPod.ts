@@ -1,9 +1,16 @@
 /** An app's Deployment, through the vocabulary's secure pod template (lib/k8s/workload.ts). */
 import { createHash } from "node:crypto";
-import type { KubeObject } from "../core/plan.ts";
+import type * as input from "@pulumi/kubernetes/types/input";
+import type { CoreObject } from "../core/plan.ts";
 import { CONFIG_CHECKSUM } from "../k8s/annotations.ts";
 import { LOAD_BALANCER_LABEL } from "../k8s/labels.ts";
-import { containerObject, deploymentObject, podTemplate, preferredAntiAffinity } from "../k8s/workload.ts";
+import {
+  type ContainerOptions,
+  containerObject,
+  deploymentObject,
+  podTemplate,
+  preferredAntiAffinity,
+} from "../k8s/workload.ts";
 import { commonLabels, names, type RenderContext, selectorLabels } from "./renderNames.ts";
 import { type AppSpec, effectiveResources, POSTGRES_FIELDS, type PostgresField } from "./spec.ts";
 import { CONFIG_VOLUME } from "./validate.ts";
@@ -15,7 +22,7 @@ const sha256 = (text: string): string => createHash("sha256").update(text).diges
 const configKeys = (spec: AppSpec) =>
   spec.configFiles.map((file) => ({ file, key: file.path.split("/").pop() ?? "" }));
 
-const envEntries = (spec: AppSpec): object[] => {
+const envEntries = (spec: AppSpec): input.core.v1.EnvVar[] => {
   const n = names(spec);
   const plain = spec.env.map(({ name, value }) => ({ name, value }));
   const secret = spec.secretEnv.map(({ name, key }) => ({
@@ -37,13 +44,13 @@ const envEntries = (spec: AppSpec): object[] => {
   return [...plain, ...secret, ...postgres];
 };
 
-const probeHandler = (probes: NonNullable<AppSpec["probes"]>): object => {
+const probeHandler = (probes: NonNullable<AppSpec["probes"]>): input.core.v1.Probe => {
   if (probes.command !== undefined) return { exec: { command: [...probes.command] } };
   if (probes.tcpPort !== undefined) return { tcpSocket: { port: probes.tcpPort } };
   return { httpGet: { path: probes.path ?? "/", port: "http" } };
 };
 
-const probeObjects = (spec: AppSpec): Record<string, object> => {
+const probeObjects = (spec: AppSpec): ContainerOptions["probes"] => {
   const probes = spec.probes;
   if (!probes) return {};
   const handler = probeHandler(probes);
@@ -57,7 +64,7 @@ const probeObjects = (spec: AppSpec): Record<string, object> => {
   };
 };
 
-const podVolumes = (spec: AppSpec): object[] => [
+const podVolumes = (spec: AppSpec): input.core.v1.Volume[] => [
   ...spec.volumes.map((volume) => ({
     name: volume.name,
     persistentVolumeClaim: {
@@ -72,7 +79,7 @@ const podVolumes = (spec: AppSpec): object[] => [
   ...(spec.readOnlyRoot ? [{ name: TMP_VOLUME, emptyDir: { sizeLimit: spec.readOnlyRoot.tmpSize } }] : []),
 ];
 
-const volumeMounts = (spec: AppSpec): object[] => [
+const volumeMounts = (spec: AppSpec): input.core.v1.VolumeMount[] => [
   ...spec.volumes.map((volume) => ({
     name: volume.name,
     mountPath: volume.mountPath,
@@ -126,7 +133,7 @@ const configChecksum = (spec: AppSpec): Record<string, string> | undefined =>
       }
     : undefined;
 
-export const appDeployment = (spec: AppSpec, context: RenderContext): KubeObject => {
+export const appDeployment = (spec: AppSpec, context: RenderContext): CoreObject<"apps/v1/Deployment"> => {
   const labels = { ...commonLabels(spec, context), ...selectorLabels(spec) };
   const checksum = configChecksum(spec);
   return deploymentObject({

@@ -1,6 +1,6 @@
 /** How an app is reached: its ClusterIP Service, a shared LoadBalancer, and its Ingresses. */
 
-import type { KubeObject } from "../core/plan.ts";
+import type { CoreObject } from "../core/plan.ts";
 import { lanDnsHostname, PUBLIC_WITHOUT_AUTH, tinyauthAnnotation } from "../k8s/annotations.ts";
 import { podDisruptionBudgetObject } from "../k8s/disruption.ts";
 import { ingressObject } from "../k8s/ingress.ts";
@@ -19,7 +19,7 @@ import type { AppSpec, Exposure } from "./spec.ts";
 /** The port of every app's ClusterIP Service (named `http`, to the container's `http` port). */
 export const APP_SERVICE_PORT = 80;
 
-export const appService = (spec: AppSpec, context: RenderContext): KubeObject =>
+export const appService = (spec: AppSpec, context: RenderContext): CoreObject<"v1/Service"> =>
   clusterIpService(
     { name: names(spec).workload, namespace: names(spec).namespace, labels: commonLabels(spec, context) },
     selectorLabels(spec),
@@ -32,7 +32,10 @@ export const appService = (spec: AppSpec, context: RenderContext): KubeObject =>
  * The load balancer's Service (with its LAN name, if any) and disruption budget: the same objects
  * from every app that declares it, so the plan holds them once.
  */
-export const appLoadBalancer = (spec: AppSpec, context: RenderContext): KubeObject[] => {
+export const appLoadBalancer = (
+  spec: AppSpec,
+  context: RenderContext,
+): CoreObject<"v1/Service" | "policy/v1/PodDisruptionBudget">[] => {
   const balancer = spec.loadBalancer;
   if (balancer === undefined) return [];
   const ports = (spec.ports ?? []).filter((port) => balancer.ports.includes(port.name));
@@ -87,7 +90,11 @@ const middlewareOf = (spec: AppSpec, isPublic: boolean, context: RenderContext):
  * on both classes gives its public route the private ingress IP as its LAN record, so the LAN
  * resolves it to exactly one ingress.
  */
-export const appIngress = (spec: AppSpec, exposure: Exposure, context: RenderContext): KubeObject => {
+export const appIngress = (
+  spec: AppSpec,
+  exposure: Exposure,
+  context: RenderContext,
+): CoreObject<"networking.k8s.io/v1/Ingress"> => {
   const { network } = context;
   const host = hostOf(exposure, network);
   const isPublic = exposure.kind === "public";

@@ -3,7 +3,7 @@
  * NFS volume and its claim) and its CloudNativePG Cluster, all on the storage contract.
  */
 import type { StorageContract } from "../core/contracts.ts";
-import type { KubeObject } from "../core/plan.ts";
+import type { CoreObject, CustomObject } from "../core/plan.ts";
 import { longhornClaim, nfsVolumePair } from "../k8s/claims.ts";
 import { postgresClusterObject } from "../k8s/cnpg.ts";
 import { partOfLabel } from "../k8s/labels.ts";
@@ -22,7 +22,7 @@ export const appVolume = (
   volume: Volume,
   storage: StorageContract,
   context: RenderContext,
-): { volume?: KubeObject; claim: KubeObject } => {
+): { volume?: CoreObject<"v1/PersistentVolume">; claim: CoreObject<"v1/PersistentVolumeClaim"> } => {
   const labels = commonLabels(spec, context);
   return volume.kind === "nfs"
     ? nfsVolumePair({
@@ -57,7 +57,7 @@ export const appCluster = (
   pg: PostgresSpec,
   storage: StorageContract,
   context: RenderContext,
-): KubeObject =>
+): CustomObject =>
   postgresClusterObject(
     { name: names(spec).cluster, namespace: names(spec).namespace, labels: commonLabels(spec, context) },
     {

@@ -97,6 +97,8 @@ export const evaluateLayer = (
   reads: object,
   run: RunContext,
 ): Result<Evaluation, Problem[]> =>
+  // AnyLayer erases the layer's config and reads (its evaluate takes `never`); the caller parsed
+  // the config with this layer's own schema and validated the reads against its own contracts.
   (layer as unknown as LayerDefinition).evaluate(
     config as ConfigOf<KeySchemas>,
     reads as UpstreamValues<Upstreams>,

@@ -4,8 +4,11 @@
  * functions; one Pulumi edge (lib/pulumi/createPlan.ts) turns any plan into resources, so order,
  * protection and secrets are handled the same way everywhere, and checkable without Pulumi.
  */
+
+import type * as input from "@pulumi/kubernetes/types/input";
 import { err, ok, type Result } from "neverthrow";
 import type { ChartFacts } from "../charts/chartFacts.ts";
+import type { Secret } from "../config/secret.ts";
 
 export interface ObjectMeta {
   name: string;
@@ -15,15 +18,93 @@ export interface ObjectMeta {
 }
 
 /**
- * A Kubernetes object as the API server takes it. In a Secret, `stringData` values may be config
- * `Secret`s: only the edge reveals them, straight into Pulumi secrets.
+ * A typed Kubernetes kind as a plan holds it: the provider's input type (every field checked,
+ * types only: nothing of Pulumi loads at run time), with apiVersion and kind fixed and the plain
+ * metadata every object of a plan has.
  */
-export interface KubeObject {
+type Typed<ApiVersion extends string, Kind extends string, T> = Omit<
+  T,
+  "apiVersion" | "kind" | "metadata"
+> & {
+  apiVersion: ApiVersion;
+  kind: Kind;
+  metadata: ObjectMeta;
+};
+
+/**
+ * A Secret as a plan holds it: an Opaque Secret whose `stringData` values are config `Secret`s,
+ * revealed only by the edge, straight into Pulumi secrets (`S` is what they are sealed into: the
+ * render's redaction marker, the edge's `pulumi.secret`).
+ */
+type SecretObject<S = Secret> = Typed<"v1", "Secret", Omit<input.core.v1.Secret, "data" | "stringData">> & {
+  type: "Opaque";
+  stringData: Readonly<Record<string, S>>;
+};
+
+/**
+ * The kinds the edge creates with the provider's typed classes, by `apiVersion/kind`; anything
+ * else is a custom resource. `S` is the type a Secret's values have (see `SecretObject`).
+ */
+interface CoreKinds<S = Secret> {
+  "v1/Namespace": Typed<"v1", "Namespace", input.core.v1.Namespace>;
+  "v1/Secret": SecretObject<S>;
+  "v1/ConfigMap": Typed<"v1", "ConfigMap", input.core.v1.ConfigMap>;
+  "v1/PersistentVolume": Typed<"v1", "PersistentVolume", input.core.v1.PersistentVolume>;
+  "v1/PersistentVolumeClaim": Typed<"v1", "PersistentVolumeClaim", input.core.v1.PersistentVolumeClaim>;
+  "v1/Service": Typed<"v1", "Service", input.core.v1.Service>;
+  "v1/ServiceAccount": Typed<"v1", "ServiceAccount", input.core.v1.ServiceAccount>;
+  "apps/v1/Deployment": Typed<"apps/v1", "Deployment", input.apps.v1.Deployment>;
+  "batch/v1/Job": Typed<"batch/v1", "Job", input.batch.v1.Job>;
+  "networking.k8s.io/v1/Ingress": Typed<"networking.k8s.io/v1", "Ingress", input.networking.v1.Ingress>;
+  "networking.k8s.io/v1/IngressClass": Typed<
+    "networking.k8s.io/v1",
+    "IngressClass",
+    input.networking.v1.IngressClass
+  >;
+  "storage.k8s.io/v1/StorageClass": Typed<"storage.k8s.io/v1", "StorageClass", input.storage.v1.StorageClass>;
+  "policy/v1/PodDisruptionBudget": Typed<
+    "policy/v1",
+    "PodDisruptionBudget",
+    input.policy.v1.PodDisruptionBudget
+  >;
+  "rbac.authorization.k8s.io/v1/ClusterRole": Typed<
+    "rbac.authorization.k8s.io/v1",
+    "ClusterRole",
+    input.rbac.v1.ClusterRole
+  >;
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": Typed<
+    "rbac.authorization.k8s.io/v1",
+    "ClusterRoleBinding",
+    input.rbac.v1.ClusterRoleBinding
+  >;
+}
+
+export type CoreKey = keyof CoreKinds;
+
+/** An object of a typed kind (`CoreObject<"v1/Namespace">`), or of any of them. */
+export type CoreObject<K extends CoreKey = CoreKey, S = Secret> = CoreKinds<S>[K];
+
+/** A custom resource (a chart's CRD): only apiVersion, kind and metadata are known here. */
+export interface CustomObject {
   apiVersion: string;
   kind: string;
   metadata: ObjectMeta;
   [field: string]: unknown;
 }
+
+/**
+ * A Kubernetes object as the API server takes it: one of the typed kinds or a custom resource.
+ * In a Secret, `stringData` values are config `Secret`s (`S`) until the edge seals them.
+ */
+export type KubeObject<S = Secret> = CoreObject<CoreKey, S> | CustomObject;
+
+/** The `apiVersion/kind` key of an object (`apps/v1/Deployment`). */
+export const kindKey = (object: Pick<KubeObject, "apiVersion" | "kind">): string =>
+  `${object.apiVersion}/${object.kind}`;
+
+/** The object is of the typed kind `key` (by its apiVersion and kind, which a builder fixes). */
+export const isKind = <K extends CoreKey, S>(object: KubeObject<S>, key: K): object is CoreObject<K, S> =>
+  kindKey(object) === key;
 
 /** The API group of an object (`metallb.io` of `metallb.io/v1beta1`; "" for the core group). */
 export const apiGroupOf = (object: Pick<KubeObject, "apiVersion">): string =>

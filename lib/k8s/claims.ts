@@ -1,5 +1,5 @@
 /** Claims: a Longhorn claim in recurring-job groups, and a static NFS PersistentVolume bound to its claim. */
-import type { KubeObject } from "../core/plan.ts";
+import type { CoreObject } from "../core/plan.ts";
 import { recurringJobGroupLabels } from "./longhorn.ts";
 
 /** The csi-driver-nfs driver name (the storage layer installs it under this name). */
@@ -17,7 +17,7 @@ export interface LonghornClaimOptions {
   jobGroups: readonly string[];
 }
 
-export const longhornClaim = (options: LonghornClaimOptions): KubeObject => ({
+export const longhornClaim = (options: LonghornClaimOptions): CoreObject<"v1/PersistentVolumeClaim"> => ({
   apiVersion: "v1",
   kind: "PersistentVolumeClaim",
   metadata: {
@@ -48,9 +48,11 @@ export interface NfsVolumePairOptions {
 }
 
 /** A PersistentVolume and the claim it is reserved for, bound to each other by name (Retain). */
-export const nfsVolumePair = (options: NfsVolumePairOptions): { volume: KubeObject; claim: KubeObject } => {
+export const nfsVolumePair = (
+  options: NfsVolumePairOptions,
+): { volume: CoreObject<"v1/PersistentVolume">; claim: CoreObject<"v1/PersistentVolumeClaim"> } => {
   const accessModes = [options.readOnly ? "ReadOnlyMany" : "ReadWriteMany"];
-  const volume: KubeObject = {
+  const volume: CoreObject<"v1/PersistentVolume"> = {
     apiVersion: "v1",
     kind: "PersistentVolume",
     metadata: { name: options.volumeName, labels: { ...options.labels } },
@@ -76,7 +78,7 @@ export const nfsVolumePair = (options: NfsVolumePairOptions): { volume: KubeObje
       },
     },
   };
-  const claim: KubeObject = {
+  const claim: CoreObject<"v1/PersistentVolumeClaim"> = {
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",
     metadata: { name: options.claimName, namespace: options.namespace, labels: { ...options.labels } },

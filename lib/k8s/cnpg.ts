@@ -3,7 +3,7 @@
  * layer installs. Its builder lives here, below every layer, like the Longhorn facts: any layer
  * after storage may create one, and its defaults hold wherever it is built.
  */
-import type { KubeObject, ObjectMeta } from "../core/plan.ts";
+import type { CustomObject, ObjectMeta } from "../core/plan.ts";
 import { CONTROL_PLANE_TOLERATION } from "./talos.ts";
 
 export interface PostgresClusterOptions {
@@ -18,7 +18,10 @@ export interface PostgresClusterOptions {
   claimLabels: Readonly<Record<string, string>>;
 }
 
-export const postgresClusterObject = (metadata: ObjectMeta, options: PostgresClusterOptions): KubeObject => ({
+export const postgresClusterObject = (
+  metadata: ObjectMeta,
+  options: PostgresClusterOptions,
+): CustomObject => ({
   apiVersion: "postgresql.cnpg.io/v1",
   kind: "Cluster",
   metadata,

@@ -1,6 +1,6 @@
 /** Secret and ConfigMap: configuration handed to pods. */
 import type { Secret } from "../config/secret.ts";
-import type { KubeObject, ObjectMeta } from "../core/plan.ts";
+import type { CoreObject, ObjectMeta } from "../core/plan.ts";
 
 /**
  * An Opaque Secret whose values stay config `Secret`s until the Pulumi edge reveals them straight
@@ -9,7 +9,7 @@ import type { KubeObject, ObjectMeta } from "../core/plan.ts";
 export const secretObject = (
   metadata: ObjectMeta,
   stringData: Readonly<Record<string, Secret>>,
-): KubeObject => ({
+): CoreObject<"v1/Secret"> => ({
   apiVersion: "v1",
   kind: "Secret",
   metadata,
@@ -20,7 +20,7 @@ export const secretObject = (
 export const configMapObject = (
   metadata: ObjectMeta,
   data: Readonly<Record<string, string>>,
-): KubeObject => ({
+): CoreObject<"v1/ConfigMap"> => ({
   apiVersion: "v1",
   kind: "ConfigMap",
   metadata,

@@ -1,5 +1,5 @@
 /** PodDisruptionBudget: how many pods a voluntary disruption (a node drain, a Talos upgrade) leaves. */
-import type { KubeObject, ObjectMeta } from "../core/plan.ts";
+import type { CoreObject, ObjectMeta } from "../core/plan.ts";
 
 /**
  * Evictions of the selected pods are refused while fewer than `minAvailable` of them would stay
@@ -11,7 +11,7 @@ export const podDisruptionBudgetObject = (
   metadata: ObjectMeta,
   selector: Readonly<Record<string, string>>,
   minAvailable: number,
-): KubeObject => ({
+): CoreObject<"policy/v1/PodDisruptionBudget"> => ({
   apiVersion: "policy/v1",
   kind: "PodDisruptionBudget",
   metadata,

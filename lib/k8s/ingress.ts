@@ -3,7 +3,7 @@
  * default certificate (the network layer's wildcard, so no secretName), one host, one Service.
  */
 
-import type { KubeObject, ObjectMeta } from "../core/plan.ts";
+import type { CoreObject, ObjectMeta } from "../core/plan.ts";
 import {
   CLOUDFLARE_PROXIED,
   EXTERNAL_DNS_TARGET,
@@ -43,7 +43,7 @@ const routeAnnotations = (options: IngressObjectOptions): Record<string, string>
     : lanDnsTarget(options.lanDns.annotationPrefix, options.lanDns.target)),
 });
 
-export const ingressObject = (options: IngressObjectOptions): KubeObject => ({
+export const ingressObject = (options: IngressObjectOptions): CoreObject<"networking.k8s.io/v1/Ingress"> => ({
   apiVersion: "networking.k8s.io/v1",
   kind: "Ingress",
   metadata: {

@@ -1,5 +1,5 @@
 /** The Namespace: the one place a namespace object, with its Pod Security level, is built. */
-import { type KubeObject, kindId } from "../core/plan.ts";
+import { type CoreObject, kindId } from "../core/plan.ts";
 import { type PodSecurityLevel, podSecurityLabels } from "./talos.ts";
 
 export interface NamespaceOptions {
@@ -8,7 +8,10 @@ export interface NamespaceOptions {
   podSecurity?: PodSecurityLevel;
 }
 
-export const namespaceObject = (name: string, options: NamespaceOptions = {}): KubeObject => ({
+export const namespaceObject = (
+  name: string,
+  options: NamespaceOptions = {},
+): CoreObject<"v1/Namespace"> => ({
   apiVersion: "v1",
   kind: "Namespace",
   metadata: {

@@ -1,5 +1,5 @@
 /** ServiceAccount, ClusterRole and ClusterRoleBinding: what a pod may do with the Kubernetes API. */
-import type { KubeObject } from "../core/plan.ts";
+import type { CoreObject } from "../core/plan.ts";
 
 export interface PolicyRule {
   readonly apiGroups: readonly string[];
@@ -15,7 +15,7 @@ export const serviceAccountObject = (
   name: string,
   namespace: string,
   labels?: OptionalLabels,
-): KubeObject => ({
+): CoreObject<"v1/ServiceAccount"> => ({
   apiVersion: "v1",
   kind: "ServiceAccount",
   metadata: { name, namespace, ...labelled(labels) },
@@ -25,7 +25,7 @@ export const clusterRoleObject = (
   name: string,
   rules: readonly PolicyRule[],
   labels?: OptionalLabels,
-): KubeObject => ({
+): CoreObject<"rbac.authorization.k8s.io/v1/ClusterRole"> => ({
   apiVersion: "rbac.authorization.k8s.io/v1",
   kind: "ClusterRole",
   metadata: { name, ...labelled(labels) },
@@ -42,7 +42,7 @@ export const clusterRoleBindingObject = (
   role: string,
   account: { name: string; namespace: string },
   labels?: OptionalLabels,
-): KubeObject => ({
+): CoreObject<"rbac.authorization.k8s.io/v1/ClusterRoleBinding"> => ({
   apiVersion: "rbac.authorization.k8s.io/v1",
   kind: "ClusterRoleBinding",
   metadata: { name, ...labelled(labels) },

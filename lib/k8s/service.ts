@@ -1,6 +1,6 @@
 /** Services: in-cluster (ClusterIP) and on a fixed LAN IP (a MetalLB LoadBalancer). */
 
-import type { KubeObject, ObjectMeta } from "../core/plan.ts";
+import type { CoreObject, ObjectMeta } from "../core/plan.ts";
 import { METALLB_IPS, METALLB_POOL } from "./annotations.ts";
 
 export interface ServicePort {
@@ -32,7 +32,7 @@ export const clusterIpService = (
   selector: Readonly<Record<string, string>>,
   servicePorts: readonly ServicePort[],
   options: ClusterIpOptions = {},
-): KubeObject => ({
+): CoreObject<"v1/Service"> => ({
   apiVersion: "v1",
   kind: "Service",
   metadata,
@@ -57,7 +57,7 @@ export const loadBalancerService = (
   selector: Readonly<Record<string, string>>,
   servicePorts: readonly ServicePort[],
   options: LoadBalancerServiceOptions,
-): KubeObject => ({
+): CoreObject<"v1/Service"> => ({
   apiVersion: "v1",
   kind: "Service",
   metadata: {

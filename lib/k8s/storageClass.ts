@@ -1,5 +1,5 @@
 /** StorageClass: how claims of a class get their volumes; the provisioner's parameters come from its layer. */
-import type { KubeObject, ObjectMeta } from "../core/plan.ts";
+import type { CoreObject, ObjectMeta } from "../core/plan.ts";
 
 export interface StorageClassOptions {
   /** The CSI driver that provisions the class's volumes. */
@@ -12,15 +12,7 @@ export interface StorageClassOptions {
   parameters: Readonly<Record<string, string>>;
 }
 
-export interface StorageClassObject extends KubeObject {
-  apiVersion: "storage.k8s.io/v1";
-  kind: "StorageClass";
-  provisioner: string;
-  reclaimPolicy: "Retain";
-  volumeBindingMode: "Immediate" | "WaitForFirstConsumer";
-  mountOptions?: string[];
-  parameters: Record<string, string>;
-}
+export type StorageClassObject = CoreObject<"storage.k8s.io/v1/StorageClass">;
 
 /** A StorageClass is cluster-scoped: its metadata names no namespace. */
 export const storageClassObject = (

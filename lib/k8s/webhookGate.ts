@@ -17,13 +17,19 @@
  * any time (a create of an existing name would fail for another reason).
  */
 
-import { apiGroupOf, type KubeObject, type PlannedObject, plannedObject } from "../core/plan.ts";
+import {
+  apiGroupOf,
+  type CoreObject,
+  type KubeObject,
+  type PlannedObject,
+  plannedObject,
+} from "../core/plan.ts";
 import { PULUMI_REPLACE_UNREADY, PULUMI_TIMEOUT_SECONDS, WEBHOOK_GATE_ANNOTATION } from "./annotations.ts";
 import { configMapObject } from "./config.ts";
 import { namespaceId } from "./namespace.ts";
 import { clusterRoleBindingObject, clusterRoleObject, serviceAccountObject } from "./rbac.ts";
 import { collectionPath, gateScript, PROBES_DIR, pluralOf } from "./webhookGateScript.ts";
-import { containerObject, jobObject, podTemplate } from "./workload.ts";
+import { containerObject, jobObject, type PodTemplate, podTemplate } from "./workload.ts";
 
 /**
  * curl's official image (github.com/curl/curl-container): Alpine, so busybox's sh, date and sleep
@@ -122,7 +128,7 @@ export const webhookGate = (options: WebhookGateOptions): { job: string; objects
   return { job: job.id, objects: [serviceAccount, role, binding, probes, job] };
 };
 
-const gatePod = (name: string, script: string): Record<string, unknown> =>
+const gatePod = (name: string, script: string): PodTemplate =>
   podTemplate({
     labels: { "app.kubernetes.io/name": name },
     serviceAccount: name,
@@ -150,7 +156,12 @@ const gatePod = (name: string, script: string): Record<string, unknown> =>
     volumes: [{ name: "probes", configMap: { name } }],
   });
 
-const gateJob = (name: string, namespace: string, groups: readonly string[], script: string): KubeObject =>
+const gateJob = (
+  name: string,
+  namespace: string,
+  groups: readonly string[],
+  script: string,
+): CoreObject<"batch/v1/Job"> =>
   jobObject(
     {
       name,

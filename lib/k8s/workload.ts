@@ -4,7 +4,8 @@
  * (named ones added back), the runtime's seccomp profile, the control-plane toleration, no
  * ServiceAccount token unless a ServiceAccount is named, no Service env links.
  */
-import { type KubeObject, kindId, type ObjectMeta } from "../core/plan.ts";
+import type * as input from "@pulumi/kubernetes/types/input";
+import { type CoreObject, kindId, type ObjectMeta } from "../core/plan.ts";
 import { CONTROL_PLANE_TOLERATION } from "./talos.ts";
 
 interface ContainerPort {
@@ -29,17 +30,19 @@ export interface ContainerOptions {
   readonly command?: readonly string[];
   readonly args?: readonly string[];
   readonly ports: readonly ContainerPort[];
-  readonly env: readonly object[];
-  readonly resources: object;
-  readonly volumeMounts: readonly object[];
+  readonly env: readonly input.core.v1.EnvVar[];
+  readonly resources: input.core.v1.ResourceRequirements;
+  readonly volumeMounts: readonly input.core.v1.VolumeMount[];
   /** startupProbe, readinessProbe, livenessProbe, as the caller built them. */
-  readonly probes: Readonly<Record<string, object>>;
+  readonly probes: Readonly<
+    Partial<Record<"startupProbe" | "readinessProbe" | "livenessProbe", input.core.v1.Probe>>
+  >;
   readonly security: ContainerSecurity;
 }
 
 const SECCOMP = { type: "RuntimeDefault" } as const;
 
-export const containerObject = (options: ContainerOptions): Record<string, unknown> => ({
+export const containerObject = (options: ContainerOptions): input.core.v1.Container => ({
   name: options.name,
   image: options.image,
   ...(options.command ? { command: [...options.command] } : {}),
@@ -65,13 +68,13 @@ export const containerObject = (options: ContainerOptions): Record<string, unkno
 export interface PodTemplateOptions {
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
-  readonly containers: readonly Record<string, unknown>[];
-  readonly volumes: readonly object[];
+  readonly containers: readonly input.core.v1.Container[];
+  readonly volumes: readonly input.core.v1.Volume[];
   /** Numeric uid/gid for non-root pods; absent for a pod that runs as root. */
   readonly identity?: { readonly user: number; readonly group: number };
   /** Mounts this ServiceAccount's token; without one the pod gets no token at all. */
   readonly serviceAccount?: string;
-  readonly affinity?: object;
+  readonly affinity?: input.core.v1.Affinity;
 }
 
 const podSecurityContext = (identity: PodTemplateOptions["identity"]) => ({
@@ -87,7 +90,13 @@ const podSecurityContext = (identity: PodTemplateOptions["identity"]) => ({
   seccompProfile: SECCOMP,
 });
 
-export const podTemplate = (pod: PodTemplateOptions): Record<string, unknown> => ({
+/** A pod template with its spec at hand (not a Pulumi `Input`), so a Job can add to it. */
+export interface PodTemplate {
+  metadata: Pick<ObjectMeta, "labels" | "annotations">;
+  spec: input.core.v1.PodSpec;
+}
+
+export const podTemplate = (pod: PodTemplateOptions): PodTemplate => ({
   metadata: {
     labels: { ...pod.labels },
     ...(pod.annotations ? { annotations: { ...pod.annotations } } : {}),
@@ -111,10 +120,10 @@ export interface DeploymentOptions {
   readonly selector: Readonly<Record<string, string>>;
   /** A ReadWriteOnce volume cannot be attached to the old and the new pod at once: Recreate. */
   readonly singleAttach: boolean;
-  readonly template: Record<string, unknown>;
+  readonly template: PodTemplate;
 }
 
-export const deploymentObject = (options: DeploymentOptions): KubeObject => ({
+export const deploymentObject = (options: DeploymentOptions): CoreObject<"apps/v1/Deployment"> => ({
   apiVersion: "apps/v1",
   kind: "Deployment",
   metadata: options.metadata,
@@ -132,7 +141,7 @@ export const deploymentId = (namespace: string, name: string): string =>
   kindId("Deployment", namespace, name);
 
 export interface JobOptions {
-  readonly template: Record<string, unknown>;
+  readonly template: PodTemplate;
   /** A Job's pods may not restart `Always`: `Never` leaves a failed pod to the Job's retries. */
   readonly restartPolicy: "Never" | "OnFailure";
   /** Failed pods retried before the Job fails. */
@@ -142,7 +151,7 @@ export interface JobOptions {
 }
 
 /** A Job running one pod of `template` to completion. */
-export const jobObject = (metadata: ObjectMeta, options: JobOptions): KubeObject => ({
+export const jobObject = (metadata: ObjectMeta, options: JobOptions): CoreObject<"batch/v1/Job"> => ({
   apiVersion: "batch/v1",
   kind: "Job",
   metadata,
@@ -153,13 +162,13 @@ export const jobObject = (metadata: ObjectMeta, options: JobOptions): KubeObject
       : { activeDeadlineSeconds: options.activeDeadlineSeconds }),
     template: {
       ...options.template,
-      spec: { ...(options.template.spec as object), restartPolicy: options.restartPolicy },
+      spec: { ...options.template.spec, restartPolicy: options.restartPolicy },
     },
   },
 });
 
 /** Prefer nodes that run no pod matching `selector` (primary and secondary of one service apart). */
-export const preferredAntiAffinity = (selector: object): object => ({
+export const preferredAntiAffinity = (selector: input.meta.v1.LabelSelector): input.core.v1.Affinity => ({
   podAntiAffinity: {
     preferredDuringSchedulingIgnoredDuringExecution: [
       { weight: 100, podAffinityTerm: { labelSelector: selector, topologyKey: "kubernetes.io/hostname" } },

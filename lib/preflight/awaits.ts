@@ -36,7 +36,8 @@ const storageClasses = (deploy: Deploy): Provider[] => [
   ),
 ];
 
-const spec = (object: KubeObject): Record<string, unknown> => (object.spec ?? {}) as Record<string, unknown>;
+const spec = (object: KubeObject): Record<string, unknown> =>
+  (valueAt(object, "spec") ?? {}) as Record<string, unknown>;
 
 /** Why a claim cannot bind when `at` is created, or undefined when it can. */
 const unbindable = (deploy: Deploy, claim: ObjectStep, at: Step): string | undefined => {

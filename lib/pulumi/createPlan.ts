@@ -22,38 +22,55 @@ import { ClusterRole } from "@pulumi/kubernetes/rbac/v1/clusterRole";
 import { ClusterRoleBinding } from "@pulumi/kubernetes/rbac/v1/clusterRoleBinding";
 import { StorageClass } from "@pulumi/kubernetes/storage/v1/storageClass";
 import * as pulumi from "@pulumi/pulumi";
-import { isSecret, reveal } from "../config/secret.ts";
+import { type Secret as ConfigSecret, isSecret, reveal } from "../config/secret.ts";
 import type { RunContext } from "../core/layer.ts";
-import type { Plan } from "../core/plan.ts";
+import { type CoreKey, type CoreObject, isKind, type KubeObject, kindKey, type Plan } from "../core/plan.ts";
 import { type Registration, registrations } from "./resources.ts";
 
-type Constructor = new (
-  name: string,
-  args: never,
-  opts?: pulumi.CustomResourceOptions,
+/** What a Secret's values are sealed into on a deploy: Pulumi secrets. */
+type Sealed = pulumi.Output<string>;
+
+type Create<K extends CoreKey> = (
+  id: string,
+  object: CoreObject<K, Sealed>,
+  opts: pulumi.CustomResourceOptions,
 ) => pulumi.CustomResource;
 
-/** Typed classes for the core kinds, by Pulumi type token; anything else is a custom resource. */
-const CLASSES: Readonly<Record<string, Constructor>> = {
-  "kubernetes:core/v1:Namespace": Namespace as unknown as Constructor,
-  "kubernetes:core/v1:Secret": Secret as unknown as Constructor,
-  "kubernetes:core/v1:ConfigMap": ConfigMap as unknown as Constructor,
-  "kubernetes:core/v1:PersistentVolume": PersistentVolume as unknown as Constructor,
-  "kubernetes:core/v1:PersistentVolumeClaim": PersistentVolumeClaim as unknown as Constructor,
-  "kubernetes:core/v1:Service": Service as unknown as Constructor,
-  "kubernetes:core/v1:ServiceAccount": ServiceAccount as unknown as Constructor,
-  "kubernetes:apps/v1:Deployment": Deployment as unknown as Constructor,
-  "kubernetes:batch/v1:Job": Job as unknown as Constructor,
-  "kubernetes:networking.k8s.io/v1:Ingress": Ingress as unknown as Constructor,
-  "kubernetes:networking.k8s.io/v1:IngressClass": IngressClass as unknown as Constructor,
-  "kubernetes:storage.k8s.io/v1:StorageClass": StorageClass as unknown as Constructor,
-  "kubernetes:policy/v1:PodDisruptionBudget": PodDisruptionBudget as unknown as Constructor,
-  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": ClusterRole as unknown as Constructor,
-  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": ClusterRoleBinding as unknown as Constructor,
+/**
+ * The typed class of every typed kind, by `apiVersion/kind`: each takes the object as its args,
+ * so the provider's own input types check what the builders made. Anything else is a custom resource.
+ */
+const CLASSES: { readonly [K in CoreKey]: Create<K> } = {
+  "v1/Namespace": (id, object, opts) => new Namespace(id, object, opts),
+  "v1/Secret": (id, object, opts) => new Secret(id, object, opts),
+  "v1/ConfigMap": (id, object, opts) => new ConfigMap(id, object, opts),
+  "v1/PersistentVolume": (id, object, opts) => new PersistentVolume(id, object, opts),
+  "v1/PersistentVolumeClaim": (id, object, opts) => new PersistentVolumeClaim(id, object, opts),
+  "v1/Service": (id, object, opts) => new Service(id, object, opts),
+  "v1/ServiceAccount": (id, object, opts) => new ServiceAccount(id, object, opts),
+  "apps/v1/Deployment": (id, object, opts) => new Deployment(id, object, opts),
+  "batch/v1/Job": (id, object, opts) => new Job(id, object, opts),
+  "networking.k8s.io/v1/Ingress": (id, object, opts) => new Ingress(id, object, opts),
+  "networking.k8s.io/v1/IngressClass": (id, object, opts) => new IngressClass(id, object, opts),
+  "storage.k8s.io/v1/StorageClass": (id, object, opts) => new StorageClass(id, object, opts),
+  "policy/v1/PodDisruptionBudget": (id, object, opts) => new PodDisruptionBudget(id, object, opts),
+  "rbac.authorization.k8s.io/v1/ClusterRole": (id, object, opts) => new ClusterRole(id, object, opts),
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": (id, object, opts) =>
+    new ClusterRoleBinding(id, object, opts),
 };
 
+const isCoreKey = (key: string): key is CoreKey => Object.hasOwn(CLASSES, key);
+
+const createCore = <K extends CoreKey>(
+  key: K,
+  id: string,
+  object: CoreObject<K, Sealed>,
+  opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResource => CLASSES[key](id, object, opts);
+
 /** A Secret's string data as Pulumi secrets: config `Secret`s are revealed here, and only here. */
-const sealed = (value: unknown): unknown => pulumi.secret(isSecret(value) ? reveal(value) : String(value));
+const sealed = (value: ConfigSecret): Sealed =>
+  pulumi.secret(isSecret(value) ? reveal(value) : String(value));
 
 /** Inputs with every config `Secret` revealed into a Pulumi secret: what a layer's own edge passes on. */
 export const revealInputs = (inputs: Readonly<Record<string, unknown>>): Record<string, unknown> =>
@@ -64,11 +81,16 @@ export const revealInputs = (inputs: Readonly<Record<string, unknown>>): Record<
     ]),
   );
 
-const create = (item: Registration, opts: pulumi.CustomResourceOptions): pulumi.Resource => {
-  if (item.release) return new Chart(item.id, item.inputs as never, opts);
-  const Class = CLASSES[item.type] ?? CustomResource;
-  return new Class(item.id, item.inputs as never, opts);
+/** A typed kind by its class (selected by the object's own apiVersion and kind), else a custom resource. */
+const createObject = (id: string, object: KubeObject<Sealed>, opts: pulumi.CustomResourceOptions) => {
+  const key = kindKey(object);
+  return isCoreKey(key) && isKind(object, key)
+    ? createCore(key, id, object, opts)
+    : new CustomResource(id, object, opts);
 };
+
+const create = (item: Registration<Sealed>, opts: pulumi.CustomResourceOptions): pulumi.Resource =>
+  item.release ? new Chart(item.id, item.inputs, opts) : createObject(item.id, item.inputs, opts);
 
 /** Creates what the plan registers (lib/pulumi/resources.ts), each after what it waits for; returns them by id. */
 export const createPlan = (plan: Plan, run: RunContext): Map<string, pulumi.Resource> => {

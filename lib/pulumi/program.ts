@@ -84,6 +84,8 @@ export const runLayer = async (
   const outside = plan.external ?? [];
   if (outside.length > 0) {
     if (!external) throw new Error(`${layer.layer}: the plan has resources outside the cluster but no edge`);
+    // The edge takes the layer's own config type (`never` here, as AnyLayer erases it); the config
+    // was just parsed with this layer's schema, so it is that type.
     await external(outside, parsed.value as never);
   }
   createPlan(plan, run);

@@ -6,9 +6,10 @@
  * redacted. Pure, with no Pulumi import, so the render loads none; a program test runs the edge
  * under Pulumi's mocks and proves it registers exactly what the render writes.
  */
-import { isSecret } from "../config/secret.ts";
+import { isSecret, type Secret } from "../config/secret.ts";
 import type { RunContext } from "../core/layer.ts";
 import {
+  isKind,
   isRelease,
   type KubeObject,
   orderPlan,
@@ -66,14 +67,15 @@ const redacted = (value: unknown): unknown => {
 };
 
 /**
- * How the caller seals a secret value: the render writes the redaction marker, the edge a Pulumi
- * secret. A Secret object's string data is sealed whole, whether a value came from config or not.
+ * How the caller seals a secret value into an `S`: the render writes the redaction marker, the
+ * edge a Pulumi secret. A Secret object's string data is sealed whole, whether a value came from
+ * config or not (a Secret built without `secretObject` may hold plain strings).
  */
-export type Seal = (value: unknown) => unknown;
+export type Seal<S> = (value: Secret) => S;
 
 /** A Secret's payload is sealed value by value; no other kind holds config secrets. */
-const objectInputs = (object: KubeObject, seal: Seal): KubeObject =>
-  object.apiVersion === "v1" && object.kind === "Secret" && typeof object.stringData === "object"
+const objectInputs = <S>(object: KubeObject, seal: Seal<S>): KubeObject<S> =>
+  isKind(object, "v1/Secret") && typeof object.stringData === "object"
     ? {
         ...object,
         stringData: Object.fromEntries(
@@ -86,7 +88,15 @@ const itemType = (item: PlanItem): string =>
   isRelease(item) ? HELM_CHART_TYPE : kubernetesType(item.object);
 
 /** The helm.v4.Chart arguments of a release (the chart's source switches in end-to-end mode). */
-const releaseInputs = (release: PlannedRelease, run: RunContext): Record<string, unknown> => ({
+type ReleaseInputs = ReturnType<typeof chartSource> & {
+  name: string;
+  namespace: string;
+  values: Record<string, unknown>;
+  skipCrds?: true;
+  skipAwait?: true;
+};
+
+const releaseInputs = (release: PlannedRelease, run: RunContext): ReleaseInputs => ({
   name: release.name,
   namespace: release.namespace,
   ...chartSource(release.chart, run.standInCharts),
@@ -95,13 +105,9 @@ const releaseInputs = (release: PlannedRelease, run: RunContext): Record<string,
   ...(release.skipAwait ? { skipAwait: true } : {}),
 });
 
-/** One resource of a plan as the edge registers it: type, name, inputs with secrets sealed, options. */
-export interface Registration {
+interface Registered {
   id: string;
   type: string;
-  /** A Helm chart: a component resource grouping the chart's objects. */
-  release: boolean;
-  inputs: Record<string, unknown>;
   /** Ids of the resources this one waits for. */
   after: readonly string[];
   /** Protected and retained on delete: it holds data, or deleting it deletes data. */
@@ -109,21 +115,33 @@ export interface Registration {
 }
 
 /**
+ * One resource of a plan as the edge registers it: type, name, options and its inputs, typed: a
+ * Helm chart's arguments (a component resource grouping the chart's objects) or the object, with
+ * a Secret's values sealed into `S`.
+ */
+export type Registration<S> =
+  | (Registered & { release: true; inputs: ReleaseInputs })
+  | (Registered & { release: false; inputs: KubeObject<S> });
+
+/**
  * What the edge registers for a plan, in registration order: the plan's items after what each
  * waits for, namespaces holding state protected like the state. The render and the deploy both
  * take it from here, so they cannot disagree. Throws on an invalid plan.
  */
-export const registrations = (plan: Plan, seal: Seal, run: RunContext): Registration[] => {
+export const registrations = <S>(plan: Plan, seal: Seal<S>, run: RunContext): Registration<S>[] => {
   const ordered = orderPlan(withStatefulNamespaces(plan));
   if (ordered.isErr()) throw new Error(`invalid plan: ${ordered.error}`);
-  return ordered.value.map((item) => ({
-    id: item.id,
-    type: itemType(item),
-    release: isRelease(item),
-    inputs: isRelease(item) ? releaseInputs(item, run) : objectInputs(item.object, seal),
-    after: item.after,
-    stateful: item.stateful === true,
-  }));
+  return ordered.value.map((item): Registration<S> => {
+    const registered = {
+      id: item.id,
+      type: itemType(item),
+      after: item.after,
+      stateful: item.stateful === true,
+    };
+    return isRelease(item)
+      ? { ...registered, release: true, inputs: releaseInputs(item, run) }
+      : { ...registered, release: false, inputs: objectInputs(item.object, seal) };
+  });
 };
 
 const providerUrn = (name: StackName, external: PlannedExternal): string => {
@@ -136,7 +154,7 @@ const providerUrn = (name: StackName, external: PlannedExternal): string => {
  * secrets redacted and URNs for their dependencies, then the resources outside the cluster.
  */
 export const planResources = (plan: Plan, name: StackName, run: RunContext): RecordedResource[] => {
-  const registered = registrations(plan, () => REDACTED, run);
+  const registered = registrations(plan, (): string => REDACTED, run);
   const urns = new Map(registered.map((item) => [item.id, urnOf(name, item.type, item.id)]));
   const inCluster = registered.map(
     (item): RecordedResource => ({

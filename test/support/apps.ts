@@ -168,11 +168,14 @@ export const runApps = async (
 ): Promise<LayerRun> => runLayerOffline(appsLayer(await importApps(dir)), raw, contracts);
 
 /** The one object of a kind (and name) among rendered objects; anything else is a test failure. */
-export const one = (objects: KubeObject[], kind: string, name?: string): KubeObject => {
+export const one = (objects: KubeObject[], kind: string, name?: string): LooseObject => {
   const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
   if (found.length !== 1) throw new Error(`expected one ${kind} ${name ?? ""}, found ${found.length}`);
-  return found[0] as KubeObject;
+  return found[0] as LooseObject;
 };
+/** An object whose every field a test may read or replace, whatever its kind. */
 // biome-ignore lint/suspicious/noExplicitAny: tests read deep into rendered objects.
-export const specOf = (object: KubeObject): any => object.spec;
+type LooseObject = KubeObject & Record<string, any>;
+// biome-ignore lint/suspicious/noExplicitAny: tests read deep into rendered objects.
+export const specOf = (object: KubeObject): any => (object as LooseObject).spec;
 export const podSpec = (objects: KubeObject[]) => specOf(one(objects, "Deployment")).template.spec;

@@ -5,7 +5,8 @@
  * harness in harness/ may import the product, never the other way round).
  */
 import { describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { LAYERS } from "../../lib/core/layerNames.ts";
 import { ROOT } from "../support/render.ts";
@@ -218,6 +219,38 @@ describe("the library is a pure function of its inputs", () => {
     expect(
       impureReads("lib/x.ts", "const year = new Date().getUTCFullYear(); const e = process.env.X;"),
     ).toEqual(["lib/x.ts: new Date()", "lib/x.ts: process.env"]);
+  });
+});
+
+describe("the render loads no Pulumi module", () => {
+  // The typed kinds (lib/core/plan.ts) import @pulumi/kubernetes's input types as types only. A
+  // preload fails any load of a Pulumi module; the render runs under it, the edge does not.
+  const PRELOAD = `import { plugin } from "bun";
+plugin({ name: "no-pulumi", setup(build) {
+  build.onLoad({ filter: /node_modules\\/@pulumi\\// }, (args) => { throw new Error("loaded " + args.path); });
+} });
+`;
+  const underPreload = (...args: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), "no-pulumi-"));
+    try {
+      writeFileSync(join(dir, "preload.ts"), PRELOAD);
+      const run = Bun.spawnSync(["bun", "--preload", join(dir, "preload.ts"), ...args, join(dir, "out")], {
+        cwd: ROOT,
+      });
+      return { exitCode: run.exitCode, stderr: run.stderr.toString() };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  test("bun run render", () => {
+    expect(underPreload("cli/render.ts", "--out")).toMatchObject({ exitCode: 0 });
+  });
+
+  test("the preload sees a load: the edge's", () => {
+    const edge = underPreload("-e", 'await import("./lib/pulumi/createPlan.ts")', "--");
+    expect(edge.exitCode).not.toBe(0);
+    expect(edge.stderr).toContain("loaded ");
   });
 });
 

@@ -14,7 +14,7 @@ import { CONTROL_PLANE_TOLERATION } from "../../k8s/talos.ts";
 import { webhookGate } from "../../k8s/webhookGate.ts";
 import type { NetworkConfig, PublicDns } from "./config.ts";
 import { issuers, namespaces, SELF_SIGNED_ISSUER, secrets, wildcard } from "./names.ts";
-import { type KubeObject, namespace, type Plan, planned, plannedSecret } from "./plan.ts";
+import { type CustomObject, namespace, type Plan, planned, plannedSecret } from "./plan.ts";
 import { charts } from "./versions.ts";
 
 const CERT_MANAGER_RELEASE = releaseId(namespaces.certManager, "cert-manager");
@@ -55,7 +55,7 @@ const ACME_SERVERS = {
 
 type AcmeEnvironment = keyof typeof ACME_SERVERS;
 
-const clusterIssuer = (environment: AcmeEnvironment, config: NetworkConfig): KubeObject => ({
+const clusterIssuer = (environment: AcmeEnvironment, config: NetworkConfig): CustomObject => ({
   apiVersion: "cert-manager.io/v1",
   kind: "ClusterIssuer",
   metadata: { name: issuers[environment] },
@@ -79,7 +79,7 @@ const clusterIssuer = (environment: AcmeEnvironment, config: NetworkConfig): Kub
   },
 });
 
-const selfSignedIssuer = (): KubeObject => ({
+const selfSignedIssuer = (): CustomObject => ({
   apiVersion: "cert-manager.io/v1",
   kind: "ClusterIssuer",
   metadata: { name: SELF_SIGNED_ISSUER },
@@ -90,7 +90,7 @@ const selfSignedIssuer = (): KubeObject => ({
 export const wildcardIssuer = (config: NetworkConfig): string =>
   config.publicDnsProvider === "none" ? SELF_SIGNED_ISSUER : issuers[config.letsencryptEnvironment];
 
-const wildcardCertificate = (config: NetworkConfig): KubeObject => ({
+const wildcardCertificate = (config: NetworkConfig): CustomObject => ({
   apiVersion: "cert-manager.io/v1",
   kind: "Certificate",
   metadata: { name: wildcard.certificate, namespace: wildcard.namespace },
@@ -107,7 +107,7 @@ const wildcardCertificate = (config: NetworkConfig): KubeObject => ({
 });
 
 /** What the webhook gate dry-runs: a self-signed Issuer nothing else is named like. */
-const webhookProbeIssuer = (): KubeObject => ({
+const webhookProbeIssuer = (): CustomObject => ({
   apiVersion: "cert-manager.io/v1",
   kind: "Issuer",
   metadata: { name: "webhook-probe", namespace: namespaces.certManager },

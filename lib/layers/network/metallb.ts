@@ -9,7 +9,7 @@ import { CONTROL_PLANE_TOLERATION } from "../../k8s/talos.ts";
 import { webhookGate } from "../../k8s/webhookGate.ts";
 import type { NetworkConfig } from "./config.ts";
 import { metallbPools, namespaces } from "./names.ts";
-import { type KubeObject, namespace, type Plan, planned } from "./plan.ts";
+import { type CustomObject, namespace, type Plan, planned } from "./plan.ts";
 import { charts } from "./versions.ts";
 
 const METALLB_RELEASE = releaseId(namespaces.metallb, "metallb");
@@ -51,7 +51,7 @@ export const poolOptions = (config: NetworkConfig): PoolOptions[] => [
 /** Plan id of a pool object, for Services that need their pool to exist first. */
 export const poolId = (name: string): string => kindId("IPAddressPool", namespaces.metallb, name);
 
-export const ipAddressPool = (pool: PoolOptions): KubeObject => ({
+export const ipAddressPool = (pool: PoolOptions): CustomObject => ({
   apiVersion: "metallb.io/v1beta1",
   kind: "IPAddressPool",
   metadata: { name: pool.name, namespace: namespaces.metallb },
@@ -63,7 +63,7 @@ export const ipAddressPool = (pool: PoolOptions): KubeObject => ({
   },
 });
 
-const l2Advertisement = (pools: readonly PoolOptions[]): KubeObject => ({
+const l2Advertisement = (pools: readonly PoolOptions[]): CustomObject => ({
   apiVersion: "metallb.io/v1beta1",
   kind: "L2Advertisement",
   metadata: { name: "lan", namespace: namespaces.metallb },
@@ -74,7 +74,7 @@ const l2Advertisement = (pools: readonly PoolOptions[]): KubeObject => ({
  * What the webhook gate dry-runs: a pool in TEST-NET-1 (RFC 5737), which no LAN uses, so it never
  * overlaps a real pool, however often the gate runs.
  */
-const webhookProbePool = (): KubeObject =>
+const webhookProbePool = (): CustomObject =>
   ipAddressPool({ name: "webhook-probe", addresses: ["192.0.2.0/32"], autoAssign: false });
 
 export const metallbPlan = (config: NetworkConfig): Partial<Plan> => {

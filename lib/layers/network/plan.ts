@@ -3,13 +3,20 @@
  * wait for their namespace.
  */
 import type { Secret } from "../../config/secret.ts";
-import { type KubeObject, type Plan, type PlannedObject, plannedObject } from "../../core/plan.ts";
+import {
+  type CoreObject,
+  type CustomObject,
+  type KubeObject,
+  type Plan,
+  type PlannedObject,
+  plannedObject,
+} from "../../core/plan.ts";
 import { secretObject } from "../../k8s/config.ts";
 import { layerLabels } from "../../k8s/labels.ts";
 import { namespaceId, namespaceObject } from "../../k8s/namespace.ts";
 import type { PodSecurityLevel } from "../../k8s/talos.ts";
 
-export type { KubeObject, Plan, PlannedObject };
+export type { CoreObject, CustomObject, Plan, PlannedObject };
 
 /** An object of this layer: in a namespace, it also waits for that namespace. */
 export const planned = (object: KubeObject, after: string[], stateful = false): PlannedObject =>

@@ -15,7 +15,7 @@ import { CONTROL_PLANE_TOLERATION } from "../../k8s/talos.ts";
 import type { NetworkConfig } from "./config.ts";
 import { poolId } from "./metallb.ts";
 import { ingressClasses, metallbPools, namespaces, wildcard } from "./names.ts";
-import { type KubeObject, namespace, type Plan, planned } from "./plan.ts";
+import { type CoreObject, type CustomObject, namespace, type Plan, planned } from "./plan.ts";
 import { charts } from "./versions.ts";
 
 type TraefikExposure = "public" | "private";
@@ -122,7 +122,7 @@ const traefikRelease = (instance: TraefikInstance): PlannedRelease => {
   );
 };
 
-const traefikService = (instance: TraefikInstance): KubeObject =>
+const traefikService = (instance: TraefikInstance): CoreObject<"v1/Service"> =>
   loadBalancerService(
     { name: instance.name, namespace: instance.namespace, labels: traefikSelector(instance) },
     traefikSelector(instance),
@@ -133,7 +133,7 @@ const traefikService = (instance: TraefikInstance): KubeObject =>
     { ip: instance.ip, pool: instance.pool, externalTrafficPolicy: instance.externalTrafficPolicy },
   );
 
-const traefikIngressClass = (instance: TraefikInstance): KubeObject => ({
+const traefikIngressClass = (instance: TraefikInstance): CoreObject<"networking.k8s.io/v1/IngressClass"> => ({
   apiVersion: "networking.k8s.io/v1",
   kind: "IngressClass",
   metadata: {
@@ -147,7 +147,7 @@ const traefikIngressClass = (instance: TraefikInstance): KubeObject => ({
  * The one default TLSStore. Both instances watch every namespace and may read Secrets cluster-wide
  * (chart RBAC), so a single store next to the certificate's Secret serves both.
  */
-const defaultTlsStore = (): KubeObject => ({
+const defaultTlsStore = (): CustomObject => ({
   apiVersion: "traefik.io/v1alpha1",
   kind: "TLSStore",
   metadata: { name: "default", namespace: wildcard.namespace },

@@ -6,7 +6,7 @@
  */
 
 import { err, ok, type Result } from "neverthrow";
-import type { KubeObject } from "../../core/plan.ts";
+import type { CustomObject } from "../../core/plan.ts";
 import { type Problem, problem } from "../../core/problem.ts";
 import { layerLabels } from "../../k8s/labels.ts";
 import { LONGHORN_NAMESPACE } from "./longhorn.ts";
@@ -48,7 +48,7 @@ export interface RecurringJobPlan {
   schedule: PlannedSchedule;
 }
 
-export interface RecurringJobObject extends KubeObject {
+export interface RecurringJobObject extends CustomObject {
   apiVersion: "longhorn.io/v1beta2";
   kind: "RecurringJob";
   metadata: { name: string; namespace: string; labels: Record<string, string> };

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { valueAt } from "../../../lib/core/plan.ts";
 import {
   PULUMI_REPLACE_UNREADY,
   PULUMI_TIMEOUT_SECONDS,
@@ -92,15 +93,15 @@ describe("webhook gate", () => {
 
   test("the probe files stay each gate's own when gates are planned again and again", () => {
     const probeFiles = (addresses: string[]) =>
-      webhookGate({
-        name: "metallb",
-        namespace: "metallb-system",
-        after: [],
-        probes: [ipAddressPool({ name: "webhook-probe", addresses, autoAssign: false })],
-      }).objects.find((planned) => planned.object.kind === "ConfigMap")?.object.data as Record<
-        string,
-        string
-      >;
+      valueAt(
+        webhookGate({
+          name: "metallb",
+          namespace: "metallb-system",
+          after: [],
+          probes: [ipAddressPool({ name: "webhook-probe", addresses, autoAssign: false })],
+        }).objects.find((planned) => planned.object.kind === "ConfigMap")?.object,
+        "data",
+      ) as Record<string, string>;
     const first = probeFiles(["192.0.2.0/32"]);
     const other = probeFiles(["198.51.100.0/32"]);
     expect(probeFiles(["192.0.2.0/32"])).toEqual(first);

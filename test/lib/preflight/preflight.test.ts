@@ -5,7 +5,13 @@
  */
 import { describe, expect, test } from "bun:test";
 import type { Layer } from "../../../lib/core/layerNames.ts";
-import type { KubeObject, Plan, PlannedObject, PlannedRelease } from "../../../lib/core/plan.ts";
+import {
+  type KubeObject,
+  type Plan,
+  type PlannedObject,
+  type PlannedRelease,
+  valueAt,
+} from "../../../lib/core/plan.ts";
 import { formatProblem } from "../../../lib/core/problem.ts";
 import { CONTROL_PLANE_TOLERATION } from "../../../lib/k8s/talos.ts";
 import { type LayerPlan, lanDnsOf, preflight } from "../../../lib/preflight/index.ts";
@@ -51,7 +57,7 @@ const findings = async (layer: Layer, ...edits: Edit[]): Promise<string[]> => {
 
 const withSpec = (object: KubeObject, edit: (spec: Record<string, unknown>) => Record<string, unknown>) => ({
   ...object,
-  spec: edit(structuredClone(object.spec) as Record<string, unknown>),
+  spec: edit(structuredClone(valueAt(object, "spec")) as Record<string, unknown>),
 });
 
 const withoutTolerations = (planned: PlannedObject): PlannedObject => ({

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import type { RawConfig } from "../../../../lib/config/schema.ts";
 import { readStackFile } from "../../../../lib/config/stackFile.ts";
-import { orderPlan } from "../../../../lib/core/plan.ts";
+import { orderPlan, valueAt } from "../../../../lib/core/plan.ts";
 import { pickZone } from "../../../../lib/layers/network/cloudflare.ts";
 import type { NetworkConfig } from "../../../../lib/layers/network/config.ts";
 import { piholeExternalDnsValues } from "../../../../lib/layers/network/externalDns.ts";
@@ -82,9 +82,7 @@ describe("plan", () => {
       ._unsafeUnwrap()
       .objects.find((o) => o.object.kind === "Certificate");
     if (!certificate) throw new Error("no Certificate in the plan");
-    expect((certificate.object.spec as { issuerRef: { name: string } }).issuerRef.name).toBe(
-      "letsencrypt-staging",
-    );
+    expect(valueAt(certificate.object, "spec.issuerRef.name")).toBe("letsencrypt-staging");
     expect(certificate.after).toContain("clusterissuer/cluster/letsencrypt-staging");
   });
 
@@ -115,10 +113,10 @@ describe("plan", () => {
     const deployment = plan.objects.find((o) => o.object.kind === "Deployment");
     if (!deployment) throw new Error("no Deployment in the plan");
     const env = (
-      deployment.object.spec as {
-        template: { spec: { containers: { env: { name: string; value?: string }[] }[] } };
+      deployment.object as {
+        spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
       }
-    ).template.spec.containers[0]?.env;
+    ).spec.template.spec.containers[0]?.env;
     expect(env?.find((e) => e.name === "FTLCONF_dns_upstreams")?.value).toBe("9.9.9.9;149.112.112.112");
     const cloudflare = plan.releases.find((r) => r.name === "external-dns-cloudflare");
     expect(cloudflare?.values.extraArgs).toContain("--default-targets=wan.home.example.net");
