@@ -19,13 +19,15 @@ import type { ExternalEdge, Wiring } from "../lib/pulumi/program.ts";
 
 export const APPS_DIR = join(import.meta.dirname, "apps", "apps");
 
-export const loadAppsLayer = async (dir = APPS_DIR) => appsLayer(await importApps(dir));
+/** The apps layer of a folder; `timeoutMs` bounds each module's import (tests set it low). */
+export const loadAppsLayer = async (dir = APPS_DIR, timeoutMs?: number) =>
+  appsLayer(await importApps(dir, timeoutMs));
 
-export const loadLayers = async (appsDir = APPS_DIR): Promise<StackLayers> => ({
+export const loadLayers = async (appsDir = APPS_DIR, timeoutMs?: number): Promise<StackLayers> => ({
   network: networkLayer,
   storage: storageLayer,
   auth: authLayer,
-  apps: await loadAppsLayer(appsDir),
+  apps: await loadAppsLayer(appsDir, timeoutMs),
 });
 
 /** Every layer's config schema: what stack files are read with and the README's reference shows. */

@@ -38,6 +38,16 @@ export const imagePinned = (image: string): boolean => {
 /** A storage quantity above zero. */
 export const isPositiveSize = (size: string): boolean => (bytes(size) ?? 0) > 0;
 
+/**
+ * The largest volume an app may ask for. A homelab's disks and NAS shares hold a few terabytes: a
+ * volume above 10Ti is a typo (`5Ti` for `5Gi`, a missing unit suffix), and Longhorn could never
+ * schedule it on one node's disk anyway.
+ */
+export const MAX_VOLUME_SIZE = "10Ti";
+
+/** A storage quantity above the cap: one the cluster cannot hold. */
+export const isOversized = (size: string): boolean => (bytes(size) ?? 0) > (bytes(MAX_VOLUME_SIZE) ?? 0);
+
 /** Folders a volume or config file must not replace: the root, and the image's system folders. */
 const SYSTEM_FOLDERS = [
   "/bin",
@@ -76,6 +86,42 @@ const SECRET_ENDING = /(^|_)(PASSWORD|PASSWD|PASS|SECRET|TOKEN|KEY|APIKEY|CREDEN
 const SECRET_PART = /(^|_)(SECRET|PASSWORD)_/i;
 export const looksSecret = (name: string): boolean =>
   !/_(FILE|PATH)$/i.test(name) && (SECRET_ENDING.test(name) || SECRET_PART.test(name));
+
+/** A reference the container fills in, not a value: Kubernetes `$(VAR)` or a template's `${VAR}`. */
+const REFERENCE = /^(\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\})$/;
+
+/** Credentials an env value may carry, each with what to call it (never the value itself). */
+const CREDENTIAL_VALUES: readonly (readonly [kind: string, carries: (value: string) => boolean])[] = [
+  [
+    "a password in a URL (scheme://user:password@host)",
+    (value) => {
+      const userinfo = /[a-z][a-z0-9+.-]*:\/\/[^/\s@:]*:([^/\s@]+)@/i.exec(value);
+      return userinfo?.[1] !== undefined && !REFERENCE.test(userinfo[1]);
+    },
+  ],
+  [
+    "a password or token in a URL's query (?password=...)",
+    (value) =>
+      /[?&](password|passwd|pwd|pass|secret|token|access_token|api_?key)=(?!\$[({])[^&\s]+/i.test(value),
+  ],
+  [
+    "an HTTP authorization header (Bearer or Basic)",
+    (value) => /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/.test(value),
+  ],
+  ["a private key", (value) => /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/.test(value)],
+  ["a JSON Web Token", (value) => /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\./.test(value)],
+  [
+    "a provider's access token (GitHub, GitLab, Slack, AWS)",
+    (value) =>
+      /\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|glpat-[\w-]{20,}|xox[abposr]-[\w-]{10,}|AKIA[0-9A-Z]{16})\b/.test(
+        value,
+      ),
+  ],
+];
+
+/** What credential an env value carries, if it looks like it carries one. */
+export const credentialIn = (value: string): string | undefined =>
+  CREDENTIAL_VALUES.find(([, carries]) => carries(value))?.[0];
 
 export const duplicates = (values: readonly string[]): string[] =>
   [...new Set(values.filter((value, index) => values.indexOf(value) !== index))].sort();

@@ -1,5 +1,5 @@
 /** Environment variables: withEnv, withSecretEnv and the variables withPostgres sets. */
-import { duplicates, ENV_NAME, looksSecret, SECRET_KEY } from "../predicates.ts";
+import { credentialIn, duplicates, ENV_NAME, looksSecret, SECRET_KEY } from "../predicates.ts";
 import type { AppSpec } from "../spec.ts";
 import { type AppRule, inApp, when } from "./rule.ts";
 
@@ -33,19 +33,37 @@ export const envNamesRule: AppRule = (spec) => {
   ];
 };
 
-/** A plain variable whose name says it holds a secret belongs in withSecretEnv. */
+const secretFix = (spec: AppSpec, name: string): string => {
+  const key = name.toLowerCase();
+  return `use withSecretEnv({ ${name}: "${key}" }) and set the value: pulumi config set --secret --path 'app_secrets.${spec.name}.${key}' '<value>'`;
+};
+
+/**
+ * A plain variable whose name says it holds a secret, or whose value carries a credential (a
+ * password in a URL, an authorization header, a private key, a token), belongs in withSecretEnv.
+ * The value is never repeated in the problem.
+ */
 export const plainSecretRule: AppRule = (spec) =>
-  spec.env
-    .filter((variable) => looksSecret(variable.name))
-    .map((variable) => {
-      const key = variable.name.toLowerCase();
-      return inApp(
+  spec.env.flatMap((variable) => {
+    if (looksSecret(variable.name))
+      return [
+        inApp(
+          spec,
+          `withEnv ${variable.name}`,
+          "looks like a secret, and withEnv values are plain text in the Deployment",
+          secretFix(spec, variable.name),
+        ),
+      ];
+    const credential = typeof variable.value === "string" ? credentialIn(variable.value) : undefined;
+    return when(credential !== undefined, () =>
+      inApp(
         spec,
         `withEnv ${variable.name}`,
-        "looks like a secret, and withEnv values are plain text in the Deployment",
-        `use withSecretEnv({ ${variable.name}: "${key}" }) and set the value: pulumi config set --secret --path 'app_secrets.${spec.name}.${key}' '<value>'`,
-      );
-    });
+        `its value carries ${credential}, and withEnv values are plain text in the Deployment and in git`,
+        `${secretFix(spec, variable.name)} (the whole value), and change that credential: it is in the file's history`,
+      ),
+    );
+  });
 
 export const secretKeysRule: AppRule = (spec) =>
   spec.secretEnv.flatMap((variable) =>

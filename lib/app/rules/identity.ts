@@ -44,10 +44,25 @@ export const portRule: AppRule = (spec) =>
     () => inApp(spec, "app()", `port ${spec.port} is not a TCP port`, "use a whole number from 1 to 65535"),
   );
 
-export const replicasRule: AppRule = (spec) =>
-  when(!(Number.isInteger(spec.replicas) && spec.replicas >= 0), () =>
+/**
+ * The most replicas an app may ask for. A homelab has a handful of nodes: more than 10 copies of
+ * one app is a typo (100 for 10) that would fill the cluster with pods nobody can schedule.
+ */
+const MAX_REPLICAS = 10;
+
+export const replicasRule: AppRule = (spec) => [
+  ...when(!(Number.isInteger(spec.replicas) && spec.replicas >= 0), () =>
     inApp(spec, "app()", `replicas ${spec.replicas} is not a whole number >= 0`, "use e.g. replicas: 1"),
-  );
+  ),
+  ...when(Number.isInteger(spec.replicas) && spec.replicas > MAX_REPLICAS, () =>
+    inApp(
+      spec,
+      "app()",
+      `replicas ${spec.replicas} is more than ${MAX_REPLICAS}, more pods than a homelab's few nodes hold`,
+      `use at most ${MAX_REPLICAS} (e.g. replicas: 2 for one pod on each of two nodes)`,
+    ),
+  ),
+];
 
 /** User and group: numeric ids, and root (0) only with the named opt-out. */
 export const userGroupRule: AppRule = (spec) =>

@@ -1,5 +1,5 @@
 /** withPostgres: the CloudNativePG cluster and the variables that reach it. */
-import { isPositiveSize, PG_IDENTIFIER } from "../predicates.ts";
+import { isOversized, isPositiveSize, MAX_VOLUME_SIZE, PG_IDENTIFIER } from "../predicates.ts";
 import { POSTGRES_FIELDS } from "../spec.ts";
 import { type AppRule, inApp, when } from "./rule.ts";
 
@@ -20,6 +20,12 @@ export const postgresRule: AppRule = (spec) => {
     ),
     ...when(!isPositiveSize(pg.size), () =>
       at(`size ${JSON.stringify(pg.size)} is not a storage quantity above zero`, "write e.g. 5Gi"),
+    ),
+    ...when(isOversized(pg.size), () =>
+      at(
+        `size ${JSON.stringify(pg.size)} is above ${MAX_VOLUME_SIZE}, more than a homelab disk holds`,
+        `check the unit (e.g. 50Gi, not 50Ti); at most ${MAX_VOLUME_SIZE}`,
+      ),
     ),
     ...when(fields.length === 0, () =>
       at(

@@ -1,6 +1,13 @@
 /** The app's volumes (withNfsVolume, withLonghornVolume) and where they and its config files mount. */
 import { absolutePath } from "../../config/values.ts";
-import { duplicates, isDnsLabel, isPositiveSize, systemPathProblem } from "../predicates.ts";
+import {
+  duplicates,
+  isDnsLabel,
+  isOversized,
+  isPositiveSize,
+  MAX_VOLUME_SIZE,
+  systemPathProblem,
+} from "../predicates.ts";
 import type { Volume } from "../spec.ts";
 import { type AppRule, inApp, when } from "./rule.ts";
 
@@ -66,6 +73,14 @@ export const volumeShapeRule: AppRule = (spec) =>
           part,
           `size ${JSON.stringify(volume.size)} is not a storage quantity above zero`,
           "write e.g. 10Gi or 500Mi",
+        ),
+      ),
+      ...when(isOversized(volume.size), () =>
+        inApp(
+          spec,
+          part,
+          `size ${JSON.stringify(volume.size)} is above ${MAX_VOLUME_SIZE}, more than a homelab disk or share holds`,
+          `check the unit (e.g. 500Gi, not 500Ti); at most ${MAX_VOLUME_SIZE}`,
         ),
       ),
       ...when(system !== undefined, () =>

@@ -4,8 +4,7 @@
  * fails the whole deploy, because skipping it would delete what it deployed.
  */
 import { readdirSync } from "node:fs";
-import { basename, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { basename } from "node:path";
 import { err, ok, type Result } from "neverthrow";
 import { mergeAppObjects } from "../../app/merge.ts";
 import { type AppContracts, renderApp } from "../../app/render.ts";
@@ -16,12 +15,13 @@ import type { PlannedObject } from "../../core/plan.ts";
 import { type Problem, problem, within } from "../../core/problem.ts";
 import { RESERVED_NAMESPACES } from "../../k8s/names.ts";
 import { checkReferences } from "./integrity/index.ts";
+import { IMPORT_TIMEOUT_MS, type Loaded, loadModule, withoutExit } from "./load.ts";
 
 export interface AppSource {
   /** File name, e.g. `demo.ts`: the app inside must be named after it. */
   file: string;
-  /** The module's default export, or the error thrown while importing it. */
-  load: { ok: true; value: unknown } | { ok: false; error: string };
+  /** The module's default export, or why it did not load (where, when known, and the fix). */
+  load: Loaded;
 }
 
 export interface PlannedApp {
@@ -51,19 +51,17 @@ export const appFiles = (dir: string): { modules: string[]; strays: string[] } =
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** Imports every app module of `dir`, in name order; a module that throws is recorded, not skipped. */
-export const importApps = async (dir: string): Promise<{ sources: AppSource[]; strays: string[] }> => {
+/**
+ * Imports every app module of `dir`, one at a time in name order (so a module's failure is its
+ * own); a module that does not compile, throws, exits or hangs is recorded, never skipped.
+ */
+export const importApps = async (
+  dir: string,
+  timeoutMs = IMPORT_TIMEOUT_MS,
+): Promise<{ sources: AppSource[]; strays: string[] }> => {
   const { modules, strays } = appFiles(dir);
-  const sources = await Promise.all(
-    modules.map(async (file): Promise<AppSource> => {
-      try {
-        const module = (await import(pathToFileURL(join(dir, file)).href)) as { default?: unknown };
-        return { file, load: { ok: true, value: module.default } };
-      } catch (error) {
-        return { file, load: { ok: false, error: message(error) } };
-      }
-    }),
-  );
+  const sources: AppSource[] = [];
+  for (const file of modules) sources.push({ file, load: await loadModule(dir, file, timeoutMs) });
   return { sources, strays };
 };
 
@@ -98,12 +96,15 @@ const platformOf = ({ network, storage, auth }: AppContracts): Platform => ({
 
 /** The spec a module's default export gives (calling it with the contracts if it is a function), or why none. */
 const specOf = (source: AppSource, contracts: AppContracts): Result<AppSpec, Problem[]> => {
-  const fail = (what: string, fix: string) => err([problem({ file: source.file }, what, fix)]);
-  if (!source.load.ok) return fail(`does not load: ${source.load.error}`, "fix the module so it imports");
-  let value = source.load.value;
+  const fail = (what: string, fix: string, file = source.file) => err([problem({ file }, what, fix)]);
+  const { load } = source;
+  if (!load.ok)
+    return fail(`does not load: ${load.error}`, load.fix ?? "fix the module so it imports", load.at);
+  let value = load.value;
   if (typeof value === "function") {
+    const build = value as (c: AppContracts) => unknown;
     try {
-      value = (value as (c: AppContracts) => unknown)(contracts);
+      value = withoutExit(() => build(contracts));
     } catch (error) {
       return fail(`its default export threw: ${message(error)}`, "fix the function so it returns an app");
     }
@@ -138,22 +139,54 @@ const placementProblems = (file: string, spec: AppSpec, platform: Platform): Pro
   ];
 };
 
-/** One app from its module to its objects: every problem of the spec first, then the render's. */
+/** One app from its spec to its objects: every problem of the spec first, then the render's. */
 const planApp = (
   source: AppSource,
+  spec: Result<AppSpec, Problem[]>,
   contracts: AppContracts,
   secrets: AppSecrets,
   platform: Platform,
+  collisions: ReadonlyMap<string, readonly string[]>,
 ): Result<PlannedApp, Problem[]> =>
-  specOf(source, contracts)
+  spec
     .andThen((spec) => {
-      const problems = [...validateApp(spec), ...placementProblems(source.file, spec, platform)];
+      const others = collisions.get(source.file);
+      const problems = [
+        ...validateApp(spec),
+        ...(others === undefined
+          ? placementProblems(source.file, spec, platform)
+          : [collisionProblem(source.file, spec.name, others)]),
+      ];
       return problems.length > 0 ? err(problems) : ok(spec);
     })
     .andThen((spec) =>
       renderApp(spec, contracts, secrets).map((objects) => ({ file: source.file, spec, objects })),
     )
     .mapErr((problems) => problems.map(within({ file: source.file })));
+
+interface SourceSpec {
+  source: AppSource;
+  spec: Result<AppSpec, Problem[]>;
+}
+
+/** Files whose modules define the same app name, each with the other files that define it. */
+const collidingFiles = (specs: readonly SourceSpec[]): Map<string, string[]> => {
+  const byName = new Map<string, string[]>();
+  for (const { source, spec } of specs)
+    if (spec.isOk()) byName.set(spec.value.name, [...(byName.get(spec.value.name) ?? []), source.file]);
+  return new Map(
+    [...byName.values()]
+      .filter((files) => files.length > 1)
+      .flatMap((files) => files.map((file) => [file, files.filter((other) => other !== file)] as const)),
+  );
+};
+
+const collisionProblem = (file: string, name: string, others: readonly string[]): Problem =>
+  problem(
+    { app: name },
+    `is defined in ${file} and again in ${others.join(" and ")}: two files define one app`,
+    `keep app ${name} in ${name}.ts only: rename the app in the other file (an app is named after its file) or delete the copy`,
+  );
 
 /** Hosts an app may not serve: the network layer's external record, and the platform's UIs. */
 const hostProblems = ({ file, spec }: PlannedApp, platform: Platform): Problem[] =>
@@ -222,7 +255,11 @@ export const planApps = (
   strays: readonly string[] = [],
 ): Result<PlannedApp[], Problem[]> => {
   const platform = platformOf(contracts);
-  const results = sources.map((source) => planApp(source, contracts, secrets, platform));
+  const specs = sources.map((source) => ({ source, spec: specOf(source, contracts) }));
+  const collisions = collidingFiles(specs);
+  const results = specs.map(({ source, spec }) =>
+    planApp(source, spec, contracts, secrets, platform, collisions),
+  );
   const shared = sharedOnce(results.flatMap((result) => (result.isOk() ? [result.value] : [])));
   const planned = shared.apps;
   const problems = [

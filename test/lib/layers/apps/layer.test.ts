@@ -3,7 +3,11 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { app, pipe, withNamespace } from "../../../../lib/app/index.ts";
+import { NO_APP_SECRETS } from "../../../../lib/app/secrets.ts";
 import { ENCRYPTED } from "../../../../lib/config/schema.ts";
+import { RESERVED_NAMESPACES } from "../../../../lib/k8s/names.ts";
+import { planApps } from "../../../../lib/layers/apps/plan.ts";
 import { REDACTED } from "../../../../lib/pulumi/resources.ts";
 import type { KubernetesObject } from "../../../../lib/render/documents.ts";
 import { APPS_DIR } from "../../../../programs/layers.ts";
@@ -34,6 +38,21 @@ const failure = async (dir: string, raw = {}): Promise<string> => {
   }
   throw new Error("the apps program did not fail");
 };
+
+/** The namespaces among `namespaces` that an app taking them with withNamespace is refused. */
+const refusedNamespaces = (namespaces: readonly string[]): string[] =>
+  namespaces.filter((namespace) => {
+    const spec = pipe(app("user", { image: "traefik/whoami:v1.11.0", port: 80 }), withNamespace(namespace));
+    const result = planApps(
+      [{ file: "user.ts", load: { ok: true, value: spec } }],
+      CONTRACTS,
+      NO_APP_SECRETS,
+    );
+    return (
+      result.isErr() &&
+      result.error.some((p) => p.what.includes(`namespace ${namespace} belongs to the platform`))
+    );
+  });
 
 describe("apps layer of the example stack (full offline render)", () => {
   const layer = () => renderedLayer("apps");
@@ -168,7 +187,7 @@ export default ({ network }: AppContracts) =>
     const message = await failure(dir);
     expect(message).toContain("1 problem(s) in homelab-apps");
     expect(message).toContain("nothing was changed");
-    expect(message).toContain("broken.ts: does not load: boom");
+    expect(message).toContain("broken.ts:1:11: does not load: boom");
   });
 
   test("a module without an app, or whose function throws", async () => {
@@ -267,6 +286,50 @@ export default pipe(app("sneaky", { image: "a:1", port: 80 }), withNamespace("ti
     expect(message).toContain("longhorn.ts: app longhorn: longhorn.example.com is taken by the platform");
     // The DNS server's LAN name comes from the network contract.
     expect(message).toContain("resolver.ts: app resolver: dns.example.com is taken by the platform");
+  });
+
+  test("the reserved list is the platform's namespaces, each one whole", () => {
+    expect([...RESERVED_NAMESPACES].sort()).toEqual(
+      [
+        "cert-manager",
+        "cnpg-system",
+        "default",
+        "external-dns",
+        "kube-node-lease",
+        "kube-public",
+        "kube-system",
+        "metallb-system",
+        "pocket-id",
+        "tinyauth",
+        "traefik",
+      ].sort(),
+    );
+  });
+
+  test("every reserved namespace and every namespace the contracts name is refused to an app", () => {
+    const named = [
+      CONTRACTS.network.publicTraefikNamespace,
+      CONTRACTS.network.privateTraefikNamespace,
+      CONTRACTS.network.piholeNamespace,
+      CONTRACTS.storage.longhornNamespace,
+    ];
+    expect(named).toContain("longhorn-system");
+    expect(refusedNamespaces([...RESERVED_NAMESPACES, ...named])).toEqual([...RESERVED_NAMESPACES, ...named]);
+  });
+
+  test("every namespace the platform's layers create or install into is refused to an app", async () => {
+    const platform = new Set<string>();
+    for (const layer of ["network", "storage", "auth"] as const) {
+      const { plan } = await renderedLayer(layer);
+      for (const release of plan.releases) platform.add(release.namespace);
+      for (const { object } of plan.objects) {
+        if (object.kind === "Namespace") platform.add(object.metadata.name);
+        if (object.metadata.namespace !== undefined) platform.add(object.metadata.namespace);
+      }
+    }
+    expect(platform).toContain("longhorn-system");
+    expect(platform.size).toBeGreaterThan(5);
+    expect(refusedNamespaces([...platform])).toEqual([...platform]);
   });
 
   test("the shipped apps folder holds only app modules", async () => {
