@@ -2,7 +2,7 @@
  * The NAS against the network layer's LAN plan (a check across layers: it runs where both stack
  * files are read). A NAS given by IP must not be one of the cluster's fixed IPs, nor in its pool.
  */
-import { ipv4ToNumber, numberToIpv4 } from "../../config/ip.ts";
+import { ipv4ToNumber, numberToIpv4, rangeContains } from "../../config/ip.ts";
 import type { PartialConfigs } from "../../config/schema.ts";
 import type { Problem } from "../../core/problem.ts";
 import { type AddressPlan, fixedIps } from "../network/addressPlan.ts";
@@ -33,7 +33,7 @@ export const nasAddressErrors = (nfsHostname: unknown, earlier: PartialConfigs):
     );
   const pool = plan.ipAddressPool;
   const inPool =
-    pool && n >= pool.first && n <= pool.last
+    pool && rangeContains(pool, nas)
       ? [
           {
             where: { layer: "network" as const, key: "ip_address_pool" },
