@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { RawConfig } from "../lib/config/schema.ts";
-import { plaintextSecretWarnings, readStackFile } from "../lib/config/stackFile.ts";
+import { plaintextSecretWarnings, readStackFile, stackProblems } from "../lib/config/stackFile.ts";
 import { DATA_HELD, isLayer, LAYERS, type Layer } from "../lib/core/layerNames.ts";
 import { formatProblem } from "../lib/core/problem.ts";
 import { versionAtLeast } from "../lib/core/version.ts";
@@ -75,13 +75,16 @@ const backendConfigured = (env: Environment["env"]): boolean => {
 const checkLayers = (root: string, layers: readonly Layer[], stack: string) => {
   const errors: string[] = [];
   const raw: Partial<Record<Layer, RawConfig>> = {};
+  const read: Partial<Record<Layer, RawConfig>> = {};
   for (const layer of layers) {
-    const result = readStackFile(configSchemas, root, layer, stack).andThen((values) =>
-      parseConfig(layer, values).map(() => values),
-    );
+    const file = readStackFile(configSchemas, root, layer, stack);
+    if (file.isOk()) read[layer] = file.value;
+    const result = file.andThen((values) => parseConfig(layer, values).map(() => values));
     if (result.isOk()) raw[layer] = result.value;
     else errors.push(...result.error.map(formatProblem));
   }
+  // With every layer (`all`), the checks across layers too; a one-layer command sees its own keys only.
+  errors.push(...stackProblems(configSchemas, read).map(formatProblem));
   return { errors, warnings: plaintextSecretWarnings(configSchemas, raw, stack) };
 };
 

@@ -164,6 +164,9 @@ export const lanRange: Parser<Ipv4Range> = (raw) =>
     );
   });
 
+/** The /24 an address lies in, e.g. `192.168.4.0/24`: the LAN the README assumes. */
+export const slash24 = (n: Ipv4): string => `${numberToIpv4(n - (n % 256))}/24`;
+
 export const rangeContains = (range: Ipv4Range, ip: string): boolean => {
   const n = ipv4ToNumber(ip);
   return n !== undefined && n >= range.first && n <= range.last;

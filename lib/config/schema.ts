@@ -141,7 +141,16 @@ export interface LayerSchema<K extends KeySchemas = KeySchemas> {
    * is added by the parser.
    */
   check?(config: Partial<ConfigOf<K>>, raw: RawConfig): Problem[];
+  /**
+   * Checks against earlier layers' keys (e.g. the NAS's address against the LAN plan). Runs only
+   * where every layer's stack file is read (validate, render, `preview`/`deploy all`), never inside
+   * a one-layer deploy; each config holds the keys that parsed. A problem without a layer is this one's.
+   */
+  checkStack?(config: Partial<ConfigOf<K>>, earlier: PartialConfigs): Problem[];
 }
+
+/** Each layer's keys that parsed, camelCased: what `checkStack` sees of the stack. */
+export type PartialConfigs = Readonly<Partial<Record<Layer, Readonly<Record<string, unknown>>>>>;
 
 export const defineLayerConfig = <K extends KeySchemas>(schema: LayerSchema<K>): LayerSchema<K> => schema;
 
@@ -166,6 +175,15 @@ const parseKey = (
   return spec.parse(value).mapErr(placed({ layer, key }, display(spec, value)));
 };
 
+const parsedKeys = (schema: LayerSchema, raw: RawConfig) =>
+  Object.entries(schema.keys).map(([key, spec]) =>
+    parseKey(schema.layer, key, spec, raw[key]).map((value) => [camelCase(key), value] as const),
+  );
+
+/** The keys of a layer that parse (defaults for unset ones), camelCased; the others left out. */
+export const partialConfig = (schema: LayerSchema, raw: RawConfig): Record<string, unknown> =>
+  Object.fromEntries(parsedKeys(schema, raw).flatMap((entry) => (entry.isOk() ? [entry.value] : [])));
+
 /**
  * Parses a layer's raw keys. Every key is checked, then the cross-key rules; the result is the
  * typed config or every problem found, each naming the key, the value and the fix.
@@ -177,9 +195,7 @@ export const parseLayerConfig = <K extends KeySchemas>(
   suggestKey: (key: string) => string,
 ): Result<ConfigOf<K>, Problem[]> => {
   const { layer } = schema;
-  const parsed = Object.entries(schema.keys).map(([key, spec]) =>
-    parseKey(layer, key, spec, raw[key]).map((value) => [camelCase(key), value] as const),
-  );
+  const parsed = parsedKeys(schema, raw);
   const config: Record<string, unknown> = Object.fromEntries(
     parsed.flatMap((entry) => (entry.isOk() ? [entry.value] : [])),
   );

@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { err, ok, Result } from "neverthrow";
 import { parseDocument } from "yaml";
 import { LAYERS, type Layer, projectName } from "../core/layerNames.ts";
-import { type Problem, problem } from "../core/problem.ts";
+import { type Problem, problem, within } from "../core/problem.ts";
 import { editDistance, parseLayer, type StackSchemas } from "./registry.ts";
-import { ENCRYPTED, type KeySchemas, type RawConfig, type RawValue } from "./schema.ts";
+import { ENCRYPTED, type KeySchemas, partialConfig, type RawConfig, type RawValue } from "./schema.ts";
 
 const stackFilePath = (root: string, layer: Layer, stack: string): string =>
   join(root, "config", layer, `Pulumi.${stack}.yaml`);
@@ -181,24 +181,56 @@ export interface StackConfig {
   parsed: Record<Layer, object>;
 }
 
-/** Reads and parses every layer's stack file: all problems of all layers at once. */
+/**
+ * The checks across layers (each schema's `checkStack`) over the layers whose files were read,
+ * with the keys that parsed: they run even when other keys are wrong, so every problem shows at once.
+ */
+export const stackProblems = (
+  schemas: StackSchemas,
+  raw: Readonly<Partial<Record<Layer, RawConfig>>>,
+): Problem[] => {
+  const configs: Partial<Record<Layer, Record<string, unknown>>> = {};
+  for (const layer of LAYERS) {
+    const values = raw[layer];
+    if (values !== undefined) configs[layer] = partialConfig(schemas[layer], values);
+  }
+  return LAYERS.flatMap((layer) => {
+    const { checkStack } = schemas[layer];
+    const config = configs[layer];
+    return checkStack && config ? checkStack(config, configs).map(within({ layer })) : [];
+  });
+};
+
+/** Reads and parses every layer's stack file: all problems of all layers (and across them) at once. */
 export const readStack = (
   schemas: StackSchemas,
   root: string,
   stack: string,
-): Result<StackConfig, Problem[]> =>
-  Result.combineWithAllErrors(
-    LAYERS.map((layer) =>
-      readStackFile(schemas, root, layer, stack).andThen((values) =>
+): Result<StackConfig, Problem[]> => {
+  const files = LAYERS.map((layer) => ({ layer, file: readStackFile(schemas, root, layer, stack) }));
+  const raw = Object.fromEntries(
+    files.flatMap(({ layer, file }) => (file.isOk() ? [[layer, file.value]] : [])),
+  ) as Partial<Record<Layer, RawConfig>>;
+  const across = stackProblems(schemas, raw);
+  const layers = Result.combineWithAllErrors(
+    files.map(({ layer, file }) =>
+      file.andThen((values) =>
         parseLayer(schemas, layer, values).map((config) => ({ layer, values, config })),
       ),
     ),
-  )
-    .map((layers) => ({
-      raw: Object.fromEntries(layers.map(({ layer, values }) => [layer, values])) as Record<Layer, RawConfig>,
-      parsed: Object.fromEntries(layers.map(({ layer, config }) => [layer, config])) as Record<Layer, object>,
-    }))
-    .mapErr((perLayer) => perLayer.flat());
+  ).mapErr((perLayer) => perLayer.flat());
+  if (layers.isErr() || across.length > 0) return err([...(layers.isErr() ? layers.error : []), ...across]);
+  return ok({
+    raw: Object.fromEntries(layers.value.map(({ layer, values }) => [layer, values])) as Record<
+      Layer,
+      RawConfig
+    >,
+    parsed: Object.fromEntries(layers.value.map(({ layer, config }) => [layer, config])) as Record<
+      Layer,
+      object
+    >,
+  });
+};
 
 /** Reads and checks every layer's stack file: all problems of all layers at once. */
 export const readStackConfig = (

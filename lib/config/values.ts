@@ -66,7 +66,12 @@ export const absolutePath: Parser<string> = (raw) => {
   if (text.split("/").includes("..")) return problem("contains `..`", "write the path without `..` segments");
   if (/[\s,;]/.test(text))
     return problem("contains spaces, commas or semicolons", "rename the export or share");
-  return ok(text.length > 1 ? text.replace(/\/+$/, "") : text);
+  // One spelling per folder: `//export//k8s/./` is /export/k8s, so no rendered path holds `//`.
+  const normal = `/${text
+    .split("/")
+    .filter((segment) => segment !== "" && segment !== ".")
+    .join("/")}`;
+  return ok(normal);
 };
 
 // ---------------------------------------------------------------- time

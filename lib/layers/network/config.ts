@@ -1,12 +1,4 @@
-import {
-  lanIpv4,
-  lanRange,
-  numberToIpv4,
-  privateBlock,
-  publicIpv4,
-  rangeContains,
-  resolverIpv4,
-} from "../../config/ip.ts";
+import { lanIpv4, lanRange, publicIpv4, resolverIpv4 } from "../../config/ip.ts";
 import {
   type ConfigOf,
   defineLayerConfig,
@@ -20,6 +12,7 @@ import type { Secret } from "../../config/secret.ts";
 import { dnsLabel, email, fqdn, list, nonEmpty, oneOf, text } from "../../config/values.ts";
 import { PLATFORM_SUBDOMAINS } from "../../core/platformHosts.ts";
 import type { Problem } from "../../core/problem.ts";
+import { fixedIpErrors, upstreamErrors } from "./addressPlan.ts";
 
 /** Where public hosts are published. `none`: no Cloudflare at all (no account, or a tunnel instead). */
 const PUBLIC_DNS_PROVIDERS = ["cloudflare", "none"] as const;
@@ -137,63 +130,6 @@ const networkKeys = {
 
 export type NetworkConfig = ConfigOf<typeof networkKeys>;
 type Checked = Partial<NetworkConfig>;
-
-/** Each fixed IP on its own, outside the pool, in the same private network as the pool. */
-const fixedIpErrors = (config: Checked): Problem[] => {
-  const errors: Problem[] = [];
-  const pool = config.ipAddressPool;
-  const fixedIps = [
-    ["public_ingress_ip", config.publicIngressIp],
-    ["private_ingress_ip", config.privateIngressIp],
-    ["dns_server_ip", config.dnsServerIp],
-  ] as const;
-  for (const [index, [key, ip]] of fixedIps.entries()) {
-    if (ip === undefined) continue;
-    const clash = fixedIps.slice(0, index).find(([, other]) => other === ip);
-    if (clash) {
-      errors.push({
-        where: { key },
-        value: ip,
-        what: `is the same address as ${clash[0]}`,
-        fix: "give each service its own IP outside ip_address_pool",
-      });
-    }
-    if (pool && rangeContains(pool, ip)) {
-      errors.push({
-        where: { key },
-        value: ip,
-        what: `lies inside ip_address_pool (${pool.text}), so MetalLB could hand it to another service`,
-        fix: `pick an address outside ${numberToIpv4(pool.first)}-${numberToIpv4(pool.last)}, or shrink the pool`,
-      });
-    }
-    const poolBlock = pool && privateBlock(numberToIpv4(pool.first));
-    if (poolBlock && privateBlock(ip) !== poolBlock) {
-      errors.push({
-        where: { key },
-        value: ip,
-        what: `is not in ip_address_pool's private network (${poolBlock}); MetalLB in L2 mode only answers on the nodes' LAN`,
-        fix: "use addresses of one LAN for the pool and the fixed IPs",
-      });
-    }
-  }
-  return errors;
-};
-
-/** Pi-hole must forward to someone else: never to itself. */
-const upstreamErrors = (config: Checked): Problem[] => {
-  const self = config.dnsServerIp;
-  const upstreams = config.piholeUpstreamDns ?? [];
-  return self !== undefined && upstreams.includes(self)
-    ? [
-        {
-          where: { key: "pihole_upstream_dns" },
-          value: upstreams.join(","),
-          what: `includes dns_server_ip (${self}), Pi-hole itself: queries would loop`,
-          fix: "forward to resolvers outside Pi-hole, e.g. 1.1.1.1,1.0.0.1 or 9.9.9.9",
-        },
-      ]
-    : [];
-};
 
 /** The Cloudflare record must not take a host the platform serves. */
 const externalRecordErrors = (config: Checked): Problem[] => {

@@ -1,5 +1,7 @@
 import { type ConfigOf, defineLayerConfig, optional, required, withDefault } from "../../config/schema.ts";
 import { absolutePath, hostname, ianaTimezone, integer, utcOffsetHours } from "../../config/values.ts";
+import { nasAddressErrors } from "./nas.ts";
+import { dataPathErrors, nfsPathErrors } from "./paths.ts";
 import { localSchedule } from "./schedule.ts";
 
 export const storageConfigSchema = defineLayerConfig({
@@ -59,17 +61,22 @@ export const storageConfigSchema = defineLayerConfig({
     }),
   },
   check(config) {
-    return config.timezone !== undefined && config.timezoneOffset !== undefined
-      ? [
-          {
-            where: { key: "timezone_offset" },
-            value: String(config.timezoneOffset),
-            what: `is set together with timezone (${config.timezone}); the two could disagree`,
-            fix: "keep only timezone: `pulumi config rm timezone_offset`",
-          },
-        ]
-      : [];
+    return [
+      ...(config.timezone !== undefined && config.timezoneOffset !== undefined
+        ? [
+            {
+              where: { key: "timezone_offset" },
+              value: String(config.timezoneOffset),
+              what: `is set together with timezone (${config.timezone}); the two could disagree`,
+              fix: "keep only timezone: `pulumi config rm timezone_offset`",
+            },
+          ]
+        : []),
+      ...dataPathErrors(config.longhornDataPath),
+      ...nfsPathErrors(config.nfsSharePath, config.longhornNfsBackupPath),
+    ];
   },
+  checkStack: (config, earlier) => nasAddressErrors(config.nfsHostname, earlier),
 });
 
 export type StorageConfig = ConfigOf<typeof storageConfigSchema.keys>;
