@@ -11,9 +11,14 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { RawConfig } from "../lib/config/schema.ts";
-import { plaintextSecretWarnings, readStackFile, stackProblems } from "../lib/config/stackFile.ts";
+import {
+  plaintextSecretWarnings,
+  readStackFile,
+  stackProblems,
+  stackSecretPlaintexts,
+} from "../lib/config/stackFile.ts";
 import { DATA_HELD, isLayer, LAYERS, type Layer } from "../lib/core/layerNames.ts";
-import { formatProblem } from "../lib/core/problem.ts";
+import { formatProblem, redactProblems } from "../lib/core/problem.ts";
 import { versionAtLeast } from "../lib/core/version.ts";
 import { configSchemas, parseConfig } from "../programs/layers.ts";
 import {
@@ -81,7 +86,11 @@ const checkLayers = (root: string, layers: readonly Layer[], stack: string) => {
     if (file.isOk()) read[layer] = file.value;
     const result = file.andThen((values) => parseConfig(layer, values).map(() => values));
     if (result.isOk()) raw[layer] = result.value;
-    else errors.push(...result.error.map(formatProblem));
+    // No secret of the stack is printed, whichever key carried it.
+    else
+      errors.push(
+        ...redactProblems(result.error, stackSecretPlaintexts(configSchemas, root, stack)).map(formatProblem),
+      );
   }
   // With every layer (`all`), the checks across layers too; a one-layer command sees its own keys only.
   errors.push(...stackProblems(configSchemas, read).map(formatProblem));

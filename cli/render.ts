@@ -5,9 +5,9 @@
  */
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { readStack } from "../lib/config/stackFile.ts";
+import { readStack, stackSecretPlaintexts } from "../lib/config/stackFile.ts";
 import { runContextOf, type StackLayers } from "../lib/core/layer.ts";
-import { formatProblem, type Problem } from "../lib/core/problem.ts";
+import { formatProblem, type Problem, redactProblems } from "../lib/core/problem.ts";
 import { preflightOf, renderStack } from "../lib/render/render.ts";
 import { summarize } from "../lib/render/summary.ts";
 import { configSchemas, loadLayers } from "../programs/layers.ts";
@@ -46,9 +46,12 @@ export const main = async (
   const shownOut = String(parsed.value.values.out ?? "out");
   const outPath = checkOutFolder(resolve(root, shownOut), shownOut);
   if (outPath.isErr()) return usage(io, outPath.error, false);
+  // No secret of the stack is printed, whichever key carried it.
+  const redacted = (problems: readonly Problem[]) =>
+    redactProblems(problems, stackSecretPlaintexts(configSchemas, root, stack.value));
   const fail = (problems: readonly Problem[], kind = "problem(s)"): number => {
     io.err(`Stack ${stack.value} has ${problems.length} ${kind}; nothing was rendered:\n`);
-    for (const problem of problems) io.err(`  ${formatProblem(problem)}`);
+    for (const problem of redacted(problems)) io.err(`  ${formatProblem(problem)}`);
     return 1;
   };
 
@@ -65,7 +68,7 @@ export const main = async (
   const problems = preflightOf(result.value);
   if (problems.length > 0) {
     io.err(`Preflight: ${problems.length} problem(s) a real deploy would hit; nothing was rendered:\n`);
-    for (const problem of problems) io.err(`  ${formatProblem(problem)}`);
+    for (const problem of redacted(problems)) io.err(`  ${formatProblem(problem)}`);
     return 1;
   }
 

@@ -5,9 +5,14 @@
  * Prints every problem at once (as JSON with `--json`); exits non-zero when there is any; touches nothing.
  */
 import { resolve } from "node:path";
-import { plaintextSecretWarnings, readStack, type StackConfig } from "../lib/config/stackFile.ts";
+import {
+  plaintextSecretWarnings,
+  readStack,
+  type StackConfig,
+  stackSecretPlaintexts,
+} from "../lib/config/stackFile.ts";
 import { type RunContext, runContextOf, type StackLayers } from "../lib/core/layer.ts";
-import { formatProblem, type Problem, problemsJson } from "../lib/core/problem.ts";
+import { formatProblem, type Problem, problemsJson, redactProblems } from "../lib/core/problem.ts";
 import { publicDnsNotice } from "../lib/layers/network/config.ts";
 import { preflightOf, renderStack } from "../lib/render/render.ts";
 import { configSchemas, loadLayers } from "../programs/layers.ts";
@@ -66,13 +71,16 @@ export const validateStack = async (
   layers?: StackLayers,
   run: RunContext = runContextOf(process.env, new Date()),
 ): Promise<Validation> => {
+  // No secret of the stack is printed, whichever key carried it.
+  const redacted = (found: readonly Problem[]) =>
+    redactProblems(found, stackSecretPlaintexts(configSchemas, root, stack));
   const result = readStack(configSchemas, root, stack);
   if (result.isErr())
-    return refused(result.error, `Stack ${stack}: ${result.error.length} config error(s):`, [
+    return refused(redacted(result.error), `Stack ${stack}: ${result.error.length} config error(s):`, [
       "(the apps are checked once the config is valid)",
     ]);
   const problems = await buildProblems(result.value, stack, run, layers);
-  if (problems.length > 0) return refused(problems, `Stack ${stack}: the config is valid, but:`);
+  if (problems.length > 0) return refused(redacted(problems), `Stack ${stack}: the config is valid, but:`);
   const warnings =
     stack === EXAMPLE_STACK ? [] : plaintextSecretWarnings(configSchemas, result.value.raw, stack);
   const notice = publicDnsNotice(result.value.raw.network);

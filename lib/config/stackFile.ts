@@ -2,17 +2,13 @@
  * Raw config from where Pulumi keeps it: a stack file on disk (offline render and validation) or
  * the running program's config (inside `pulumi up`). Both become the same `RawConfig`.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { err, ok, Result } from "neverthrow";
-import { parseDocument } from "yaml";
 import { LAYERS, type Layer, projectName } from "../core/layerNames.ts";
 import { type Problem, problem, within } from "../core/problem.ts";
 import { editDistance, parseLayer, type StackSchemas } from "./registry.ts";
 import { ENCRYPTED, type KeySchemas, partialConfig, type RawConfig, type RawValue } from "./schema.ts";
-
-const stackFilePath = (root: string, layer: Layer, stack: string): string =>
-  join(root, "config", layer, `Pulumi.${stack}.yaml`);
+import { secureProblems, typedLeafProblems } from "./stackValues.ts";
+import { readStackFileData } from "./stackYaml.ts";
 
 const isEncrypted = (value: unknown): boolean =>
   typeof value === "object" && value !== null && !Array.isArray(value) && "secure" in value;
@@ -101,68 +97,18 @@ export const rawConfigFromEntries = (
   return err([...errors, ...others]);
 };
 
-/** Words for the YAML library's error codes; its own messages can quote the file's text, a secret included. */
-const YAML_PROBLEMS: Readonly<Record<string, string>> = {
-  DUPLICATE_KEY: "a key appears twice",
-  BAD_INDENT: "the indentation is wrong",
-  TAB_AS_INDENT: "a tab is used for indentation (use spaces)",
-  MISSING_CHAR: "a character is missing (a space after a colon, a closing quote or bracket?)",
-  MULTILINE_IMPLICIT_KEY: "a key runs over more than one line (a missing colon or quote?)",
-  BLOCK_AS_IMPLICIT_KEY: "a key runs over more than one line (a missing colon or quote?)",
-  BAD_SCALAR_START: "a value starts with a character YAML reserves (quote the value)",
-  BAD_DQ_ESCAPE: "a double-quoted value has an invalid escape (use single quotes)",
-  MULTIPLE_DOCS: "the file holds more than one YAML document",
-};
-
-/** The parsed YAML document, or one error per syntax problem naming the file, line and column (never the text). */
-const parseStackYaml = (layer: Layer, relative: string, text: string): Result<unknown, Problem[]> => {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length === 0) return ok(document.toJS());
-  const errors = document.errors.map((error) => {
-    const position = error.linePos?.[0];
-    const at = position ? ` at line ${position.line}, column ${position.col}` : "";
-    const what = YAML_PROBLEMS[error.code] ?? error.code.toLowerCase().replaceAll("_", " ");
-    return problem(
-      { layer, file: relative },
-      `is not valid YAML${at}: ${what}`,
-      "fix the YAML syntax there (keys as `homelab-<layer>:<key>: value`, two-space indentation)",
-    );
-  });
-  // One line per distinct problem: the parser may report the same spot twice.
-  return err(errors.filter((error, i) => errors.findIndex((other) => other.what === error.what) === i));
-};
-
 /**
- * A stack file's `config:` map as written: keys with their project prefix (`homelab-network:domain`),
- * values as YAML reads them (lists and maps as such, `{secure: ...}` for an encrypted one). The one
- * place a stack file is read; `readStackFile` checks and flattens it.
+ * A stack file's `config:` map as Pulumi reads it: keys with their project prefix
+ * (`homelab-network:domain`), a scalar value as the text written, lists and maps as data
+ * (`{secure: ...}` for an encrypted one), blank as undefined. The one place a stack file is
+ * read; `readStackFile` checks and flattens it.
  */
 export const readStackFileConfig = (
   root: string,
   layer: Layer,
   stack: string,
-): Result<Readonly<Record<string, unknown>>, Problem[]> => {
-  const path = stackFilePath(root, layer, stack);
-  const relative = `config/${layer}/Pulumi.${stack}.yaml`;
-  if (!existsSync(path)) {
-    return err([
-      problem(
-        { layer, file: relative },
-        "does not exist",
-        `create it: cp config/${layer}/Pulumi.example.yaml ${relative}, then set your values`,
-      ),
-    ]);
-  }
-  return parseStackYaml(layer, relative, readFileSync(path, "utf8")).andThen((document) => {
-    const config = (document as { config?: unknown } | null)?.config ?? {};
-    if (typeof config !== "object" || config === null || Array.isArray(config)) {
-      return err([
-        problem({ layer, file: relative }, "has no `config:` map", "put the keys under `config:`"),
-      ]);
-    }
-    return ok(config as Readonly<Record<string, unknown>>);
-  });
-};
+): Result<Readonly<Record<string, unknown>>, Problem[]> =>
+  readStackFileData(root, layer, stack).map(({ config }) => config);
 
 /** A layer's stack file as raw config: its project's keys without the prefix, every problem at once. */
 export const readStackFile = (
@@ -171,9 +117,26 @@ export const readStackFile = (
   layer: Layer,
   stack: string,
 ): Result<RawConfig, Problem[]> =>
-  readStackFileConfig(root, layer, stack).andThen((config) =>
-    rawConfigFromEntries(schemas, layer, Object.entries(config), stack),
-  );
+  readStackFileData(root, layer, stack).andThen((file) => {
+    const prefix = `${projectName(layer)}:`;
+    const own = Object.entries(file.config).filter(([key]) => key.startsWith(prefix));
+    const found = own.flatMap(([fullKey, value]) => {
+      const key = fullKey.slice(prefix.length);
+      return [
+        ...secureProblems(layer, key, value, file.hasKey, stack),
+        ...typedLeafProblems(layer, key, value),
+      ];
+    });
+    const raw = rawConfigFromEntries(schemas, layer, Object.entries(file.config), stack);
+    if (found.length === 0) return raw;
+    return err([
+      ...found,
+      ...raw.match(
+        () => [],
+        (others) => others,
+      ),
+    ]);
+  });
 
 /** A stack's config as read from its files, and as parsed (each layer parsed once). */
 export interface StackConfig {
@@ -288,3 +251,27 @@ export const plaintextSecretWarnings = (
       `encrypt it: cd programs/${layer} && pulumi config set --secret ${target} <value> --stack ${stack}`
     );
   });
+
+/**
+ * Every secret plaintext a stack's files hold, for taking them out of messages: the value of any
+ * key named like a secret key of any layer (in whichever file, with whichever prefix), each leaf
+ * of a map, as written and as YAML types it. Read leniently: a file that does not parse adds nothing.
+ */
+export const stackSecretPlaintexts = (schemas: StackSchemas, root: string, stack: string): string[] => {
+  const secretKeys = new Set(
+    LAYERS.flatMap((layer) =>
+      Object.entries(schemas[layer].keys as KeySchemas)
+        .filter(([, spec]) => spec.secret)
+        .map(([key]) => key),
+    ),
+  );
+  return LAYERS.flatMap((layer) =>
+    readStackFileData(root, layer, stack).match(
+      ({ config }) =>
+        Object.entries(config)
+          .filter(([fullKey]) => secretKeys.has(fullKey.slice(fullKey.lastIndexOf(":") + 1)))
+          .flatMap(([, value]) => (value === undefined ? [] : plaintextLeaves(toRawValue(value)))),
+      () => [],
+    ),
+  );
+};

@@ -68,6 +68,44 @@ const separator = (where: Where): string =>
     ? " "
     : ": ";
 
+/** Secrets this short are replaced only as whole words, so "short" leaves "shorter" alone. */
+const WHOLE_WORD_BELOW = 8;
+
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** `text` with every secret plaintext in it replaced by `[secret]`, longest first. */
+const scrub = (text: string, patterns: readonly RegExp[]): string =>
+  patterns.reduce((current, pattern) => current.replace(pattern, "[secret]"), text);
+
+/**
+ * The problems with every secret plaintext of the stack taken out of every field, whatever key
+ * carried it: a token pasted into `domain`, or a plain key that equals a secret, is `[secret]`.
+ * Every command applies it to what it is about to print (text and JSON alike).
+ */
+export const redactProblems = (problems: readonly Problem[], secrets: readonly string[]): Problem[] => {
+  const patterns = [...new Set(secrets.flatMap((value) => [value, value.trim()]))]
+    .filter((value) => value !== "")
+    .sort((a, b) => b.length - a.length)
+    .map((value) =>
+      value.length >= WHOLE_WORD_BELOW
+        ? new RegExp(escaped(value), "g")
+        : new RegExp(`(?<![\\w-])${escaped(value)}(?![\\w-])`, "g"),
+    );
+  if (patterns.length === 0) return [...problems];
+  const clean = (text: string) => scrub(text, patterns);
+  return problems.map((p) => ({
+    where: Object.fromEntries(
+      Object.entries(p.where).map(([part, value]) => [
+        part,
+        typeof value === "string" ? clean(value) : value,
+      ]),
+    ) as Where,
+    what: clean(p.what),
+    fix: clean(p.fix),
+    ...(p.value === undefined ? {} : { value: clean(p.value) }),
+  }));
+};
+
 /** One problem for a terminal: the place, the value, what is wrong; the fix on its own line. */
 export const formatProblem = (p: Problem): string => {
   const place = `${formatWhere(p.where)}${p.value === undefined ? "" : ` = ${JSON.stringify(p.value)}`}`;
