@@ -1,11 +1,9 @@
 /**
  * What every command shares: strict argument parsing (node:util parseArgs), one usage/error
- * format, the stack name, the output folder, and the io a command writes to (so tests can run a
- * command's `main` in-process). A mistake on the command line stops the command before it does
- * anything, with exit code 2 and its usage.
+ * format, `--help`, the stack name and its default, and the io a command writes to (so tests can run a command's `main` in-process). A
+ * mistake on the command line stops the command before it does anything, with exit code 2 and
+ * its usage; `--help` (or `-h`) prints the usage and exits 0.
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
-import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { err, ok, type Result } from "neverthrow";
@@ -27,8 +25,20 @@ export const processIo: CliIo = {
 /** Exit code of a command-line mistake (as with most Unix tools); 1 is left for a failed check. */
 export const USAGE_EXIT = 2;
 
-/** The stack used when neither --stack nor HOMELAB_STACK names one. */
-export const DEFAULT_STACK = "home";
+/**
+ * The one default stack rule: `--stack`, else HOMELAB_STACK, else the command's kind decides. The
+ * offline tools (render, guard) need nothing of yours and default to the example stack; the
+ * commands that check or deploy your stack (validate, preview/deploy/destroy, stack:init) default
+ * to `home`.
+ */
+export const DEFAULT_STACKS = { offline: "example", yours: "home" } as const;
+export type StackKind = keyof typeof DEFAULT_STACKS;
+
+/** The `--stack` option of a command of that kind, its help text saying the rule. */
+export const stackOptionSpec = (kind: StackKind, verb: string): OptionSpec => ({
+  type: "string",
+  doc: `stack to ${verb} (default: HOMELAB_STACK, else ${DEFAULT_STACKS[kind]})`,
+});
 
 type OptionSpec = { type: "string"; doc: string } | { type: "boolean"; doc: string };
 
@@ -38,12 +48,23 @@ export interface CommandSpec {
   options: Readonly<Record<string, OptionSpec>>;
   /** Names of the positionals the command takes, in order; none when absent. */
   positionals?: readonly string[];
+  /** Which default stack the command uses (see DEFAULT_STACKS); commands without --stack have none. */
+  stack?: StackKind;
 }
 
-export interface ParsedCommand {
-  values: Readonly<Record<string, string | boolean | undefined>>;
-  positionals: readonly string[];
-}
+/** A command that takes `--stack`: its kind decides the default stack. */
+export type StackCommandSpec = CommandSpec & { stack: StackKind };
+
+/** The command line read: either a request for help (the text to print, exit 0) or the values to run with. */
+export type ParsedCommand =
+  | { help: true; text: string }
+  | {
+      help: false;
+      values: Readonly<Record<string, string | boolean | undefined>>;
+      positionals: readonly string[];
+    };
+
+const HELP_FLAGS = ["--help", "-h"];
 
 const quoted = (message: string): string => /'([^']*)'/.exec(message)?.[1]?.split("=")[0] ?? "";
 
@@ -56,6 +77,7 @@ const optionLines = (spec: CommandSpec): string[] => {
   const names = Object.entries(spec.options).map(
     ([name, option]) => [`--${name}${option.type === "string" ? " <value>" : ""}`, option.doc] as const,
   );
+  names.push(["--help, -h", "print this usage and exit"]);
   const width = Math.max(0, ...names.map(([name]) => name.length));
   return names.map(([name, doc]) => `  ${name.padEnd(width)}  ${doc}`);
 };
@@ -64,13 +86,33 @@ const optionLines = (spec: CommandSpec): string[] => {
 export const usageText = (spec: CommandSpec, problem: string): string =>
   [`error: ${problem}`, `usage: ${spec.usage}`, ...optionLines(spec)].join("\n");
 
+/** What `--help` prints: the usage and the options. */
+const helpText = (spec: CommandSpec): string => [`usage: ${spec.usage}`, ...optionLines(spec)].join("\n");
+
+/** An option given more than once (the value is not echoed: it may be a secret); parseArgs keeps the last. */
+const repeated = (
+  tokens: readonly { kind: string; name?: string; rawName?: string }[],
+): string | undefined => {
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== "option" || token.name === undefined) continue;
+    if (seen.has(token.name)) return `--${token.name}`;
+    seen.add(token.name);
+  }
+  return undefined;
+};
+
 /**
- * Parses `argv` strictly: unknown options, options without their value, flags with a value and
- * more positionals than the command takes are errors (the usage text, ready to print). The value
- * of an unknown option (`--token=...`) is never echoed; option names and stray words are.
+ * Parses `argv` strictly: unknown options, options without their value, flags with a value, an
+ * option given twice and more positionals than the command takes are errors (the usage text,
+ * ready to print). `--help` or `-h` anywhere before `--` asks for the help instead. The value of an
+ * unknown or repeated option (`--token=...`) is never echoed; option names and stray words are.
  */
 export const parseCommand = (spec: CommandSpec, argv: readonly string[]): Result<ParsedCommand, string> => {
   const expected = spec.positionals ?? [];
+  const separator = argv.indexOf("--");
+  const options = separator === -1 ? argv : argv.slice(0, separator);
+  if (options.some((arg) => HELP_FLAGS.includes(arg))) return ok({ help: true, text: helpText(spec) });
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -78,6 +120,7 @@ export const parseCommand = (spec: CommandSpec, argv: readonly string[]): Result
       options: Object.fromEntries(Object.entries(spec.options).map(([name, { type }]) => [name, { type }])),
       strict: true,
       allowPositionals: expected.length > 0,
+      tokens: true,
     });
   } catch (error) {
     const code = (error as { code?: string }).code;
@@ -106,31 +149,31 @@ export const parseCommand = (spec: CommandSpec, argv: readonly string[]): Result
       ),
     );
   }
+  const twice = repeated(parsed.tokens ?? []);
+  if (twice) return err(usageText(spec, `${twice} is given more than once: give each option once`));
   const values = parsed.values as Record<string, string | boolean | undefined>;
   for (const [name, value] of Object.entries(values)) {
     if (typeof value === "string" && value.trim() === "")
       return err(usageText(spec, `--${name} needs a value`));
   }
-  return ok({ values, positionals: parsed.positionals });
+  return ok({ help: false, values, positionals: parsed.positionals });
 };
 
 /** Pulumi's own rule for stack names; it also keeps a stack name from escaping config/<layer>/. */
 const STACK_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
 
 /**
- * The stack: `--stack`, else HOMELAB_STACK (commands that honour it pass the environment; render
- * and guard pass none and default to the example stack), else the default; an error when it
- * cannot be a stack name.
+ * The stack, by the one rule (DEFAULT_STACKS): `--stack`, else HOMELAB_STACK, else the default of
+ * the command's kind; an error when it cannot be a stack name.
  */
 export const stackOption = (
-  spec: CommandSpec,
-  values: ParsedCommand["values"],
+  spec: StackCommandSpec,
+  values: Readonly<Record<string, string | boolean | undefined>>,
   env: CliIo["env"],
-  fallback: string,
 ): Result<string, string> => {
   const fromFlag = values.stack;
   const fromEnv = env.HOMELAB_STACK || undefined;
-  const stack = typeof fromFlag === "string" ? fromFlag : (fromEnv ?? fallback);
+  const stack = typeof fromFlag === "string" ? fromFlag : (fromEnv ?? DEFAULT_STACKS[spec.stack]);
   const source = typeof fromFlag === "string" ? "--stack" : fromEnv ? "HOMELAB_STACK" : "";
   return STACK_NAME.test(stack)
     ? ok(stack)
@@ -140,38 +183,6 @@ export const stackOption = (
           `${source || "the stack"} ${JSON.stringify(stack)} is not a stack name (letters, digits, _, . and -; no slashes)`,
         ),
       );
-};
-
-/**
- * Whether `path` can become the output folder, without touching anything: it is a folder or can
- * be created under the nearest existing folder, and that folder is writable. Checked before a
- * command does any work; `createFolder` still reports what only creating it reveals.
- */
-export const checkOutFolder = (path: string, shown: string): Result<string, string> => {
-  let existing = path;
-  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
-  if (!statSync(existing).isDirectory()) {
-    const what = existing === path ? "is a file" : "is inside a file";
-    return err(`--out ${shown} ${what}, not a folder; name a folder (it is created if missing)`);
-  }
-  try {
-    accessSync(existing, constants.W_OK);
-    return ok(path);
-  } catch {
-    return err(`--out ${shown} cannot be written (no write permission); name a folder you can write to`);
-  }
-};
-
-/** Creates the output folder; a failure (read-only or virtual file systems) is an error, not a throw. */
-export const createFolder = (path: string, shown: string): Result<string, string> => {
-  try {
-    mkdirSync(path, { recursive: true });
-    accessSync(path, constants.W_OK);
-    return ok(path);
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? "unknown error";
-    return err(`--out ${shown} cannot be created or written (${code}); name a folder you can write to`);
-  }
 };
 
 /**

@@ -17,6 +17,10 @@ export const main = (
     io.err(parsed.error);
     return USAGE_EXIT;
   }
+  if (parsed.value.help) {
+    io.out(parsed.value.text);
+    return 0;
+  }
   const path = resolve(root, "README.md");
   try {
     writeFileSync(path, withConfigReference(readFileSync(path, "utf8"), configSchemas));

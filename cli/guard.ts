@@ -14,20 +14,22 @@ import { compareStateful, guardCommand, unprotectedFindings } from "../lib/guard
 import { type RenderedLayer, renderStackFiles } from "../lib/render/render.ts";
 import {
   type CliIo,
-  type CommandSpec,
   isMain,
   parseCommand,
   processIo,
+  type StackCommandSpec,
   stackOption,
+  stackOptionSpec,
   USAGE_EXIT,
 } from "./args.ts";
 
-export const GUARD: CommandSpec = {
+export const GUARD: StackCommandSpec = {
   usage: "bun run guard [--stack <name>] [--accept]",
   options: {
-    stack: { type: "string", doc: "stack to guard (default: example)" },
+    stack: stackOptionSpec("offline", "guard"),
     accept: { type: "boolean", doc: "record the current state as the new baseline guard/<stack>.json" },
   },
+  stack: "offline",
 };
 
 /** The committed baseline, or why it cannot be read (a broken file is an error, not a stack trace). */
@@ -72,14 +74,22 @@ export const main = async (
   root = resolve(import.meta.dirname, ".."),
   layers?: StackLayers,
 ): Promise<number> => {
-  const options = parseCommand(GUARD, argv).andThen(({ values }) =>
-    stackOption(GUARD, values, {}, "example").map((stack) => ({ stack, accept: values.accept === true })),
-  );
-  if (options.isErr()) {
-    io.err(options.error);
+  const parsed = parseCommand(GUARD, argv);
+  if (parsed.isErr()) {
+    io.err(parsed.error);
     return USAGE_EXIT;
   }
-  const { stack, accept } = options.value;
+  if (parsed.value.help) {
+    io.out(parsed.value.text);
+    return 0;
+  }
+  const chosen = stackOption(GUARD, parsed.value.values, io.env);
+  if (chosen.isErr()) {
+    io.err(chosen.error);
+    return USAGE_EXIT;
+  }
+  const stack = chosen.value;
+  const accept = parsed.value.values.accept === true;
   const relative = `guard/${stack}.json`;
   const baselinePath = join(root, relative);
   const baseline = readBaseline(baselinePath, relative);

@@ -22,14 +22,15 @@ import { formatProblem, redactProblems } from "../lib/core/problem.ts";
 import { versionAtLeast } from "../lib/core/version.ts";
 import { configSchemas, parseConfig } from "../programs/layers.ts";
 import {
-  type CommandSpec,
-  DEFAULT_STACK,
   isMain,
   parseCommand,
+  type StackCommandSpec,
   stackOption,
+  stackOptionSpec,
   USAGE_EXIT,
   usageText,
 } from "./args.ts";
+import { passThroughProblem } from "./passThrough.ts";
 
 export const MINIMUM_PULUMI = [3, 227, 0] as const;
 const COMMANDS = ["preview", "up", "destroy", "init"] as const;
@@ -97,14 +98,25 @@ const checkLayers = (root: string, layers: readonly Layer[], stack: string) => {
   return { errors, warnings: plaintextSecretWarnings(configSchemas, raw, stack) };
 };
 
-export const PULUMI: CommandSpec = {
+export const PULUMI: StackCommandSpec = {
   usage: `bun cli/pulumi.ts <${COMMANDS.join("|")}> <${LAYERS.join("|")}|all> [--stack <name>] [--confirm-data-loss] [-- <pulumi args>]  (or: bun run deploy:<layer> --stack <name>)`,
   options: {
-    stack: { type: "string", doc: `stack to use (default: HOMELAB_STACK, else ${DEFAULT_STACK})` },
+    stack: stackOptionSpec("yours", "use"),
     "confirm-data-loss": { type: "boolean", doc: "needed by destroy: you accept losing the layer's data" },
   },
   positionals: ["command", "layer"],
+  stack: "yours",
 };
+
+/** The package script a command line stands for, for the fixes. */
+const scriptOf = (command: Command, target: string): string =>
+  command === "init"
+    ? "stack:init"
+    : command === "up"
+      ? target === "all"
+        ? "deploy"
+        : `deploy:${target}`
+      : `${command}:${target}`;
 
 const PLAINTEXT_BANNER =
   "!!! WARNING: secrets are stored in plain text in the stack file(s) below. Anyone with the repository can read them.";
@@ -117,14 +129,18 @@ interface Request {
   passThrough: string[];
 }
 
-/** The command line as a request, or the usage error (already logged) as exit code 2. */
-const readRequest = (argv: readonly string[], environment: Environment): Request | undefined => {
+/** The command line as a request, or the exit code when it stops here: 0 for --help, 2 for a mistake (logged). */
+const readRequest = (argv: readonly string[], environment: Environment): Request | number => {
   const separator = argv.indexOf("--");
   const parsed = parseCommand(PULUMI, separator === -1 ? argv : argv.slice(0, separator));
   const { log } = environment;
   if (parsed.isErr()) {
     log(parsed.error);
-    return undefined;
+    return USAGE_EXIT;
+  }
+  if (parsed.value.help) {
+    log(parsed.value.text);
+    return 0;
   }
   const [command, target] = parsed.value.positionals as [string | undefined, string | undefined];
   const knownCommand = COMMANDS.includes(command as Command);
@@ -138,23 +154,29 @@ const readRequest = (argv: readonly string[], environment: Environment): Request
             ? "missing <layer>"
             : `unknown layer ${JSON.stringify(target)}`;
     log(usageText(PULUMI, problem));
-    return undefined;
+    return USAGE_EXIT;
   }
   if (command === "destroy" && target === "all") {
     log("Refusing to destroy every layer at once: destroy them one by one, apps first.");
-    return undefined;
+    return USAGE_EXIT;
   }
-  const stack = stackOption(PULUMI, parsed.value.values, environment.env, DEFAULT_STACK);
+  const stack = stackOption(PULUMI, parsed.value.values, environment.env);
   if (stack.isErr()) {
     log(stack.error);
-    return undefined;
+    return USAGE_EXIT;
+  }
+  const passThrough = separator === -1 ? [] : argv.slice(separator + 1);
+  const refused = passThroughProblem(passThrough, scriptOf(command as Command, target));
+  if (refused) {
+    log(usageText(PULUMI, refused));
+    return USAGE_EXIT;
   }
   return {
     command: command as Command,
     layers: target === "all" ? [...LAYERS] : [target as Layer],
     stack: stack.value,
     confirmed: parsed.value.values["confirm-data-loss"] === true,
-    passThrough: separator === -1 ? [] : argv.slice(separator + 1),
+    passThrough,
   };
 };
 
@@ -215,7 +237,7 @@ const pulumiEnv = (environment: Environment): Record<string, string | undefined>
 
 export const pulumiCommand = async (argv: readonly string[], environment: Environment): Promise<number> => {
   const request = readRequest(argv, environment);
-  if (!request) return USAGE_EXIT;
+  if (typeof request === "number") return request;
   // `init` creates the stacks before any config is set, so it checks none.
   if (request.command !== "init" && configRefuses(request, environment)) return 1;
   if (!(await pulumiReady(environment))) return 1;

@@ -1,5 +1,6 @@
 /**
- * `bun run render [--stack example] [--out out]`: the whole cluster, offline. Writes
+ * `bun run render [--stack example] [--out out]`: the whole cluster, offline. A relative `--out`
+ * is read against the folder the user stands in (the default is the repository's out/). Writes
  * out/<layer>.yaml (Kubernetes objects), out/<layer>.helm.yaml (Helm releases) and
  * out/<layer>.external.yaml (resources outside the cluster), then prints a summary.
  */
@@ -13,24 +14,28 @@ import { summarize } from "../lib/render/summary.ts";
 import { configSchemas, loadLayers } from "../programs/layers.ts";
 import {
   type CliIo,
-  type CommandSpec,
-  checkOutFolder,
-  createFolder,
   isMain,
   parseCommand,
   processIo,
+  type StackCommandSpec,
   stackOption,
+  stackOptionSpec,
   USAGE_EXIT,
 } from "./args.ts";
+import { checkOutFolder, createFolder, outFolder } from "./folders.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
-export const RENDER: CommandSpec = {
+export const RENDER: StackCommandSpec = {
   usage: "bun run render [--stack <name>] [--out <dir>]",
   options: {
-    stack: { type: "string", doc: "stack to render (default: example)" },
-    out: { type: "string", doc: "folder to write the files to (default: out)" },
+    stack: stackOptionSpec("offline", "render"),
+    out: {
+      type: "string",
+      doc: "folder to write the files to, from where you stand (default: the repository's out/)",
+    },
   },
+  stack: "offline",
 };
 
 export const main = async (
@@ -41,10 +46,16 @@ export const main = async (
 ): Promise<number> => {
   const parsed = parseCommand(RENDER, argv);
   if (parsed.isErr()) return usage(io, parsed.error);
-  const stack = stackOption(RENDER, parsed.value.values, {}, "example");
+  if (parsed.value.help) {
+    io.out(parsed.value.text);
+    return 0;
+  }
+  const stack = stackOption(RENDER, parsed.value.values, io.env);
   if (stack.isErr()) return usage(io, stack.error);
-  const shownOut = String(parsed.value.values.out ?? "out");
-  const outPath = checkOutFolder(resolve(root, shownOut), shownOut);
+  const given = parsed.value.values.out;
+  const shownOut = typeof given === "string" ? given : "out";
+  const outPath =
+    typeof given === "string" ? outFolder(given, root, io.env) : checkOutFolder(join(root, "out"), shownOut);
   if (outPath.isErr()) return usage(io, outPath.error, false);
   // No secret of the stack is printed, whichever key carried it.
   const redacted = (problems: readonly Problem[]) =>

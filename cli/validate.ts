@@ -18,24 +18,25 @@ import { preflightOf, renderStack } from "../lib/render/render.ts";
 import { configSchemas, loadLayers } from "../programs/layers.ts";
 import {
   type CliIo,
-  type CommandSpec,
-  DEFAULT_STACK,
   isMain,
   parseCommand,
   processIo,
+  type StackCommandSpec,
   stackOption,
+  stackOptionSpec,
   USAGE_EXIT,
 } from "./args.ts";
 
 /** The example stack keeps obviously fake secrets in plain text so the render works offline. */
 const EXAMPLE_STACK = "example";
 
-export const VALIDATE: CommandSpec = {
+export const VALIDATE: StackCommandSpec = {
   usage: "bun run validate [--stack <name>] [--json]",
   options: {
-    stack: { type: "string", doc: `stack to check (default: HOMELAB_STACK, else ${DEFAULT_STACK})` },
+    stack: stackOptionSpec("yours", "check"),
     json: { type: "boolean", doc: "print every problem as JSON ({ problems: [...] }) instead of text" },
   },
+  stack: "yours",
 };
 
 const numbered = (lines: readonly string[]): string[] =>
@@ -106,7 +107,11 @@ export const main = async (
     io.err(parsed.error);
     return USAGE_EXIT;
   }
-  const stack = stackOption(VALIDATE, parsed.value.values, io.env, DEFAULT_STACK);
+  if (parsed.value.help) {
+    io.out(parsed.value.text);
+    return 0;
+  }
+  const stack = stackOption(VALIDATE, parsed.value.values, io.env);
   if (stack.isErr()) {
     io.err(stack.error);
     return USAGE_EXIT;

@@ -14,20 +14,20 @@
  */
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { stringify } from "yaml";
 import {
   type CliIo,
   type CommandSpec,
-  checkOutFolder,
   isMain,
   parseCommand,
   processIo,
   USAGE_EXIT,
   usageText,
 } from "../cli/args.ts";
+import { newFile } from "../cli/folders.ts";
 import { runContextOf } from "../lib/core/layer.ts";
 import { LAYERS } from "../lib/core/layerNames.ts";
 import { generateApps } from "./bench/apps.ts";
@@ -267,6 +267,10 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
     io.err(parsed.error);
     return USAGE_EXIT;
   }
+  if (parsed.value.help) {
+    io.out(parsed.value.text);
+    return 0;
+  }
   const { json, strict, "apps-child": child } = parsed.value.values;
   if (typeof child === "string") {
     const count = Number(child);
@@ -277,17 +281,12 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
     await appsChild(count);
     return 0;
   }
-  if (typeof json === "string") {
-    const folder = checkOutFolder(dirname(resolve(json)), dirname(json));
-    const isFolder = existsSync(resolve(json)) && statSync(resolve(json)).isDirectory();
-    if (folder.isErr() || isFolder) {
-      io.err(
-        `error: --json ${json} cannot be written: ${isFolder ? "it is a folder" : "its folder is not writable"}`,
-      );
-      return USAGE_EXIT;
-    }
+  const jsonFile = typeof json === "string" ? newFile("--json", json, ROOT, io.env) : undefined;
+  if (jsonFile?.isErr()) {
+    io.err(`error: ${jsonFile.error}`);
+    return USAGE_EXIT;
   }
-  bench({ ...(typeof json === "string" ? { json } : {}), strict: strict === true });
+  bench({ ...(jsonFile?.isOk() ? { json: jsonFile.value } : {}), strict: strict === true });
   return process.exitCode === 1 ? 1 : 0;
 };
 

@@ -19,6 +19,7 @@ import {
   USAGE_EXIT,
   usageText,
 } from "../cli/args.ts";
+import { userFolder } from "../cli/folders.ts";
 import { rawConfigFromEntries, readStackFileConfig } from "../lib/config/stackFile.ts";
 import { LAYERS, type Layer } from "../lib/core/layerNames.ts";
 import { formatProblem, type Problem } from "../lib/core/problem.ts";
@@ -225,9 +226,16 @@ const tearDown = (run: E2eRun) =>
 export const main = async (argv: readonly string[], io: CliIo = processIo): Promise<number> => {
   const parsed = parseCommand(E2E, argv);
   if (parsed.isErr()) return usage(io, parsed.error);
+  if (parsed.value.help) {
+    io.out(parsed.value.text);
+    return 0;
+  }
   const { values } = parsed.value;
   const options: Options = {
-    crds: typeof values.crds === "string" ? resolve(values.crds) : resolve(ROOT, "../shared/reference/crds"),
+    crds:
+      typeof values.crds === "string"
+        ? resolve(userFolder(io.env), values.crds)
+        : resolve(ROOT, "../shared/reference/crds"),
     keep: values.keep === true,
   };
   if (!existsSync(options.crds))

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type CommandSpec, parseCommand, USAGE_EXIT, usageText } from "../cli/args.ts";
+import { userFolder } from "../cli/folders.ts";
 import {
   type Apply,
   type Clients,
@@ -62,13 +63,21 @@ const fail = (...lines: string[]): never => {
   process.exit(USAGE_EXIT);
 };
 
-const { values, positionals } = parseCommand(VERIFY, process.argv.slice(2)).match(
-  (command) => command,
+const command = parseCommand(VERIFY, process.argv.slice(2)).match(
+  (parsed) => parsed,
   (error) => fail(error),
 );
+if (command.help) {
+  console.log(command.text);
+  process.exit(0);
+}
+const { values, positionals } = command;
+/** Relative paths are read from where the user stands (see userFolder), not the repository root. */
+const here = userFolder(process.env);
 const options = {
   selfCheck: values["self-check"] === true,
-  crds: typeof values.crds === "string" ? resolve(values.crds) : resolve(root, "../shared/reference/crds"),
+  crds:
+    typeof values.crds === "string" ? resolve(here, values.crds) : resolve(root, "../shared/reference/crds"),
   wait: typeof values.wait === "string" ? values.wait : "30",
   dir: positionals[0],
 };
@@ -87,7 +96,7 @@ const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s
 
 /** The render to verify: DIR, or the example stack rendered now into a temporary folder. */
 const renderDir = (): string => {
-  if (options.dir) return resolve(options.dir);
+  if (options.dir) return resolve(here, options.dir);
   const out = join(mkdtempSync(join(tmpdir(), "verify-render-")), "out");
   process.once("exit", () => rmSync(resolve(out, ".."), { recursive: true, force: true }));
   console.log("Rendering the example stack…");

@@ -112,7 +112,7 @@ describe("a bad command line exits 2 with the usage, before anything runs", () =
       const root = scratchStack();
       writeFileSync(join(root, "FILE"), "not a folder\n");
       const before = snapshot(root);
-      const captured = captureIo({ HOME: root, ...env });
+      const captured = captureIo({ HOME: root, INIT_CWD: root, ...env });
       const args = argv.map((arg) => (arg === "ROOT" ? root : arg));
       const code = await (COMMANDS[command] as Command)(args, captured.io, root);
       expectRefused({ code, text: captured.text() }, { code: 2, names }, before, snapshot(root));

@@ -234,8 +234,11 @@ describe("arguments", () => {
       "--stack=prod",
       "--confirm-data-loss",
     ])._unsafeUnwrap();
-    expect(parsed.positionals).toEqual(["up", "apps"]);
-    expect(parsed.values).toEqual({ stack: "prod", "confirm-data-loss": true });
+    expect(parsed).toEqual({
+      help: false,
+      positionals: ["up", "apps"],
+      values: { stack: "prod", "confirm-data-loss": true },
+    });
   });
 
   test("version comparison", () => {
