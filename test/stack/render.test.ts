@@ -151,6 +151,75 @@ describe("redaction", () => {
     expect(toYaml(kubernetes)).not.toContain("plain");
   });
 
+  /** A canary whose base64 needs padding and has a `/`, so its standard and URL-safe forms differ. */
+  const CANARY = "Lk-b64-canary-Zx9v7Wm3??>";
+  const BASE64_FORMS = {
+    "standard, padded": "TGstYjY0LWNhbmFyeS1aeDl2N1dtMz8/Pg==",
+    "standard, unpadded": "TGstYjY0LWNhbmFyeS1aeDl2N1dtMz8/Pg",
+    "URL-safe, padded": "TGstYjY0LWNhbmFyeS1aeDl2N1dtMz8_Pg==",
+    "URL-safe, unpadded": "TGstYjY0LWNhbmFyeS1aeDl2N1dtMz8_Pg",
+  };
+
+  test("the canary's base64 forms are what a Secret's data would hold, and all differ", () => {
+    expect(Buffer.from(BASE64_FORMS["standard, padded"], "base64").toString("utf8")).toBe(CANARY);
+    expect(Buffer.from(BASE64_FORMS["URL-safe, unpadded"], "base64url").toString("utf8")).toBe(CANARY);
+    expect(new Set(Object.values(BASE64_FORMS)).size).toBe(4);
+  });
+
+  test("a Secret's base64 data is redacted whole, and the render of a real layer with it leaks nothing", async () => {
+    const encoded = BASE64_FORMS["standard, padded"];
+    const secret = recorded({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "x", namespace: "demo" },
+      type: "Opaque",
+      data: { token: encoded },
+    });
+    const { kubernetes } = layerDocuments([secret]);
+    expect(kubernetes[0]?.body.data).toEqual({ token: REDACTED });
+    const text = toYaml(kubernetes);
+    expect(text).toContain(`token: ${REDACTED}`);
+    for (const form of [CANARY, ...Object.values(BASE64_FORMS)]) expect(text).not.toContain(form);
+    // The same Secret among the example's apps resources: the leak check finds nothing in the file.
+    const apps = (await renderedStack()).find((layer) => layer.layer === "apps");
+    if (!apps) throw new Error("no apps layer rendered");
+    const documents = layerDocuments([...apps.resources, secret]);
+    const file = toYaml(documents.kubernetes);
+    expect(file).toContain("kind: Secret");
+    expect(
+      findLeaks([{ ...apps, documents, files: { ...apps.files, "apps.yaml": file } }], [CANARY]),
+    ).toEqual([]);
+  });
+
+  const formCases = Object.entries(BASE64_FORMS);
+  test.each(formCases)(
+    "the leak guard finds a secret's base64 (%s) in a file, an output and a summary",
+    (_, form) => {
+      const layer = {
+        layer: "apps" as const,
+        files: { "apps.yaml": `data:\n  token: ${form}\n`, "apps.helm.yaml": "" },
+        outputs: { token: form },
+        notes: [`token ${form}`],
+      };
+      expect(findLeaks([layer as never], [CANARY])).toEqual([
+        "apps.yaml",
+        "apps stack outputs",
+        "apps summary",
+      ]);
+    },
+  );
+
+  test("the leak guard finds nothing when neither the secret nor its base64 is there", () => {
+    const layer = {
+      layer: "apps" as const,
+      files: { "apps.yaml": `data:\n  token: ${REDACTED}\n` },
+      outputs: {},
+      notes: [],
+    };
+    expect(formCases.length).toBe(4);
+    expect(findLeaks([layer as never], [CANARY])).toEqual([]);
+  });
+
   test("the leak guard names the file a secret reached", () => {
     const layer = {
       layer: "network" as const,
