@@ -46,6 +46,8 @@ describe("offline render of the example stack", () => {
   test("is byte-identical when repeated", async () => {
     const first = await renderedStack();
     const second = renderStackFiles(await loadLayers(), ROOT, "example", TEST_RUN)._unsafeUnwrap();
+    expect(first.length).toBeGreaterThan(0);
+    expect(second).toHaveLength(first.length);
     for (const [i, layer] of first.entries()) expect(second[i]?.files).toEqual(layer.files);
   });
 
@@ -56,13 +58,17 @@ describe("offline render of the example stack", () => {
       ...Object.values(layer.files),
       JSON.stringify(layer.outputs),
     ]);
+    expect(everything.length).toBeGreaterThan(0);
     for (const secret of EXAMPLE_SECRETS) {
       for (const text of everything) expect(text.includes(secret)).toBe(false);
     }
   });
 
   test("every Kubernetes object has an explicit name", async () => {
-    for (const layer of await renderedStack()) {
+    const layers = await renderedStack();
+    expect(layers.length).toBeGreaterThan(0);
+    for (const layer of layers) {
+      expect(layer.documents.kubernetes.length).toBeGreaterThan(0);
       for (const { body, resource } of layer.documents.kubernetes) {
         expect({ resource: resource.name, name: body.metadata?.name }).toEqual({
           resource: resource.name,
@@ -80,7 +86,10 @@ describe("offline render of the example stack", () => {
         : Object.entries(value).flatMap(([key, inner]) =>
             /selector$/i.test(key) ? [inner, ...selectors(inner)] : selectors(inner),
           );
-    for (const layer of await renderedStack()) {
+    const layers = await renderedStack();
+    expect(layers.length).toBeGreaterThan(0);
+    for (const layer of layers) {
+      expect(layer.documents.kubernetes.length).toBeGreaterThan(0);
       for (const { body } of layer.documents.kubernetes) {
         const text = JSON.stringify(selectors(body));
         expect({ object: body.metadata.name, text }).toEqual({
