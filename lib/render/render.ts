@@ -152,24 +152,37 @@ const leaksByKey = (
       : [
           problem(
             { layer, key },
-            `is a secret, and its value appears in ${found.join(", ")}`,
+            `is a secret, and its value (as written or base64-encoded) appears in ${found.join(", ")}`,
             "if the value is also an ordinary word or address of the config, give the secret a unique value",
           ),
         ];
   });
 
-/** Files, stack outputs and summary lines that contain any of the given plaintexts. */
-export const findLeaks = (layers: readonly RenderedLayer[], plaintexts: readonly string[]): string[] =>
-  layers.flatMap((layer) => {
+/**
+ * A plaintext and its base64 forms (standard and URL-safe, with and without padding): a Secret's
+ * `data` holds base64, so a secret can reach the output encoded without its plaintext appearing.
+ */
+const secretForms = (plaintext: string): string[] => {
+  const standard = Buffer.from(plaintext, "utf8").toString("base64");
+  const urlSafe = standard.replaceAll("+", "-").replaceAll("/", "_");
+  const unpadded = (text: string) => text.replace(/=+$/, "");
+  return [...new Set([plaintext, standard, unpadded(standard), urlSafe, unpadded(urlSafe)])];
+};
+
+/** Files, stack outputs and summary lines that contain any of the given plaintexts, as written or base64-encoded. */
+export const findLeaks = (layers: readonly RenderedLayer[], plaintexts: readonly string[]): string[] => {
+  const forms = plaintexts.flatMap(secretForms);
+  return layers.flatMap((layer) => {
     const texts = {
       ...layer.files,
       [`${layer.layer} stack outputs`]: JSON.stringify(layer.outputs),
       [`${layer.layer} summary`]: layer.notes.join("\n"),
     };
     return Object.entries(texts)
-      .filter(([, text]) => plaintexts.some((secret) => text.includes(secret)))
+      .filter(([, text]) => forms.some((secret) => text.includes(secret)))
       .map(([name]) => name);
   });
+};
 
 /** Reads a stack's files (every config problem at once) and renders it. */
 export const renderStackFiles = (

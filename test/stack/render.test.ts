@@ -46,6 +46,8 @@ describe("offline render of the example stack", () => {
   test("is byte-identical when repeated", async () => {
     const first = await renderedStack();
     const second = renderStackFiles(await loadLayers(), ROOT, "example", TEST_RUN)._unsafeUnwrap();
+    expect(first.length).toBeGreaterThan(0);
+    expect(second).toHaveLength(first.length);
     for (const [i, layer] of first.entries()) expect(second[i]?.files).toEqual(layer.files);
   });
 
@@ -56,13 +58,17 @@ describe("offline render of the example stack", () => {
       ...Object.values(layer.files),
       JSON.stringify(layer.outputs),
     ]);
+    expect(everything.length).toBeGreaterThan(0);
     for (const secret of EXAMPLE_SECRETS) {
       for (const text of everything) expect(text.includes(secret)).toBe(false);
     }
   });
 
   test("every Kubernetes object has an explicit name", async () => {
-    for (const layer of await renderedStack()) {
+    const layers = await renderedStack();
+    expect(layers.length).toBeGreaterThan(0);
+    for (const layer of layers) {
+      expect(layer.documents.kubernetes.length).toBeGreaterThan(0);
       for (const { body, resource } of layer.documents.kubernetes) {
         expect({ resource: resource.name, name: body.metadata?.name }).toEqual({
           resource: resource.name,
@@ -80,7 +86,10 @@ describe("offline render of the example stack", () => {
         : Object.entries(value).flatMap(([key, inner]) =>
             /selector$/i.test(key) ? [inner, ...selectors(inner)] : selectors(inner),
           );
-    for (const layer of await renderedStack()) {
+    const layers = await renderedStack();
+    expect(layers.length).toBeGreaterThan(0);
+    for (const layer of layers) {
+      expect(layer.documents.kubernetes.length).toBeGreaterThan(0);
       for (const { body } of layer.documents.kubernetes) {
         const text = JSON.stringify(selectors(body));
         expect({ object: body.metadata.name, text }).toEqual({
@@ -149,6 +158,75 @@ describe("redaction", () => {
     ]);
     expect(kubernetes[0]?.body.stringData).toEqual({ password: REDACTED });
     expect(toYaml(kubernetes)).not.toContain("plain");
+  });
+
+  /** A canary whose base64 needs padding and has a `/`, so its standard and URL-safe forms differ. */
+  const CANARY = "Lk-b64-canary-Zx9v7Wm3??>";
+  const BASE64_FORMS = {
+    "standard, padded": "TGstYjY0LWNhbmFyeS1aeDl2N1dtMz8/Pg==",
+    "standard, unpadded": "TGstYjY0LWNhbmFyeS1aeDl2N1dtMz8/Pg",
+    "URL-safe, padded": "TGstYjY0LWNhbmFyeS1aeDl2N1dtMz8_Pg==",
+    "URL-safe, unpadded": "TGstYjY0LWNhbmFyeS1aeDl2N1dtMz8_Pg",
+  };
+
+  test("the canary's base64 forms are what a Secret's data would hold, and all differ", () => {
+    expect(Buffer.from(BASE64_FORMS["standard, padded"], "base64").toString("utf8")).toBe(CANARY);
+    expect(Buffer.from(BASE64_FORMS["URL-safe, unpadded"], "base64url").toString("utf8")).toBe(CANARY);
+    expect(new Set(Object.values(BASE64_FORMS)).size).toBe(4);
+  });
+
+  test("a Secret's base64 data is redacted whole, and the render of a real layer with it leaks nothing", async () => {
+    const encoded = BASE64_FORMS["standard, padded"];
+    const secret = recorded({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "x", namespace: "demo" },
+      type: "Opaque",
+      data: { token: encoded },
+    });
+    const { kubernetes } = layerDocuments([secret]);
+    expect(kubernetes[0]?.body.data).toEqual({ token: REDACTED });
+    const text = toYaml(kubernetes);
+    expect(text).toContain(`token: ${REDACTED}`);
+    for (const form of [CANARY, ...Object.values(BASE64_FORMS)]) expect(text).not.toContain(form);
+    // The same Secret among the example's apps resources: the leak check finds nothing in the file.
+    const apps = (await renderedStack()).find((layer) => layer.layer === "apps");
+    if (!apps) throw new Error("no apps layer rendered");
+    const documents = layerDocuments([...apps.resources, secret]);
+    const file = toYaml(documents.kubernetes);
+    expect(file).toContain("kind: Secret");
+    expect(
+      findLeaks([{ ...apps, documents, files: { ...apps.files, "apps.yaml": file } }], [CANARY]),
+    ).toEqual([]);
+  });
+
+  const formCases = Object.entries(BASE64_FORMS);
+  test.each(formCases)(
+    "the leak guard finds a secret's base64 (%s) in a file, an output and a summary",
+    (_, form) => {
+      const layer = {
+        layer: "apps" as const,
+        files: { "apps.yaml": `data:\n  token: ${form}\n`, "apps.helm.yaml": "" },
+        outputs: { token: form },
+        notes: [`token ${form}`],
+      };
+      expect(findLeaks([layer as never], [CANARY])).toEqual([
+        "apps.yaml",
+        "apps stack outputs",
+        "apps summary",
+      ]);
+    },
+  );
+
+  test("the leak guard finds nothing when neither the secret nor its base64 is there", () => {
+    const layer = {
+      layer: "apps" as const,
+      files: { "apps.yaml": `data:\n  token: ${REDACTED}\n` },
+      outputs: {},
+      notes: [],
+    };
+    expect(formCases.length).toBe(4);
+    expect(findLeaks([layer as never], [CANARY])).toEqual([]);
   });
 
   test("the leak guard names the file a secret reached", () => {

@@ -99,8 +99,23 @@ const writeStack = (root: string, values: Values): void => {
   }
 };
 
+/** A plaintext and its base64 forms (standard and URL-safe, padded or not), as a Secret's data would hold it. */
+const encodings = (value: string): string[] => {
+  const [standard, urlSafe] = [
+    Buffer.from(value).toString("base64"),
+    Buffer.from(value).toString("base64url"),
+  ];
+  return [
+    value,
+    standard,
+    standard.replace(/=+$/, ""),
+    urlSafe,
+    `${urlSafe}${"=".repeat((4 - (urlSafe.length % 4)) % 4)}`,
+  ];
+};
+
 const containing = (text: string, plaintexts: readonly string[]): string[] =>
-  plaintexts.filter((value) => text.includes(value));
+  plaintexts.filter((value) => encodings(value).some((form) => text.includes(form)));
 
 const isSecretObject = (inputs: Record<string, unknown>, type: string): boolean =>
   type === "kubernetes:core/v1:Secret" || (inputs.kind === "Secret" && inputs.apiVersion === "v1");

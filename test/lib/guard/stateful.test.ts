@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { statefulRecords } from "../../../lib/guard/records.ts";
-import { compareStateful } from "../../../lib/guard/stateful.ts";
+import { compareStateful, unprotectedFindings } from "../../../lib/guard/stateful.ts";
 import { bytes } from "../../../lib/k8s/quantity.ts";
 import type { RecordedResource } from "../../../lib/pulumi/resources.ts";
-import type { KubernetesObject } from "../../../lib/render/documents.ts";
+import { type KubernetesObject, layerDocuments } from "../../../lib/render/documents.ts";
+import { renderedStack } from "../../support/render.ts";
 
 const pvc = (name: string, options: { size?: string; storageClass?: string; pulumiName?: string } = {}) => ({
   resource: { name: options.pulumiName ?? `${name}-pvc` } as RecordedResource,
@@ -227,4 +228,54 @@ describe("volume guard: what each field change means", () => {
       "changes from 10Gi to 10G1, which the guard cannot compare as sizes",
     );
   });
+});
+
+/**
+ * Protection is read from what the edge registers, not from hand-built records: the example
+ * render's real plans, through planResources and layerDocuments, with every stateful resource's
+ * protect and retainOnDelete set to each combination. Only both together protect the data.
+ */
+describe("unprotected data, from the real plans of every layer", () => {
+  const combinations = [
+    { protect: true, retainOnDelete: true, unprotected: false },
+    { protect: true, retainOnDelete: false, unprotected: true },
+    { protect: false, retainOnDelete: true, unprotected: true },
+    { protect: false, retainOnDelete: false, unprotected: true },
+  ];
+
+  const withFlags = async (flags: Pick<RecordedResource, "protect" | "retainOnDelete">) =>
+    (await renderedStack()).map(({ layer, resources }) => {
+      const flagged = resources.map((resource) => (resource.protect ? { ...resource, ...flags } : resource));
+      return { layer, documents: layerDocuments(flagged) };
+    });
+
+  test.each(combinations)(
+    "protect $protect, retainOnDelete $retainOnDelete: unprotected $unprotected",
+    async ({ protect, retainOnDelete, unprotected }) => {
+      const records = statefulRecords(await withFlags({ protect, retainOnDelete }));
+      const mustBeProtected = records.filter((record) => record.protected !== undefined).map(({ id }) => id);
+      // Every kind that holds data, in every layer that has it, is among the records checked.
+      expect(mustBeProtected).toEqual([
+        "apps/Cluster/miniflux/miniflux-db",
+        "apps/Namespace/-/demo",
+        "apps/Namespace/-/miniflux",
+        "apps/PersistentVolume/-/demo-data",
+        "apps/PersistentVolumeClaim/demo/demo-data",
+        "auth/Namespace/-/pocket-id",
+        "auth/Namespace/-/tinyauth",
+        "auth/PersistentVolumeClaim/pocket-id/pocket-id-data",
+        "auth/PersistentVolumeClaim/tinyauth/tinyauth-data",
+      ]);
+      const findings = unprotectedFindings(records);
+      expect(findings.map(({ where }) => where.object)).toEqual(unprotected ? mustBeProtected : []);
+      for (const finding of findings) {
+        expect(finding.what).toContain("is not protected in Pulumi (protect and retainOnDelete)");
+        expect(finding.fix).toContain("the guard never accepts this");
+      }
+      // compareStateful reports them too, even against a baseline of the very same records.
+      expect(compareStateful(records, records).map(({ where }) => where.object)).toEqual(
+        unprotected ? mustBeProtected : [],
+      );
+    },
+  );
 });

@@ -80,7 +80,9 @@ describe("apps layer of the example stack (full offline render)", () => {
   });
 
   test("every object validates (kubernetes-models; the Cluster structurally)", async () => {
-    for (const object of await bodies()) {
+    const objects = await bodies();
+    expect(objects.length).toBeGreaterThan(0);
+    for (const object of objects) {
       const result = await validateObject(object);
       if (object.kind === "Cluster") {
         expect(result.status).toBe("no-model");
@@ -147,6 +149,7 @@ describe("apps layer of the example stack (full offline render)", () => {
     const plaintext = "FAKE-miniflux-admin-password";
     expect(readFileSync(resolve(ROOT, "config/apps/Pulumi.example.yaml"), "utf8")).toContain(plaintext);
     expect(JSON.stringify(rendered.resources)).not.toContain(plaintext);
+    expect(Object.values(rendered.files).length).toBeGreaterThan(0);
     for (const text of Object.values(rendered.files)) expect(text).not.toContain(plaintext);
   });
 

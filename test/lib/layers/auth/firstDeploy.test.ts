@@ -60,10 +60,10 @@ describe("first deploy, before Tinyauth's OAuth client exists", () => {
         "Middleware tinyauth/forward-auth",
       ].sort(),
     );
-    for (const { resource, body } of run.documents.kubernetes) {
-      if (body.kind === "PersistentVolumeClaim")
-        expect([resource.protect, resource.retainOnDelete]).toEqual([true, true]);
-    }
+    const claims = run.documents.kubernetes.filter(({ body }) => body.kind === "PersistentVolumeClaim");
+    expect(claims.length).toBeGreaterThan(0);
+    for (const { resource } of claims)
+      expect([resource.protect, resource.retainOnDelete]).toEqual([true, true]);
   });
 
   test("no UI is exposed: every route that is not Pocket ID waits for working auth", () => {
@@ -93,6 +93,7 @@ describe("first deploy, before Tinyauth's OAuth client exists", () => {
   });
 
   test("every object validates", async () => {
+    expect(run.objects.length).toBeGreaterThan(0);
     for (const object of run.objects) expect((await validateObject(object)).status).toBe("valid");
   });
 
@@ -142,6 +143,8 @@ describe("pure pieces", () => {
       const config = parseConfig("auth", exampleAuthConfig(changes))._unsafeUnwrap();
       const plan = authPlan({ config, network: OTHER_NETWORK, storage: OTHER_STORAGE })._unsafeUnwrap();
       const seen = new Set<string>();
+      expect(plan.objects.length).toBeGreaterThan(0);
+      expect(plan.objects.some((planned) => planned.after.length > 0)).toBe(true);
       for (const planned of plan.objects) {
         for (const name of planned.after)
           expect(seen.has(name) ? name : `${planned.id} before ${name}`).toBe(name);

@@ -395,6 +395,7 @@ describe("auth layer, example stack (offline render)", () => {
     const secrets = auth.resources.filter((r) => r.type === "kubernetes:core/v1:Secret");
     expect(secrets).toHaveLength(2);
     for (const s of secrets) {
+      expect(Object.keys(s.inputs.stringData as Record<string, unknown>).length).toBeGreaterThan(0);
       for (const value of Object.values(s.inputs.stringData as Record<string, unknown>))
         expect(value).toBe(REDACTED);
     }
@@ -570,6 +571,7 @@ describe("auth layer with another domain and other upstream names (mock runtime)
   });
 
   test("every object validates", async () => {
+    expect(run.objects.length).toBeGreaterThan(0);
     for (const object of run.objects) expect((await validateObject(object)).status).toBe("valid");
   });
 

@@ -100,6 +100,7 @@ describe("Helm releases", () => {
 
   test("every release waits for its namespace", async () => {
     const layer = await network();
+    expect(layer.documents.helm.length).toBeGreaterThan(0);
     for (const { body, resource } of layer.documents.helm) {
       const ns = layer.resources.find(
         (r) =>
@@ -145,7 +146,9 @@ describe("MetalLB", () => {
       "private-ingress": [["192.168.4.71/32"], false],
       dns: [["192.168.4.53/32"], false],
     });
-    for (const pool of await objects("IPAddressPool")) expect(pool.metadata.namespace).toBe("metallb-system");
+    const poolObjects = await objects("IPAddressPool");
+    expect(poolObjects.length).toBeGreaterThan(0);
+    for (const pool of poolObjects) expect(pool.metadata.namespace).toBe("metallb-system");
   });
 
   test("pools do not overlap", async () => {
@@ -612,7 +615,10 @@ describe("secrets", () => {
       expect(env.value).toBeUndefined();
       expect(Object.keys(env.valueFrom)).toEqual(["secretKeyRef"]);
     }
-    for (const secret of await objects("Secret")) {
+    const secrets = await objects("Secret");
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      expect(Object.keys(secret.stringData as Record<string, string>).length).toBeGreaterThan(0);
       for (const value of Object.values(secret.stringData as Record<string, string>))
         expect(value).toBe(REDACTED);
     }
@@ -699,11 +705,14 @@ describe("dependencies and validation", () => {
 
   test("workloads tolerate the control-plane taint", async () => {
     const layer = await network();
-    for (const d of await objects("Deployment"))
-      expect(spec(d).template.spec.tolerations).toEqual([CONTROL_PLANE]);
-    for (const { body } of layer.documents.helm.filter(
+    const workloads = await objects("Deployment");
+    expect(workloads.length).toBeGreaterThan(0);
+    for (const d of workloads) expect(spec(d).template.spec.tolerations).toEqual([CONTROL_PLANE]);
+    const charts = layer.documents.helm.filter(
       (d) => d.body.chart !== "metallb" && d.body.chart !== "cert-manager",
-    )) {
+    );
+    expect(charts.length).toBeGreaterThan(0);
+    for (const { body } of charts) {
       expect((body.values as Any).tolerations).toEqual([CONTROL_PLANE]);
     }
     const certManager = (await release("cert-manager")).body.values as Any;
