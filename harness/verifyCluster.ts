@@ -200,7 +200,7 @@ const main = async (): Promise<number> => {
   if (binaries.isErr()) return fail(binaries.error);
   console.log(`verify:cluster: Kubernetes v${KUBERNETES_VERSION}, etcd ${ETCD_VERSION}, render ${dir}`);
   console.log(
-    "Only the pinned charts' CRDs are installed: the charts' workloads and admission webhooks are not (they need Helm and a kubelet), and no kubelet runs.",
+    "Only the pinned charts' CRDs are installed: the charts' workloads and admission webhooks are not (Helm does not run here), and no kubelet runs.",
   );
   const started = Date.now();
   const cluster = await startCluster(binaries.value);
