@@ -6,10 +6,10 @@
  * What is simulated and why: lib/e2e.ts and the README ("End-to-end test").
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Result } from "neverthrow";
+import { ok, Result } from "neverthrow";
 import {
   type CliIo,
   type CommandSpec,
@@ -25,6 +25,7 @@ import { LAYERS, type Layer } from "../lib/core/layerNames.ts";
 import { formatProblem, type Problem } from "../lib/core/problem.ts";
 import { longhornValues } from "../lib/layers/storage/longhorn.ts";
 import { configSchemas, parseConfig } from "../programs/layers.ts";
+import { offlineCopyProblems, pinnedCrds } from "./charts/crds.ts";
 import { connect, createNodes } from "./cluster/api.ts";
 import { type Binaries, ensureBinaries } from "./cluster/build.ts";
 import { startCluster, stopCluster } from "./cluster/cluster.ts";
@@ -44,7 +45,7 @@ import {
 import { keepLogsIn, mustRun, type RunLog, runLog, StepFailure, step, workCopy } from "./e2eSteps.ts";
 import { type Engine, ensureEngine } from "./engine/build.ts";
 import { ADDED_APP, E2E_STACK, type E2eStack, e2eStack, pulumiEnv } from "./engine/e2eStack.ts";
-import { writeStandInCharts } from "./engine/standInCharts.ts";
+import { PINNED_CHARTS, writeStandInCharts } from "./engine/standInCharts.ts";
 import { KUBERNETES_PLUGIN_VERSION } from "./engine/versions.ts";
 
 export const E2E: CommandSpec = {
@@ -52,7 +53,7 @@ export const E2E: CommandSpec = {
   options: {
     crds: {
       type: "string",
-      doc: "the pinned charts' CRDs, one folder per chart (default ../shared/reference/crds)",
+      doc: "an offline copy of the pinned charts' CRDs, one folder per chart (default: downloaded from each chart's repository on first use, cached)",
     },
     keep: { type: "boolean", doc: "keep the work folder and every command's output" },
   },
@@ -60,7 +61,8 @@ export const E2E: CommandSpec = {
 const ROOT = resolve(import.meta.dirname, "..");
 
 interface Options {
-  crds: string;
+  /** Undefined: the pinned charts' own, downloaded on first use into the cache. */
+  crds: string | undefined;
   keep: boolean;
 }
 
@@ -121,12 +123,19 @@ const pulumi = (run: E2eRun, args: string[]) =>
   mustRun(["pulumi", ...args], { cwd: run.work, env: run.env, log: run.log });
 
 const buildAll = (run: E2eRun) =>
-  step(run.log, "Build (or reuse) the Pulumi engine and the API server", async () => {
+  step(run.log, "Build (or reuse) the Pulumi engine and the API server; the charts' CRDs", async () => {
+    const crds = run.options.crds
+      ? ok(run.options.crds)
+      : await pinnedCrds(PINNED_CHARTS, {
+          onDownload: (what) => run.io.out(`  downloading the CRDs of ${what}`),
+        });
+    if (crds.isErr())
+      throw new StepFailure(`${crds.error}\nGive an offline copy with --crds DIR (one folder per chart).`);
     const built = await ensureEngine();
     if (built.isErr()) throw new StepFailure(built.error);
     const cluster = await ensureBinaries();
     if (cluster.isErr()) throw new StepFailure(cluster.error);
-    return { engine: built.value, cluster: cluster.value };
+    return { engine: built.value, cluster: cluster.value, crds: crds.value };
   });
 
 const startApiServer = (run: E2eRun, binaries: Binaries) =>
@@ -142,7 +151,7 @@ const startApiServer = (run: E2eRun, binaries: Binaries) =>
     },
   );
 
-const prepareWork = (run: E2eRun, engine: Engine, kubeconfig: string) =>
+const prepareWork = (run: E2eRun, engine: Engine, kubeconfig: string, crds: string) =>
   step(
     run.log,
     "Work copy of the repository, stand-in charts, throwaway Pulumi home and file backend",
@@ -150,7 +159,7 @@ const prepareWork = (run: E2eRun, engine: Engine, kubeconfig: string) =>
       const { temp } = run;
       workCopy(run.root, run.work);
       keepLogsIn(run.log, join(temp, "logs"));
-      const charts = writeStandInCharts(run.options.crds, join(temp, "charts"));
+      const charts = writeStandInCharts(crds, join(temp, "charts"));
       run.env = pulumiEnv(run.io.env, {
         home: join(temp, "pulumi-home"),
         state: join(temp, "state"),
@@ -232,20 +241,11 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
   }
   const { values } = parsed.value;
   const options: Options = {
-    crds:
-      typeof values.crds === "string"
-        ? resolve(userFolder(io.env), values.crds)
-        : resolve(ROOT, "../shared/reference/crds"),
+    crds: typeof values.crds === "string" ? resolve(userFolder(io.env), values.crds) : undefined,
     keep: values.keep === true,
   };
-  if (!existsSync(options.crds))
-    return usage(
-      io,
-      usageText(
-        E2E,
-        `--crds ${options.crds}: no such folder (the pinned charts' CRDs, one folder per chart)`,
-      ),
-    );
+  const problems = options.crds ? offlineCopyProblems(options.crds, PINNED_CHARTS) : [];
+  if (problems.length > 0) return usage(io, usageText(E2E, problems.join("; ")));
   const example = readExample(ROOT);
   if (example.isErr()) {
     io.err(`The example stack has ${example.error.length} problem(s); nothing was run:\n`);
@@ -272,7 +272,7 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
   try {
     const built = await buildAll(run);
     const { cluster, clients } = await startApiServer(run, built.cluster);
-    await prepareWork(run, built.engine, cluster.files.kubeconfig);
+    await prepareWork(run, built.engine, cluster.files.kubeconfig, built.crds);
     // The storage controllers are simulated with the example's Longhorn values.
     run.controllers = simulateStorageControllers(clients, example.value.longhorn);
     const context = {

@@ -6,11 +6,14 @@
  * input, no Go, a build or a server that failed).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { ok } from "neverthrow";
 import { type CommandSpec, parseCommand, USAGE_EXIT, usageText } from "../cli/args.ts";
 import { userFolder } from "../cli/folders.ts";
+import { standInChartName } from "../lib/e2e.ts";
+import { offlineCopyProblems, pinnedCrds } from "./charts/crds.ts";
 import {
   type Apply,
   type Clients,
@@ -40,6 +43,7 @@ import {
 import { SELF_CHECK_LAYER, selfCheckLayer, selfCheckVerdict } from "./cluster/selfCheck.ts";
 import { longhornStorageClass } from "./cluster/storage.ts";
 import { ETCD_VERSION, KUBERNETES_VERSION } from "./cluster/versions.ts";
+import { PINNED_CHARTS } from "./engine/standInCharts.ts";
 
 const VERIFY: CommandSpec = {
   usage: "bun run verify:cluster [<dir>] [--self-check] [--crds <dir>] [--wait <seconds>]",
@@ -50,7 +54,7 @@ const VERIFY: CommandSpec = {
     },
     crds: {
       type: "string",
-      doc: "the pinned charts' CRDs, one folder per chart (default ../shared/reference/crds)",
+      doc: "an offline copy of the pinned charts' CRDs, one folder per chart (default: downloaded from each chart's repository on first use, cached)",
     },
     wait: { type: "string", doc: "seconds to wait for the controllers after applying (default 30)" },
   },
@@ -76,8 +80,8 @@ const { values, positionals } = command;
 const here = userFolder(process.env);
 const options = {
   selfCheck: values["self-check"] === true,
-  crds:
-    typeof values.crds === "string" ? resolve(here, values.crds) : resolve(root, "../shared/reference/crds"),
+  /** Undefined: the pinned charts' own, downloaded on first use into the cache. */
+  crds: typeof values.crds === "string" ? resolve(here, values.crds) : undefined,
   wait: typeof values.wait === "string" ? values.wait : "30",
   dir: positionals[0],
 };
@@ -86,9 +90,7 @@ const problems = [
   ...(Number.isInteger(waitSeconds) && waitSeconds > 0
     ? []
     : [`--wait ${options.wait}: a whole number of seconds > 0`]),
-  ...(existsSync(options.crds)
-    ? []
-    : [`--crds ${options.crds}: no such folder (the pinned charts' CRDs, one folder per chart)`]),
+  ...(options.crds ? offlineCopyProblems(options.crds, PINNED_CHARTS) : []),
 ];
 if (problems.length > 0) fail(usageText(VERIFY, problems.join("; ")));
 
@@ -153,12 +155,17 @@ const settle = async (
   }
 };
 
-const verify = async (cluster: Cluster, dir: string, layers: LayerManifests[]): Promise<number> => {
+const verify = async (
+  cluster: Cluster,
+  dir: string,
+  layers: LayerManifests[],
+  crdsDir: string,
+): Promise<number> => {
   const clients = connect(cluster);
   let started = Date.now();
   await createNodes(clients);
   const server = serverSideApply(cluster);
-  const crds = await installCrds(server, options.crds);
+  const crds = await installCrds(server, crdsDir, PINNED_CHARTS.map(standInChartName));
   console.log(`  3 Talos-like control-plane nodes and ${crds.length} CRDs in ${elapsed(started)}`);
   const crdProblems = crds
     .filter((result) => result.error)
@@ -190,11 +197,18 @@ const main = async (): Promise<number> => {
   const dir = renderDir();
   const render = readRender(dir);
   if (render.isErr()) return fail(...render.error);
+  const crdsDir = options.crds
+    ? ok(options.crds)
+    : await pinnedCrds(PINNED_CHARTS, {
+        onDownload: (what) => console.log(`Downloading the CRDs of ${what}…`),
+      });
+  if (crdsDir.isErr())
+    return fail(crdsDir.error, "Give an offline copy with --crds DIR (one folder per chart).");
   const binaries = await ensureBinaries();
   if (binaries.isErr()) return fail(binaries.error);
   console.log(`verify:cluster: Kubernetes v${KUBERNETES_VERSION}, etcd ${ETCD_VERSION}, render ${dir}`);
   console.log(
-    "Only the pinned charts' CRDs are installed: the charts' workloads and admission webhooks are not (no chart contents offline), and no kubelet runs.",
+    "Only the pinned charts' CRDs are installed: the charts' workloads and admission webhooks are not (Helm does not run here), and no kubelet runs.",
   );
   const started = Date.now();
   const cluster = await startCluster(binaries.value);
@@ -204,7 +218,7 @@ const main = async (): Promise<number> => {
   }
   console.log(`  etcd and kube-apiserver ready in ${elapsed(started)}`);
   try {
-    return await verify(cluster.value, dir, render.value);
+    return await verify(cluster.value, dir, render.value, crdsDir.value);
   } catch (error) {
     // A request the run itself needed failed (not an object of the render): say which, no stack trace.
     console.error(`verify:cluster stopped: ${apiErrorMessage(error)}`);

@@ -3,7 +3,7 @@
  * the CRDs, and the stand-in provisioner. Credentials come from the run, never from a kubeconfig
  * of the user's.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
   ApiextensionsV1Api,
@@ -184,10 +184,10 @@ export const createNodes = async (clients: Clients): Promise<void> => {
   }
 };
 
-/** Every CRD file under `dir` (one folder per chart), in a stable order. */
-const crdFiles = (dir: string): string[] =>
-  readdirSync(dir)
-    .filter((entry) => statSync(join(dir, entry)).isDirectory())
+/** Every CRD file of the given charts' folders under `dir` (`<chart>-<version>`), in a stable order. */
+const crdFiles = (dir: string, charts: readonly string[]): string[] =>
+  [...charts]
+    .filter((chart) => existsSync(join(dir, chart)) && statSync(join(dir, chart)).isDirectory())
     .sort()
     .flatMap((chart) =>
       readdirSync(join(dir, chart))
@@ -197,15 +197,17 @@ const crdFiles = (dir: string): string[] =>
     );
 
 /**
- * Applies the CRDs and waits until discovery serves each accepted one, the way a later apply will
- * look for it; returns the results (refusals carry the server's message).
+ * Applies the CRDs of the charts (their folders under `dir`, one per chart and version) and waits
+ * until discovery serves each accepted one, the way a later apply will look for it; returns the
+ * results (refusals carry the server's message).
  */
 export const installCrds = async (
   server: ApiServer,
   dir: string,
+  charts: readonly string[],
   timeoutMs = 30_000,
 ): Promise<ApplyResult[]> => {
-  const objects = crdFiles(dir).map((file) => parse(readFileSync(file, "utf8")) as ManifestObject);
+  const objects = crdFiles(dir, charts).map((file) => parse(readFileSync(file, "utf8")) as ManifestObject);
   const results = await Promise.all(objects.map(server.apply));
   let waiting = objects
     .filter((_, index) => !results[index]?.error)

@@ -1,6 +1,6 @@
 /**
- * The stand-in charts `bun run e2e` installs instead of the pinned ones (there is no internet to
- * download them): one per pinned chart, holding only that chart's CRDs, in `crds/` or templates
+ * The stand-in charts `bun run e2e` installs instead of the pinned ones (their workloads could not
+ * run without a kubelet): one per pinned chart, holding only that chart's CRDs, in `crds/` or templates
  * as the real chart ships them, so `skipCrds` behaves as it would. The folder name is the
  * product's (lib/e2e.ts, standInChartName): end-to-end mode points each release there.
  */
@@ -14,6 +14,8 @@ import { charts as storageCharts } from "../../lib/layers/storage/versions.ts";
 export interface StandInChartRef {
   chart: string;
   version: string;
+  /** The chart's Helm repository, where its CRDs are downloaded from (harness/charts/crds.ts). */
+  repo: string;
   facts: ChartFacts;
 }
 
@@ -64,7 +66,7 @@ const readdirOrEmpty = (dir: string): string[] => {
   }
 };
 
-/** A stand-in chart per pinned chart, with that chart's CRDs from the reference folder. */
+/** A stand-in chart per pinned chart, with that chart's CRDs from `crdsDir` (one folder per chart). */
 export const writeStandInCharts = (crdsDir: string, chartsDir: string): string[] =>
   PINNED_CHARTS.map((chart) => {
     const name = standInChartName(chart);
