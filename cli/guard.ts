@@ -10,7 +10,7 @@ import { err, ok, type Result } from "neverthrow";
 import { type RunContext, runContextOf, type StackLayers } from "../lib/core/layer.ts";
 import { formatProblem } from "../lib/core/problem.ts";
 import { type StatefulRecord, statefulRecords } from "../lib/guard/records.ts";
-import { compareStateful, guardCommand, unprotectedFindings } from "../lib/guard/stateful.ts";
+import { guardCommand, statefulChanges, unprotectedFindings } from "../lib/guard/stateful.ts";
 import { type RenderedLayer, renderStackFiles } from "../lib/render/render.ts";
 import {
   type CliIo,
@@ -31,7 +31,10 @@ export const GUARD: CommandSpec = {
 };
 
 /** The committed baseline, or why it cannot be read (a broken file is an error, not a stack trace). */
-const readBaseline = (path: string, relative: string): Result<StatefulRecord[] | undefined, string> => {
+export const readBaseline = (
+  path: string,
+  relative: string,
+): Result<StatefulRecord[] | undefined, string> => {
   if (!existsSync(path)) return ok(undefined);
   const broken = `${relative} is not a baseline the guard wrote; restore it (git checkout ${relative}) or record a new one with --accept`;
   try {
@@ -49,7 +52,7 @@ const readBaseline = (path: string, relative: string): Result<StatefulRecord[] |
 };
 
 /** The rendered stack, or the lines that say why it cannot be rendered (config errors, a broken app). */
-const render = async (
+export const renderForGuard = async (
   root: string,
   stack: string,
   run: RunContext,
@@ -91,7 +94,7 @@ export const main = async (
     io.err(`${relative} does not exist. Record the current state first: ${guardCommand(stack, "--accept")}`);
     return 1;
   }
-  const rendered = await render(root, stack, runContextOf(io.env, new Date()), layers);
+  const rendered = await renderForGuard(root, stack, runContextOf(io.env, new Date()), layers);
   if (rendered.isErr()) {
     io.err(rendered.error.join("\n"));
     return 1;
@@ -105,7 +108,8 @@ export const main = async (
       for (const finding of unprotected) io.err(`  ${formatProblem(finding)}`);
       return 1;
     }
-    const accepted = baseline.value ? compareStateful(baseline.value, current, stack) : [];
+    const changes = baseline.value ? statefulChanges(baseline.value, current, stack) : undefined;
+    const accepted = changes ? [...changes.losses, ...changes.additions] : [];
     if (accepted.length > 0) {
       io.out(`Accepting ${accepted.length} change(s) to ${relative}:\n`);
       for (const finding of accepted) io.out(`  ${finding.where.object} ${finding.what}`);
@@ -126,12 +130,18 @@ export const main = async (
     return 0;
   }
 
-  const findings = compareStateful(baseline.value ?? [], current, stack);
-  if (findings.length > 0) {
-    io.err(`The volume guard stopped ${findings.length} change(s) that would lose data:\n`);
-    for (const finding of findings) io.err(`  ${formatProblem(finding)}`);
-    return 1;
+  const { losses, additions } = statefulChanges(baseline.value ?? [], current, stack);
+  if (losses.length > 0) {
+    io.err(`The volume guard stopped ${losses.length} change(s) that would lose data:\n`);
+    for (const finding of losses) io.err(`  ${formatProblem(finding)}`);
   }
+  if (additions.length > 0) {
+    io.err(
+      `${losses.length > 0 ? "\n" : ""}${additions.length} new stateful object(s) are not in ${relative} yet: additions, no data at risk; accept them so the guard protects them from now on (${guardCommand(stack, "--accept")}):\n`,
+    );
+    for (const finding of additions) io.err(`  ${formatProblem(finding)}`);
+  }
+  if (losses.length + additions.length > 0) return 1;
   io.out(`Volume guard: ${current.length} stateful objects match ${relative}.`);
   return 0;
 };
