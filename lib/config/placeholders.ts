@@ -114,7 +114,7 @@ export const placeholderProblems = (
           return [
             problem(
               { layer, key: path },
-              `${kind}: a stand-in (as in the example stack) to replace with your own before deploying`,
+              kind,
               fixOf(layer, key, path, secret, stack),
               secret ? "[secret]" : items.join(","),
             ),
