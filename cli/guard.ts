@@ -10,7 +10,7 @@ import { err, ok, type Result } from "neverthrow";
 import { type RunContext, runContextOf, type StackLayers } from "../lib/core/layer.ts";
 import { formatProblem } from "../lib/core/problem.ts";
 import { type StatefulRecord, statefulRecords } from "../lib/guard/records.ts";
-import { compareStateful, guardCommand, unprotectedFindings } from "../lib/guard/stateful.ts";
+import { guardCommand, statefulChanges, unprotectedFindings } from "../lib/guard/stateful.ts";
 import { type RenderedLayer, renderStackFiles } from "../lib/render/render.ts";
 import {
   type CliIo,
@@ -33,7 +33,10 @@ export const GUARD: StackCommandSpec = {
 };
 
 /** The committed baseline, or why it cannot be read (a broken file is an error, not a stack trace). */
-const readBaseline = (path: string, relative: string): Result<StatefulRecord[] | undefined, string> => {
+export const readBaseline = (
+  path: string,
+  relative: string,
+): Result<StatefulRecord[] | undefined, string> => {
   if (!existsSync(path)) return ok(undefined);
   const broken = `${relative} is not a baseline the guard wrote; restore it (git checkout ${relative}) or record a new one with --accept`;
   try {
@@ -51,7 +54,7 @@ const readBaseline = (path: string, relative: string): Result<StatefulRecord[] |
 };
 
 /** The rendered stack, or the lines that say why it cannot be rendered (config errors, a broken app). */
-const render = async (
+export const renderForGuard = async (
   root: string,
   stack: string,
   run: RunContext,
@@ -66,6 +69,46 @@ const render = async (
   } catch (error) {
     return err([error instanceof Error ? error.message : String(error)]);
   }
+};
+
+/** `--accept`: records the current stateful objects as the baseline, unless one holds data unprotected. */
+const record = (
+  io: CliIo,
+  target: {
+    stack: string;
+    relative: string;
+    baselinePath: string;
+    baseline: StatefulRecord[] | undefined;
+    current: StatefulRecord[];
+  },
+): number => {
+  const { stack, relative, baselinePath, current } = target;
+  const unprotected = unprotectedFindings(current);
+  if (unprotected.length > 0) {
+    io.err(`Nothing was recorded: ${unprotected.length} object(s) hold data without protection:\n`);
+    for (const finding of unprotected) io.err(`  ${formatProblem(finding)}`);
+    return 1;
+  }
+  const changes = target.baseline ? statefulChanges(target.baseline, current, stack) : undefined;
+  const accepted = changes ? [...changes.losses, ...changes.additions] : [];
+  if (accepted.length > 0) {
+    io.out(`Accepting ${accepted.length} change(s) to ${relative}:\n`);
+    for (const finding of accepted) io.out(`  ${finding.where.object} ${finding.what}`);
+    io.out("");
+  }
+  try {
+    mkdirSync(dirname(baselinePath), { recursive: true });
+    writeFileSync(baselinePath, `${JSON.stringify(current, null, 2)}\n`);
+  } catch (error) {
+    io.err(
+      `${relative} cannot be written (${(error as { code?: string }).code ?? "unknown error"}); nothing was recorded`,
+    );
+    return 1;
+  }
+  io.out(
+    `${relative}: recorded ${current.length} stateful objects. Commit it with the change that needs it.`,
+  );
+  return 0;
 };
 
 export const main = async (
@@ -101,47 +144,27 @@ export const main = async (
     io.err(`${relative} does not exist. Record the current state first: ${guardCommand(stack, "--accept")}`);
     return 1;
   }
-  const rendered = await render(root, stack, runContextOf(io.env, new Date()), layers);
+  const rendered = await renderForGuard(root, stack, runContextOf(io.env, new Date()), layers);
   if (rendered.isErr()) {
     io.err(rendered.error.join("\n"));
     return 1;
   }
   const current = statefulRecords(rendered.value);
 
-  if (accept) {
-    const unprotected = unprotectedFindings(current);
-    if (unprotected.length > 0) {
-      io.err(`Nothing was recorded: ${unprotected.length} object(s) hold data without protection:\n`);
-      for (const finding of unprotected) io.err(`  ${formatProblem(finding)}`);
-      return 1;
-    }
-    const accepted = baseline.value ? compareStateful(baseline.value, current, stack) : [];
-    if (accepted.length > 0) {
-      io.out(`Accepting ${accepted.length} change(s) to ${relative}:\n`);
-      for (const finding of accepted) io.out(`  ${finding.where.object} ${finding.what}`);
-      io.out("");
-    }
-    try {
-      mkdirSync(dirname(baselinePath), { recursive: true });
-      writeFileSync(baselinePath, `${JSON.stringify(current, null, 2)}\n`);
-    } catch (error) {
-      io.err(
-        `${relative} cannot be written (${(error as { code?: string }).code ?? "unknown error"}); nothing was recorded`,
-      );
-      return 1;
-    }
-    io.out(
-      `${relative}: recorded ${current.length} stateful objects. Commit it with the change that needs it.`,
-    );
-    return 0;
-  }
+  if (accept) return record(io, { stack, relative, baselinePath, baseline: baseline.value, current });
 
-  const findings = compareStateful(baseline.value ?? [], current, stack);
-  if (findings.length > 0) {
-    io.err(`The volume guard stopped ${findings.length} change(s) that would lose data:\n`);
-    for (const finding of findings) io.err(`  ${formatProblem(finding)}`);
-    return 1;
+  const { losses, additions } = statefulChanges(baseline.value ?? [], current, stack);
+  if (losses.length > 0) {
+    io.err(`The volume guard stopped ${losses.length} change(s) that would lose data:\n`);
+    for (const finding of losses) io.err(`  ${formatProblem(finding)}`);
   }
+  if (additions.length > 0) {
+    io.err(
+      `${losses.length > 0 ? "\n" : ""}${additions.length} new stateful object(s) are not in ${relative} yet: additions, no data at risk; accept them so the guard protects them from now on (${guardCommand(stack, "--accept")}):\n`,
+    );
+    for (const finding of additions) io.err(`  ${formatProblem(finding)}`);
+  }
+  if (losses.length + additions.length > 0) return 1;
   io.out(`Volume guard: ${current.length} stateful objects match ${relative}.`);
   return 0;
 };

@@ -7,20 +7,11 @@
  * backend inside the repository when none is configured; refuses to destroy a layer that holds data
  * unless --confirm-data-loss is given.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { RawConfig } from "../lib/config/schema.ts";
-import {
-  plaintextSecretWarnings,
-  readStackFile,
-  stackProblems,
-  stackSecretPlaintexts,
-} from "../lib/config/stackFile.ts";
+import type { StackLayers } from "../lib/core/layer.ts";
 import { DATA_HELD, isLayer, LAYERS, type Layer } from "../lib/core/layerNames.ts";
-import { formatProblem, redactProblems } from "../lib/core/problem.ts";
 import { versionAtLeast } from "../lib/core/version.ts";
-import { configSchemas, parseConfig } from "../programs/layers.ts";
 import {
   isMain,
   parseCommand,
@@ -30,6 +21,7 @@ import {
   USAGE_EXIT,
   usageText,
 } from "./args.ts";
+import { backendConfigured, checkLayers, guardRefusal, missingPassphrase } from "./deployChecks.ts";
 import { passThroughProblem } from "./passThrough.ts";
 
 export const MINIMUM_PULUMI = [3, 227, 0] as const;
@@ -44,6 +36,8 @@ export interface Environment {
   /** Runs a command and returns its stdout, or undefined when it cannot be started. */
   capture(argv: string[]): Promise<string | undefined>;
   log(line: string): void;
+  /** The layers the volume guard renders before a deploy; the programs' own unless replaced. */
+  layers?: StackLayers;
   /** Runs one layer's preview, up or destroy; the Pulumi CLI in the layer's folder unless replaced. */
   operate?: (operation: Operation, env: Record<string, string | undefined>) => Promise<number>;
 }
@@ -65,38 +59,6 @@ const cliOperation =
       ["pulumi", operation.command, "--stack", operation.stack, "--cwd", operation.cwd, ...operation.args],
       env,
     );
-
-const backendConfigured = (env: Environment["env"]): boolean => {
-  if (env.PULUMI_BACKEND_URL) return true;
-  const credentials = join(env.PULUMI_HOME ?? join(env.HOME ?? homedir(), ".pulumi"), "credentials.json");
-  if (!existsSync(credentials)) return false;
-  try {
-    return Boolean((JSON.parse(readFileSync(credentials, "utf8")) as { current?: string }).current);
-  } catch {
-    return false;
-  }
-};
-
-/** Every config error of the layers, and a warning per secret kept in plain text in their stack files. */
-const checkLayers = (root: string, layers: readonly Layer[], stack: string) => {
-  const errors: string[] = [];
-  const raw: Partial<Record<Layer, RawConfig>> = {};
-  const read: Partial<Record<Layer, RawConfig>> = {};
-  for (const layer of layers) {
-    const file = readStackFile(configSchemas, root, layer, stack);
-    if (file.isOk()) read[layer] = file.value;
-    const result = file.andThen((values) => parseConfig(layer, values).map(() => values));
-    if (result.isOk()) raw[layer] = result.value;
-    // No secret of the stack is printed, whichever key carried it.
-    else
-      errors.push(
-        ...redactProblems(result.error, stackSecretPlaintexts(configSchemas, root, stack)).map(formatProblem),
-      );
-  }
-  // With every layer (`all`), the checks across layers too; a one-layer command sees its own keys only.
-  errors.push(...stackProblems(configSchemas, read).map(formatProblem));
-  return { errors, warnings: plaintextSecretWarnings(configSchemas, raw, stack) };
-};
 
 export const PULUMI: StackCommandSpec = {
   usage: `bun cli/pulumi.ts <${COMMANDS.join("|")}> <${LAYERS.join("|")}|all> [--stack <name>] [--confirm-data-loss] [-- <pulumi args>]  (or: bun run deploy:<layer> --stack <name>)`,
@@ -182,7 +144,7 @@ const readRequest = (argv: readonly string[], environment: Environment): Request
 
 /** Why the layers' config stops the command (logged), after a loud warning about plaintext secrets. */
 const configRefuses = (request: Request, environment: Environment): boolean => {
-  const { errors, warnings } = checkLayers(environment.root, request.layers, request.stack);
+  const { errors, warnings, placeholders } = checkLayers(environment.root, request.layers, request.stack);
   const { log } = environment;
   if (errors.length > 0) {
     log(`Stack ${request.stack} has ${errors.length} config error(s); Pulumi was not called:\n`);
@@ -190,6 +152,15 @@ const configRefuses = (request: Request, environment: Environment): boolean => {
     return true;
   }
   if (warnings.length > 0) log([PLAINTEXT_BANNER, ...warnings, ""].join("\n"));
+  // Destroying a stack that still holds placeholders is allowed: it may be how one gets rid of it.
+  if (request.command !== "destroy" && placeholders.length > 0) {
+    log(
+      `Stack ${request.stack} still holds ${placeholders.length} placeholder(s) from the example; Pulumi was not called:\n`,
+    );
+    for (const placeholder of placeholders) log(`  ${placeholder}`);
+    log(`\nSet your own values, then: bun run validate --stack ${request.stack}`);
+    return true;
+  }
   if (request.command === "destroy" && !request.confirmed) {
     const layer = request.layers[0] as Layer;
     log(
@@ -240,6 +211,24 @@ export const pulumiCommand = async (argv: readonly string[], environment: Enviro
   if (typeof request === "number") return request;
   // `init` creates the stacks before any config is set, so it checks none.
   if (request.command !== "init" && configRefuses(request, environment)) return 1;
+  if (request.command === "up") {
+    const stopped = await guardRefusal(
+      environment.root,
+      request.stack,
+      request.layers,
+      environment.env,
+      environment.layers,
+    );
+    if (stopped.length > 0) {
+      environment.log(stopped.join("\n"));
+      return 1;
+    }
+  }
+  const passphrase = missingPassphrase(environment.env);
+  if (passphrase) {
+    environment.log(passphrase);
+    return 1;
+  }
   if (!(await pulumiReady(environment))) return 1;
   const env = pulumiEnv(environment);
   const { stack, layers, command } = request;

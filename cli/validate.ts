@@ -5,6 +5,7 @@
  * Prints every problem at once (as JSON with `--json`); exits non-zero when there is any; touches nothing.
  */
 import { resolve } from "node:path";
+import { EXAMPLE_STACK, stackPlaceholders } from "../lib/config/placeholders.ts";
 import {
   plaintextSecretWarnings,
   readStack,
@@ -26,9 +27,6 @@ import {
   stackOptionSpec,
   USAGE_EXIT,
 } from "./args.ts";
-
-/** The example stack keeps obviously fake secrets in plain text so the render works offline. */
-const EXAMPLE_STACK = "example";
 
 export const VALIDATE: StackCommandSpec = {
   usage: "bun run validate [--stack <name>] [--json]",
@@ -82,8 +80,10 @@ export const validateStack = async (
     ]);
   const problems = await buildProblems(result.value, stack, run, layers);
   if (problems.length > 0) return refused(redacted(problems), `Stack ${stack}: the config is valid, but:`);
+  // The example stack keeps obviously fake secrets in plain text so the render works offline.
   const warnings =
     stack === EXAMPLE_STACK ? [] : plaintextSecretWarnings(configSchemas, result.value.raw, stack);
+  const placeholders = redacted(stackPlaceholders(configSchemas, root, result.value.raw, stack));
   const notice = publicDnsNotice(result.value.raw.network);
   return {
     ok: true,
@@ -91,6 +91,12 @@ export const validateStack = async (
     lines: [
       `Stack ${stack}: the config of every layer and every app is valid, and the preflight found nothing a first deploy would fail on.`,
       ...warnings,
+      ...(placeholders.length === 0
+        ? []
+        : [
+            `warning: ${placeholders.length} value(s) are placeholders from the example; preview and deploy refuse them until you set your own:`,
+            ...numbered(placeholders.map(formatProblem)),
+          ]),
       ...(notice ? [notice] : []),
     ],
   };

@@ -1,8 +1,11 @@
 /**
  * The pure parts of `bun run e2e`: the `e2e` stack made from the example (secrets taken out to be
- * set with `pulumi config set --secret`, Cloudflare swapped for `public_dns_provider: none`), the
+ * set with `pulumi config set --secret`, Cloudflare swapped for `public_dns_provider: none`, every
+ * placeholder replaced by a value of its own as a user would, since deploy refuses them), the
  * stand-in charts to generate, the added app, and the environment every Pulumi command runs in.
  */
+import { randomBytes } from "node:crypto";
+import { placeholderKind } from "../../lib/config/placeholders.ts";
 import type { StackSchemas } from "../../lib/config/registry.ts";
 import type { KeySchemas } from "../../lib/config/schema.ts";
 import { LAYERS, type Layer, projectName } from "../../lib/core/layerNames.ts";
@@ -26,6 +29,30 @@ export interface E2eStack {
 
 const CLOUDFLARE_ONLY_KEYS = ["cloudflare_api_token", "real_external_ip", "cloudflare_email"];
 
+/** The run's own domain, in place of example.com: `.home.arpa` is for home networks (RFC 8375). */
+const E2E_DOMAIN = "e2e.home.arpa";
+
+/**
+ * What a user would write in place of a placeholder of the example (lib/config/placeholders.ts
+ * says which values are): a fresh value for a fake secret, the run's domain for example.com, a
+ * NAS name under it for the example's; any other value as it is.
+ */
+const ownValue = (value: string, fresh: () => string): string => {
+  if (placeholderKind(value) === undefined) return value;
+  if (/^FAKE-/i.test(value)) return `e2e-${fresh()}`;
+  return value
+    .replace(/(^|[.@])example\.(com|net|org)$/i, `$1${E2E_DOMAIN}`)
+    .replace(/^nas\.lan$/i, `nas.${E2E_DOMAIN}`);
+};
+
+const owned = (value: unknown, fresh: () => string): unknown => {
+  if (typeof value === "string") return ownValue(value, fresh);
+  if (Array.isArray(value)) return value.map((item) => owned(item, fresh));
+  if (typeof value === "object" && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, owned(inner, fresh)]));
+  return value;
+};
+
 /** Leaves of a secret map (app_secrets: app → name → value) as `--path` settings. */
 const mapLeaves = (
   layer: Layer,
@@ -43,11 +70,13 @@ const mapLeaves = (
 
 /**
  * The `e2e` stack from the example's parsed stack files (`config:` maps keyed `project:key`):
- * secret keys move to `secrets`, the network layer goes without Cloudflare.
+ * placeholders replaced (fake secrets by `fresh` values), secret keys moved to `secrets`, the
+ * network layer without Cloudflare.
  */
 export const e2eStack = (
   schemas: StackSchemas,
   examples: Record<Layer, Record<string, unknown>>,
+  fresh: () => string = () => randomBytes(16).toString("hex"),
 ): E2eStack => {
   const plain = {} as Record<Layer, Record<string, unknown>>;
   const secrets: SecretSetting[] = [];
@@ -55,7 +84,8 @@ export const e2eStack = (
     const prefix = `${projectName(layer)}:`;
     const keys = schemas[layer].keys as KeySchemas;
     plain[layer] = {};
-    for (const [full, value] of Object.entries(examples[layer])) {
+    for (const [full, example] of Object.entries(examples[layer])) {
+      const value = owned(example, fresh);
       const key = full.slice(prefix.length);
       if (layer === "network" && CLOUDFLARE_ONLY_KEYS.includes(key)) continue;
       if (!keys[key]?.secret) plain[layer][full] = value;

@@ -52,6 +52,10 @@ const DOCUMENTATION = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"];
 const isDocumentation = (ip: string): boolean =>
   DOCUMENTATION.some((cidr) => ipaddr.IPv4.parse(ip).match(ipaddr.IPv4.parseCIDR(cidr)));
 
+/** Whether `text` is an IPv4 address in a documentation range: a placeholder, never a real host's. */
+export const isDocumentationAddress = (text: string): boolean =>
+  ipv4ToNumber(text) !== undefined && isDocumentation(text);
+
 const CLASS_WORDS: Readonly<Record<string, string>> = {
   unspecified: "the unspecified address",
   broadcast: "the broadcast address",

@@ -158,7 +158,9 @@ const display = (spec: KeySchema<unknown>, raw: RawValue): string =>
   spec.secret || raw === ENCRYPTED ? "[secret]" : raw;
 
 const setCommand = (spec: KeySchema<unknown>, key: string): string =>
-  `pulumi config set ${spec.secret ? "--secret " : ""}${key} ${spec.secret ? "<value>" : JSON.stringify(spec.example)}`;
+  spec.secret
+    ? `pulumi config set --secret ${key} (it prompts for the value, or reads it from stdin: \`... < file\`)`
+    : `pulumi config set ${key} ${JSON.stringify(spec.example)}`;
 
 /** One key against its schema: the parsed value (the default when unset), or what is wrong with it. */
 const parseKey = (

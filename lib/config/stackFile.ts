@@ -248,7 +248,9 @@ export const plaintextSecretWarnings = (
     const target = isMap ? `--path '${key}.<app>.<name>'` : key;
     return (
       `warning: ${layer}: ${key} is stored in plain text in config/${layer}/Pulumi.${stack}.yaml; ` +
-      `encrypt it: cd programs/${layer} && pulumi config set --secret ${target} <value> --stack ${stack}`
+      `encrypt it: cd programs/${layer} && pulumi config set --secret ${target} --stack ${stack} ` +
+      "(with no value on the command line Pulumi prompts for it, or reads it from stdin: `... < file`, " +
+      "so it stays out of your shell history)"
     );
   });
 

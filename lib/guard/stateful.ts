@@ -132,12 +132,16 @@ const sizeFinding = (
     : undefined;
 };
 
-/** Every change from `baseline` to `current` that would delete, replace, shrink or stop retaining stored data. */
-export const compareStateful = (
+/**
+ * What changed from `baseline` to `current`: `losses`, every change that would delete, replace,
+ * shrink or stop retaining stored data (and every object a deploy could delete unprotected);
+ * `additions`, the new stateful objects, which lose nothing but are for the baseline to record.
+ */
+export const statefulChanges = (
   baseline: readonly StatefulRecord[],
   current: readonly StatefulRecord[],
   stack = "example",
-): Finding[] => {
+): { losses: Finding[]; additions: Finding[] } => {
   const accept = acceptText(stack);
   const now = new Map(current.map((record) => [record.id, record]));
   const before = new Map(baseline.map((record) => [record.id, record]));
@@ -184,14 +188,24 @@ export const compareStateful = (
       if (finding) findings.push(finding);
     }
   }
-  for (const record of added.filter((candidate) => !renamed.has(candidate.id))) {
-    findings.push({
+  const additions = added
+    .filter((candidate) => !renamed.has(candidate.id))
+    .map((record) => ({
       where: { object: record.id },
-      what: "is new and not yet in the baseline, so nothing would stop its later loss",
+      what: "is new (an addition, no data at risk) and not yet in the baseline, so nothing would stop its later loss",
       fix: `record it: ${guardCommand(stack, "--accept")} (commit the new baseline with the change)`,
-    });
-  }
-  return [...findings, ...unprotectedFindings(current)];
+    }));
+  return { losses: [...findings, ...unprotectedFindings(current)], additions };
+};
+
+/** Every finding of `statefulChanges`: the losses, then the additions to record. */
+export const compareStateful = (
+  baseline: readonly StatefulRecord[],
+  current: readonly StatefulRecord[],
+  stack = "example",
+): Finding[] => {
+  const { losses, additions } = statefulChanges(baseline, current, stack);
+  return [...losses, ...additions];
 };
 
 /**

@@ -226,7 +226,7 @@ describe("the address plan is checked as a whole: validate, render and preview a
       .map((file) => readFileSync(join(out, file), "utf8"))
       .join("\n");
     expect(text).toContain("/export/k8s");
-    expect(text).toContain("nfs://nas.lan:/export/backups");
+    expect(text).toContain("nfs://nas.home.arpa:/export/backups");
     // `//` only after a URL scheme (nfs://, https://), never inside a path.
     expect(text.replaceAll(/[a-z]+:\/\//g, "")).not.toContain("//");
     expect(captured.text()).not.toContain("//export");

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, test } from "bun:test";
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCommand } from "../../cli/args.ts";
@@ -8,6 +8,7 @@ import { validateStack } from "../../cli/validate.ts";
 import { inlineOperation } from "../../harness/e2eInline.ts";
 import { LAYERS } from "../../lib/core/layerNames.ts";
 import { versionAtLeast } from "../../lib/core/version.ts";
+import { ownedExampleText } from "../support/config.ts";
 import { ROOT } from "../support/render.ts";
 
 /** A repository copy with only config/, so tests can write broken stacks without touching the real one. */
@@ -27,7 +28,7 @@ const fakeEnvironment = (root: string, options: { version?: string; failOn?: str
   const logged: string[] = [];
   return {
     root,
-    env: { HOME: root },
+    env: { HOME: root, PULUMI_CONFIG_PASSPHRASE: "test passphrase" },
     calls,
     logged,
     run: async (argv, env) => {
@@ -45,10 +46,8 @@ let root: string;
 beforeEach(() => {
   root = scratchRoot();
   for (const layer of LAYERS) {
-    cpSync(
-      join(root, "config", layer, "Pulumi.example.yaml"),
-      join(root, "config", layer, "Pulumi.home.yaml"),
-    );
+    const example = readFileSync(join(root, "config", layer, "Pulumi.example.yaml"), "utf8");
+    writeFileSync(join(root, "config", layer, "Pulumi.home.yaml"), ownedExampleText(example));
   }
 });
 
@@ -221,8 +220,10 @@ describe("validate", () => {
     expect(lines.some((line) => line.includes("cloudflare_api_token is stored in plain text"))).toBe(true);
     // A map is encrypted value by value, so the hint names its path.
     expect(lines.find((line) => line.includes("app_secrets is stored in plain text"))).toContain(
-      "pulumi config set --secret --path 'app_secrets.<app>.<name>' <value> --stack home",
+      "pulumi config set --secret --path 'app_secrets.<app>.<name>' --stack home (with no value on the command line Pulumi prompts for it, or reads it from stdin",
     );
+    // The fix never asks for the secret on the command line (shell history).
+    expect(lines.join("\n")).not.toContain("<value>");
   });
 });
 

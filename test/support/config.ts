@@ -20,3 +20,14 @@ export const exampleRaw = (
   }
   return raw;
 };
+
+/**
+ * An example stack file's text as a user makes it their own: every placeholder (fake secrets,
+ * example.com, the documentation address, the example NAS) replaced by a value of theirs.
+ */
+export const ownedExampleText = (text: string): string =>
+  text
+    .replaceAll("FAKE-", "own-")
+    .replaceAll("example.com", "myhome.net")
+    .replaceAll("nas.lan", "nas.home.arpa")
+    .replaceAll("203.0.113.10", "81.2.69.10");

@@ -1,7 +1,8 @@
 /**
  * Fixtures for the table-driven hardening suites: a scratch repository whose stack `bad` is the
- * example stack with every secret set to a canary value, edits of its stack files as a user would
- * make them, the commands run in-process with captured output, and the checks every refused input
+ * example stack with every secret set to a canary value and every placeholder to a user's own,
+ * edits of its stack files as a user would make them, the commands run in-process with captured
+ * output, and the checks every refused input
  * must pass (exit code, the key or file named, no stack trace, no canary, nothing written).
  */
 import { expect } from "bun:test";
@@ -18,7 +19,7 @@ export const STACK = "bad";
 export const CANARIES = {
   cloudflare: "CANARY-cloudflare-7Kq2Zt9w",
   pihole: "CANARY-pihole-3Vx8Lm1p",
-  externalIp: "198.51.100.77",
+  externalIp: "81.2.69.77",
   pocketId: "CANARY-pocket-id-key-5Rt6Yh2b",
   clientId: "CANARY-client-id-8Jn3Wc6v",
   clientSecret: "CANARY-client-secret-2Ds5Fg7h",
@@ -28,18 +29,18 @@ export const CANARIES = {
 /** The values of the example stack as YAML text after `key:`, secrets replaced by canaries. */
 const BASE: Readonly<Record<Layer, Readonly<Record<string, string>>>> = {
   network: {
-    domain: "example.com",
+    domain: "myhome.net",
     ip_address_pool: "192.168.4.80-192.168.4.100",
     public_ingress_ip: "192.168.4.70",
     private_ingress_ip: "192.168.4.71",
     dns_server_ip: "192.168.4.53",
     real_external_ip: CANARIES.externalIp,
-    cert_manager_email: "admin@example.com",
+    cert_manager_email: "admin@myhome.net",
     cloudflare_api_token: CANARIES.cloudflare,
     pihole_admin_password: CANARIES.pihole,
   },
   storage: {
-    nfs_hostname: "nas.lan",
+    nfs_hostname: "nas.home.arpa",
     nfs_share_path: "/volume1/kubernetes",
     longhorn_nfs_backup_path: "/volume1/backups/longhorn",
     timezone: "Australia/Brisbane",
@@ -146,7 +147,7 @@ export const fakePulumi = (root: string, io: CliIo) => {
   const calls: string[][] = [];
   const environment: Environment = {
     root,
-    env: { HOME: root },
+    env: { HOME: root, PULUMI_CONFIG_PASSPHRASE: "test passphrase" },
     run: async (argv) => {
       calls.push(argv);
       return 0;

@@ -16,7 +16,8 @@ import {
   PULUMI_SDK_VERSION,
   PULUMI_VERSION,
 } from "../../../harness/engine/versions.ts";
-import { readStackFileConfig } from "../../../lib/config/stackFile.ts";
+import { placeholderProblems } from "../../../lib/config/placeholders.ts";
+import { rawConfigFromEntries, readStackConfig, readStackFileConfig } from "../../../lib/config/stackFile.ts";
 import { LAYERS, type Layer, projectName } from "../../../lib/core/layerNames.ts";
 import { E2E_CHARTS_ENV } from "../../../lib/e2e.ts";
 import { configSchemas, parseConfig } from "../../../programs/layers.ts";
@@ -90,6 +91,31 @@ describe("the e2e stack", () => {
     for (const secret of stack.secrets.filter((s) => s.layer === "network")) raw[secret.path] = secret.value;
     const config = parseConfig("network", raw)._unsafeUnwrap();
     expect(config.publicDnsProvider).toBe("none");
+  });
+
+  test("it holds no placeholder of the example: deploy refuses them on every stack but `example`, e2e too", () => {
+    const secretsOf = (layer: Layer) => stack.secrets.filter((s) => s.layer === layer);
+    const raw = Object.fromEntries(
+      LAYERS.map((layer) => {
+        const own = rawConfigFromEntries(configSchemas, layer, Object.entries(stack.plain[layer]), "e2e");
+        const values: Record<string, string> = { ...(own._unsafeUnwrap() as Record<string, string>) };
+        for (const secret of secretsOf(layer).filter((s) => !s.isPath)) values[secret.path] = secret.value;
+        const map: Record<string, Record<string, string>> = {};
+        for (const secret of secretsOf(layer).filter((s) => s.isPath)) {
+          const [key = "", app = "", name = ""] = secret.path.split(".");
+          map[app] = { ...map[app], [name]: secret.value };
+          values[key] = JSON.stringify(map);
+        }
+        expect(parseConfig(layer, values).isOk()).toBe(true);
+        return [layer, values];
+      }),
+    );
+    const example = readStackConfig(configSchemas, ROOT, "example")._unsafeUnwrap();
+    // The check sees the example's placeholders, and none of them in the e2e stack.
+    expect(placeholderProblems(configSchemas, example, example, "home").length).toBeGreaterThan(5);
+    expect(placeholderProblems(configSchemas, example, raw, "e2e")).toEqual([]);
+    // Fresh secrets: not the example's, different per run.
+    expect(e2eStack(configSchemas, examples).secrets[0]?.value).not.toBe(stack.secrets[0]?.value);
   });
 
   test("a secret's value never reaches the command line", () => {

@@ -61,8 +61,8 @@ describe("changed app folders make the guard fail, naming the object and the cha
     );
     const findings = await findingsFor(dir);
     expect(summary(findings)).toEqual([
-      "apps/PersistentVolume/-/demo-media is new and not yet in the baseline, so nothing would stop its later loss",
-      "apps/PersistentVolumeClaim/demo/demo-media is new and not yet in the baseline, so nothing would stop its later loss",
+      "apps/PersistentVolume/-/demo-media is new (an addition, no data at risk) and not yet in the baseline, so nothing would stop its later loss",
+      "apps/PersistentVolumeClaim/demo/demo-media is new (an addition, no data at risk) and not yet in the baseline, so nothing would stop its later loss",
     ]);
     expect(findings[0]?.fix).toBe(
       "record it: bun run guard --accept (commit the new baseline with the change)",
