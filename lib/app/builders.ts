@@ -17,8 +17,13 @@ export const once =
 export interface NfsVolumeOptions {
   /** Volume name (DNS-1123 label); the PV and PVC are named `<app>-<name>`. */
   name: string;
-  /** Absolute path of the export on the NAS (the storage contract's nfsServer). */
-  path: string;
+  /** Absolute path of the export on the NAS (the storage contract's nfsServer)... */
+  path?: string;
+  /**
+   * ...or a folder under the stack's own share (`nfs_share_path`), e.g. `"demo"`: the same app
+   * file then fits every stack's NAS. Exactly one of `path` and `folder`.
+   */
+  folder?: string;
   mountPath: string;
   readOnly?: boolean;
   /** Nominal size of the static PV (default 1Gi; NFS does not enforce it). */
@@ -34,6 +39,13 @@ export interface NfsVolumeOptions {
  *   withNfsVolume({ name: "media", path: "/volume1/media", mountPath: "/media", readOnly: true, size: "4Ti" }),
  * )
  * ```
+ * @example
+ * ```ts
+ * pipe(
+ *   app("filebrowser", { image: "filebrowser/filebrowser:v2.32.0", port: 80 }),
+ *   withNfsVolume({ name: "files", folder: "filebrowser", mountPath: "/srv" }),
+ * )
+ * ```
  */
 export const withNfsVolume =
   (options: NfsVolumeOptions): AppBuilder =>
@@ -44,7 +56,8 @@ export const withNfsVolume =
         {
           kind: "nfs",
           name: options.name,
-          path: options.path,
+          ...(options.path === undefined ? {} : { path: options.path }),
+          ...(options.folder === undefined ? {} : { folder: options.folder }),
           mountPath: options.mountPath,
           readOnly: options.readOnly ?? false,
           size: options.size ?? "1Gi",

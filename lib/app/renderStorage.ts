@@ -31,7 +31,7 @@ export const appVolume = (
         namespace: names(spec).namespace,
         labels,
         server: storage.nfsServer,
-        path: volume.path,
+        path: volume.path ?? `${storage.nfsSharePath}/${volume.folder}`,
         readOnly: volume.readOnly,
         size: volume.size,
       })

@@ -7,8 +7,10 @@ interface NfsVolume {
   readonly kind: "nfs";
   /** Volume name inside the pod; also names the PV and PVC. */
   readonly name: string;
-  /** Absolute path of the export on the storage contract's NFS server. */
-  readonly path: string;
+  /** Absolute path of the export on the storage contract's NFS server... */
+  readonly path?: string;
+  /** ...or a folder under the stack's share (`nfs_share_path`); exactly one of the two. */
+  readonly folder?: string;
   readonly mountPath: string;
   readonly readOnly: boolean;
   /** Nominal capacity of the static PV (NFS ignores it; binding needs one). */

@@ -97,6 +97,8 @@ export const storageContract = defineContract("storage", {
   backupJobGroup: nonEmptyString,
   trimJobGroup: nonEmptyString,
   nfsServer: nonEmptyString,
+  /** The export apps' NFS folders live under (`nfs_share_path`): `withNfsVolume({ folder })`. */
+  nfsSharePath: nonEmptyString,
   backupTarget: nonEmptyString,
   longhornNamespace: nonEmptyString,
   /** ClusterIP Service of the Longhorn UI (port 80). */

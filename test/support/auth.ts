@@ -46,6 +46,7 @@ export const OTHER_STORAGE: StorageContract = {
   backupJobGroup: "nightly",
   trimJobGroup: "weekly-trim",
   nfsServer: "filer.lan",
+  nfsSharePath: "/export/k8s",
   backupTarget: "nfs://filer.lan:/backups",
   longhornNamespace: "storage-system",
   longhornUiService: "longhorn-ui-frontend",

@@ -27,6 +27,7 @@ export const EXAMPLE_STORAGE: StorageContract = {
   backupJobGroup: "backup",
   trimJobGroup: "trim",
   nfsServer: "nas.lan",
+  nfsSharePath: "/volume1/kubernetes",
   backupTarget: "nfs://nas.lan:/volume1/backups/longhorn",
   longhornNamespace: "longhorn-system",
   longhornUiService: "longhorn-frontend",

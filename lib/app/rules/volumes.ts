@@ -94,18 +94,40 @@ export const volumeShapeRule: AppRule = (spec) =>
     ];
   });
 
-/** An NFS volume's export path, parsed like the storage layer's config paths. */
+/** A folder under the share: plain names, no `..`, no leading or doubled `/`. */
+const FOLDER = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+
+/** An NFS volume's export: an absolute path parsed like the storage layer's config paths, or a folder under the share. */
 export const nfsPathRule: AppRule = (spec) =>
-  spec.volumes.flatMap((volume) =>
-    volume.kind !== "nfs"
-      ? []
-      : absolutePath(volume.path).match(
-          () => [],
-          ({ what, fix }) => [
-            inApp(spec, builderOf(volume), `NFS path ${JSON.stringify(volume.path)} ${what}`, fix),
-          ],
+  spec.volumes.flatMap((volume) => {
+    if (volume.kind !== "nfs") return [];
+    if ((volume.path === undefined) === (volume.folder === undefined))
+      return [
+        inApp(
+          spec,
+          builderOf(volume),
+          "needs exactly one of path and folder",
+          'write folder: "<app>" for a folder under nfs_share_path, or path: "/<export>" for another export',
         ),
-  );
+      ];
+    if (volume.folder !== undefined)
+      return FOLDER.test(volume.folder) && !volume.folder.split("/").includes("..")
+        ? []
+        : [
+            inApp(
+              spec,
+              builderOf(volume),
+              `NFS folder ${JSON.stringify(volume.folder)} is not a folder under the share`,
+              'write a relative folder such as "photos" or "photos/library" (no leading /, no ..)',
+            ),
+          ];
+    return absolutePath(volume.path ?? "").match(
+      () => [],
+      ({ what, fix }) => [
+        inApp(spec, builderOf(volume), `NFS path ${JSON.stringify(volume.path)} ${what}`, fix),
+      ],
+    );
+  });
 
 /** A Longhorn volume is ReadWriteOnce: one node, so one replica. */
 export const longhornReplicasRule: AppRule = (spec) =>

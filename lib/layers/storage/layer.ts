@@ -24,6 +24,7 @@ const storageExports = (config: StorageConfig) => ({
   backupJobGroup: BACKUP_JOB_GROUP,
   trimJobGroup: TRIM_JOB_GROUP,
   nfsServer: config.nfsHostname,
+  nfsSharePath: config.nfsSharePath,
   backupTarget: longhornBackupTarget(config),
   longhornNamespace: LONGHORN.namespace,
   longhornUiService: LONGHORN_UI_SERVICE,

@@ -9,7 +9,7 @@ import {
 
 export default pipe(
   app("demo", { image: "traefik/whoami:v1.11.0", port: 8080, args: ["--port=8080"] }),
-  withNfsVolume({ name: "data", path: "/volume1/kubernetes/demo", mountPath: "/data" }),
+  withNfsVolume({ name: "data", folder: "demo", mountPath: "/data" }),
   withPrivateIngress(),
   withAuth(),
   withProbes({ path: "/health" }),

@@ -15,6 +15,7 @@ import {
 import { type KubeObject, type PlannedObject, podSecurityLevel, renderApp } from "../../../lib/app/render.ts";
 import { type AppSecrets, NO_APP_SECRETS, parseAppSecrets } from "../../../lib/app/secrets.ts";
 import { type AppSpec, app, pipe } from "../../../lib/app/spec.ts";
+import { validateApp } from "../../../lib/app/validate.ts";
 import { isSecret, reveal } from "../../../lib/config/secret.ts";
 import { checkReferences } from "../../../lib/layers/apps/integrity/index.ts";
 import demo from "../../../programs/apps/apps/demo.ts";
@@ -513,5 +514,42 @@ describe("every rendered object validates", () => {
       "spec.instances: below 1",
       "spec.storage.sizee: unknown field",
     ]);
+  });
+});
+
+describe("an NFS folder under the stack's own share", () => {
+  const shareOf = (spec: AppSpec, nfsSharePath: string): unknown => {
+    const contracts = { ...CONTRACTS, storage: { ...CONTRACTS.storage, nfsSharePath } };
+    const volume = renderApp(spec, contracts, NO_APP_SECRETS)
+      ._unsafeUnwrap()
+      .map((planned) => planned.object)
+      .find((object) => object.kind === "PersistentVolume");
+    const shaped = volume as { spec?: { csi?: { volumeAttributes?: { share?: string } } } } | undefined;
+    return shaped?.spec?.csi?.volumeAttributes?.share;
+  };
+
+  test("the shipped demo follows each stack's nfs_share_path, so it never mounts the example NAS's folder", () => {
+    expect(shareOf(demo as AppSpec, "/volume1/kubernetes")).toBe("/volume1/kubernetes/demo");
+    expect(shareOf(demo as AppSpec, "/export/k8s")).toBe("/export/k8s/demo");
+  });
+
+  test("exactly one of path and folder; a folder stays under the share", () => {
+    const volume = (options: Record<string, string>) =>
+      validateApp(
+        pipe(
+          app("files", { image: "a:1", port: 80 }),
+          withNfsVolume({ name: "data", mountPath: "/data", ...options } as never),
+        ),
+      ).map((problem) => problem.what);
+    expect(volume({ folder: "files" })).toEqual([]);
+    expect(volume({ folder: "files/library" })).toEqual([]);
+    expect(volume({})).toEqual(["needs exactly one of path and folder"]);
+    expect(volume({ folder: "files", path: "/volume1/files" })).toEqual([
+      "needs exactly one of path and folder",
+    ]);
+    for (const folder of ["/files", "../other", "files/../..", "a//b", ""])
+      expect(volume({ folder })).toEqual([
+        `NFS folder ${JSON.stringify(folder)} is not a folder under the share`,
+      ]);
   });
 });

@@ -21,7 +21,7 @@ const findingsFor = async (appsDir: string, root = ROOT): Promise<Finding[]> => 
 const summary = (findings: readonly Finding[]) =>
   findings.map(({ where, what }) => `${where.object} ${what}`);
 
-const DEMO_VOLUME = 'withNfsVolume({ name: "data", path: "/volume1/kubernetes/demo", mountPath: "/data" }),';
+const DEMO_VOLUME = 'withNfsVolume({ name: "data", folder: "demo", mountPath: "/data" }),';
 
 describe("the committed baseline", () => {
   test("guard/example.json matches the example render (what `bun run guard` checks in CI)", async () => {
