@@ -4,19 +4,15 @@
  * secret, and writing nothing.
  */
 import { describe, expect, test } from "bun:test";
-import { pulumiCommand } from "../../cli/pulumi.ts";
-import { main as renderMain } from "../../cli/render.ts";
 import { main as validateMain } from "../../cli/validate.ts";
 import {
   CANARIES,
   captureIo,
   type Edit,
-  expectRefused,
-  fakePulumi,
+  expectRefusedBy,
   STACK,
   type StackChanges,
   scratchStack,
-  snapshot,
 } from "../support/hardening.ts";
 
 type Case = readonly [description: string, changes: StackChanges, names: readonly string[]];
@@ -271,24 +267,7 @@ const CASES: readonly Case[] = [
 describe("a bad stack file is refused by validate, render and preview, naming the key or file", () => {
   for (const [description, changes, names] of CASES) {
     test(description, async () => {
-      const root = scratchStack(changes);
-      const before = snapshot(root);
-      type Io = ReturnType<typeof captureIo>["io"];
-      const preview = async (io: Io) => {
-        const { environment, calls } = fakePulumi(root, io);
-        const code = await pulumiCommand(["preview", "all", "--stack", STACK], environment);
-        expect(calls).toEqual([]);
-        return code;
-      };
-      for (const run of [
-        (io: Io) => validateMain(["--stack", STACK], io, root),
-        (io: Io) => renderMain(["--stack", STACK], io, root),
-        preview,
-      ]) {
-        const captured = captureIo({ HOME: root });
-        const code = await run(captured.io);
-        expectRefused({ code, text: captured.text() }, { code: 1, names }, before, snapshot(root));
-      }
+      await expectRefusedBy(changes, names, ["validate", "render", "preview all"]);
     });
   }
 

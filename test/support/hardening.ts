@@ -10,7 +10,9 @@ import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import type { CliIo } from "../../cli/args.ts";
-import type { Environment } from "../../cli/pulumi.ts";
+import { type Environment, pulumiCommand } from "../../cli/pulumi.ts";
+import { main as renderMain } from "../../cli/render.ts";
+import { main as validateMain } from "../../cli/validate.ts";
 import { LAYERS, type Layer, projectName } from "../../lib/core/layerNames.ts";
 
 export const STACK = "bad";
@@ -156,4 +158,38 @@ export const fakePulumi = (root: string, io: CliIo) => {
     log: (line) => io.err(line),
   };
   return { environment, calls };
+};
+
+/** A command a bad stack runs through, as a user would (the io records what it prints). */
+export type StackCommand = (io: CliIo, root: string) => Promise<number>;
+
+/** The commands every bad stack must be refused by; `preview all` must not call Pulumi. */
+export const REFUSING = {
+  validate: (io, root) => validateMain(["--stack", STACK], io, root),
+  "validate --json": (io, root) => validateMain(["--stack", STACK, "--json"], io, root),
+  render: (io, root) => renderMain(["--stack", STACK], io, root),
+  "preview all": async (io, root) => {
+    const { environment, calls } = fakePulumi(root, io);
+    const code = await pulumiCommand(["preview", "all", "--stack", STACK], environment);
+    expect(calls).toEqual([]);
+    return code;
+  },
+} satisfies Record<string, StackCommand>;
+
+/**
+ * `changes` made to the canary stack, then each of `commands` run on it: each exits 1 naming
+ * `names`, with no stack trace and no canary secret printed, and nothing written.
+ */
+export const expectRefusedBy = async (
+  changes: StackChanges,
+  names: readonly string[],
+  commands: readonly (keyof typeof REFUSING)[],
+): Promise<void> => {
+  const root = scratchStack(changes);
+  const before = snapshot(root);
+  for (const command of commands) {
+    const captured = captureIo({ HOME: root });
+    const code = await REFUSING[command](captured.io, root);
+    expectRefused({ code, text: captured.text() }, { code: 1, names }, before, snapshot(root));
+  }
 };
