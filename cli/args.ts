@@ -55,14 +55,12 @@ export interface CommandSpec {
 /** A command that takes `--stack`: its kind decides the default stack. */
 export type StackCommandSpec = CommandSpec & { stack: StackKind };
 
+type ParsedValues = Readonly<Record<string, string | boolean | undefined>>;
+
 /** The command line read: either a request for help (the text to print, exit 0) or the values to run with. */
 export type ParsedCommand =
   | { help: true; text: string }
-  | {
-      help: false;
-      values: Readonly<Record<string, string | boolean | undefined>>;
-      positionals: readonly string[];
-    };
+  | { help: false; values: ParsedValues; positionals: readonly string[] };
 
 const HELP_FLAGS = ["--help", "-h"];
 
@@ -157,6 +155,27 @@ export const parseCommand = (spec: CommandSpec, argv: readonly string[]): Result
       return err(usageText(spec, `--${name} needs a value`));
   }
   return ok({ help: false, values, positionals: parsed.positionals });
+};
+
+/**
+ * A command's line read for its `main`: what to run with, or the exit code to end with now (0
+ * after printing the help, USAGE_EXIT after printing the mistake with the usage).
+ */
+export const readCommandLine = (
+  spec: CommandSpec,
+  argv: readonly string[],
+  io: CliIo,
+): Result<{ values: ParsedValues; positionals: readonly string[] }, number> => {
+  const parsed = parseCommand(spec, argv);
+  if (parsed.isErr()) {
+    io.err(parsed.error);
+    return err(USAGE_EXIT);
+  }
+  if (parsed.value.help) {
+    io.out(parsed.value.text);
+    return err(0);
+  }
+  return ok(parsed.value);
 };
 
 /** Pulumi's own rule for stack names; it also keeps a stack name from escaping config/<layer>/. */

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { withConfigReference } from "../lib/config/reference.ts";
 import { configSchemas } from "../programs/layers.ts";
-import { type CliIo, type CommandSpec, isMain, parseCommand, processIo, USAGE_EXIT } from "./args.ts";
+import { type CliIo, type CommandSpec, isMain, processIo, readCommandLine } from "./args.ts";
 
 export const DOCS: CommandSpec = { usage: "bun run docs", options: {} };
 
@@ -12,15 +12,8 @@ export const main = (
   io: CliIo = processIo,
   root = resolve(import.meta.dirname, ".."),
 ) => {
-  const parsed = parseCommand(DOCS, argv);
-  if (parsed.isErr()) {
-    io.err(parsed.error);
-    return USAGE_EXIT;
-  }
-  if (parsed.value.help) {
-    io.out(parsed.value.text);
-    return 0;
-  }
+  const parsed = readCommandLine(DOCS, argv, io);
+  if (parsed.isErr()) return parsed.error;
   const path = resolve(root, "README.md");
   try {
     writeFileSync(path, withConfigReference(readFileSync(path, "utf8"), configSchemas));

@@ -15,8 +15,8 @@ import { type RenderedLayer, renderStackFiles } from "../lib/render/render.ts";
 import {
   type CliIo,
   isMain,
-  parseCommand,
   processIo,
+  readCommandLine,
   type StackCommandSpec,
   stackOption,
   stackOptionSpec,
@@ -117,15 +117,8 @@ export const main = async (
   root = resolve(import.meta.dirname, ".."),
   layers?: StackLayers,
 ): Promise<number> => {
-  const parsed = parseCommand(GUARD, argv);
-  if (parsed.isErr()) {
-    io.err(parsed.error);
-    return USAGE_EXIT;
-  }
-  if (parsed.value.help) {
-    io.out(parsed.value.text);
-    return 0;
-  }
+  const parsed = readCommandLine(GUARD, argv, io);
+  if (parsed.isErr()) return parsed.error;
   const chosen = stackOption(GUARD, parsed.value.values, io.env);
   if (chosen.isErr()) {
     io.err(chosen.error);

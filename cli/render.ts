@@ -15,8 +15,8 @@ import { configSchemas, loadLayers } from "../programs/layers.ts";
 import {
   type CliIo,
   isMain,
-  parseCommand,
   processIo,
+  readCommandLine,
   type StackCommandSpec,
   stackOption,
   stackOptionSpec,
@@ -44,12 +44,8 @@ export const main = async (
   root = ROOT,
   layers?: StackLayers,
 ): Promise<number> => {
-  const parsed = parseCommand(RENDER, argv);
-  if (parsed.isErr()) return usage(io, parsed.error);
-  if (parsed.value.help) {
-    io.out(parsed.value.text);
-    return 0;
-  }
+  const parsed = readCommandLine(RENDER, argv, io);
+  if (parsed.isErr()) return parsed.error;
   const stack = stackOption(RENDER, parsed.value.values, io.env);
   if (stack.isErr()) return usage(io, stack.error);
   const given = parsed.value.values.out;

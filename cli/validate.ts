@@ -20,8 +20,8 @@ import { configSchemas, loadLayers } from "../programs/layers.ts";
 import {
   type CliIo,
   isMain,
-  parseCommand,
   processIo,
+  readCommandLine,
   type StackCommandSpec,
   stackOption,
   stackOptionSpec,
@@ -108,15 +108,8 @@ export const main = async (
   root = resolve(import.meta.dirname, ".."),
   layers?: StackLayers,
 ): Promise<number> => {
-  const parsed = parseCommand(VALIDATE, argv);
-  if (parsed.isErr()) {
-    io.err(parsed.error);
-    return USAGE_EXIT;
-  }
-  if (parsed.value.help) {
-    io.out(parsed.value.text);
-    return 0;
-  }
+  const parsed = readCommandLine(VALIDATE, argv, io);
+  if (parsed.isErr()) return parsed.error;
   const stack = stackOption(VALIDATE, parsed.value.values, io.env);
   if (stack.isErr()) {
     io.err(stack.error);

@@ -22,8 +22,8 @@ import {
   type CliIo,
   type CommandSpec,
   isMain,
-  parseCommand,
   processIo,
+  readCommandLine,
   USAGE_EXIT,
   usageText,
 } from "../cli/args.ts";
@@ -262,15 +262,8 @@ const bench = (options: { json?: string; strict: boolean }): void => {
 
 /** Checks the arguments (and that --json can be written) before minutes of measuring. */
 export const main = async (argv: readonly string[], io: CliIo = processIo): Promise<number> => {
-  const parsed = parseCommand(BENCH, argv);
-  if (parsed.isErr()) {
-    io.err(parsed.error);
-    return USAGE_EXIT;
-  }
-  if (parsed.value.help) {
-    io.out(parsed.value.text);
-    return 0;
-  }
+  const parsed = readCommandLine(BENCH, argv, io);
+  if (parsed.isErr()) return parsed.error;
   const { json, strict, "apps-child": child } = parsed.value.values;
   if (typeof child === "string") {
     const count = Number(child);

@@ -14,8 +14,8 @@ import {
   type CliIo,
   type CommandSpec,
   isMain,
-  parseCommand,
   processIo,
+  readCommandLine,
   USAGE_EXIT,
   usageText,
 } from "../cli/args.ts";
@@ -233,12 +233,8 @@ const tearDown = (run: E2eRun) =>
 
 /** Runs `bun run e2e`; resolves to its exit code (0 passed, 1 failed, 2 a command-line mistake). */
 export const main = async (argv: readonly string[], io: CliIo = processIo): Promise<number> => {
-  const parsed = parseCommand(E2E, argv);
-  if (parsed.isErr()) return usage(io, parsed.error);
-  if (parsed.value.help) {
-    io.out(parsed.value.text);
-    return 0;
-  }
+  const parsed = readCommandLine(E2E, argv, io);
+  if (parsed.isErr()) return parsed.error;
   const { values } = parsed.value;
   const options: Options = {
     crds: typeof values.crds === "string" ? resolve(userFolder(io.env), values.crds) : undefined,
