@@ -15,132 +15,10 @@ import { valueAt } from "../core/plan.ts";
 import type { RecordedResource } from "../pulumi/resources.ts";
 import type { HelmRelease, KubernetesObject, LayerDocuments, RenderedResource } from "../render/documents.ts";
 import type { RenderedLayer } from "../render/render.ts";
-
-/**
- * What a change of a field does:
- * - replace: Kubernetes (or the operator) cannot change it in place, so the object is recreated;
- * - retention: the data would no longer be kept when the object goes away (reclaim policies);
- * - bootstrap: only read when the database is created, so a recreated cluster starts differently;
- * - major: a PostgreSQL image whose major version changes needs a major upgrade of the data.
- */
-export type Effect = "replace" | "retention" | "bootstrap" | "major";
-
-interface Rule {
-  /** Which API group/version the kind must come from (a `Cluster` or `Volume` of another API is not ours). */
-  apiVersion: (apiVersion: string) => boolean;
-  fields: Readonly<Record<string, Effect>>;
-  /** Where it keeps sizes, which may grow but never shrink; the first is the main size. */
-  sizes: readonly string[];
-}
-
-const core = (apiVersion: string) => apiVersion === "v1";
-const group = (name: string) => (apiVersion: string) => apiVersion.startsWith(`${name}/`);
-
-const RULES: Readonly<Record<string, Rule>> = {
-  PersistentVolumeClaim: {
-    apiVersion: core,
-    fields: {
-      "spec.storageClassName": "replace",
-      "spec.accessModes": "replace",
-      "spec.volumeMode": "replace",
-      "spec.volumeName": "replace",
-      "spec.selector": "replace",
-      "spec.dataSource": "replace",
-      "spec.dataSourceRef": "replace",
-    },
-    sizes: ["spec.resources.requests.storage"],
-  },
-  PersistentVolume: {
-    apiVersion: core,
-    fields: {
-      "spec.storageClassName": "replace",
-      "spec.accessModes": "replace",
-      "spec.volumeMode": "replace",
-      "spec.nfs": "replace",
-      "spec.csi": "replace",
-      "spec.hostPath": "replace",
-      "spec.local": "replace",
-      "spec.iscsi": "replace",
-      "spec.nodeAffinity": "replace",
-      "spec.claimRef.namespace": "replace",
-      "spec.claimRef.name": "replace",
-      "spec.persistentVolumeReclaimPolicy": "retention",
-    },
-    sizes: ["spec.capacity.storage"],
-  },
-  StorageClass: {
-    apiVersion: group("storage.k8s.io"),
-    fields: {
-      provisioner: "replace",
-      parameters: "replace",
-      volumeBindingMode: "replace",
-      mountOptions: "replace",
-      reclaimPolicy: "retention",
-    },
-    sizes: [],
-  },
-  Cluster: {
-    apiVersion: group("postgresql.cnpg.io"),
-    fields: {
-      "spec.storage.storageClass": "replace",
-      "spec.storage.pvcTemplate.storageClassName": "replace",
-      "spec.storage.pvcTemplate.accessModes": "replace",
-      "spec.walStorage.storageClass": "replace",
-      "spec.walStorage.pvcTemplate.storageClassName": "replace",
-      "spec.bootstrap": "bootstrap",
-      "spec.imageName": "major",
-    },
-    sizes: [
-      "spec.storage.size",
-      "spec.storage.pvcTemplate.resources.requests.storage",
-      "spec.walStorage.size",
-    ],
-  },
-  Volume: {
-    apiVersion: group("longhorn.io"),
-    fields: {
-      "spec.dataEngine": "replace",
-      "spec.encrypted": "replace",
-      "spec.frontend": "replace",
-      "spec.fromBackup": "replace",
-    },
-    sizes: ["spec.size"],
-  },
-};
-
-/**
- * Helm charts that create a StorageClass from their values: the class name, and the values that
- * become its fields (with the chart's own default when a value is unset).
- */
-const CHART_STORAGE_CLASSES: Readonly<
-  Record<
-    string,
-    { name: string; fields: Readonly<Record<string, { effect: Effect; chartDefault: unknown }>> }
-  >
-> = {
-  // Longhorn 1.12.1 chart: the `longhorn` class, reclaimPolicy Delete and ext4 unless set.
-  longhorn: {
-    name: "longhorn",
-    fields: {
-      "persistence.reclaimPolicy": { effect: "retention", chartDefault: "Delete" },
-      "persistence.defaultFsType": { effect: "replace", chartDefault: "ext4" },
-      "persistence.defaultDataLocality": { effect: "replace", chartDefault: "disabled" },
-    },
-  },
-};
-
-export const EFFECTS: Readonly<Record<string, Effect>> = Object.fromEntries(
-  [
-    ...Object.values(RULES).flatMap((rule) => Object.entries(rule.fields)),
-    ...Object.values(CHART_STORAGE_CLASSES).flatMap((chart) =>
-      Object.entries(chart.fields).map(([path, { effect }]) => [path, effect] as const),
-    ),
-  ].map(([path, effect]) => [path, effect]),
-);
+import { CHART_STORAGE_CLASSES, RULES, type Rule } from "./rules.ts";
 
 export interface StatefulRecord {
-  /** `<layer>/<Kind>/<namespace>/<name>`: what Kubernetes knows it by. */
-  id: string;
+  /** `<layer>/<Kind>/<namespace>/<name>`: what Kubernetes knows it by. */ id: string;
   /** The Pulumi resource name: renaming it makes Pulumi delete and recreate the object. */
   pulumiName: string;
   /** The Pulumi resource type (with its parents' types): changing it also replaces the object. */
@@ -185,7 +63,7 @@ const pulumiTypeOf = (urn: string | undefined): string | undefined => urn?.split
 
 const ruleFor = (object: KubernetesObject): Rule | undefined => {
   const rule = RULES[object.kind];
-  return rule && typeof object.apiVersion === "string" && rule.apiVersion(object.apiVersion)
+  return rule?.stateful && typeof object.apiVersion === "string" && rule.apiVersion(object.apiVersion)
     ? rule
     : undefined;
 };
@@ -279,3 +157,21 @@ export const statefulRecords = (
       ];
     })
     .sort((a, b) => a.id.localeCompare(b.id));
+
+/**
+ * The objects of one layer whose deletion or replacement loses data (claims, volumes, databases,
+ * and the Namespaces that hold them), as `<Kind>/<namespace or ->/<name>`.
+ */
+export const dataHolders = (objects: readonly KubernetesObject[]): Set<string> => {
+  const key = (object: KubernetesObject) =>
+    `${object.kind}/${object.metadata?.namespace ?? "-"}/${object.metadata?.name ?? "?"}`;
+  const held = objects.filter(
+    (object) => object.kind !== "Namespace" && MUST_BE_PROTECTED.has(object.kind) && ruleFor(object),
+  );
+  const namespaces = new Set(held.map((object) => object.metadata?.namespace).filter(Boolean));
+  const holding = objects.filter(
+    (object) =>
+      object.kind === "Namespace" && object.apiVersion === "v1" && namespaces.has(object.metadata?.name),
+  );
+  return new Set([...held, ...holding].map(key));
+};

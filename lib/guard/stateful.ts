@@ -5,7 +5,8 @@
  */
 import type { Problem } from "../core/problem.ts";
 import { bytes } from "../k8s/quantity.ts";
-import { canonical, EFFECTS, type StatefulRecord } from "./records.ts";
+import { canonical, type StatefulRecord } from "./records.ts";
+import { EFFECTS } from "./rules.ts";
 
 /** A finding is a Problem at the stateful object: what change would lose data, and how to accept it. */
 export type Finding = Problem;
