@@ -80,11 +80,9 @@ export const inlineOperation =
     }
   };
 
-if (isMain(import.meta)) {
-  const environment: Environment = processEnvironment(resolve(import.meta.dirname, ".."));
-  const code = await pulumiCommand(process.argv.slice(2), {
-    ...environment,
-    operate: inlineOperation(environment.log),
-  });
-  process.exit(code);
-}
+/** The deploy wrapper with inline programs, for the process's own command line and environment. */
+export const main = (argv: readonly string[], environment: Environment): Promise<number> =>
+  pulumiCommand(argv, { ...environment, operate: inlineOperation(environment.log) });
+
+if (isMain(import.meta))
+  process.exit(await main(process.argv.slice(2), processEnvironment(resolve(import.meta.dirname, ".."))));

@@ -14,11 +14,12 @@ import { DEFAULT_STACKS } from "../../cli/args.ts";
 import { main as docsMain } from "../../cli/docs.ts";
 import { SOURCE_FOLDERS } from "../../cli/folders.ts";
 import { main as guardMain } from "../../cli/guard.ts";
-import { pulumiCommand } from "../../cli/pulumi.ts";
+import { processEnvironment, pulumiCommand } from "../../cli/pulumi.ts";
 import { main as renderMain } from "../../cli/render.ts";
 import { main as validateMain } from "../../cli/validate.ts";
 import { main as benchMain } from "../../harness/bench.ts";
 import { main as e2eMain } from "../../harness/e2e.ts";
+import { main as inlineMain } from "../../harness/e2eInline.ts";
 import { captureIo, expectRefused, fakePulumi, STACK, scratchStack, snapshot } from "../support/hardening.ts";
 import { ROOT } from "../support/render.ts";
 
@@ -273,13 +274,20 @@ describe("--help and -h print the usage and exit 0 on every command", () => {
     expect(result.calls.at(-1)).toContain("--help");
   });
 
-  for (const script of ["harness/verifyCluster.ts", "harness/e2eInline.ts"]) {
-    test(`bun ${script} --help (a script without an in-process main)`, () => {
-      const child = Bun.spawnSync([process.execPath, join(ROOT, script), "--help"], { cwd: ROOT });
-      expect(child.exitCode).toBe(0);
-      expect(`${child.stdout}${child.stderr}`).toContain("usage:");
+  test("bun harness/e2eInline.ts --help (the wrapper with inline programs)", async () => {
+    const logged: string[] = [];
+    const environment = { ...processEnvironment(ROOT), log: (line: string) => logged.push(line) };
+    expect(await inlineMain(["--help"], environment)).toBe(0);
+    expect(logged.join("\n")).toContain("usage:");
+  });
+
+  test("bun harness/verifyCluster.ts --help (a script without an in-process main)", () => {
+    const child = Bun.spawnSync([process.execPath, join(ROOT, "harness/verifyCluster.ts"), "--help"], {
+      cwd: ROOT,
     });
-  }
+    expect(child.exitCode).toBe(0);
+    expect(`${child.stdout}${child.stderr}`).toContain("usage:");
+  });
 });
 
 describe("what is accepted", () => {
