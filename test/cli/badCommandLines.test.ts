@@ -8,15 +8,13 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { main as docsMain } from "../../cli/docs.ts";
 import { main as guardMain } from "../../cli/guard.ts";
 import { pulumiCommand } from "../../cli/pulumi.ts";
-import { main as renderMain } from "../../cli/render.ts";
-import { main as validateMain } from "../../cli/validate.ts";
-import { main as benchMain } from "../../harness/bench.ts";
 import { loadLayers } from "../../programs/layers.ts";
 import {
   CANARIES,
+  COMMAND_MAINS,
+  type CommandMain,
   captureIo,
   expectRefused,
   fakePulumi,
@@ -28,23 +26,7 @@ import { ROOT } from "../support/render.ts";
 import { appsFixture } from "../support/safety.ts";
 
 type Io = ReturnType<typeof captureIo>["io"];
-type Command = (argv: string[], io: Io, root: string) => Promise<number> | number;
-
-const pulumi: Command = async (argv, io, root) => {
-  const { environment, calls } = fakePulumi(root, io);
-  const code = await pulumiCommand(argv, { ...environment, env: { ...environment.env, ...io.env } });
-  expect(calls).toEqual([]);
-  return code;
-};
-
-const COMMANDS: Readonly<Record<string, Command>> = {
-  render: (argv, io, root) => renderMain(argv, io, root),
-  validate: (argv, io, root) => validateMain(argv, io, root),
-  guard: (argv, io, root) => guardMain(argv, io, root),
-  docs: (argv, io, root) => docsMain(argv, io, root),
-  bench: (argv, io) => benchMain(argv, io),
-  pulumi,
-};
+const COMMANDS = COMMAND_MAINS;
 
 type CliCase = readonly [
   description: string,
@@ -114,7 +96,9 @@ describe("a bad command line exits 2 with the usage, before anything runs", () =
       const before = snapshot(root);
       const captured = captureIo({ HOME: root, INIT_CWD: root, ...env });
       const args = argv.map((arg) => (arg === "ROOT" ? root : arg));
-      const code = await (COMMANDS[command] as Command)(args, captured.io, root);
+      const calls: string[][] = [];
+      const code = await (COMMANDS[command] as CommandMain)(args, captured.io, root, calls);
+      expect(calls).toEqual([]);
       expectRefused({ code, text: captured.text() }, { code: 2, names }, before, snapshot(root));
     });
   }
@@ -181,10 +165,11 @@ describe("the guard and deploy report user mistakes as messages (exit 1)", () =>
 
   test("destroy without the confirmation says what would be lost", async () => {
     const root = scratchStack();
-    await refusedIn(root, async (io) => pulumi(["destroy", "storage", "--stack", STACK], io, root), [
-      "every Longhorn volume",
-      "--confirm-data-loss",
-    ]);
+    const calls: string[][] = [];
+    const destroy = async (io: Io) =>
+      COMMANDS.pulumi(["destroy", "storage", "--stack", STACK], io, root, calls);
+    await refusedIn(root, destroy, ["every Longhorn volume", "--confirm-data-loss"]);
+    expect(calls).toEqual([]);
   });
 });
 

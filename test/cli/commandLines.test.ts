@@ -11,41 +11,22 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_STACKS } from "../../cli/args.ts";
-import { main as docsMain } from "../../cli/docs.ts";
 import { SOURCE_FOLDERS } from "../../cli/folders.ts";
-import { main as guardMain } from "../../cli/guard.ts";
-import { processEnvironment, pulumiCommand } from "../../cli/pulumi.ts";
-import { main as renderMain } from "../../cli/render.ts";
-import { main as validateMain } from "../../cli/validate.ts";
-import { main as benchMain } from "../../harness/bench.ts";
-import { main as e2eMain } from "../../harness/e2e.ts";
+import { processEnvironment } from "../../cli/pulumi.ts";
 import { main as inlineMain } from "../../harness/e2eInline.ts";
-import { captureIo, expectRefused, fakePulumi, STACK, scratchStack, snapshot } from "../support/hardening.ts";
+import {
+  COMMAND_MAINS,
+  type CommandMain,
+  captureIo,
+  expectRefused,
+  STACK,
+  scratchStack,
+  snapshot,
+} from "../support/hardening.ts";
 import { ROOT } from "../support/render.ts";
 
-type Io = ReturnType<typeof captureIo>["io"];
-/** Runs a command in-process; `calls` collects what it handed Pulumi (the wrapper only). */
-type Command = (argv: string[], io: Io, root: string, calls: string[][]) => Promise<number> | number;
-
-const pulumi: Command = async (argv, io, root, calls) => {
-  const fake = fakePulumi(root, io);
-  const code = await pulumiCommand(argv, {
-    ...fake.environment,
-    env: { ...fake.environment.env, ...io.env },
-  });
-  calls.push(...fake.calls);
-  return code;
-};
-
-const COMMANDS: Readonly<Record<string, Command>> = {
-  render: (argv, io, root) => renderMain(argv, io, root),
-  validate: (argv, io, root) => validateMain(argv, io, root),
-  guard: (argv, io, root) => guardMain(argv, io, root),
-  docs: (argv, io, root) => docsMain(argv, io, root),
-  bench: (argv, io) => benchMain(argv, io),
-  e2e: (argv, io) => e2eMain(argv, io),
-  pulumi,
-};
+const COMMANDS = COMMAND_MAINS;
+type Command = CommandMain;
 
 type Case = readonly [
   description: string,

@@ -10,9 +10,13 @@ import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import type { CliIo } from "../../cli/args.ts";
+import { main as docsMain } from "../../cli/docs.ts";
+import { main as guardMain } from "../../cli/guard.ts";
 import { type Environment, pulumiCommand } from "../../cli/pulumi.ts";
 import { main as renderMain } from "../../cli/render.ts";
 import { main as validateMain } from "../../cli/validate.ts";
+import { main as benchMain } from "../../harness/bench.ts";
+import { main as e2eMain } from "../../harness/e2e.ts";
 import { LAYERS, type Layer, projectName } from "../../lib/core/layerNames.ts";
 
 export const STACK = "bad";
@@ -193,3 +197,30 @@ export const expectRefusedBy = async (
     expectRefused({ code, text: captured.text() }, { code: 1, names }, before, snapshot(root));
   }
 };
+
+/** A command's main, run in-process; `calls` collects what it handed Pulumi (the wrapper only). */
+export type CommandMain = (
+  argv: string[],
+  io: CliIo,
+  root: string,
+  calls: string[][],
+) => Promise<number> | number;
+
+/** Every command a user types, by name, run in-process with a recording io; Pulumi is never run. */
+export const COMMAND_MAINS = {
+  render: (argv, io, root) => renderMain(argv, io, root),
+  validate: (argv, io, root) => validateMain(argv, io, root),
+  guard: (argv, io, root) => guardMain(argv, io, root),
+  docs: (argv, io, root) => docsMain(argv, io, root),
+  bench: (argv, io) => benchMain(argv, io),
+  e2e: (argv, io) => e2eMain(argv, io),
+  pulumi: async (argv, io, root, calls) => {
+    const fake = fakePulumi(root, io);
+    const code = await pulumiCommand(argv, {
+      ...fake.environment,
+      env: { ...fake.environment.env, ...io.env },
+    });
+    calls.push(...fake.calls);
+    return code;
+  },
+} satisfies Record<string, CommandMain>;
