@@ -10,11 +10,9 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main as renderMain } from "../../cli/render.ts";
-import { main as validateMain } from "../../cli/validate.ts";
 import { loadLayers } from "../../programs/layers.ts";
 import { runApps } from "../support/apps.ts";
-import { captureIo, expectRefused, STACK, scratchStack, snapshot } from "../support/hardening.ts";
+import { expectRefused, scratchStack, validateAndRender } from "../support/hardening.ts";
 import { ROOT } from "../support/render.ts";
 
 const LIB = join(ROOT, "lib/app/index.ts");
@@ -159,18 +157,7 @@ describe("app files that fail like code, in one validate and one render", async 
   const started = performance.now();
   const layers = await loadLayers(dir, TIMEOUT_MS);
   const loadMs = performance.now() - started;
-  const before = snapshot(root);
-  const validating = captureIo({ HOME: root });
-  const run = {
-    code: await validateMain(["--stack", STACK], validating.io, root, layers),
-    text: validating.text(),
-  };
-  const rendering = captureIo({ HOME: root });
-  const rendered = {
-    code: await renderMain(["--stack", STACK], rendering.io, root, layers),
-    text: rendering.text(),
-  };
-  const after = snapshot(root);
+  const { before, run, rendered, after } = await validateAndRender(root, layers);
 
   for (const [file, , names] of CASES)
     test(file, () => {

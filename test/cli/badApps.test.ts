@@ -7,8 +7,6 @@
 import { describe, expect, test } from "bun:test";
 import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { main as renderMain } from "../../cli/render.ts";
-import { main as validateMain } from "../../cli/validate.ts";
 import { withStatefulNamespaces } from "../../lib/core/plan.ts";
 import { PLATFORM_SUBDOMAINS } from "../../lib/core/platformHosts.ts";
 import type { StatefulRecord } from "../../lib/guard/records.ts";
@@ -16,7 +14,7 @@ import { compareStateful, unprotectedFindings } from "../../lib/guard/stateful.t
 import { authHosts } from "../../lib/layers/auth/urls.ts";
 import { pihole, piholeHost } from "../../lib/layers/network/names.ts";
 import { loadLayers } from "../../programs/layers.ts";
-import { captureIo, expectRefused, STACK, scratchStack, snapshot } from "../support/hardening.ts";
+import { expectRefused, scratchStack, validateAndRender } from "../support/hardening.ts";
 import { ROOT } from "../support/render.ts";
 import { appsFixture } from "../support/safety.ts";
 
@@ -115,18 +113,7 @@ describe("every problem of every app, in one validate", async () => {
   });
   const root = scratchStack();
   const layers = await loadLayers(dir);
-  const before = snapshot(root);
-  const validating = captureIo({ HOME: root });
-  const run = {
-    code: await validateMain(["--stack", STACK], validating.io, root, layers),
-    text: validating.text(),
-  };
-  const rendering = captureIo({ HOME: root });
-  const rendered = {
-    code: await renderMain(["--stack", STACK], rendering.io, root, layers),
-    text: rendering.text(),
-  };
-  const after = snapshot(root);
+  const { before, run, rendered, after } = await validateAndRender(root, layers);
 
   for (const [file, , names] of APP_CASES) {
     test(file, () => {

@@ -17,6 +17,7 @@ import { main as renderMain } from "../../cli/render.ts";
 import { main as validateMain } from "../../cli/validate.ts";
 import { main as benchMain } from "../../harness/bench.ts";
 import { main as e2eMain } from "../../harness/e2e.ts";
+import type { StackLayers } from "../../lib/core/layer.ts";
 import { LAYERS, type Layer, projectName } from "../../lib/core/layerNames.ts";
 
 export const STACK = "bad";
@@ -224,3 +225,19 @@ export const COMMAND_MAINS = {
     return code;
   },
 } satisfies Record<string, CommandMain>;
+
+/** `validate` and `render` of the canary stack with `layers`, in-process: their runs and the files before and after. */
+export const validateAndRender = async (root: string, layers: StackLayers) => {
+  const before = snapshot(root);
+  const validating = captureIo({ HOME: root });
+  const run = {
+    code: await validateMain(["--stack", STACK], validating.io, root, layers),
+    text: validating.text(),
+  };
+  const rendering = captureIo({ HOME: root });
+  const rendered = {
+    code: await renderMain(["--stack", STACK], rendering.io, root, layers),
+    text: rendering.text(),
+  };
+  return { before, run, rendered, after: snapshot(root) };
+};
