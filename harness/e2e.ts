@@ -23,13 +23,17 @@ import { userFolder } from "../cli/folders.ts";
 import { rawConfigFromEntries, readStackFileConfig } from "../lib/config/stackFile.ts";
 import { LAYERS, type Layer } from "../lib/core/layerNames.ts";
 import { formatProblem, type Problem } from "../lib/core/problem.ts";
+import { WEBHOOK_GATE_LABEL } from "../lib/k8s/annotations.ts";
+import { traefikInstances, traefikValues } from "../lib/layers/network/traefik.ts";
 import { longhornValues } from "../lib/layers/storage/longhorn.ts";
 import { configSchemas, parseConfig } from "../programs/layers.ts";
 import { offlineCopyProblems, pinnedCrds } from "./charts/crds.ts";
+import { type IngressPublisher, traefikPublisher } from "./cluster/addresses.ts";
 import { connect, createNodes } from "./cluster/api.ts";
 import { type Binaries, ensureBinaries } from "./cluster/build.ts";
 import { startCluster, stopCluster } from "./cluster/cluster.ts";
-import { simulateStorageControllers } from "./cluster/controllers.ts";
+import { startStandIns } from "./cluster/controllers.ts";
+import { ensureKwok, startKwok } from "./cluster/kwok.ts";
 import { stopOnExit } from "./cluster/processes.ts";
 import {
   addApp,
@@ -66,10 +70,12 @@ interface Options {
   keep: boolean;
 }
 
-/** What the run takes from the example stack: the e2e stack, and Longhorn's values for the simulated controllers. */
+/** What the run takes from the example stack: the e2e stack, and the chart values the stand-in controllers read. */
 interface Example {
   stack: E2eStack;
   longhorn: ReturnType<typeof longhornValues>;
+  /** Traefik's publishedService per ingress class. */
+  publishers: IngressPublisher[];
 }
 
 /** Everything one run holds, made by `main` and passed to each step; the fields left open are set as the run goes. */
@@ -85,7 +91,7 @@ interface E2eRun {
   readonly log: RunLog;
   /** The environment of every Pulumi command, once the work folder is ready. */
   env: Record<string, string>;
-  controllers?: ReturnType<typeof simulateStorageControllers>;
+  controllers?: ReturnType<typeof startStandIns>;
   failed: boolean;
   cleanedUp: boolean;
 }
@@ -107,9 +113,31 @@ const readExample = (root: string): Result<Example, Problem[]> =>
         Layer,
         Record<string, unknown>
       >;
-      return rawConfigFromEntries(configSchemas, "storage", Object.entries(examples.storage), "example")
+      const storage = rawConfigFromEntries(
+        configSchemas,
+        "storage",
+        Object.entries(examples.storage),
+        "example",
+      )
         .andThen((raw) => parseConfig("storage", raw))
-        .map((storage) => ({ stack: e2eStack(configSchemas, examples), longhorn: longhornValues(storage) }));
+        .map(longhornValues);
+      const publishers = rawConfigFromEntries(
+        configSchemas,
+        "network",
+        Object.entries(examples.network),
+        "example",
+      )
+        .andThen((raw) => parseConfig("network", raw))
+        .map((network) =>
+          traefikInstances(network).flatMap((instance) => traefikPublisher(traefikValues(instance)) ?? []),
+        );
+      return Result.combineWithAllErrors([storage, publishers])
+        .mapErr((errors) => errors.flat())
+        .map(([longhorn, ingress]) => ({
+          stack: e2eStack(configSchemas, examples),
+          longhorn: longhorn as ReturnType<typeof longhornValues>,
+          publishers: ingress as IngressPublisher[],
+        }));
     });
 
 /** Removes the run's temporary folder (unless `--keep`), once, whichever way the run ends. */
@@ -135,18 +163,21 @@ const buildAll = (run: E2eRun) =>
     if (built.isErr()) throw new StepFailure(built.error);
     const cluster = await ensureBinaries();
     if (cluster.isErr()) throw new StepFailure(cluster.error);
-    return { engine: built.value, cluster: cluster.value, crds: crds.value };
+    const kwok = await ensureKwok();
+    if (kwok.isErr()) throw new StepFailure(kwok.error);
+    return { engine: built.value, cluster: cluster.value, kwok: kwok.value, crds: crds.value };
   });
 
-const startApiServer = (run: E2eRun, binaries: Binaries) =>
+const startApiServer = (run: E2eRun, binaries: Binaries, kwok: string) =>
   step(
     run.log,
-    "Start the API server (etcd, kube-apiserver, controller-manager, scheduler, 3 Talos-like nodes)",
+    "Start the API server (etcd, kube-apiserver, controller-manager, scheduler, 3 Talos-like nodes, kwok as their kubelets)",
     async () => {
       const started = await startCluster(binaries);
       if (started.isErr()) throw new StepFailure(started.error);
       const clients = connect(started.value);
       await createNodes(clients);
+      started.value.controllers.push(startKwok(kwok, started.value.files, WEBHOOK_GATE_LABEL));
       return { cluster: started.value, clients };
     },
   );
@@ -222,9 +253,9 @@ const runChecks = async (run: E2eRun, context: E2eContext, stack: E2eStack) => {
 };
 
 const tearDown = (run: E2eRun) =>
-  step(run.log, "Tear down (simulated controllers, API server, temporary folders)", async () => {
+  step(run.log, "Tear down (stand-in controllers, API server, temporary folders)", async () => {
     await run.controllers?.stop();
-    for (const event of run.controllers?.events ?? []) run.io.out(`  simulated: ${event}`);
+    for (const event of run.controllers?.events ?? []) run.io.out(`  stand-in: ${event}`);
     await stopCluster();
     cleanup(run);
   }).catch(() => {
@@ -267,10 +298,14 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
 
   try {
     const built = await buildAll(run);
-    const { cluster, clients } = await startApiServer(run, built.cluster);
+    const { cluster, clients } = await startApiServer(run, built.cluster, built.kwok);
     await prepareWork(run, built.engine, cluster.files.kubeconfig, built.crds);
-    // The storage controllers are simulated with the example's Longhorn values.
-    run.controllers = simulateStorageControllers(clients, example.value.longhorn);
+    // The charts' controllers, stood in for with the example's chart values (harness/cluster/controllers.ts).
+    run.controllers = startStandIns(clients, {
+      longhorn: example.value.longhorn,
+      publishers: example.value.publishers,
+      server: { url: cluster.server, ca: cluster.ca },
+    });
     const context = {
       work: run.work,
       env: run.env,

@@ -10,9 +10,11 @@ import {
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   createConfiguration,
   type HttpLibrary,
   KubeConfig,
+  NetworkingV1Api,
   Observable,
   type RequestContext,
   ResponseContext,
@@ -38,6 +40,9 @@ export interface Clients {
   storage: StorageV1Api;
   /** The CRDs (bun run e2e watches for Longhorn's before it stands in for its manager). */
   extensions: ApiextensionsV1Api;
+  networking: NetworkingV1Api;
+  /** Custom resources (MetalLB's IPAddressPools, read by the load balancer stand-in). */
+  custom: CustomObjectsApi;
 }
 
 /**
@@ -86,6 +91,8 @@ export const connect = (cluster: Cluster): Clients => {
     batch: new BatchV1Api(configuration),
     storage: new StorageV1Api(configuration),
     extensions: new ApiextensionsV1Api(configuration),
+    networking: new NetworkingV1Api(configuration),
+    custom: new CustomObjectsApi(configuration),
   };
 };
 

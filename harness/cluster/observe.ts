@@ -19,8 +19,30 @@ interface Owned {
 
 interface PodLike extends Owned {
   spec?: { nodeName?: string };
-  status?: { conditions?: { type: string; status: string; message?: string }[] };
+  status?: {
+    phase?: string;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+    containerStatuses?: { state?: { terminated?: { reason?: string; message?: string } } }[];
+  };
 }
+
+/** A Job's pod: Succeeded; any other: Running and Ready. */
+const podReady =
+  (kind: string) =>
+  (pod: PodLike): boolean =>
+    kind === "Job"
+      ? pod.status?.phase === "Succeeded"
+      : pod.status?.phase === "Running" &&
+        (pod.status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+
+/** Why a scheduled pod is not Ready: a terminated container's reason and message, or its Ready condition's. */
+const notReadyReason = (pod: PodLike): string | undefined => {
+  const terminated = pod.status?.containerStatuses?.find((s) => s.state?.terminated)?.state?.terminated;
+  if (terminated)
+    return `${terminated.reason ?? "terminated"}${terminated.message ? `: ${terminated.message}` : ""}`;
+  const ready = pod.status?.conditions?.find((c) => c.type === "Ready" && c.status !== "True");
+  return ready ? `${ready.reason ?? "not Ready"}${ready.message ? `: ${ready.message}` : ""}` : undefined;
+};
 
 interface EventLike {
   involvedObject: { kind?: string; name?: string; namespace?: string };
@@ -66,11 +88,17 @@ export const workloadState = (
   const unschedulable = pods
     .flatMap((pod) => pod.status?.conditions ?? [])
     .find((condition) => condition.type === "PodScheduled" && condition.status === "False");
+  const scheduled = pods.filter((pod) => pod.spec?.nodeName);
   return {
     name: `${workload.kind} ${workload.namespace}/${workload.name}`,
     desired: workload.desired,
     created: pods.length,
-    scheduled: pods.filter((pod) => pod.spec?.nodeName).length,
+    scheduled: scheduled.length,
+    ready: pods.filter(podReady(workload.kind)).length,
+    readyError: scheduled
+      .filter((pod) => !podReady(workload.kind)(pod))
+      .map(notReadyReason)
+      .find(Boolean),
     createError: failedCreate.at(-1)?.message,
     scheduleError: unschedulable?.message,
   };

@@ -70,6 +70,9 @@ export const INGRESS_CLASS = "kubernetes.io/ingress.class";
 /** On a webhook gate's Job: the API groups whose webhook it proves serving, comma-separated. */
 export const WEBHOOK_GATE_ANNOTATION = "homelab/webhook-gate";
 
+/** On a webhook gate's pod: the gate's name (a label, so `kubectl logs -l` finds it). */
+export const WEBHOOK_GATE_LABEL = "homelab/webhook-gate";
+
 /** On an app's pods: a checksum of its config files, so a changed file rolls the pods. */
 export const CONFIG_CHECKSUM = "homelab/config-checksum";
 
