@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ok, Result } from "neverthrow";
+import { ok } from "neverthrow";
 import {
   type CliIo,
   type CommandSpec,
@@ -20,15 +20,9 @@ import {
   usageText,
 } from "../cli/args.ts";
 import { userFolder } from "../cli/folders.ts";
-import { rawConfigFromEntries, readStackFileConfig } from "../lib/config/stackFile.ts";
-import { LAYERS, type Layer } from "../lib/core/layerNames.ts";
-import { formatProblem, type Problem } from "../lib/core/problem.ts";
+import { formatProblem } from "../lib/core/problem.ts";
 import { WEBHOOK_GATE_LABEL } from "../lib/k8s/annotations.ts";
-import { traefikInstances, traefikValues } from "../lib/layers/network/traefik.ts";
-import { longhornValues } from "../lib/layers/storage/longhorn.ts";
-import { configSchemas, parseConfig } from "../programs/layers.ts";
 import { offlineCopyProblems, pinnedCrds } from "./charts/crds.ts";
-import { type IngressPublisher, traefikPublisher } from "./cluster/addresses.ts";
 import { connect, createNodes } from "./cluster/api.ts";
 import { type Binaries, ensureBinaries } from "./cluster/build.ts";
 import { startCluster, stopCluster } from "./cluster/cluster.ts";
@@ -42,13 +36,12 @@ import {
   deployAll,
   type E2eContext,
   expectNoChanges,
-  inlinePrograms,
   onlyBuiltPlugin,
-  packageScripts,
 } from "./e2eChecks.ts";
+import { readExample } from "./e2eExample.ts";
 import { keepLogsIn, mustRun, type RunLog, runLog, StepFailure, step, workCopy } from "./e2eSteps.ts";
 import { type Engine, ensureEngine } from "./engine/build.ts";
-import { ADDED_APP, E2E_STACK, type E2eStack, e2eStack, pulumiEnv } from "./engine/e2eStack.ts";
+import { ADDED_APP, E2E_STACK, type E2eStack, pulumiEnv } from "./engine/e2eStack.ts";
 import { PINNED_CHARTS, writeStandInCharts } from "./engine/standInCharts.ts";
 import { KUBERNETES_PLUGIN_VERSION } from "./engine/versions.ts";
 
@@ -68,14 +61,6 @@ interface Options {
   /** Undefined: the pinned charts' own, downloaded on first use into the cache. */
   crds: string | undefined;
   keep: boolean;
-}
-
-/** What the run takes from the example stack: the e2e stack, and the chart values the stand-in controllers read. */
-interface Example {
-  stack: E2eStack;
-  longhorn: ReturnType<typeof longhornValues>;
-  /** Traefik's publishedService per ingress class. */
-  publishers: IngressPublisher[];
 }
 
 /** Everything one run holds, made by `main` and passed to each step; the fields left open are set as the run goes. */
@@ -100,45 +85,6 @@ const usage = (io: CliIo, text: string): number => {
   io.err(text);
   return USAGE_EXIT;
 };
-
-/**
- * The example stack, read with the project's stack-file reader: each layer's `config:` map as
- * written (e2eStack keeps its prefixes and YAML values), the storage layer's also parsed.
- */
-const readExample = (root: string): Result<Example, Problem[]> =>
-  Result.combineWithAllErrors(LAYERS.map((layer) => readStackFileConfig(root, layer, "example")))
-    .mapErr((perLayer) => perLayer.flat())
-    .andThen((configs) => {
-      const examples = Object.fromEntries(LAYERS.map((layer, i) => [layer, configs[i] ?? {}])) as Record<
-        Layer,
-        Record<string, unknown>
-      >;
-      const storage = rawConfigFromEntries(
-        configSchemas,
-        "storage",
-        Object.entries(examples.storage),
-        "example",
-      )
-        .andThen((raw) => parseConfig("storage", raw))
-        .map(longhornValues);
-      const publishers = rawConfigFromEntries(
-        configSchemas,
-        "network",
-        Object.entries(examples.network),
-        "example",
-      )
-        .andThen((raw) => parseConfig("network", raw))
-        .map((network) =>
-          traefikInstances(network).flatMap((instance) => traefikPublisher(traefikValues(instance)) ?? []),
-        );
-      return Result.combineWithAllErrors([storage, publishers])
-        .mapErr((errors) => errors.flat())
-        .map(([longhorn, ingress]) => ({
-          stack: e2eStack(configSchemas, examples),
-          longhorn: longhorn as ReturnType<typeof longhornValues>,
-          publishers: ingress as IngressPublisher[],
-        }));
-    });
 
 /** Removes the run's temporary folder (unless `--keep`), once, whichever way the run ends. */
 const cleanup = (run: E2eRun): void => {
@@ -213,18 +159,6 @@ const prepareWork = (run: E2eRun, engine: Engine, kubeconfig: string, crds: stri
       ]);
     },
   );
-
-/** The operator's own scripts where the language hosts exist; else the same wrapper, programs inline. */
-const pathOf = (run: E2eRun, engine: Engine) => {
-  const path = engine.languageHosts
-    ? { wrapper: packageScripts, says: "bun run deploy etc. (runtime: bun through the built language hosts)" }
-    : {
-        wrapper: inlinePrograms,
-        says: "harness/e2eInline.ts: the deploy wrapper with each layer's program inline (Automation API; no language host here)",
-      };
-  run.io.out(`  programs run by: ${path.says}`);
-  return path.wrapper;
-};
 
 const runChecks = async (run: E2eRun, context: E2eContext, stack: E2eStack) => {
   const { log } = run;
@@ -310,7 +244,6 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
       work: run.work,
       env: run.env,
       clients,
-      wrapper: pathOf(run, built.engine),
       log: run.log,
     };
     await runChecks(run, context, example.value.stack);

@@ -18,38 +18,38 @@ export interface E2eContext {
   work: string;
   env: Record<string, string>;
   clients: Clients;
-  /** The deploy wrapper's command line for an operation: the package scripts, or their inline twin. */
-  wrapper: Wrapper;
   /** Where the run prints, and keeps every command's output. */
   log: RunLog;
 }
 
 type Command = "preview" | "up" | "destroy";
-export type Wrapper = (command: Command, layer: Layer | "all") => string[];
 
-/** What a user runs: `bun run deploy`, `bun run deploy:apps`, `bun run preview:network`, ... */
-export const packageScripts: Wrapper = (command, layer) => [
+/**
+ * The deploy wrapper (cli/pulumi.ts: what `bun run deploy`, `deploy:apps`, `preview:network` run)
+ * with each layer's program inline (harness/e2eInline.ts), always: only inline can the programs be
+ * handed the stand-in charts, since a program Pulumi starts gets nothing but its config, and the
+ * product reads no mode from its environment.
+ */
+const inlinePrograms = (command: Command, layer: Layer | "all") => [
   "bun",
-  "run",
-  layer === "all" ? "deploy" : `${command === "up" ? "deploy" : command}:${layer}`,
+  "harness/e2eInline.ts",
+  command,
+  layer,
 ];
-
-/** The same wrapper with each layer's program run inline (harness/e2eInline.ts): no language host needed. */
-export const inlinePrograms: Wrapper = (command, layer) => ["bun", "harness/e2eInline.ts", command, layer];
 
 const layerDir = (context: E2eContext, layer: Layer) => join(context.work, "programs", layer);
 const stackFile = (context: E2eContext, layer: Layer) =>
   join(context.work, `config/${layer}/Pulumi.${E2E_STACK}.yaml`);
 const pulumi = (context: E2eContext, args: string[], input?: string) =>
   mustRun(["pulumi", ...args], { cwd: context.work, env: context.env, input, log: context.log });
-const wrapped = (context: E2eContext, command: Command, layer: Layer | "all", ...args: string[]) => [
-  ...context.wrapper(command, layer),
+const wrapped = (command: Command, layer: Layer | "all", ...args: string[]) => [
+  ...inlinePrograms(command, layer),
   "--stack",
   E2E_STACK,
   ...args,
 ];
 const runWrapped = (context: E2eContext, command: Command, layer: Layer | "all", ...args: string[]) =>
-  mustRun(wrapped(context, command, layer, ...args), {
+  mustRun(wrapped(command, layer, ...args), {
     cwd: context.work,
     env: context.env,
     log: context.log,
@@ -72,13 +72,37 @@ export const createStacks = async (context: E2eContext, stack: E2eStack): Promis
   context.log.io.out(`  ${stack.secrets.length} secrets encrypted (${names}); none in plain text`);
 };
 
+/**
+ * Every pod Ready (a Job's: Succeeded) and every Job Complete, as the engine awaited them; prints
+ * them, and throws naming any that is not.
+ */
+const expectAllReady = async (context: E2eContext): Promise<void> => {
+  const [pods, jobs] = await Promise.all([
+    context.clients.core.listPodForAllNamespaces(),
+    context.clients.batch.listJobForAllNamespaces(),
+  ]);
+  const name = (item: { metadata?: { namespace?: string; name?: string } }) =>
+    `${item.metadata?.namespace}/${item.metadata?.name}`;
+  const ready = (pod: (typeof pods.items)[number]) =>
+    pod.status?.phase === "Succeeded" ||
+    (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+  const complete = (job: (typeof jobs.items)[number]) =>
+    (job.status?.conditions ?? []).some((c) => c.type === "Complete" && c.status === "True");
+  const notReady = [
+    ...pods.items.filter((pod) => !ready(pod)),
+    ...jobs.items.filter((job) => !complete(job)),
+  ];
+  context.log.io.out(
+    `  ${pods.items.filter(ready).length}/${pods.items.length} pods Ready or Succeeded; Jobs Complete: ${jobs.items.filter(complete).map(name).join(", ")}`,
+  );
+  if (notReady.length > 0) throw new StepFailure(`not Ready or Complete: ${notReady.map(name).join(", ")}`);
+};
+
 export const deployAll = async (context: E2eContext): Promise<void> => {
   const output = await runWrapped(context, "up", "all", "--", "--yes", "--non-interactive");
-  const mode = output.split("\n").find((line) => line.includes("Mode: END-TO-END TEST"));
-  if (!mode) throw new StepFailure("the deploy did not say it ran in end-to-end mode", output);
-  context.log.io.out(`  the program said: ${mode.replace(/^.*warning: /, "").trim()}`);
   const created = [...output.matchAll(/^\s+\+ (\d+) created/gm)].map((match) => match[1]);
   context.log.io.out(`  created per layer (${LAYERS.join(", ")}): ${created.join(", ")}`);
+  await expectAllReady(context);
 };
 
 export const expectNoChanges = async (context: E2eContext): Promise<void> => {
@@ -122,12 +146,12 @@ const appObjects = async (clients: Clients): Promise<string[]> => {
 export const dataSafety = async (context: E2eContext): Promise<void> => {
   const before = await appObjects(context.clients);
   const options = { cwd: context.work, env: context.env, log: context.log };
-  const refused = await run(wrapped(context, "destroy", "apps"), options);
+  const refused = await run(wrapped("destroy", "apps"), options);
   if (refused.code === 0 || !refused.output.includes("Refusing to destroy the apps layer"))
     throw new StepFailure("destroy:apps without --confirm-data-loss did not refuse", refused.output);
   context.log.io.out("  destroy:apps refused (exit 1) and named what would be lost");
   const destroyed = await run(
-    wrapped(context, "destroy", "apps", "--confirm-data-loss", "--", "--yes", "--non-interactive"),
+    wrapped("destroy", "apps", "--confirm-data-loss", "--", "--yes", "--non-interactive"),
     options,
   );
   if (destroyed.code === 0 || !/cannot be deleted\s+because it is protected/.test(destroyed.output))

@@ -10,12 +10,18 @@
  * so no `pulumi-language-bun` binary is needed. With `workDir` = programs/<layer>, the CLI still
  * reads that folder's Pulumi.yaml (project name, stackConfigDir) and the stack files, as a deploy
  * does. Inline refresh and destroy need a CLI that reports a semver of at least 3.181.
+ *
+ * Inline, the wrapper calls each layer's entry itself and so gives it the one thing e2e swaps: the
+ * charts' source (lib/pulumi/program.ts, Wiring.charts), the stand-in charts named by
+ * STAND_IN_CHARTS_ENV; without it, the pinned charts, as a deploy.
  */
 import { join, resolve } from "node:path";
 import { CommandError, LocalWorkspace } from "@pulumi/pulumi/automation/index.js";
 import { isMain, USAGE_EXIT } from "../cli/args.ts";
 import { type Environment, type Operation, processEnvironment, pulumiCommand } from "../cli/pulumi.ts";
 import { projectName } from "../lib/core/layerNames.ts";
+import type { Wiring } from "../lib/pulumi/program.ts";
+import { STAND_IN_CHARTS_ENV, standInChartSource } from "./engine/standInCharts.ts";
 
 /** Flags that change nothing inline: the Automation API never prompts. */
 const NO_OPS = ["--yes", "--non-interactive", "--skip-preview"];
@@ -42,9 +48,12 @@ export const inlineOperation =
       return USAGE_EXIT;
     }
     const entry = join(operation.cwd, "index.ts");
+    const standIns = env[STAND_IN_CHARTS_ENV];
     const program = async (): Promise<Record<string, unknown>> => {
-      const module = (await import(entry)) as { default: () => Promise<Record<string, unknown>> };
-      return module.default();
+      const module = (await import(entry)) as {
+        default: (swap?: Pick<Wiring, "charts">) => Promise<Record<string, unknown>>;
+      };
+      return module.default(standIns ? { charts: standInChartSource(standIns) } : {});
     };
     // Pulumi's own output as it comes, like the CLI's; the failure line then only says which step.
     const output = {

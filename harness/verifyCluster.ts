@@ -12,9 +12,8 @@ import { join, resolve } from "node:path";
 import { ok } from "neverthrow";
 import { type CommandSpec, parseCommand, USAGE_EXIT, usageText } from "../cli/args.ts";
 import { userFolder } from "../cli/folders.ts";
-import { standInChartName } from "../lib/e2e.ts";
 import { WEBHOOK_GATE_LABEL } from "../lib/k8s/annotations.ts";
-import { offlineCopyProblems, pinnedCrds } from "./charts/crds.ts";
+import { offlineCopyProblems, pinnedCrds, standInChartName } from "./charts/crds.ts";
 import { traefikPublisher } from "./cluster/addresses.ts";
 import {
   type Apply,
