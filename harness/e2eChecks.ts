@@ -9,6 +9,7 @@ import { stringify } from "yaml";
 import { LAYERS, type Layer } from "../lib/core/layerNames.ts";
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from "../lib/k8s/labels.ts";
 import type { Clients } from "./cluster/api.ts";
+import { registerNotServing } from "./cluster/notServing.ts";
 import { mustRun, type RunLog, run, StepFailure } from "./e2eSteps.ts";
 import { ADDED_APP, E2E_STACK, type E2eStack, secretArgs } from "./engine/e2eStack.ts";
 import { KUBERNETES_PLUGIN_VERSION } from "./engine/versions.ts";
@@ -96,6 +97,36 @@ const expectAllReady = async (context: E2eContext): Promise<void> => {
     `  ${pods.items.filter(ready).length}/${pods.items.length} pods Ready or Succeeded; Jobs Complete: ${jobs.items.filter(complete).map(name).join(", ")}`,
   );
   if (notReady.length > 0) throw new StepFailure(`not Ready or Complete: ${notReady.map(name).join(", ")}`);
+};
+
+/** The gate the failure rehearsal makes refuse, and the fix its script names (lib/k8s/webhookGateScript.ts). */
+export const REFUSED_GATE = { group: "metallb.io", namespace: "metallb-system", job: "metallb-webhook-gate" };
+const GATE_FIX = "Fix: run the same deploy again";
+
+/**
+ * The first deploy meets MetalLB's webhook registered but not serving (harness/cluster/notServing.ts):
+ * it must fail at the network layer, naming the gate and the fix, and create nothing after it.
+ */
+export const deployFailsAtGate = async (context: E2eContext): Promise<void> => {
+  await registerNotServing(context.clients, REFUSED_GATE.group, REFUSED_GATE.namespace);
+  const failed = await run(wrapped("up", "all", "--", "--yes", "--non-interactive"), {
+    cwd: context.work,
+    env: context.env,
+    log: context.log,
+  });
+  const named = failed.output.includes(REFUSED_GATE.job) && failed.output.includes(GATE_FIX);
+  if (failed.code === 0 || !named)
+    throw new StepFailure(
+      `the deploy ${failed.code === 0 ? "succeeded" : "failed without naming the gate and the fix"}`,
+      failed.output,
+    );
+  const why = failed.output.split("\n").find((line) => line.includes(GATE_FIX)) ?? "";
+  context.log.io.out(`  the deploy stopped (exit ${failed.code}): ${why.trim().slice(0, 400)}`);
+  const storage = await context.clients.core.listNamespace();
+  const later = storage.items.filter((ns) => ns.metadata?.name === "longhorn-system");
+  if (later.length > 0)
+    throw new StepFailure("the storage layer was deployed after the failed network layer");
+  context.log.io.out("  nothing of the later layers was created");
 };
 
 export const deployAll = async (context: E2eContext): Promise<void> => {

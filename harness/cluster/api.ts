@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
+  AdmissionregistrationV1Api,
   ApiextensionsV1Api,
   AppsV1Api,
   BatchV1Api,
@@ -41,6 +42,8 @@ export interface Clients {
   /** The CRDs (bun run e2e watches for Longhorn's before it stands in for its manager). */
   extensions: ApiextensionsV1Api;
   networking: NetworkingV1Api;
+  /** Webhook configurations (the failure rehearsal's webhook that does not serve yet). */
+  admission: AdmissionregistrationV1Api;
   /** Custom resources (MetalLB's IPAddressPools, read by the load balancer stand-in). */
   custom: CustomObjectsApi;
 }
@@ -92,6 +95,7 @@ export const connect = (cluster: Cluster): Clients => {
     storage: new StorageV1Api(configuration),
     extensions: new ApiextensionsV1Api(configuration),
     networking: new NetworkingV1Api(configuration),
+    admission: new AdmissionregistrationV1Api(configuration),
     custom: new CustomObjectsApi(configuration),
   };
 };

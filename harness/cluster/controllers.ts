@@ -20,6 +20,7 @@ import {
 import type { Clients } from "./api.ts";
 import { provisionPendingClaims } from "./api.ts";
 import { isGateToRun, runGatePod } from "./gateRunner.ts";
+import { serveAfterRefusal } from "./notServing.ts";
 import { longhornStorageClass } from "./storage.ts";
 
 interface Awaited {
@@ -68,7 +69,7 @@ export const AWAITED: readonly Awaited[] = [
     kind: "networking.k8s.io/v1 Ingress",
     ready:
       "ingress.go: status.loadBalancer.ingress non-empty; each backend Service's Endpoints seen (or 60 s settled)",
-    here: "the ingress controller (Traefik publishedService): standInIngresses here",
+    here: "the ingress controller (Traefik publishedService): standInIngresses here; a chart's own backend Service (not in its stand-in): standInChartBackends",
   },
   {
     kind: "v1 PersistentVolumeClaim",
@@ -149,14 +150,46 @@ const standInLoadBalancers = async (clients: Clients, services: V1Service[]): Pr
   return events;
 };
 
+/** `namespace/name` of each Service an Ingress routes to. */
+const backendsOf = (ingress: V1Ingress): string[] =>
+  (ingress.spec?.rules ?? []).flatMap((rule) =>
+    (rule.http?.paths ?? []).flatMap((path) =>
+      path.backend.service ? [`${ingress.metadata?.namespace}/${path.backend.service.name}`] : [],
+    ),
+  );
+
+/**
+ * A chart's own Service an Ingress routes to (Longhorn's UI: longhorn-frontend) is not in the
+ * stand-in chart, which holds only CRDs: it gets the empty Endpoints object the chart's Service
+ * would have, which is what the provider's Ingress await looks for (else it waits 60 s and warns).
+ */
+const standInChartBackends = async (
+  clients: Clients,
+  ingresses: readonly V1Ingress[],
+  services: readonly V1Service[],
+  made: Set<string>,
+): Promise<string[]> => {
+  const existing = new Set(services.map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`));
+  const missing = [...new Set(ingresses.flatMap(backendsOf))].filter(
+    (id) => !existing.has(id) && !made.has(id),
+  );
+  for (const id of missing) {
+    const [namespace = "", name = ""] = id.split("/");
+    await clients.core.createNamespacedEndpoints({ namespace, body: { metadata: { name, namespace } } });
+    made.add(id);
+  }
+  return missing.map((id) => `made the Endpoints of ${id}, a Service its chart would have made`);
+};
+
 /** The ingress controllers: an Ingress of a published class gets its Service's address. */
 const standInIngresses = async (
   clients: Clients,
   services: V1Service[],
   publishers: readonly IngressPublisher[],
+  made: Set<string>,
 ): Promise<string[]> => {
   const ingresses = (await clients.networking.listIngressForAllNamespaces()).items as V1Ingress[];
-  const events: string[] = [];
+  const events = await standInChartBackends(clients, ingresses, services, made);
   for (const ingress of ingresses) {
     if ((ingress.status?.loadBalancer?.ingress ?? []).length > 0) continue;
     const addresses = ingressAddresses(ingress.spec?.ingressClassName, publishers, services as ServiceLike[]);
@@ -193,14 +226,16 @@ export const startStandIns = (
 ): { stop: () => Promise<void>; events: string[] } => {
   const events: string[] = [];
   const gates = new Set<string>();
+  const backends = new Set<string>();
   const running: Promise<void>[] = [];
   let on = true;
   const tick = async () => {
     if (options.longhorn) events.push(...(await standInStorage(clients, options.longhorn)));
     const services = (await clients.core.listServiceForAllNamespaces()).items;
     events.push(...(await standInLoadBalancers(clients, services)));
-    events.push(...(await standInIngresses(clients, services, options.publishers)));
+    events.push(...(await standInIngresses(clients, services, options.publishers, backends)));
     const pods = (await clients.core.listPodForAllNamespaces()).items;
+    events.push(...(await serveAfterRefusal(clients, pods)));
     for (const run of standInGates(clients, pods, options, gates))
       running.push(
         run.then((line) => void events.push(line)).catch((error) => void events.push(`gate: ${error}`)),
