@@ -170,7 +170,11 @@ const standInChartBackends = async (
   made: Set<string>,
 ): Promise<string[]> => {
   const existing = new Set(services.map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`));
-  const missing = [...new Set(ingresses.flatMap(backendsOf))].filter(
+  // Only for Ingresses a few seconds old: the layer's own Service may be created just after its Ingress.
+  const settled = ingresses.filter(
+    (ingress) => Date.now() - new Date(ingress.metadata?.creationTimestamp ?? 0).getTime() > 5000,
+  );
+  const missing = [...new Set(settled.flatMap(backendsOf))].filter(
     (id) => !existing.has(id) && !made.has(id),
   );
   for (const id of missing) {
