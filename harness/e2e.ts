@@ -29,20 +29,21 @@ import { startCluster, stopCluster } from "./cluster/cluster.ts";
 import { startStandIns } from "./cluster/controllers.ts";
 import { ensureKwok, startKwok } from "./cluster/kwok.ts";
 import { stopOnExit } from "./cluster/processes.ts";
-import {
-  addApp,
-  createStacks,
-  dataSafety,
-  deployAll,
-  deployFailsAtGate,
-  type E2eContext,
-  expectNoChanges,
-  onlyBuiltPlugin,
-} from "./e2eChecks.ts";
 import { readExample } from "./e2eExample.ts";
-import { keepLogsIn, mustRun, type RunLog, runLog, StepFailure, step, workCopy } from "./e2eSteps.ts";
+import { runChecks } from "./e2eFlow.ts";
+import {
+  keepLogsIn,
+  mustRun,
+  type RunLog,
+  releaseCopy,
+  runLog,
+  StepFailure,
+  step,
+  workCopy,
+} from "./e2eSteps.ts";
+import { recordedRelease } from "./e2eUpgrade.ts";
 import { type Engine, ensureEngine } from "./engine/build.ts";
-import { ADDED_APP, E2E_STACK, type E2eStack, pulumiEnv } from "./engine/e2eStack.ts";
+import { pulumiEnv } from "./engine/e2eStack.ts";
 import { PINNED_CHARTS, writeStandInCharts } from "./engine/standInCharts.ts";
 import { KUBERNETES_PLUGIN_VERSION } from "./engine/versions.ts";
 
@@ -68,9 +69,10 @@ interface Options {
 interface E2eRun {
   readonly root: string;
   readonly options: Options;
-  /** The run's temporary folder, and the work copy of the repository inside it. */
+  /** The run's temporary folder, and the work copies inside it: of HEAD, and of the recorded release. */
   readonly temp: string;
   readonly work: string;
+  readonly release: { readonly commit: string; readonly work: string };
   readonly started: number;
   readonly io: CliIo;
   /** Where the steps print, their times, and every command's output. */
@@ -132,10 +134,12 @@ const startApiServer = (run: E2eRun, binaries: Binaries, kwok: string) =>
 const prepareWork = (run: E2eRun, engine: Engine, kubeconfig: string, crds: string) =>
   step(
     run.log,
-    "Work copy of the repository, stand-in charts, throwaway Pulumi home and file backend",
+    "Work copies of HEAD and of the recorded release, stand-in charts, throwaway Pulumi home and file backend",
     async () => {
       const { temp } = run;
       workCopy(run.root, run.work);
+      const archived = releaseCopy(run.root, run.release.commit, run.release.work);
+      if (archived) throw new StepFailure(archived);
       keepLogsIn(run.log, join(temp, "logs"));
       const charts = writeStandInCharts(crds, join(temp, "charts"));
       run.env = pulumiEnv(run.io.env, {
@@ -161,37 +165,6 @@ const prepareWork = (run: E2eRun, engine: Engine, kubeconfig: string, crds: stri
     },
   );
 
-const runChecks = async (run: E2eRun, context: E2eContext, stack: E2eStack) => {
-  const { log } = run;
-  await step(
-    log,
-    `Create stack ${E2E_STACK} in each layer from the example; set every secret with --secret`,
-    () => createStacks(context, stack),
-  );
-  await step(
-    log,
-    `A failed step: bun run deploy --stack ${E2E_STACK} meets MetalLB's webhook not serving yet; it stops at the gate, naming it and the fix`,
-    () => deployFailsAtGate(context),
-  );
-  await step(
-    log,
-    `The same bun run deploy --stack ${E2E_STACK}, nothing done by hand (all four layers, our own script, real StackReferences)`,
-    () => deployAll(context),
-  );
-  await step(log, "pulumi preview --expect-no-changes on every layer (a second deploy changes nothing)", () =>
-    expectNoChanges(context),
-  );
-  await step(log, `Add ${ADDED_APP.file} and run bun run deploy:apps`, () => addApp(context));
-  await step(
-    log,
-    "Data safety: destroy:apps refuses without --confirm-data-loss; with it, Pulumi stops at protected claims and deletes nothing",
-    () => dataSafety(context),
-  );
-  await step(log, "Nothing was downloaded: the only plugin is the one built here", () =>
-    onlyBuiltPlugin(context),
-  );
-};
-
 const tearDown = (run: E2eRun) =>
   step(run.log, "Tear down (stand-in controllers, API server, temporary folders)", async () => {
     await run.controllers?.stop();
@@ -213,6 +186,11 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
   };
   const problems = options.crds ? offlineCopyProblems(options.crds, PINNED_CHARTS) : [];
   if (problems.length > 0) return usage(io, usageText(E2E, problems.join("; ")));
+  const release = recordedRelease(ROOT);
+  if (release.isErr()) {
+    io.err(`The upgrade rehearsal cannot start; nothing was run: ${release.error}`);
+    return 1;
+  }
   const example = readExample(ROOT);
   if (example.isErr()) {
     io.err(`The example stack has ${example.error.length} problem(s); nothing was run:\n`);
@@ -226,6 +204,7 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
     options,
     temp,
     work: join(temp, "repo"),
+    release: { commit: release.value, work: join(temp, "release", "repo") },
     started: Date.now(),
     io,
     log: runLog(io),
@@ -246,13 +225,15 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
       publishers: example.value.publishers,
       server: { url: cluster.server, ca: cluster.ca },
     });
-    const context = {
-      work: run.work,
-      env: run.env,
-      clients,
-      log: run.log,
-    };
-    await runChecks(run, context, example.value.stack);
+    const head = { work: run.work, env: run.env, clients, log: run.log };
+    const released = readExample(run.release.work);
+    if (released.isErr())
+      throw new StepFailure(`the release's example: ${released.error.map(formatProblem).join("; ")}`);
+    await runChecks(
+      run.log,
+      { head, release: { ...head, work: run.release.work }, commit: run.release.commit, temp },
+      { head: example.value.stack, release: released.value.stack },
+    );
   } catch {
     run.failed = true;
   } finally {

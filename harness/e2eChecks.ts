@@ -38,12 +38,12 @@ const inlinePrograms = (command: Command, layer: Layer | "all") => [
   layer,
 ];
 
-const layerDir = (context: E2eContext, layer: Layer) => join(context.work, "programs", layer);
-const stackFile = (context: E2eContext, layer: Layer) =>
+export const layerDir = (context: E2eContext, layer: Layer) => join(context.work, "programs", layer);
+export const stackFile = (context: E2eContext, layer: Layer) =>
   join(context.work, `config/${layer}/Pulumi.${E2E_STACK}.yaml`);
-const pulumi = (context: E2eContext, args: string[], input?: string) =>
+export const pulumi = (context: E2eContext, args: string[], input?: string) =>
   mustRun(["pulumi", ...args], { cwd: context.work, env: context.env, input, log: context.log });
-const wrapped = (command: Command, layer: Layer | "all", ...args: string[]) => [
+export const wrapped = (command: Command, layer: Layer | "all", ...args: string[]) => [
   ...inlinePrograms(command, layer),
   "--stack",
   E2E_STACK,
@@ -62,6 +62,11 @@ export const createStacks = async (context: E2eContext, stack: E2eStack): Promis
     writeFileSync(stackFile(context, layer), stringify({ config: stack.plain[layer] }));
     await pulumi(context, ["stack", "init", E2E_STACK, "--cwd", layerDir(context, layer)]);
   }
+  await setSecrets(context, stack);
+};
+
+/** Every secret through stdin, then proof that none is in plain text in the stack files. */
+export const setSecrets = async (context: E2eContext, stack: E2eStack): Promise<void> => {
   for (const secret of stack.secrets) {
     await pulumi(context, secretArgs(secret, layerDir(context, secret.layer)), secret.value);
   }

@@ -15,8 +15,9 @@
  * charts' source (lib/pulumi/program.ts, Wiring.charts), the stand-in charts named by
  * STAND_IN_CHARTS_ENV; without it, the pinned charts, as a deploy.
  */
+import { appendFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CommandError, LocalWorkspace } from "@pulumi/pulumi/automation/index.js";
+import { CommandError, type EngineEvent, LocalWorkspace } from "@pulumi/pulumi/automation/index.js";
 import { isMain, USAGE_EXIT } from "../cli/args.ts";
 import { type Environment, type Operation, processEnvironment, pulumiCommand } from "../cli/pulumi.ts";
 import { projectName } from "../lib/core/layerNames.ts";
@@ -26,6 +27,14 @@ import { STAND_IN_CHARTS_ENV, standInChartSource } from "./engine/standInCharts.
 /** Flags that change nothing inline: the Automation API never prompts. */
 const NO_OPS = ["--yes", "--non-interactive", "--skip-preview"];
 const EXPECT_NO_CHANGES = "--expect-no-changes";
+/** Prints each change's property diff, as `pulumi preview --diff`. */
+const DIFF = "--diff";
+
+/**
+ * Where bun run e2e wants the engine's events of a preview (one JSON per line), to read the plan
+ * from the engine's own steps (harness/e2eUpgrade.ts).
+ */
+export const ENGINE_EVENTS_ENV = "HOMELAB_E2E_ENGINE_EVENTS";
 
 const definedOnly = (env: Record<string, string | undefined>): Record<string, string> =>
   Object.fromEntries(
@@ -40,10 +49,10 @@ export const inlineOperation =
   (log: (line: string) => void) =>
   async (operation: Operation, env: Record<string, string | undefined>): Promise<number> => {
     const flags = operation.args.filter((arg) => !NO_OPS.includes(arg));
-    const unsupported = flags.filter((arg) => arg !== EXPECT_NO_CHANGES);
+    const unsupported = flags.filter((arg) => arg !== EXPECT_NO_CHANGES && arg !== DIFF);
     if (unsupported.length > 0) {
       log(
-        `Inline runs take only ${[...NO_OPS, EXPECT_NO_CHANGES].join(", ")} after --; got ${unsupported.join(" ")}`,
+        `Inline runs take only ${[...NO_OPS, EXPECT_NO_CHANGES, DIFF].join(", ")} after --; got ${unsupported.join(" ")}`,
       );
       return USAGE_EXIT;
     }
@@ -61,6 +70,11 @@ export const inlineOperation =
       onError: (text: string) => process.stderr.write(text),
     };
     const expectNoChanges = flags.includes(EXPECT_NO_CHANGES);
+    const diff = flags.includes(DIFF);
+    const eventsFile = env[ENGINE_EVENTS_ENV];
+    const onEvent = eventsFile
+      ? (event: EngineEvent) => appendFileSync(eventsFile, `${JSON.stringify(event)}\n`)
+      : undefined;
     try {
       const stack = await LocalWorkspace.createOrSelectStack(
         { stackName: operation.stack, projectName: projectName(operation.layer), program },
@@ -73,7 +87,7 @@ export const inlineOperation =
         await stack.previewDestroy(output);
         await stack.destroy(output);
       } else {
-        await stack.preview({ ...output, expectNoChanges });
+        await stack.preview({ ...output, expectNoChanges, diff, ...(onEvent ? { onEvent } : {}) });
         if (operation.command === "up") await stack.up({ ...output, expectNoChanges });
       }
       return 0;
