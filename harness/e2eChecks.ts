@@ -10,6 +10,7 @@ import { LAYERS, type Layer } from "../lib/core/layerNames.ts";
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from "../lib/k8s/labels.ts";
 import type { Clients } from "./cluster/api.ts";
 import { registerNotServing } from "./cluster/notServing.ts";
+import { takeSnapshot, unreadyWorkloads } from "./cluster/observe.ts";
 import { mustRun, type RunLog, run, StepFailure } from "./e2eSteps.ts";
 import { ADDED_APP, E2E_STACK, type E2eStack, secretArgs } from "./engine/e2eStack.ts";
 import { KUBERNETES_PLUGIN_VERSION } from "./engine/versions.ts";
@@ -134,8 +135,31 @@ export const deployFailsAtGate = async (context: E2eContext): Promise<void> => {
   context.log.io.out("  nothing of the later layers was created");
 };
 
+/**
+ * `bun run deploy` (or `deploy:<layer>`); when it fails, the failure names every workload whose
+ * pods are not Ready and why, read from the cluster (the provider's error says only that the
+ * minimum of live pods was not attained, not what the scheduler or kubelet said of them).
+ */
+export const deploy = async (
+  context: E2eContext,
+  layer: Layer | "all",
+  env: Record<string, string> = {},
+): Promise<string> => {
+  const result = await run(wrapped("up", layer, "--", "--yes", "--non-interactive"), {
+    cwd: context.work,
+    env: { ...context.env, ...env },
+    log: context.log,
+  });
+  if (result.code === 0) return result.output;
+  const unready = unreadyWorkloads(await takeSnapshot(context.clients));
+  throw new StepFailure(
+    `bun run ${layer === "all" ? "deploy" : `deploy:${layer}`} failed (exit ${result.code})${unready.length > 0 ? `; not Ready:\n${unready.map((line) => `    ${line}`).join("\n")}` : ""}`,
+    result.output,
+  );
+};
+
 export const deployAll = async (context: E2eContext): Promise<void> => {
-  const output = await runWrapped(context, "up", "all", "--", "--yes", "--non-interactive");
+  const output = await deploy(context, "all");
   const created = [...output.matchAll(/^\s+\+ (\d+) created/gm)].map((match) => match[1]);
   context.log.io.out(`  created per layer (${LAYERS.join(", ")}): ${created.join(", ")}`);
   await expectAllReady(context);
@@ -151,7 +175,7 @@ export const expectNoChanges = async (context: E2eContext): Promise<void> => {
 /** A new app file, deployed with deploy:apps; its Deployment carries the owner labels. */
 export const addApp = async (context: E2eContext): Promise<void> => {
   writeFileSync(join(context.work, ADDED_APP.file), ADDED_APP.source);
-  await runWrapped(context, "up", "apps", "--", "--yes", "--non-interactive");
+  await deploy(context, "apps");
   const deployments = await context.clients.apps.listNamespacedDeployment({ namespace: ADDED_APP.name });
   const deployment = deployments.items[0];
   const labels = deployment?.metadata?.labels ?? {};

@@ -15,7 +15,7 @@ import {
   expectNoChanges,
   onlyBuiltPlugin,
 } from "./e2eChecks.ts";
-import { carryStacks, judgePlan, plantedClaimReplace } from "./e2eRehearsals.ts";
+import { carryStacks, judgePlan, plantedClaimReplace, plantedNeverReady } from "./e2eRehearsals.ts";
 import { type RunLog, step } from "./e2eSteps.ts";
 import { ADDED_APP, E2E_STACK, type E2eStack } from "./engine/e2eStack.ts";
 
@@ -66,6 +66,11 @@ export const runChecks = async (
     log,
     "Planted defect: a change that replaces a claim fails the upgrade rehearsal, naming the claim and the field",
     () => plantedClaimReplace(head, temp),
+  );
+  await step(
+    log,
+    "Planted defect: a Deployment whose pods can never become Ready fails the deploy with the pod's reason",
+    () => plantedNeverReady(head),
   );
   await step(
     log,

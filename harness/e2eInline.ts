@@ -17,6 +17,7 @@
  */
 import { appendFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { runtime } from "@pulumi/pulumi";
 import { CommandError, type EngineEvent, LocalWorkspace } from "@pulumi/pulumi/automation/index.js";
 import { isMain, USAGE_EXIT } from "../cli/args.ts";
 import { type Environment, type Operation, processEnvironment, pulumiCommand } from "../cli/pulumi.ts";
@@ -35,6 +36,12 @@ const DIFF = "--diff";
  * from the engine's own steps (harness/e2eUpgrade.ts).
  */
 export const ENGINE_EVENTS_ENV = "HOMELAB_E2E_ENGINE_EVENTS";
+
+/**
+ * How long the provider awaits each resource in this run (customTimeouts on every resource), for
+ * the planted never-Ready Deployment only: the provider's own default is 10 minutes.
+ */
+export const AWAIT_SECONDS_ENV = "HOMELAB_E2E_AWAIT_SECONDS";
 
 const definedOnly = (env: Record<string, string | undefined>): Record<string, string> =>
   Object.fromEntries(
@@ -58,7 +65,15 @@ export const inlineOperation =
     }
     const entry = join(operation.cwd, "index.ts");
     const standIns = env[STAND_IN_CHARTS_ENV];
+    const awaitSeconds = env[AWAIT_SECONDS_ENV];
     const program = async (): Promise<Record<string, unknown>> => {
+      if (awaitSeconds) {
+        const limit = { create: `${awaitSeconds}s`, update: `${awaitSeconds}s` };
+        runtime.registerResourceTransform(({ props, opts }) => ({
+          props,
+          opts: { ...opts, customTimeouts: limit },
+        }));
+      }
       const module = (await import(entry)) as {
         default: (swap?: Pick<Wiring, "charts">) => Promise<Record<string, unknown>>;
       };

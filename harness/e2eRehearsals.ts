@@ -7,8 +7,8 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { LAYERS, type Layer } from "../lib/core/layerNames.ts";
-import { type E2eContext, setSecrets, stackFile, wrapped } from "./e2eChecks.ts";
-import { ENGINE_EVENTS_ENV } from "./e2eInline.ts";
+import { deploy, type E2eContext, setSecrets, stackFile, wrapped } from "./e2eChecks.ts";
+import { AWAIT_SECONDS_ENV, ENGINE_EVENTS_ENV } from "./e2eInline.ts";
 import { run, StepFailure } from "./e2eSteps.ts";
 import { dataLosses, type PlannedStep, plannedSteps, protectedRefusals } from "./e2eUpgrade.ts";
 import type { E2eStack } from "./engine/e2eStack.ts";
@@ -76,10 +76,9 @@ export const judgePlan = async (
     context.log.io.out(
       `  ${layer}: ${steps.length === 0 ? "no changes" : `${steps.length} step(s): ${steps.map(stepLine).join("; ")}`}`,
     );
-    losses.push(
-      ...dataLosses(steps).map((loss) => `${layer}: ${loss}`),
-      ...refusals.map((r) => `${layer}: ${r}`),
-    );
+    // The engine also refuses a protected one in a diagnostic; its step says more (the fields).
+    const found = dataLosses(steps);
+    losses.push(...(found.length > 0 ? found : refusals).map((loss) => `${layer}: ${loss}`));
     if (preview.code !== 0 && losses.length === 0)
       throw new StepFailure(`the preview of ${layer} failed (exit ${preview.code})`, preview.output);
   }
@@ -130,4 +129,47 @@ export const plantedClaimReplace = async (context: E2eContext, temp: string): Pr
     writeFileSync(file, original);
   }
   throw new StepFailure("the planted claim replacement was not caught by the upgrade rehearsal");
+};
+
+/** The planted never-Ready app: its pod asks for more CPU than any node has, so it is never scheduled. */
+const NEVER_READY = {
+  name: "e2e-never-ready",
+  file: "programs/apps/apps/e2e-never-ready.ts",
+  source: [
+    'import { app, pipe, withResources } from "../../../lib/app/index.ts";',
+    "",
+    "// Planted by bun run e2e: no node has 64 CPUs, so its pod is never scheduled, never Ready.",
+    "export default pipe(",
+    '  app("e2e-never-ready", { image: "traefik/whoami:v1.11.0", port: 80 }),',
+    '  withResources({ requests: { cpu: "64" }, limits: { cpu: "64" } }),',
+    ");",
+    "",
+  ].join("\n"),
+  reason: "Insufficient cpu",
+  awaitSeconds: "20",
+};
+
+/**
+ * A Deployment whose pods can never become Ready must fail the deploy with the pod's reason:
+ * the app planted, `bun run deploy:apps` run by the rehearsal's own deploy step with the
+ * provider's await cut to 20 s (its default is 10 minutes); the failure must name the Deployment
+ * and what the scheduler said of its pod.
+ */
+export const plantedNeverReady = async (context: E2eContext): Promise<void> => {
+  const file = join(context.work, NEVER_READY.file);
+  writeFileSync(file, NEVER_READY.source);
+  try {
+    await deploy(context, "apps", { [AWAIT_SECONDS_ENV]: NEVER_READY.awaitSeconds });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const named =
+      message.includes(`Deployment ${NEVER_READY.name}/${NEVER_READY.name}`) &&
+      message.includes(NEVER_READY.reason);
+    if (!(error instanceof StepFailure) || !named) throw error;
+    context.log.io.out(`  caught: ${message.replace(/\s+/g, " ").trim()}`);
+    return;
+  } finally {
+    rmSync(file, { force: true });
+  }
+  throw new StepFailure("the never-Ready Deployment was deployed");
 };

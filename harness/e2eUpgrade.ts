@@ -83,7 +83,7 @@ interface StepEvent {
       type: string;
       keys?: string[];
       diffs?: string[];
-      detailedDiff?: Record<string, { kind: string }>;
+      detailedDiff?: Record<string, { diffKind: string }>;
       old?: { protect?: boolean };
       new?: { protect?: boolean };
     };
@@ -113,7 +113,7 @@ const isStatefulKind = (type: string): boolean => {
 
 const replaceFields = (metadata: NonNullable<StepEvent["resourcePreEvent"]>["metadata"]): string[] => {
   const forcing = Object.entries(metadata.detailedDiff ?? {})
-    .filter(([, diff]) => diff.kind.endsWith("-replace"))
+    .filter(([, diff]) => diff.diffKind.endsWith("-replace"))
     .map(([path]) => path);
   if (forcing.length > 0) return forcing;
   return metadata.keys?.length ? metadata.keys : (metadata.diffs ?? []);

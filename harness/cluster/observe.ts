@@ -180,6 +180,20 @@ export const observeLayer = (
     ),
 });
 
+/**
+ * Every Deployment, StatefulSet and Job of the snapshot whose pods are not all Ready (a Job's: not
+ * Succeeded), each with the reason its pods give: refused at creation, not scheduled, not Ready.
+ */
+export const unreadyWorkloads = (snapshot: Snapshot): string[] =>
+  snapshot.workloads.flatMap((live) => {
+    const { namespace = "default", name = "", uid = "" } = live.metadata ?? {};
+    const desired = live.spec?.replicas ?? live.spec?.parallelism ?? 1;
+    const state = workloadState({ kind: live.kind, namespace, name, uid, desired }, snapshot);
+    if (state.ready >= state.desired) return [];
+    const why = state.createError ?? state.scheduleError ?? state.readyError ?? "no pod Ready yet";
+    return [`${state.name}: ${state.ready}/${state.desired} pods Ready: ${why}`];
+  });
+
 /** Everything observed in one go, so all layers are judged against the same moment. */
 export const takeSnapshot = async (clients: Clients): Promise<Snapshot> => {
   const [deployments, statefulSets, jobs, replicaSets, pods, events, claims, volumes, classes] =
