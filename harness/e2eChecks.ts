@@ -39,10 +39,10 @@ const inlinePrograms = (command: Command, layer: Layer | "all") => [
   layer,
 ];
 
-export const layerDir = (context: E2eContext, layer: Layer) => join(context.work, "programs", layer);
+const layerDir = (context: E2eContext, layer: Layer) => join(context.work, "programs", layer);
 export const stackFile = (context: E2eContext, layer: Layer) =>
   join(context.work, `config/${layer}/Pulumi.${E2E_STACK}.yaml`);
-export const pulumi = (context: E2eContext, args: string[], input?: string) =>
+const pulumi = (context: E2eContext, args: string[], input?: string) =>
   mustRun(["pulumi", ...args], { cwd: context.work, env: context.env, input, log: context.log });
 export const wrapped = (command: Command, layer: Layer | "all", ...args: string[]) => [
   ...inlinePrograms(command, layer),
@@ -106,7 +106,7 @@ const expectAllReady = async (context: E2eContext): Promise<void> => {
 };
 
 /** The gate the failure rehearsal makes refuse, and the fix its script names (lib/k8s/webhookGateScript.ts). */
-export const REFUSED_GATE = { group: "metallb.io", namespace: "metallb-system", job: "metallb-webhook-gate" };
+const REFUSED_GATE = { group: "metallb.io", namespace: "metallb-system", job: "metallb-webhook-gate" };
 const GATE_FIX = "Fix: run the same deploy again";
 
 /**
@@ -165,11 +165,14 @@ export const deployAll = async (context: E2eContext): Promise<void> => {
   await expectAllReady(context);
 };
 
+/** Every layer's preview at once (they only read each other's state), each expecting no change. */
 export const expectNoChanges = async (context: E2eContext): Promise<void> => {
-  for (const layer of LAYERS) {
-    await runWrapped(context, "preview", layer, "--", "--expect-no-changes", "--non-interactive");
-    context.log.io.out(`  ${layer}: no changes`);
-  }
+  await Promise.all(
+    LAYERS.map((layer) =>
+      runWrapped(context, "preview", layer, "--", "--expect-no-changes", "--non-interactive"),
+    ),
+  );
+  context.log.io.out(`  ${LAYERS.join(", ")}: no changes`);
 };
 
 /** A new app file, deployed with deploy:apps; its Deployment carries the owner labels. */

@@ -67,12 +67,16 @@ export const judgePlan = async (
   temp: string,
 ): Promise<void> => {
   const losses: string[] = [];
-  for (const layer of layers) {
-    const { preview, steps, refusals } = await previewWithEvents(
-      context,
-      layer,
-      join(temp, `${layer}.events`),
-    );
+  // The layers' previews at once: a preview only reads the other layers' state.
+  const previews = await Promise.all(
+    layers.map((layer) => previewWithEvents(context, layer, join(temp, `${layer}.events`))),
+  );
+  for (const [index, layer] of layers.entries()) {
+    const { preview, steps, refusals } = previews[index] ?? {
+      preview: { code: 1, output: "" },
+      steps: [],
+      refusals: [],
+    };
     context.log.io.out(
       `  ${layer}: ${steps.length === 0 ? "no changes" : `${steps.length} step(s): ${steps.map(stepLine).join("; ")}`}`,
     );

@@ -13,7 +13,7 @@ import { err, ok, type Result } from "neverthrow";
 import { RULES } from "../lib/guard/rules.ts";
 
 /** The file that names the release an upgrade is rehearsed from. */
-export const UPGRADE_FROM = "guard/upgrade-from";
+const UPGRADE_FROM = "guard/upgrade-from";
 
 /** The commit named in `text`: the one line that is not a comment. */
 export const upgradeFromCommit = (text: string): Result<string, string> => {

@@ -24,7 +24,12 @@ import {
   readRender,
   servedKinds,
 } from "../../../harness/cluster/manifests.ts";
-import { claimState, type Snapshot, workloadState } from "../../../harness/cluster/observe.ts";
+import {
+  claimState,
+  type Snapshot,
+  unreadyWorkloads,
+  workloadState,
+} from "../../../harness/cluster/observe.ts";
 import { freePort } from "../../../harness/cluster/processes.ts";
 import {
   formatReport,
@@ -239,6 +244,17 @@ describe("workloads and claims", () => {
     };
     expect(workloadState(job, snapshot([failed]))).toMatchObject({ ready: 0, readyError: "Error: refused" });
     expect(workloadState(job, snapshot([{ ...pod("n1"), status: { phase: "Succeeded" } }])).ready).toBe(1);
+    const live = {
+      kind: "Deployment",
+      metadata: { uid: "d1", name: "web", namespace: "demo" },
+      spec: { replicas: 2 },
+    };
+    expect(
+      unreadyWorkloads({
+        ...snapshot([running(true), pod(undefined, "0/3 nodes: Insufficient cpu")]),
+        workloads: [live],
+      }),
+    ).toEqual(["Deployment demo/web: 1/2 pods Ready: 0/3 nodes: Insufficient cpu"]);
   });
 
   test("Pod Security refusals come from the ReplicaSet's latest FailedCreate", () => {

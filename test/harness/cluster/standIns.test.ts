@@ -7,6 +7,7 @@ import {
 } from "../../../harness/cluster/addresses.ts";
 import { AWAITED } from "../../../harness/cluster/controllers.ts";
 import { fallbackMessage, isGateToRun, localScript } from "../../../harness/cluster/gateRunner.ts";
+import { gateGaveUp, notServingWebhook } from "../../../harness/cluster/notServing.ts";
 import { WEBHOOK_GATE_LABEL } from "../../../lib/k8s/annotations.ts";
 import { webhookGate } from "../../../lib/k8s/webhookGate.ts";
 
@@ -137,4 +138,23 @@ test("the awaited kinds table covers every kind the provider awaits", () => {
     "ServiceAccount",
   ])
     expect(kinds).toContain(kind);
+});
+
+describe("the webhook that does not serve yet", () => {
+  test("it sends every create of the group to a Service that is not there, and fails closed", () => {
+    const [webhook] = notServingWebhook("metallb.io", "metallb-system").webhooks;
+    expect(webhook?.rules).toEqual([
+      { apiGroups: ["metallb.io"], apiVersions: ["*"], operations: ["CREATE"], resources: ["*"] },
+    ]);
+    expect(webhook?.failurePolicy).toBe("Fail");
+  });
+
+  test("it comes up once a gate's pod has failed", () => {
+    const pod = (phase: string) => ({
+      metadata: { labels: { [WEBHOOK_GATE_LABEL]: "g" } },
+      status: { phase },
+    });
+    expect(gateGaveUp([pod("Running"), pod("Succeeded")])).toBe(false);
+    expect(gateGaveUp([pod("Failed")])).toBe(true);
+  });
 });
