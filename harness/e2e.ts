@@ -3,7 +3,7 @@
  * layers through our own scripts to a real, throwaway API server (verify:cluster's), offline:
  * stacks made from the example with every secret encrypted, `bun run deploy`, a second preview
  * that must change nothing, an app added and deployed, the data-safety refusals, then teardown.
- * What is simulated and why: lib/e2e.ts and the README ("End-to-end test").
+ * What stands in for what and why: the README ("End-to-end test"), harness/cluster/controllers.ts.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -27,6 +27,7 @@ import { connect, createNodes } from "./cluster/api.ts";
 import { type Binaries, ensureBinaries } from "./cluster/build.ts";
 import { startCluster, stopCluster } from "./cluster/cluster.ts";
 import { startStandIns } from "./cluster/controllers.ts";
+import { gateToolsProblem } from "./cluster/gateRunner.ts";
 import { ensureKwok, startKwok } from "./cluster/kwok.ts";
 import { stopOnExit } from "./cluster/processes.ts";
 import { readExample } from "./e2eExample.ts";
@@ -114,6 +115,8 @@ const buildAll = (run: E2eRun) =>
     if (cluster.isErr()) throw new StepFailure(cluster.error);
     const kwok = await ensureKwok();
     if (kwok.isErr()) throw new StepFailure(kwok.error);
+    const tools = gateToolsProblem();
+    if (tools) throw new StepFailure(tools);
     return { engine: built.value, cluster: cluster.value, kwok: kwok.value, crds: crds.value };
   });
 

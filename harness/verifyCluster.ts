@@ -28,6 +28,7 @@ import { ensureBinaries } from "./cluster/build.ts";
 import { type Cluster, startCluster, stopCluster, stoppedControllers } from "./cluster/cluster.ts";
 import { startStandIns } from "./cluster/controllers.ts";
 import { apiErrorMessage } from "./cluster/errors.ts";
+import { gateToolsProblem } from "./cluster/gateRunner.ts";
 import { ensureKwok, startKwok } from "./cluster/kwok.ts";
 import {
   type LayerManifests,
@@ -228,6 +229,8 @@ const main = async (): Promise<number> => {
   if (binaries.isErr()) return fail(binaries.error);
   const kwok = await ensureKwok();
   if (kwok.isErr()) return fail(kwok.error);
+  const tools = gateToolsProblem();
+  if (tools) return fail(tools);
   console.log(`verify:cluster: Kubernetes v${KUBERNETES_VERSION}, etcd ${ETCD_VERSION}, render ${dir}`);
   console.log(
     "Only the pinned charts' CRDs are installed: the charts' workloads and admission webhooks are not (Helm does not run here); kwok plays the nodes' kubelets.",

@@ -39,6 +39,14 @@ export const localScript = (script: string, dirs: { sa: string; probes: string }
     .replace(`\nwindow=${WEBHOOK_GATE_WINDOW_SECONDS}\n`, `\nwindow=${WINDOW_SECONDS}\n`)
     .replace(`\ninterval=${WEBHOOK_GATE_INTERVAL_SECONDS}\n`, `\ninterval=${INTERVAL_SECONDS}\n`);
 
+/** What is missing to run the gates' script here (`sh`, `curl`), said before anything starts. */
+export const gateToolsProblem = (which: (tool: string) => string | null = Bun.which): string | undefined => {
+  const missing = ["sh", "curl"].filter((tool) => !which(tool));
+  return missing.length > 0
+    ? `${missing.join(" and ")} not on PATH: the webhook gates' script runs here with them (Debian: apt-get install curl)`
+    : undefined;
+};
+
 /** Whether `pod` is a gate's pod that kwok made Running and nobody has finished yet. */
 export const isGateToRun = (pod: V1Pod): boolean =>
   Boolean(pod.metadata?.labels?.[WEBHOOK_GATE_LABEL]) &&

@@ -36,7 +36,7 @@ export const PULUMI_REPLACE_UNREADY = "pulumi.com/replaceUnready";
 /** How long the provider awaits an object, in seconds, when no customTimeouts are set. */
 export const PULUMI_TIMEOUT_SECONDS = "pulumi.com/timeoutSeconds";
 
-/** The provider does not wait for the object to become ready (end-to-end mode sets it; lib/e2e.ts). */
+/** The provider does not wait for the object to become ready (a release's skipAwait; the preflight reads it). */
 export const PULUMI_SKIP_AWAIT = "pulumi.com/skipAwait";
 
 /** Traefik's router on a plain Ingress: the entrypoint it listens on, and TLS on it. */

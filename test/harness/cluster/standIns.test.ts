@@ -6,7 +6,12 @@ import {
   traefikPublisher,
 } from "../../../harness/cluster/addresses.ts";
 import { AWAITED } from "../../../harness/cluster/controllers.ts";
-import { fallbackMessage, isGateToRun, localScript } from "../../../harness/cluster/gateRunner.ts";
+import {
+  fallbackMessage,
+  gateToolsProblem,
+  isGateToRun,
+  localScript,
+} from "../../../harness/cluster/gateRunner.ts";
 import { gateGaveUp, notServingWebhook } from "../../../harness/cluster/notServing.ts";
 import { WEBHOOK_GATE_LABEL } from "../../../lib/k8s/annotations.ts";
 import { webhookGate } from "../../../lib/k8s/webhookGate.ts";
@@ -157,4 +162,9 @@ describe("the webhook that does not serve yet", () => {
     expect(gateGaveUp([pod("Running"), pod("Succeeded")])).toBe(false);
     expect(gateGaveUp([pod("Failed")])).toBe(true);
   });
+});
+
+test("a missing sh or curl is named before anything starts", () => {
+  expect(gateToolsProblem(() => "/bin/x")).toBeUndefined();
+  expect(gateToolsProblem((tool) => (tool === "curl" ? null : "/bin/sh"))).toContain("curl not on PATH");
 });
