@@ -45,6 +45,21 @@ interface AuthSpec {
   readonly groups: readonly string[];
 }
 
+/** Native single sign-on (`withOidc`): the app's own OIDC client in Pocket ID. */
+export interface OidcSpec {
+  /** Path of the app's OIDC callback; registered on every host the app serves. */
+  readonly callbackPath: string;
+  /** Environment variable names the app reads its client id, secret, issuer and redirect URL from. */
+  readonly env: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly issuer?: string;
+    readonly redirectUrl?: string;
+  };
+  /** Pocket ID groups allowed to log in to the app; empty lets every Pocket ID user in. */
+  readonly groups: readonly string[];
+}
+
 /** What the CloudNativePG `<cluster>-app` secret holds, by the name an app asks for it. */
 export const POSTGRES_FIELDS = {
   url: "uri",
@@ -167,6 +182,7 @@ export interface AppSpec {
   readonly volumes: readonly Volume[];
   readonly exposures: readonly Exposure[];
   readonly auth?: AuthSpec;
+  readonly oidc?: OidcSpec;
   readonly postgres?: PostgresSpec;
   readonly configFiles: readonly ConfigFile[];
   /** Overrides of DEFAULT_RESOURCES, field by field. */

@@ -7,6 +7,7 @@ import { appHosts } from "../../app/render.ts";
 import { authContract, networkContract, storageContract } from "../../core/contracts.ts";
 import { defineLayer } from "../../core/layer.ts";
 import { appsConfigSchema } from "./config.ts";
+import { withOidcStep } from "./oidc.ts";
 import { type AppSource, planApps } from "./plan.ts";
 
 export interface LoadedApps {
@@ -24,7 +25,7 @@ export const appsLayer = (loaded: LoadedApps) =>
     // The CloudNativePG Cluster CRD comes with the storage layer's operator chart (another stack).
     evaluate: (config, reads) =>
       planApps(loaded.sources, reads, config.appSecrets, loaded.strays).map((apps) => ({
-        plan: { releases: [], objects: apps.flatMap((app) => app.objects) },
+        plan: { releases: [], objects: withOidcStep(apps, reads) },
         exports: {
           apps: apps.map(({ spec }) => spec.name),
           hosts: apps.flatMap(({ spec }) => appHosts(spec, reads.network)),
