@@ -49,13 +49,8 @@ interface AuthSpec {
 export interface OidcSpec {
   /** Path of the app's OIDC callback; registered on every host the app serves. */
   readonly callbackPath: string;
-  /** Environment variable names the app reads its client id, secret, issuer and redirect URL from. */
-  readonly env: {
-    readonly clientId: string;
-    readonly clientSecret: string;
-    readonly issuer?: string;
-    readonly redirectUrl?: string;
-  };
+  /** The variables the app reads its client id, secret, issuer and redirect URL from. */
+  readonly env: { readonly clientId: string; readonly clientSecret: string; issuer?: string; redirectUrl?: string };
   /** Pocket ID groups allowed to log in to the app; empty lets every Pocket ID user in. */
   readonly groups: readonly string[];
 }

@@ -34,8 +34,9 @@ export const groupNamesRule: AppRule = (spec) =>
     { part: "withAuth", groups: spec.auth?.groups ?? [] },
     { part: "withOidc", groups: spec.oidc?.groups ?? [] },
   ].flatMap(({ part, groups }) => [
+    // Empty entries and commas or spaces are withAuth's own list rule (auth.ts).
     ...groups
-      .filter((group) => !isGroupName(group))
+      .filter((group) => !isGroupName(group) && (part === "withOidc" || !/^$|[,\s]/.test(group.trim())))
       .map((group) =>
         inApp(
           spec,

@@ -8,7 +8,7 @@
  * Pocket ID v2.14.0 (github.com/pocket-id/pocket-id@v2.14.0): backend/internal/middleware/
  * auth_middleware.go and api_key_auth.go accept an `X-API-Key` header on the admin routes;
  * backend/internal/apikey/service.go lets the value of STATIC_API_KEY act as the admin
- * "Static API User". The API server: https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/secret-v1/
+ * "Static API User". Secrets are read, created and replaced through the API server (core/v1).
  */
 import {
   type ApiRequest,
@@ -176,7 +176,7 @@ export const reconcile = async (io: Io, state: DesiredState): Promise<void> => {
     );
     await syncSecret(io, state, client, await readStored(io, client));
   }
-  // Last, so a failure above never leaves an app without its client.
+  /* Last, so a failure above never leaves an app without its client. */
   for (const id of staleClients(state, existing)) {
     await io.pocketId({ method: "DELETE", path: `${CLIENTS}/${id}` });
     io.log(`client ${id}: deleted (no longer declared)`);
