@@ -8,7 +8,22 @@ import type * as input from "@pulumi/kubernetes/types/input";
 import { clientIdPrefix, type DesiredClient, SECRET_KEYS } from "../oidc/reconcile.ts";
 import { once } from "./builders.ts";
 import { hostOf, names, type RenderContext } from "./renderNames.ts";
-import { type AppBuilder, type AppSpec, namespaceOf, type OidcSpec, update } from "./spec.ts";
+import { type AppBuilder, type AppSpec, namespaceOf, update } from "./spec.ts";
+
+/** Native single sign-on (`withOidc`): the app's own OIDC client in Pocket ID. */
+export interface OidcSpec {
+  /** Path of the app's OIDC callback; registered on every host the app serves. */
+  readonly callbackPath: string;
+  /** The variables the app reads its client id, secret, issuer and redirect URL from. */
+  readonly env: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    issuer?: string;
+    redirectUrl?: string;
+  };
+  /** Pocket ID groups allowed to log in to the app; empty lets every Pocket ID user in. */
+  readonly groups: readonly string[];
+}
 
 export interface OidcOptions {
   /** The app's callback path, e.g. `/oauth2/oidc/callback`: registered on every host the app serves. */

@@ -2,6 +2,7 @@
  * An app as plain, immutable data. `app(name, {...})` starts one; the `with*` builders in
  * builders.ts and its siblings each return a new spec; `pipe` composes them. Nothing here touches Pulumi.
  */
+import type { OidcSpec } from "./oidc.ts";
 
 interface NfsVolume {
   readonly kind: "nfs";
@@ -42,16 +43,6 @@ interface AuthSpec {
   /** Pocket ID accounts by email (`oauth.whitelist`). */
   readonly emails: readonly string[];
   /** Pocket ID groups, any of which grants access (`oauth.groups`). */
-  readonly groups: readonly string[];
-}
-
-/** Native single sign-on (`withOidc`): the app's own OIDC client in Pocket ID. */
-export interface OidcSpec {
-  /** Path of the app's OIDC callback; registered on every host the app serves. */
-  readonly callbackPath: string;
-  /** The variables the app reads its client id, secret, issuer and redirect URL from. */
-  readonly env: { readonly clientId: string; readonly clientSecret: string; issuer?: string; redirectUrl?: string };
-  /** Pocket ID groups allowed to log in to the app; empty lets every Pocket ID user in. */
   readonly groups: readonly string[];
 }
 

@@ -65,7 +65,7 @@ describe("apps layer of the example stack (full offline render)", () => {
       (await bodies())
         .map(
           (o) =>
-            `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name.replace(/-[0-9a-f]{10}$/, "-<hash>")}`,
+            `${o.kind} ${o.metadata.namespace ?? ""}/${(o.metadata.name ?? "").replace(/-[0-9a-f]{10}$/, "-<hash>")}`,
         )
         .sort(),
     ).toEqual([

@@ -2,8 +2,9 @@
  * The auth layer under the mock runtime: the example stack through the full render, and the same
  * program with other upstream values (a second domain, other names) to prove nothing is hard-coded.
  */
-import { createHmac } from "node:crypto";
+
 import { beforeAll, describe, expect, test } from "bun:test";
+import { createHmac } from "node:crypto";
 import { REDACTED } from "../../../../lib/pulumi/resources.ts";
 import type { KubernetesObject } from "../../../../lib/render/documents.ts";
 import type { RenderedLayer } from "../../../../lib/render/render.ts";
