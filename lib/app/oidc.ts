@@ -74,7 +74,7 @@ const hostsOf = (spec: AppSpec, context: RenderContext): string[] => [
 ];
 
 /** The callback URL on each host the app serves. */
-export const callbackUrls = (spec: AppSpec, oidc: OidcSpec, context: RenderContext): string[] =>
+const callbackUrls = (spec: AppSpec, oidc: OidcSpec, context: RenderContext): string[] =>
   hostsOf(spec, context).map((host) => `https://${host}${oidc.callbackPath}`);
 
 /** The client the layer's step keeps in Pocket ID for the app (undefined without `withOidc`). */

@@ -28,7 +28,7 @@ import { containerObject, jobObject, podTemplate } from "../k8s/workload.ts";
 import type { DesiredClient, DesiredGroup, DesiredState } from "./script/pocketId.ts";
 
 export { SECRET_KEYS } from "./script/step.ts";
-export type { DesiredClient, DesiredGroup, DesiredState };
+export type { DesiredClient, DesiredState };
 
 /** The program's files, as the Job runs them: read once, the same text whatever runtime renders. */
 const SCRIPT_FILES = Object.fromEntries(

@@ -157,7 +157,7 @@ const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
 };
 
 /** The auth contract: what apps need to put themselves behind the login, and the hosts reserved for UIs. */
-export const authExports = (network: NetworkContract): AuthContract => {
+const authExports = (network: NetworkContract): AuthContract => {
   const urls = authUrls(network.domain);
   const hosts = authHosts(network.domain);
   const middleware = middlewareReference(TINYAUTH_APP, MIDDLEWARE_NAME);
