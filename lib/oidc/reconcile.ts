@@ -227,3 +227,16 @@ export const readersWaitFor = (
       : item,
   );
 };
+
+/** What a layer's step keeps in Pocket ID, for the render summary: each client with its callbacks. */
+export const stepSummary = (options: OidcStepOptions): string[] => {
+  const state = desiredState(options);
+  return [
+    `OIDC clients, made on deploy by Job ${options.namespace}/${stepJobName(options.layer, state)}:${state.clients.length === 0 ? " none" : ""}`,
+    ...state.clients.map(
+      (client) =>
+        `  ${client.id}: callback ${client.callbackUrls.join(", ")}; ${client.groups.length > 0 ? `groups ${client.groups.join(", ")}` : "every Pocket ID user"}; credentials in Secret ${client.secret.namespace}/${client.secret.name}`,
+    ),
+    `Pocket ID groups made by this layer (never deleted): ${state.groups.length > 0 ? state.groups.map((group) => group.name).join(", ") : "none"}`,
+  ];
+};

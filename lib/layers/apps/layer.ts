@@ -6,8 +6,9 @@
 import { appHosts } from "../../app/render.ts";
 import { authContract, networkContract, storageContract } from "../../core/contracts.ts";
 import { defineLayer } from "../../core/layer.ts";
+import { stepSummary } from "../../oidc/reconcile.ts";
 import { appsConfigSchema } from "./config.ts";
-import { withOidcStep } from "./oidc.ts";
+import { appsStep, withOidcStep } from "./oidc.ts";
 import { type AppSource, planApps } from "./plan.ts";
 
 export interface LoadedApps {
@@ -24,13 +25,16 @@ export const appsLayer = (loaded: LoadedApps) =>
     reads: { network: networkContract, storage: storageContract, auth: authContract },
     // The CloudNativePG Cluster CRD comes with the storage layer's operator chart (another stack).
     evaluate: (config, reads) =>
-      planApps(loaded.sources, reads, config.appSecrets, loaded.strays).map((apps) => ({
-        plan: { releases: [], objects: withOidcStep(apps, reads) },
-        exports: {
-          apps: apps.map(({ spec }) => spec.name),
-          hosts: apps.flatMap(({ spec }) => appHosts(spec, reads.network)),
-        },
-        summary: [],
-        notices: [],
-      })),
+      planApps(loaded.sources, reads, config.appSecrets, loaded.strays).map((apps) => {
+        const step = appsStep(apps, reads);
+        return {
+          plan: { releases: [], objects: withOidcStep(apps, step) },
+          exports: {
+            apps: apps.map(({ spec }) => spec.name),
+            hosts: apps.flatMap(({ spec }) => appHosts(spec, reads.network)),
+          },
+          summary: stepSummary(step),
+          notices: [],
+        };
+      }),
   });

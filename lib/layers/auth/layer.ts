@@ -4,6 +4,7 @@
  */
 import { networkContract, storageContract } from "../../core/contracts.ts";
 import { defineLayer } from "../../core/layer.ts";
+import { stepSummary } from "../../oidc/reconcile.ts";
 import { type AuthConfig, authConfigSchema } from "./config.ts";
 import { authPlan } from "./plan.ts";
 import { deprecatedClientNotice, setupSummary } from "./setup.ts";
@@ -20,12 +21,12 @@ export const authLayer = defineLayer({
   // The Traefik CRDs (Middleware, IngressRoute) come from the network layer's charts, deployed
   // earlier in another stack: nothing here can wait for them, and nothing needs to.
   evaluate: (config, reads) =>
-    authPlan({ config, ...reads }).map(({ objects, exports }) => {
+    authPlan({ config, ...reads }).map(({ objects, exports, step }) => {
       const notice = deprecatedClientNotice(deprecatedKeys(config));
       return {
         plan: { releases: [], objects },
         exports,
-        summary: setupSummary(reads.network.domain, config.tinyauthAllowedUsers, config.pocketIdGroups),
+        summary: [...setupSummary(reads.network.domain, config.tinyauthAllowedUsers), ...stepSummary(step)],
         notices: notice === undefined ? [] : [notice],
       };
     }),

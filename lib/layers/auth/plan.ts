@@ -18,7 +18,12 @@ import { ingressObject } from "../../k8s/ingress.ts";
 import { layerLabels } from "../../k8s/labels.ts";
 import { namespaceId } from "../../k8s/namespace.ts";
 import { deploymentId } from "../../k8s/workload.ts";
-import { type DesiredClient, oidcClientStep, readersWaitFor } from "../../oidc/reconcile.ts";
+import {
+  type DesiredClient,
+  type OidcStepOptions,
+  oidcClientStep,
+  readersWaitFor,
+} from "../../oidc/reconcile.ts";
 import { authAppSecrets, POCKET_ID_APP, pocketIdApp, TINYAUTH_APP, tinyauthApp } from "./apps.ts";
 import type { AuthConfig } from "./config.ts";
 import {
@@ -42,6 +47,8 @@ export interface AuthPlan {
   /** Every object, in order; the shared edge creates them (lib/pulumi/createPlan.ts). */
   objects: PlannedObject[];
   exports: AuthContract;
+  /** What the OIDC client step keeps in Pocket ID (for the summary). */
+  step: OidcStepOptions;
 }
 
 export interface AuthPlanInput {
@@ -175,16 +182,15 @@ const authExports = (network: NetworkContract): AuthContract => {
 };
 
 /** The OIDC client step of the auth layer: Tinyauth's client and the configured groups. */
-const authStep = (config: AuthConfig, exports: AuthContract, clients: DesiredClient[]) =>
-  oidcClientStep({
-    layer: "auth",
-    namespace: exports.pocketIdNamespace,
-    pocketIdUrl: exports.pocketIdInternalUrl,
-    apiKeySecret: exports.pocketIdApiKeySecret,
-    groups: (config.pocketIdGroups ?? []).map((name) => ({ name, friendlyName: name })),
-    clients,
-    after: [namespaceId(POCKET_ID_APP), deploymentId(POCKET_ID_APP, POCKET_ID_APP)],
-  });
+const authStep = (config: AuthConfig, exports: AuthContract, clients: DesiredClient[]): OidcStepOptions => ({
+  layer: "auth",
+  namespace: exports.pocketIdNamespace,
+  pocketIdUrl: exports.pocketIdInternalUrl,
+  apiKeySecret: exports.pocketIdApiKeySecret,
+  groups: (config.pocketIdGroups ?? []).map((name) => ({ name, friendlyName: name })),
+  clients,
+  after: [namespaceId(POCKET_ID_APP), deploymentId(POCKET_ID_APP, POCKET_ID_APP)],
+});
 
 /**
  * Pocket ID, then the step that makes Tinyauth's OIDC client (and writes its Secret), then Tinyauth
@@ -203,8 +209,9 @@ export const authPlan = (input: AuthPlanInput): Result<AuthPlan, Problem[]> => {
     }),
   ];
   const clients = apps.flatMap((spec) => oidcClientOf(spec, context) ?? []);
+  const options = authStep(config, exports, clients);
   return renderPlatformApps(apps, context, secrets).map((objects) => {
-    const step = authStep(config, exports, clients);
+    const step = oidcClientStep(options);
     return {
       objects: [
         ...readersWaitFor(objects, step, clients),
@@ -213,6 +220,7 @@ export const authPlan = (input: AuthPlanInput): Result<AuthPlan, Problem[]> => {
         ...protectedUis(input),
       ],
       exports,
+      step: options,
     };
   });
 };

@@ -5,14 +5,8 @@
 import { authUrls } from "./urls.ts";
 
 /** The auth layer's lines in the render summary. */
-export const setupSummary = (
-  domain: string,
-  allowedUsers: readonly string[] | undefined,
-  groups: readonly string[] | undefined,
-): string[] => [
+export const setupSummary = (domain: string, allowedUsers: readonly string[] | undefined): string[] => [
   `The one manual step, once: open ${authUrls(domain).pocketIdSetup} and register the admin's passkey.`,
-  "Tinyauth's OIDC client (homelab-auth-tinyauth): created on deploy by the Job oidc-clients-auth-<hash>",
-  `Pocket ID groups made by this layer: ${groups && groups.length > 0 ? groups.join(", ") : "none"}`,
   `Allowed users: ${allowedUsers && allowedUsers.length > 0 ? allowedUsers.join(", ") : "every Pocket ID user"}`,
 ];
 

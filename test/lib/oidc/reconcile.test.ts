@@ -12,6 +12,7 @@ import {
   readersWaitFor,
   STATE_FILE,
   stepJobName,
+  stepSummary,
 } from "../../../lib/oidc/reconcile.ts";
 import { ROOT } from "../../support/render.ts";
 
@@ -153,5 +154,13 @@ describe("the OIDC client step", () => {
     );
     expect(reader?.after).toEqual([step.job]);
     expect(other?.after).toEqual([]);
+  });
+
+  test("the summary names the Job, each client with its callbacks and Secret, and the groups", () => {
+    expect(stepSummary(options())).toEqual([
+      `OIDC clients, made on deploy by Job pocket-id/${stepJobName("apps", desiredState(options()))}:`,
+      "  homelab-apps-miniflux: callback https://rss.example.com/oauth2/oidc/callback; every Pocket ID user; credentials in Secret miniflux/miniflux-oidc",
+      "Pocket ID groups made by this layer (never deleted): family",
+    ]);
   });
 });
