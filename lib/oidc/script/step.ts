@@ -82,6 +82,7 @@ type Call = <T>(request: ApiRequest) => Promise<T>;
 const caller =
   (base: string, headers: Record<string, string>, tls?: { ca: string }): Call =>
   async <T>(request: ApiRequest): Promise<T> => {
+    // Bun's fetch takes `tls.ca` (BunFetchRequestInit.tls, bun.sh reference): the cluster's CA here.
     const response = await fetch(`${base}${request.path}`, {
       method: request.method,
       headers: { ...headers, "Content-Type": "application/json" },
