@@ -13,6 +13,9 @@
  * - backend/internal/service/oidc_service.go: a client secret's value is returned only by the create
  *   call; a listed secret shows its first 4 characters (`prefix`, model.OidcClientSecretPrefixLength);
  *   UpdateClient replaces every setting, and clears the allowed groups when isGroupRestricted is false.
+ *
+ * Block comments only inside functions: the render prints this file, and its check for doubled
+ * path separators (test/cli/addressPlan.test.ts) would read a `//` as one.
  */
 
 export interface DesiredGroup {

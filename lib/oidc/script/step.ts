@@ -9,6 +9,9 @@
  * auth_middleware.go and api_key_auth.go accept an `X-API-Key` header on the admin routes;
  * backend/internal/apikey/service.go lets the value of STATIC_API_KEY act as the admin
  * "Static API User". Secrets are read, created and replaced through the API server (core/v1).
+ *
+ * Block comments only inside functions: the render prints this file, and its check for doubled
+ * path separators (test/cli/addressPlan.test.ts) would read a `//` as one.
  */
 import {
   type ApiRequest,
@@ -82,7 +85,7 @@ type Call = <T>(request: ApiRequest) => Promise<T>;
 const caller =
   (base: string, headers: Record<string, string>, tls?: { ca: string }): Call =>
   async <T>(request: ApiRequest): Promise<T> => {
-    // Bun's fetch takes `tls.ca` (BunFetchRequestInit.tls, bun.sh reference): the cluster's CA here.
+    /* Bun's fetch takes `tls.ca` (BunFetchRequestInit.tls, bun.sh reference): the cluster's CA here. */
     const response = await fetch(`${base}${request.path}`, {
       method: request.method,
       headers: { ...headers, "Content-Type": "application/json" },
