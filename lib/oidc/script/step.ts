@@ -63,7 +63,7 @@ export const storedCredentials = (secret: { data?: Record<string, string> }): St
 export const FAILURE_HELP = [
   "What to do: the step is safe to run again, and the next deploy of the same layer replaces this failed Job.",
   "- Pocket ID unreachable or 5xx: check it runs (kubectl -n pocket-id get pods; kubectl -n pocket-id logs deploy/pocket-id), then deploy again.",
-  "- 401 from Pocket ID: its STATIC_API_KEY differs from the key this Job mounted; deploy the auth layer first so both read the same Secret.",
+  "- 401 from Pocket ID: it runs with another STATIC_API_KEY than this Job mounted (the key changed since it started): kubectl -n pocket-id rollout restart deploy/pocket-id, then deploy again.",
   "- 403 from the API server: the Job's Role does not cover that Secret; deploy the layer again so its Role is current.",
   "- 409 Client ID is already in use: a client with this id exists (made by hand?); delete it in Pocket ID's admin UI and deploy again.",
 ];
