@@ -3,11 +3,13 @@
  * every app validated, rendered and reference-checked together; one broken file fails the layer,
  * naming the file (skipping it would delete its app).
  */
+import { err } from "neverthrow";
 import { appHosts } from "../../app/render.ts";
 import { authContract, networkContract, storageContract } from "../../core/contracts.ts";
 import { defineLayer } from "../../core/layer.ts";
 import { appsConfigSchema } from "./config.ts";
 import { type AppSource, planApps } from "./plan.ts";
+import { selectApps } from "./select.ts";
 
 export interface LoadedApps {
   sources: readonly AppSource[];
@@ -22,14 +24,19 @@ export const appsLayer = (loaded: LoadedApps) =>
     schema: appsConfigSchema,
     reads: { network: networkContract, storage: storageContract, auth: authContract },
     // The CloudNativePG Cluster CRD comes with the storage layer's operator chart (another stack).
-    evaluate: (config, reads) =>
-      planApps(loaded.sources, reads, config.appSecrets, loaded.strays).map((apps) => ({
+    evaluate: (config, reads) => {
+      const { selected, skipped, problems } = selectApps(loaded.sources, config.apps);
+      const planned = planApps(selected, reads, config.appSecrets, loaded.strays);
+      // A name that selects nothing is reported with every problem of the apps it does select.
+      if (problems.length > 0) return err([...problems, ...(planned.isErr() ? planned.error : [])]);
+      return planned.map((apps) => ({
         plan: { releases: [], objects: apps.flatMap((app) => app.objects) },
         exports: {
           apps: apps.map(({ spec }) => spec.name),
           hosts: apps.flatMap(({ spec }) => appHosts(spec, reads.network)),
         },
-        summary: [],
+        summary: skipped.length > 0 ? [`Not on this stack (not in apps): ${skipped.join(", ")}`] : [],
         notices: [],
-      })),
+      }));
+    },
   });
