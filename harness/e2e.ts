@@ -210,7 +210,7 @@ const runChecks = async (run: E2eRun, context: E2eContext, stack: E2eStack) => {
   await step(log, "pulumi preview --expect-no-changes on every layer (a second deploy changes nothing)", () =>
     expectNoChanges(context),
   );
-  await step(log, `Add ${ADDED_APP.file} and run bun run deploy:apps`, () => addApp(context));
+  await step(log, `Add ${ADDED_APP.file}, name it in apps, deploy:apps`, () => addApp(context, stack));
   await step(
     log,
     "Data safety: destroy:apps refuses without --confirm-data-loss; with it, Pulumi stops at protected claims and deletes nothing",

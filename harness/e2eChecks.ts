@@ -10,7 +10,7 @@ import { LAYERS, type Layer } from "../lib/core/layerNames.ts";
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from "../lib/k8s/labels.ts";
 import type { Clients } from "./cluster/api.ts";
 import { mustRun, type RunLog, run, StepFailure } from "./e2eSteps.ts";
-import { ADDED_APP, E2E_STACK, type E2eStack, secretArgs } from "./engine/e2eStack.ts";
+import { ADDED_APP, APPS_KEY, E2E_STACK, type E2eStack, secretArgs } from "./engine/e2eStack.ts";
 import { KUBERNETES_PLUGIN_VERSION } from "./engine/versions.ts";
 
 export interface E2eContext {
@@ -88,9 +88,21 @@ export const expectNoChanges = async (context: E2eContext): Promise<void> => {
   }
 };
 
-/** A new app file, deployed with deploy:apps; its Deployment carries the owner labels. */
-export const addApp = async (context: E2eContext): Promise<void> => {
+/** A new app file, named in the stack's apps, deployed with deploy:apps; its Deployment carries the owner labels. */
+export const addApp = async (context: E2eContext, stack: E2eStack): Promise<void> => {
   writeFileSync(join(context.work, ADDED_APP.file), ADDED_APP.source);
+  // A new app runs on the stacks whose `apps` names it (lib/layers/apps/select.ts).
+  const apps = [...(stack.plain.apps[APPS_KEY] as string[]), ADDED_APP.name].join(",");
+  await pulumi(context, [
+    "config",
+    "set",
+    "apps",
+    apps,
+    "--stack",
+    E2E_STACK,
+    "--cwd",
+    layerDir(context, "apps"),
+  ]);
   await runWrapped(context, "up", "apps", "--", "--yes", "--non-interactive");
   const deployments = await context.clients.apps.listNamespacedDeployment({ namespace: ADDED_APP.name });
   const deployment = deployments.items[0];

@@ -57,7 +57,7 @@ const BASE: Readonly<Record<Layer, Readonly<Record<string, string>>>> = {
     tinyauth_oauth_client_id: CANARIES.clientId,
     tinyauth_oauth_client_secret: CANARIES.clientSecret,
   },
-  apps: { app_secrets: `\n    miniflux:\n      admin_password: ${CANARIES.app}` },
+  apps: { apps: "demo,miniflux", app_secrets: `\n    miniflux:\n      admin_password: ${CANARIES.app}` },
 };
 
 /**
@@ -94,6 +94,9 @@ const fileText = (layer: Layer, edits: readonly Edit[]): string => {
   );
   return `config:\n${lines.join("\n")}\n`;
 };
+
+/** Stack `bad` runs every app file of the apps folder under test (its `apps` unset, as the example's). */
+export const EVERY_APP_FILE: Edit = { layer: "apps", key: "apps", value: undefined };
 
 /** A scratch repository (config/ and guard/) holding only stack `bad`, written from the changes. */
 export const scratchStack = (changes: StackChanges = {}): string => {

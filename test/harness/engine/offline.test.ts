@@ -2,7 +2,14 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ADDED_APP, e2eStack, pulumiEnv, secretArgs } from "../../../harness/engine/e2eStack.ts";
+import {
+  ADDED_APP,
+  APPS_KEY,
+  EXAMPLE_APPS,
+  e2eStack,
+  pulumiEnv,
+  secretArgs,
+} from "../../../harness/engine/e2eStack.ts";
 import {
   cliModule,
   languageHostModule,
@@ -20,7 +27,8 @@ import { placeholderProblems } from "../../../lib/config/placeholders.ts";
 import { rawConfigFromEntries, readStackConfig, readStackFileConfig } from "../../../lib/config/stackFile.ts";
 import { LAYERS, type Layer, projectName } from "../../../lib/core/layerNames.ts";
 import { E2E_CHARTS_ENV } from "../../../lib/e2e.ts";
-import { configSchemas, parseConfig } from "../../../programs/layers.ts";
+import { appFiles } from "../../../lib/layers/apps/plan.ts";
+import { APPS_DIR, configSchemas, parseConfig } from "../../../programs/layers.ts";
 import { ROOT } from "../../support/render.ts";
 
 const packageJson = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
@@ -137,6 +145,11 @@ describe("the e2e stack", () => {
       "traefik",
     ]);
     expect(ADDED_APP.file).toEndWith(`${ADDED_APP.name}.ts`);
+  });
+
+  test("it runs the example's apps, named in apps: every app file, none other", () => {
+    expect(stack.plain.apps[APPS_KEY]).toEqual([...EXAMPLE_APPS]);
+    expect(appFiles(APPS_DIR).modules).toEqual(EXAMPLE_APPS.map((name) => `${name}.ts`));
   });
 });
 
