@@ -15,7 +15,7 @@
  *   UpdateClient replaces every setting, and clears the allowed groups when isGroupRestricted is false.
  *
  * Block comments only inside functions: the render prints this file, and its check for doubled
- * path separators (test/cli/addressPlan.test.ts) would read a `//` as one.
+ * path separators (test/cli/addressPlan.test.ts) would take a line comment for one.
  */
 
 export interface DesiredGroup {

@@ -11,7 +11,7 @@
  * "Static API User". Secrets are read, created and replaced through the API server (core/v1).
  *
  * Block comments only inside functions: the render prints this file, and its check for doubled
- * path separators (test/cli/addressPlan.test.ts) would read a `//` as one.
+ * path separators (test/cli/addressPlan.test.ts) would take a line comment for one.
  */
 import {
   type ApiRequest,
