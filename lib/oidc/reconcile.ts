@@ -1,8 +1,11 @@
 /**
  * The OIDC client step of a layer: a Job, run once Pocket ID is ready, that makes Pocket ID hold
  * exactly the layer's declared clients and groups and writes each client's credentials into a
- * Secret beside the app that reads it (the program: ./script/, shipped verbatim in a ConfigMap). Each layer owns the clients whose id starts with its prefix (`homelab-<layer>-`), so
- * the apps layer removing an app's client never touches Tinyauth's.
+ * Secret beside the app that reads it (the program: ./script/, shipped verbatim in a ConfigMap).
+ * Each layer owns the clients whose id starts with its prefix (`homelab-<layer>-`), so the apps
+ * layer removing an app's client never touches Tinyauth's. Every layer's Job runs in Pocket ID's
+ * namespace, because a pod mounts only Secrets of its own namespace and the API key lives there; it
+ * writes the client Secrets in the apps' namespaces through the API server, under a Role per namespace.
  *
  * Re-runs, as the webhook gate (lib/k8s/webhookGate.ts): the Job's name carries a hash of the
  * program and the declared state, so a deploy that changes either creates a new Job (and deletes the
