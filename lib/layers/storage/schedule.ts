@@ -260,6 +260,12 @@ export interface PlannedSchedule {
   drift?: { minutes: number; local: Schedule };
 }
 
+/**
+ * The same UTC moments as CloudNativePG's `ScheduledBackup.spec.schedule` takes them: six fields,
+ * seconds first (robfig/cron; cloudnative-pg 1.30.0 CRD scheduledbackups.postgresql.cnpg.io).
+ */
+export const sixFieldCron = (planned: PlannedSchedule): string => `0 ${planned.cron}`;
+
 /** A local schedule in `zone` → the UTC cron Longhorn runs, and the daylight-saving drift if any. */
 export const planSchedule = (local: Schedule, zone: ScheduleZone): PlannedSchedule => {
   const utc = localToUtc(local, baseOffset(zone));
