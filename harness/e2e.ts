@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ok, Result } from "neverthrow";
+import { Result } from "neverthrow";
 import {
   type CliIo,
   type CommandSpec,
@@ -26,6 +26,7 @@ import { formatProblem, type Problem } from "../lib/core/problem.ts";
 import { longhornValues } from "../lib/layers/storage/longhorn.ts";
 import { configSchemas, parseConfig } from "../programs/layers.ts";
 import { offlineCopyProblems, pinnedCrds } from "./charts/crds.ts";
+import { withModuleCrds } from "./charts/moduleCrds.ts";
 import { connect, createNodes } from "./cluster/api.ts";
 import { type Binaries, ensureBinaries } from "./cluster/build.ts";
 import { startCluster, stopCluster } from "./cluster/cluster.ts";
@@ -124,11 +125,11 @@ const pulumi = (run: E2eRun, args: string[]) =>
 
 const buildAll = (run: E2eRun) =>
   step(run.log, "Build (or reuse) the Pulumi engine and the API server; the charts' CRDs", async () => {
+    const onDownload = (what: string) => run.io.out(`  downloading the CRDs of ${what}`);
+    // An offline copy holds what the charts ship; the snapshot CRDs come from the Go module proxy.
     const crds = run.options.crds
-      ? ok(run.options.crds)
-      : await pinnedCrds(PINNED_CHARTS, {
-          onDownload: (what) => run.io.out(`  downloading the CRDs of ${what}`),
-        });
+      ? withModuleCrds(run.options.crds, PINNED_CHARTS, { onDownload })
+      : await pinnedCrds(PINNED_CHARTS, { onDownload });
     if (crds.isErr())
       throw new StepFailure(`${crds.error}\nGive an offline copy with --crds DIR (one folder per chart).`);
     const built = await ensureEngine();

@@ -9,11 +9,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ok } from "neverthrow";
 import { type CommandSpec, parseCommand, USAGE_EXIT, usageText } from "../cli/args.ts";
 import { userFolder } from "../cli/folders.ts";
 import { standInChartName } from "../lib/e2e.ts";
 import { offlineCopyProblems, pinnedCrds } from "./charts/crds.ts";
+import { withModuleCrds } from "./charts/moduleCrds.ts";
 import {
   type Apply,
   type Clients,
@@ -197,11 +197,11 @@ const main = async (): Promise<number> => {
   const dir = renderDir();
   const render = readRender(dir);
   if (render.isErr()) return fail(...render.error);
+  const onDownload = (what: string) => console.log(`Downloading the CRDs of ${what}…`);
+  // An offline copy holds what the charts ship; CRDs published as a Go module come from the proxy.
   const crdsDir = options.crds
-    ? ok(options.crds)
-    : await pinnedCrds(PINNED_CHARTS, {
-        onDownload: (what) => console.log(`Downloading the CRDs of ${what}…`),
-      });
+    ? withModuleCrds(options.crds, PINNED_CHARTS, { onDownload })
+    : await pinnedCrds(PINNED_CHARTS, { onDownload });
   if (crdsDir.isErr())
     return fail(crdsDir.error, "Give an offline copy with --crds DIR (one folder per chart).");
   const binaries = await ensureBinaries();

@@ -99,7 +99,10 @@ export interface ScheduledBackupOptions {
  * `<scheduled backup>-<time>` and labelled `cnpg.io/cluster` and `cnpg.io/scheduled-backup`
  * (cloudnative-pg v1.30.0 internal/controller/scheduledbackup_controller.go, createBackup).
  */
-export const scheduledBackupObject = (metadata: ObjectMeta, options: ScheduledBackupOptions): CustomObject => ({
+export const scheduledBackupObject = (
+  metadata: ObjectMeta,
+  options: ScheduledBackupOptions,
+): CustomObject => ({
   apiVersion: "postgresql.cnpg.io/v1",
   kind: "ScheduledBackup",
   metadata,

@@ -321,6 +321,7 @@ describe("custom resources wait for their webhook", () => {
       ),
     ).toEqual([
       "cluster/miniflux/miniflux-db: Cluster miniflux/miniflux-db can be created before helm/cnpg-system/cloudnative-pg's webhook answers: the provider does not retry a refused create",
+      "scheduledbackup/miniflux/miniflux-db: ScheduledBackup miniflux/miniflux-db can be created before helm/cnpg-system/cloudnative-pg's webhook answers: the provider does not retry a refused create",
     ]);
   });
 });

@@ -45,7 +45,7 @@ const resourceNamed = async (type: string, name: string) => {
 const CHART = "kubernetes:helm.sh/v4:Chart";
 
 describe("storage layer (example stack)", () => {
-  test("installs exactly the three pinned charts", async () => {
+  test("installs exactly the four pinned charts", async () => {
     const releases = (await storage()).documents.helm.map(({ body }) => ({
       name: body.name,
       chart: body.chart,
@@ -66,6 +66,13 @@ describe("storage layer (example stack)", () => {
         chart: "csi-driver-nfs",
         version: "4.13.4",
         repo: "https://kubernetes-csi.github.io/csi-driver-nfs",
+        namespace: "kube-system",
+      },
+      {
+        name: "snapshot-controller",
+        chart: "snapshot-controller",
+        version: "5.2.0",
+        repo: "https://piraeus.io/helm-charts/",
         namespace: "kube-system",
       },
       {
@@ -287,6 +294,7 @@ describe("storage layer (example stack)", () => {
       "RecurringJob/volume-backup: valid",
       "ServiceAccount/longhorn-webhook-gate: valid",
       "StorageClass/nfs: valid",
+      "VolumeSnapshotClass/longhorn-backup: valid",
     ]);
   });
 
