@@ -27,7 +27,7 @@ import type { PinnedChart } from "./crds.ts";
 type GoModule = { path: string; version: string; folder: string };
 
 /** The Go module a chart's CRDs come from, if they come from one. */
-export const goModuleOf = (chart: PinnedChart): GoModule | undefined => {
+const goModuleOf = (chart: PinnedChart): GoModule | undefined => {
   const crds = chart.facts.crds;
   return crds?.from === "templates" ? crds.goModule : undefined;
 };

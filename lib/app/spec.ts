@@ -70,7 +70,7 @@ export interface PostgresSpec {
   readonly restore?: PostgresRestore;
 }
 
-export interface PostgresRestore {
+interface PostgresRestore {
   /** A CloudNativePG Backup of this app's database: `<app>-db-<YYYYMMDDhhmmss>`. */
   readonly from: string;
   /** Whether the app uses the restored database (true) or still the live one (false). */

@@ -1,6 +1,8 @@
 /** withPostgres: the CloudNativePG cluster and the variables that reach it. */
+
+import { backupSource } from "../../k8s/cnpgRestores.ts";
 import { isOversized, isPositiveSize, MAX_VOLUME_SIZE, PG_IDENTIFIER } from "../predicates.ts";
-import { backupCluster, backupTime, liveCluster } from "../restore.ts";
+import { liveCluster } from "../restore.ts";
 import { type AppSpec, POSTGRES_FIELDS } from "../spec.ts";
 import { type AppRule, inApp, when } from "./rule.ts";
 
@@ -14,7 +16,8 @@ const restoreProblems = (spec: AppSpec) => {
   if (from === undefined) return [];
   const live = liveCluster(spec);
   const fix = `name one of its backups, \`${live}-<YYYYMMDDhhmmss>\` as \`bun run backups\` lists them (kubectl get backups.postgresql.cnpg.io -n <namespace>)`;
-  if (backupTime(from) === undefined)
+  const source = backupSource(from);
+  if (source === undefined)
     return [
       inApp(
         spec,
@@ -23,12 +26,12 @@ const restoreProblems = (spec: AppSpec) => {
         fix,
       ),
     ];
-  if (backupCluster(from) !== live)
+  if (source.cluster !== live)
     return [
       inApp(
         spec,
         "withPostgres",
-        `restore.from ${JSON.stringify(from)} is a backup of ${backupCluster(from)}, not of this app's database ${live}`,
+        `restore.from ${JSON.stringify(from)} is a backup of ${source.cluster}, not of this app's database ${live}`,
         fix,
       ),
     ];

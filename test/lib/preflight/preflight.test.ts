@@ -356,3 +356,58 @@ describe("one LAN IP per host", () => {
     ]);
   });
 });
+
+describe("database restores never replace the live database", () => {
+  const LIVE = "cluster/miniflux/miniflux-db";
+  const recovery = (backup: string, database = "miniflux") => ({
+    recovery: { backup: { name: backup }, database, owner: database },
+  });
+  const bootstrapped =
+    (bootstrap: object, name?: string) =>
+    (planned: PlannedObject): PlannedObject => {
+      const object = withSpec(planned.object, (spec) => ({ ...spec, bootstrap }));
+      const renamed = { ...object, metadata: { ...object.metadata, name: name ?? object.metadata.name } };
+      return { ...planned, id: name ? `cluster/miniflux/${name}` : planned.id, object: renamed };
+    };
+  const live = async (): Promise<PlannedObject> => {
+    const apps = (await layers()).find((entry) => entry.layer === "apps");
+    const found = apps?.plan.objects.find((planned) => planned.id === LIVE);
+    if (!found) throw new Error("no live cluster");
+    return found;
+  };
+  const copy = async (bootstrap: object) =>
+    bootstrapped(bootstrap, "miniflux-db-r20261207163000")(await live());
+
+  test("a new cluster from a backup of the live one, beside it, passes", async () => {
+    expect(await findings("apps", addObjects(await copy(recovery("miniflux-db-20261207163000"))))).toEqual(
+      [],
+    );
+  });
+
+  test("the live cluster bootstrapped again from its own backup is refused", async () => {
+    expect(
+      await findings("apps", editObject(LIVE, bootstrapped(recovery("miniflux-db-20261207163000")))),
+    ).toEqual([
+      "cluster/miniflux/miniflux-db: restores its own backup miniflux-db-20261207163000 into itself: the live database would be bootstrapped again (replaced)",
+    ]);
+  });
+
+  test("a restore that drops the live cluster from the deploy is refused", async () => {
+    const restored = await copy(recovery("miniflux-db-20261207163000"));
+    const swap: Edit = (plan) => ({
+      ...plan,
+      objects: plan.objects.map((planned) => (planned.id === LIVE ? restored : planned)),
+    });
+    expect(await findings("apps", swap)).toEqual([
+      "cluster/miniflux/miniflux-db-r20261207163000: restores miniflux-db-20261207163000 of miniflux-db, which this deploy does not keep: the live database would be deleted",
+    ]);
+  });
+
+  test("a backup of another database is refused", async () => {
+    expect(
+      await findings("apps", addObjects(await copy(recovery("miniflux-db-20261207163000", "feeds")))),
+    ).toEqual([
+      "cluster/miniflux/miniflux-db-r20261207163000: restores miniflux-db-20261207163000, a backup of database miniflux, as database feeds: not the same database",
+    ]);
+  });
+});

@@ -15,6 +15,8 @@ import {
   RECURRING_JOB_SPEC_FIELDS,
   RECURRING_JOB_TASKS,
   recurringJobProblems,
+  scheduledBackupProblems,
+  volumeSnapshotClassProblems,
 } from "../../../support/storageCrds.ts";
 
 const CONTROL_PLANE = {
@@ -313,6 +315,34 @@ describe("storage layer (example stack)", () => {
       "spec.schedule is not a RecurringJob field",
       "spec.cron 0 25 * * is not a five-field cron",
       "spec.name must equal metadata.name",
+    ]);
+    expect(
+      volumeSnapshotClassProblems({
+        apiVersion: "snapshot.storage.k8s.io/v1",
+        kind: "VolumeSnapshotClass",
+        metadata: { name: "x", namespace: "y" },
+        driver: "driver.longhorn.io",
+        deletionPolicy: "Keep",
+        parameters: { type: 1 },
+        spec: {},
+      }),
+    ).toEqual([
+      "unknown top-level field spec",
+      "metadata.namespace must not be set (cluster-scoped)",
+      "deletionPolicy must be Delete or Retain",
+      "parameters must be a map of strings",
+    ]);
+    expect(
+      scheduledBackupProblems({
+        apiVersion: "postgresql.cnpg.io/v1",
+        kind: "ScheduledBackup",
+        metadata: { name: "x", namespace: "y" },
+        spec: { cluster: "db", schedule: "0 3 * * *", method: "snapshot" },
+      }),
+    ).toEqual([
+      "spec.cluster must be { name }",
+      "spec.method must be one of barmanObjectStore, volumeSnapshot, plugin",
+      "spec.schedule is not a six-field cron",
     ]);
   });
 
