@@ -22,13 +22,13 @@ interface Meta {
   creationTimestamp?: string;
 }
 
-export interface LonghornVolume {
+interface LonghornVolume {
   metadata: Meta;
   status?: { kubernetesStatus?: { namespace?: string; pvcName?: string } };
 }
 
 /** `status.state`: "", InProgress, Completed, Error, Unknown (the CRD's description). */
-export interface LonghornBackup {
+interface LonghornBackup {
   metadata: Meta;
   status?: {
     volumeName?: string;
@@ -39,13 +39,13 @@ export interface LonghornBackup {
   };
 }
 
-export interface PostgresCluster {
+interface PostgresCluster {
   metadata: Meta;
   spec?: { backup?: { volumeSnapshot?: unknown } };
 }
 
 /** `status.phase`: pending, started, running, finalizing, completed, failed, ... (api/v1/backup_types.go). */
-export interface PostgresBackup {
+interface PostgresBackup {
   metadata: Meta;
   spec?: { cluster?: { name?: string } };
   status?: { phase?: string; startedAt?: string; stoppedAt?: string; error?: string };
@@ -65,7 +65,7 @@ export interface Allowance {
   maxAgeMs: number;
 }
 
-export type Verdict = "ok" | "pending" | "stale" | "failed" | "missing";
+type Verdict = "ok" | "pending" | "stale" | "failed" | "missing";
 
 export interface BackupRow {
   kind: "volume" | "database";
