@@ -43,6 +43,7 @@ import {
   onlyBuiltPlugin,
   packageScripts,
 } from "./e2eChecks.ts";
+import { RESTORE, restoreDatabase } from "./e2eRestore.ts";
 import { keepLogsIn, mustRun, type RunLog, runLog, StepFailure, step, workCopy } from "./e2eSteps.ts";
 import { type Engine, ensureEngine } from "./engine/build.ts";
 import { ADDED_APP, E2E_STACK, type E2eStack, e2eStack, pulumiEnv } from "./engine/e2eStack.ts";
@@ -212,6 +213,11 @@ const runChecks = async (run: E2eRun, context: E2eContext, stack: E2eStack) => {
     expectNoChanges(context),
   );
   await step(log, `Add ${ADDED_APP.file} and run bun run deploy:apps`, () => addApp(context));
+  await step(
+    log,
+    `Restore a database as code: withPostgres({ restore }) in ${RESTORE.file}, bun run deploy:apps`,
+    () => restoreDatabase(context),
+  );
   await step(
     log,
     "Data safety: destroy:apps refuses without --confirm-data-loss; with it, Pulumi stops at protected claims and deletes nothing",

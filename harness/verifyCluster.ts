@@ -23,6 +23,7 @@ import {
   provisionPendingClaims,
   serverSideApply,
 } from "./cluster/api.ts";
+import { backupsCheck } from "./cluster/backupsCheck.ts";
 import { ensureBinaries } from "./cluster/build.ts";
 import { type Cluster, startCluster, stopCluster, stoppedControllers } from "./cluster/cluster.ts";
 import { apiErrorMessage } from "./cluster/errors.ts";
@@ -190,7 +191,9 @@ const verify = async (
   const selfCheck = reports.find((report) => report.layer === SELF_CHECK_LAYER);
   const verdict = selfCheck ? selfCheckVerdict(selfCheck) : { lines: [], passed: true };
   if (selfCheck) console.log(["", ...formatLayer(selfCheck), ...verdict.lines].join("\n"));
-  return problems.length > 0 || !verdict.passed ? 1 : 0;
+  const backups = await backupsCheck(cluster);
+  console.log(["", ...backups.lines].join("\n"));
+  return problems.length > 0 || !verdict.passed || !backups.passed ? 1 : 0;
 };
 
 const main = async (): Promise<number> => {
