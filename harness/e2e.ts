@@ -127,7 +127,6 @@ const pulumi = (run: E2eRun, args: string[]) =>
 const buildAll = (run: E2eRun) =>
   step(run.log, "Build (or reuse) the Pulumi engine and the API server; the charts' CRDs", async () => {
     const onDownload = (what: string) => run.io.out(`  downloading the CRDs of ${what}`);
-    // An offline copy holds what the charts ship; the snapshot CRDs come from the Go module proxy.
     const crds = run.options.crds
       ? withModuleCrds(run.options.crds, PINNED_CHARTS, { onDownload })
       : await pinnedCrds(PINNED_CHARTS, { onDownload });
@@ -213,10 +212,8 @@ const runChecks = async (run: E2eRun, context: E2eContext, stack: E2eStack) => {
     expectNoChanges(context),
   );
   await step(log, `Add ${ADDED_APP.file} and run bun run deploy:apps`, () => addApp(context));
-  await step(
-    log,
-    `Restore a database as code: withPostgres({ restore }) in ${RESTORE.file}, bun run deploy:apps`,
-    () => restoreDatabase(context),
+  await step(log, `Restore a database as code in ${RESTORE.file}, deploy:apps`, () =>
+    restoreDatabase(context),
   );
   await step(
     log,

@@ -34,6 +34,7 @@ import {
   readRender,
 } from "./cluster/manifests.ts";
 import { observeLayer, takeSnapshot } from "./cluster/observe.ts";
+import { prunerCheck } from "./cluster/prunerCheck.ts";
 import {
   type ApplyResult,
   formatLayer,
@@ -192,8 +193,9 @@ const verify = async (
   const verdict = selfCheck ? selfCheckVerdict(selfCheck) : { lines: [], passed: true };
   if (selfCheck) console.log(["", ...formatLayer(selfCheck), ...verdict.lines].join("\n"));
   const backups = await backupsCheck(cluster);
-  console.log(["", ...backups.lines].join("\n"));
-  return problems.length > 0 || !verdict.passed || !backups.passed ? 1 : 0;
+  const pruner = await prunerCheck(cluster);
+  console.log(["", ...backups.lines, "", ...pruner.lines].join("\n"));
+  return problems.length > 0 || !verdict.passed || !backups.passed || !pruner.passed ? 1 : 0;
 };
 
 const main = async (): Promise<number> => {

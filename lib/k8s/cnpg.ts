@@ -51,15 +51,16 @@ const bootstrapOf = (options: PostgresClusterOptions) =>
  * online (hot) backups with an immediate checkpoint so a night-time backup does not wait for the
  * next one. Without a WAL archive the archiver succeeds at once (pkg/management/postgres/archiver/
  * archiver.go: "Backup not configured, skip WAL archiving"), so `waitForArchive` cannot hang.
- * `snapshotOwnerReference: none` (the default, written out): a snapshot outlives its Backup and
- * Cluster objects, so deleting either never deletes a backup.
+ * `snapshotOwnerReference: backup`: a snapshot belongs to its Backup, so deleting the Backup (what
+ * retention does, lib/layers/storage/backupPruner.ts) deletes the snapshot and, through the
+ * class's deletionPolicy, the Longhorn backup; deleting the Cluster deletes neither.
  */
 const backupOf = (snapshotClass: string) => ({
   volumeSnapshot: {
     className: snapshotClass,
     online: true,
     onlineConfiguration: { immediateCheckpoint: true, waitForArchive: true },
-    snapshotOwnerReference: "none",
+    snapshotOwnerReference: "backup",
   },
 });
 

@@ -60,6 +60,11 @@ export const storageConfigSchema = defineLayerConfig({
       type: "`daily HH:MM` or `<days> HH:MM`",
       example: "daily 02:30",
     }),
+    database_backup_retain: withDefault(integer(1, 100), "7", {
+      doc: "Completed database backups kept per database; older ones are deleted, on the NAS too (database-backup-pruner)",
+      type: "integer 1-100",
+      example: "14",
+    }),
     longhorn_system_backup_schedule: withDefault(localSchedule, "sun 04:00", {
       doc: "Local time of the Longhorn system backup (settings, volumes, recurring jobs) to the NFS target",
       type: "`daily HH:MM` or `<days> HH:MM`",

@@ -64,7 +64,7 @@ export const storageLayer = defineLayer({
     const zone = scheduleZone(config, run.year);
     const plans = recurringJobPlans(config, zone);
     const databaseBackup = planSchedule(config.databaseBackupSchedule, zone);
-    return storagePlan(config, plans).map((plan) => ({
+    return storagePlan(config, plans, databaseBackup).map((plan) => ({
       plan,
       exports: storageExports(config, databaseBackup),
       summary: storageSummary(config, plans, zone, databaseBackup),

@@ -7,11 +7,13 @@ import { Result } from "neverthrow";
 import { type Plan, type PlannedRelease, plannedObject, plannedRelease } from "../../core/plan.ts";
 import type { Problem } from "../../core/problem.ts";
 import { webhookGate } from "../../k8s/webhookGate.ts";
+import { backupPruner } from "./backupPruner.ts";
 import { cloudnativePgValues, cnpgNamespace } from "./cloudnativePg.ts";
 import type { StorageConfig } from "./config.ts";
 import { longhornNamespace, longhornValues } from "./longhorn.ts";
 import { csiDriverNfsValues, nfsStorageClass } from "./nfs.ts";
 import { checkRecurringJobName, type RecurringJobPlan, recurringJob } from "./recurringJobs.ts";
+import { cronLater, type PlannedSchedule } from "./schedule.ts";
 import { longhornBackupSnapshotClass, snapshotControllerValues } from "./snapshots.ts";
 import { type ChartPin, CLOUDNATIVE_PG, CSI_DRIVER_NFS, LONGHORN, SNAPSHOT_CONTROLLER } from "./versions.ts";
 
@@ -37,12 +39,17 @@ const release = (
 export const storagePlan = (
   config: StorageConfig,
   jobs: readonly RecurringJobPlan[],
+  databaseBackup: PlannedSchedule,
 ): Result<Plan, Problem[]> =>
   Result.combineWithAllErrors(jobs.map((job) => checkRecurringJobName(job.name))).map(() =>
-    plannedStorage(config, jobs),
+    plannedStorage(config, jobs, databaseBackup),
   );
 
-const plannedStorage = (config: StorageConfig, jobs: readonly RecurringJobPlan[]): Plan => {
+const plannedStorage = (
+  config: StorageConfig,
+  jobs: readonly RecurringJobPlan[],
+  databaseBackup: PlannedSchedule,
+): Plan => {
   // Deleting Longhorn's or CloudNativePG's namespace or chart deletes their CRDs, and with them
   // every volume's or database's metadata: both are kept like the data itself.
   const longhornNs = plannedObject(longhornNamespace(), [], true);
@@ -71,6 +78,12 @@ const plannedStorage = (config: StorageConfig, jobs: readonly RecurringJobPlan[]
       ...jobs.map((job) => plannedObject(recurringJob(job), [gate.job])),
       plannedObject(longhornBackupSnapshotClass(), [snapshots.id, longhorn.id]),
       cnpgNs,
+      // An hour after the database backups, so the night's backup counts among those kept.
+      ...backupPruner({
+        namespace: CLOUDNATIVE_PG.namespace,
+        schedule: cronLater(databaseBackup, 60),
+        retain: config.databaseBackupRetain,
+      }),
     ],
   };
 };

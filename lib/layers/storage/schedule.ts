@@ -266,6 +266,10 @@ export interface PlannedSchedule {
  */
 export const sixFieldCron = (planned: PlannedSchedule): string => `0 ${planned.cron}`;
 
+/** The five-field UTC cron of the same runs `minutes` later (days move across midnight). */
+export const cronLater = (planned: PlannedSchedule, minutes: number): string =>
+  toCron(shiftSchedule(planned.utc, minutes));
+
 /** A local schedule in `zone` → the UTC cron Longhorn runs, and the daylight-saving drift if any. */
 export const planSchedule = (local: Schedule, zone: ScheduleZone): PlannedSchedule => {
   const utc = localToUtc(local, baseOffset(zone));

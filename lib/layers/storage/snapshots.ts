@@ -17,16 +17,18 @@ const LONGHORN_CSI_DRIVER = "driver.longhorn.io";
  * Longhorn 1.12.1 docs, snapshots-and-backups/csi-snapshot-support/
  * csi-volume-snapshot-associated-with-longhorn-backup: parameter `type: bak` makes each CSI
  * snapshot a Longhorn backup in the backup target (incremental unless `backupMode: full`).
- * `deletionPolicy: Retain`: deleting a VolumeSnapshot (or the namespace holding it) keeps its
- * VolumeSnapshotContent and so the backup on the NAS; only a deliberate delete of the Longhorn
- * backup removes it (README, Restoring).
+ * `deletionPolicy: Delete`: deleting a VolumeSnapshot deletes its content and so the Longhorn
+ * backup on the NAS (longhorn-manager v1.12.1 csi/controller_server.go, DeleteSnapshot), which is
+ * how retention prunes (backupPruner.ts). The cost, stated in the README: deleting an app's
+ * namespace by hand deletes these backups of its database; the Longhorn recurring backups of the
+ * same volumes (crash-consistent, in the backup job group) are not tied to any object and remain.
  */
 export const longhornBackupSnapshotClass = (): CustomObject => ({
   apiVersion: "snapshot.storage.k8s.io/v1",
   kind: "VolumeSnapshotClass",
   metadata: { name: LONGHORN_BACKUP_SNAPSHOT_CLASS, labels: layerLabels("storage") },
   driver: LONGHORN_CSI_DRIVER,
-  deletionPolicy: "Retain",
+  deletionPolicy: "Delete",
   parameters: { type: "bak" },
 });
 

@@ -346,7 +346,7 @@ describe("secrets, Postgres and config files", () => {
           className: "longhorn-backup",
           online: true,
           onlineConfiguration: { immediateCheckpoint: true, waitForArchive: true },
-          snapshotOwnerReference: "none",
+          snapshotOwnerReference: "backup",
         },
       },
       affinity: {

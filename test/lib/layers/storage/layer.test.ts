@@ -285,15 +285,19 @@ describe("storage layer (example stack)", () => {
       return `${id}: ${problems.length === 0 ? "valid" : problems.join("; ")}`;
     });
     expect(summary.sort()).toEqual([
+      "ClusterRole/database-backup-pruner: valid",
       "ClusterRole/longhorn-webhook-gate: valid",
+      "ClusterRoleBinding/database-backup-pruner: valid",
       "ClusterRoleBinding/longhorn-webhook-gate: valid",
       "ConfigMap/longhorn-webhook-gate: valid",
+      "CronJob/database-backup-pruner: valid",
       "Job/longhorn-webhook-gate: valid",
       "Namespace/cnpg-system: valid",
       "Namespace/longhorn-system: valid",
       "RecurringJob/filesystem-trim: valid",
       "RecurringJob/system-backup: valid",
       "RecurringJob/volume-backup: valid",
+      "ServiceAccount/database-backup-pruner: valid",
       "ServiceAccount/longhorn-webhook-gate: valid",
       "StorageClass/nfs: valid",
       "VolumeSnapshotClass/longhorn-backup: valid",
