@@ -444,6 +444,8 @@ describe("database backups: snapshot controller, Longhorn backup class, schedule
       apiVersion: "snapshot.storage.k8s.io/v1",
       metadata: { name: "longhorn-backup" },
       driver: "driver.longhorn.io",
+      // Delete: retention deletes a Backup, its snapshot, and so the Longhorn backup on the NAS.
+      deletionPolicy: "Delete",
       parameters: { type: "bak" },
     });
     const layer = await storage();
