@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ok, Result } from "neverthrow";
+import { Result } from "neverthrow";
 import {
   type CliIo,
   type CommandSpec,
@@ -26,6 +26,7 @@ import { formatProblem, type Problem } from "../lib/core/problem.ts";
 import { longhornValues } from "../lib/layers/storage/longhorn.ts";
 import { configSchemas, parseConfig } from "../programs/layers.ts";
 import { offlineCopyProblems, pinnedCrds } from "./charts/crds.ts";
+import { withModuleCrds } from "./charts/moduleCrds.ts";
 import { connect, createNodes } from "./cluster/api.ts";
 import { type Binaries, ensureBinaries } from "./cluster/build.ts";
 import { startCluster, stopCluster } from "./cluster/cluster.ts";
@@ -42,6 +43,7 @@ import {
   onlyBuiltPlugin,
   packageScripts,
 } from "./e2eChecks.ts";
+import { RESTORE, restoreDatabase } from "./e2eRestore.ts";
 import { keepLogsIn, mustRun, type RunLog, runLog, StepFailure, step, workCopy } from "./e2eSteps.ts";
 import { type Engine, ensureEngine } from "./engine/build.ts";
 import { ADDED_APP, E2E_STACK, type E2eStack, e2eStack, pulumiEnv } from "./engine/e2eStack.ts";
@@ -124,11 +126,10 @@ const pulumi = (run: E2eRun, args: string[]) =>
 
 const buildAll = (run: E2eRun) =>
   step(run.log, "Build (or reuse) the Pulumi engine and the API server; the charts' CRDs", async () => {
+    const onDownload = (what: string) => run.io.out(`  downloading the CRDs of ${what}`);
     const crds = run.options.crds
-      ? ok(run.options.crds)
-      : await pinnedCrds(PINNED_CHARTS, {
-          onDownload: (what) => run.io.out(`  downloading the CRDs of ${what}`),
-        });
+      ? withModuleCrds(run.options.crds, PINNED_CHARTS, { onDownload })
+      : await pinnedCrds(PINNED_CHARTS, { onDownload });
     if (crds.isErr())
       throw new StepFailure(`${crds.error}\nGive an offline copy with --crds DIR (one folder per chart).`);
     const built = await ensureEngine();
@@ -211,6 +212,9 @@ const runChecks = async (run: E2eRun, context: E2eContext, stack: E2eStack) => {
     expectNoChanges(context),
   );
   await step(log, `Add ${ADDED_APP.file}, name it in apps, deploy:apps`, () => addApp(context, stack));
+  await step(log, `Restore a database as code in ${RESTORE.file}, deploy:apps`, () =>
+    restoreDatabase(context),
+  );
   await step(
     log,
     "Data safety: destroy:apps refuses without --confirm-data-loss; with it, Pulumi stops at protected claims and deletes nothing",

@@ -48,7 +48,7 @@ const wrapped = (context: E2eContext, command: Command, layer: Layer | "all", ..
   E2E_STACK,
   ...args,
 ];
-const runWrapped = (context: E2eContext, command: Command, layer: Layer | "all", ...args: string[]) =>
+export const runWrapped = (context: E2eContext, command: Command, layer: Layer | "all", ...args: string[]) =>
   mustRun(wrapped(context, command, layer, ...args), {
     cwd: context.work,
     env: context.env,

@@ -67,6 +67,15 @@ export interface PostgresSpec {
   readonly backup: boolean;
   /** Environment variable name for each connection detail the app wants. */
   readonly env: Readonly<Partial<Record<PostgresField, string>>>;
+  /** A copy of the database from one of its backups, as a new cluster beside the live one. */
+  readonly restore?: PostgresRestore;
+}
+
+interface PostgresRestore {
+  /** A CloudNativePG Backup of this app's database: `<app>-db-<YYYYMMDDhhmmss>`. */
+  readonly from: string;
+  /** Whether the app uses the restored database (true) or still the live one (false). */
+  readonly switch: boolean;
 }
 
 interface EnvVar {

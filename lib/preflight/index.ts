@@ -10,6 +10,7 @@ import { crdRules } from "./crds.ts";
 import { type LanDns, lanDnsRules } from "./lanDns.ts";
 import { type LayerPlan, modelDeploy } from "./model.ts";
 import { oidcRules } from "./oidc.ts";
+import { restoreRules } from "./restores.ts";
 import { tolerationRules } from "./tolerations.ts";
 import { webhookRules } from "./webhooks.ts";
 
@@ -25,5 +26,6 @@ export const preflight = (layers: readonly LayerPlan[], lan: LanDns): Problem[] 
     ...webhookRules(deploy),
     ...lanDnsRules(deploy, lan),
     ...oidcRules(deploy),
+    ...restoreRules(deploy),
   ];
 };

@@ -6,6 +6,7 @@
 // Each class from its own module: the package index would load (and typecheck) all of them.
 import { CustomResource } from "@pulumi/kubernetes/apiextensions/customResource";
 import { Deployment } from "@pulumi/kubernetes/apps/v1/deployment";
+import { CronJob } from "@pulumi/kubernetes/batch/v1/cronJob";
 import { Job } from "@pulumi/kubernetes/batch/v1/job";
 import { ConfigMap } from "@pulumi/kubernetes/core/v1/configMap";
 import { Namespace } from "@pulumi/kubernetes/core/v1/namespace";
@@ -52,6 +53,7 @@ const CLASSES: { readonly [K in CoreKey]: Create<K> } = {
   "v1/ServiceAccount": (id, object, opts) => new ServiceAccount(id, object, opts),
   "apps/v1/Deployment": (id, object, opts) => new Deployment(id, object, opts),
   "batch/v1/Job": (id, object, opts) => new Job(id, object, opts),
+  "batch/v1/CronJob": (id, object, opts) => new CronJob(id, object, opts),
   "networking.k8s.io/v1/Ingress": (id, object, opts) => new Ingress(id, object, opts),
   "networking.k8s.io/v1/IngressClass": (id, object, opts) => new IngressClass(id, object, opts),
   "storage.k8s.io/v1/StorageClass": (id, object, opts) => new StorageClass(id, object, opts),

@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import type { CliIo } from "../../cli/args.ts";
+import { main as backupsMain } from "../../cli/backups.ts";
 import { main as docsMain } from "../../cli/docs.ts";
 import { main as guardMain } from "../../cli/guard.ts";
 import { type Environment, pulumiCommand } from "../../cli/pulumi.ts";
@@ -216,6 +217,7 @@ export const COMMAND_MAINS = {
   validate: (argv, io, root) => validateMain(argv, io, root),
   guard: (argv, io, root) => guardMain(argv, io, root),
   docs: (argv, io, root) => docsMain(argv, io, root),
+  backups: (argv, io, root) => backupsMain(argv, io, root),
   bench: (argv, io) => benchMain(argv, io),
   e2e: (argv, io) => e2eMain(argv, io),
   pulumi: async (argv, io, root, calls) => {

@@ -142,6 +142,7 @@ describe("the e2e stack", () => {
       "external-dns",
       "longhorn",
       "metallb",
+      "snapshot-controller",
       "traefik",
     ]);
     expect(ADDED_APP.file).toEndWith(`${ADDED_APP.name}.ts`);

@@ -321,6 +321,7 @@ describe("custom resources wait for their webhook", () => {
       ),
     ).toEqual([
       "cluster/miniflux/miniflux-db: Cluster miniflux/miniflux-db can be created before helm/cnpg-system/cloudnative-pg's webhook answers: the provider does not retry a refused create",
+      "scheduledbackup/miniflux/miniflux-db: ScheduledBackup miniflux/miniflux-db can be created before helm/cnpg-system/cloudnative-pg's webhook answers: the provider does not retry a refused create",
     ]);
   });
 });
@@ -390,6 +391,61 @@ describe("OIDC callbacks on hosts their app serves", () => {
     });
     expect((await findings("auth", moved)).filter((line) => line.includes("OIDC client"))).toEqual([
       "configmap/pocket-id/oidc-clients-auth: OIDC client homelab-auth-tinyauth: callback https://auth.example.com/api/oauth/callback/pocketid is not on a host an Ingress in namespace tinyauth serves (none), so Pocket ID would send every login to a page the app does not answer",
+    ]);
+  });
+});
+
+describe("database restores never replace the live database", () => {
+  const LIVE = "cluster/miniflux/miniflux-db";
+  const recovery = (backup: string, database = "miniflux") => ({
+    recovery: { backup: { name: backup }, database, owner: database },
+  });
+  const bootstrapped =
+    (bootstrap: object, name?: string) =>
+    (planned: PlannedObject): PlannedObject => {
+      const object = withSpec(planned.object, (spec) => ({ ...spec, bootstrap }));
+      const renamed = { ...object, metadata: { ...object.metadata, name: name ?? object.metadata.name } };
+      return { ...planned, id: name ? `cluster/miniflux/${name}` : planned.id, object: renamed };
+    };
+  const live = async (): Promise<PlannedObject> => {
+    const apps = (await layers()).find((entry) => entry.layer === "apps");
+    const found = apps?.plan.objects.find((planned) => planned.id === LIVE);
+    if (!found) throw new Error("no live cluster");
+    return found;
+  };
+  const copy = async (bootstrap: object) =>
+    bootstrapped(bootstrap, "miniflux-db-r20261207163000")(await live());
+
+  test("a new cluster from a backup of the live one, beside it, passes", async () => {
+    expect(await findings("apps", addObjects(await copy(recovery("miniflux-db-20261207163000"))))).toEqual(
+      [],
+    );
+  });
+
+  test("the live cluster bootstrapped again from its own backup is refused", async () => {
+    expect(
+      await findings("apps", editObject(LIVE, bootstrapped(recovery("miniflux-db-20261207163000")))),
+    ).toEqual([
+      "cluster/miniflux/miniflux-db: restores its own backup miniflux-db-20261207163000 into itself: the live database would be bootstrapped again (replaced)",
+    ]);
+  });
+
+  test("a restore that drops the live cluster from the deploy is refused", async () => {
+    const restored = await copy(recovery("miniflux-db-20261207163000"));
+    const swap: Edit = (plan) => ({
+      ...plan,
+      objects: plan.objects.map((planned) => (planned.id === LIVE ? restored : planned)),
+    });
+    expect(await findings("apps", swap)).toEqual([
+      "cluster/miniflux/miniflux-db-r20261207163000: restores miniflux-db-20261207163000 of miniflux-db, which this deploy does not keep: the live database would be deleted",
+    ]);
+  });
+
+  test("a backup of another database is refused", async () => {
+    expect(
+      await findings("apps", addObjects(await copy(recovery("miniflux-db-20261207163000", "feeds")))),
+    ).toEqual([
+      "cluster/miniflux/miniflux-db-r20261207163000: restores miniflux-db-20261207163000, a backup of database miniflux, as database feeds: not the same database",
     ]);
   });
 });
