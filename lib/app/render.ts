@@ -66,10 +66,10 @@ const missingContracts = (spec: AppSpec, context: RenderContext): Problems => [
         ),
       ]
     : []),
-  ...(spec.auth !== undefined && context.auth === undefined
+  ...((spec.auth !== undefined || spec.oidc !== undefined) && context.auth === undefined
     ? [
         problem(
-          { app: spec.name, part: "withAuth" },
+          { app: spec.name, part: spec.auth !== undefined ? "withAuth" : "withOidc" },
           "needs the auth contract, which this layer cannot read",
           "deploy the app in a layer after auth",
         ),

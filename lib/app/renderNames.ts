@@ -27,6 +27,8 @@ export const names = (spec: AppSpec) => ({
   namespace: namespaceOf(spec),
   workload: spec.name,
   secret: `${spec.name}-secrets`,
+  /** Written by the layer's OIDC client step (lib/oidc), not by Pulumi. */
+  oidcSecret: `${spec.name}-oidc`,
   configMap: `${spec.name}-config`,
   ingress: (exposure: Exposure) => `${spec.name}-${exposure.kind}`,
   claim: (volume: Volume) => `${spec.name}-${volume.name}`,

@@ -2,6 +2,7 @@
  * An app as plain, immutable data. `app(name, {...})` starts one; the `with*` builders in
  * builders.ts and its siblings each return a new spec; `pipe` composes them. Nothing here touches Pulumi.
  */
+import type { OidcSpec } from "./oidc.ts";
 
 interface NfsVolume {
   readonly kind: "nfs";
@@ -176,6 +177,7 @@ export interface AppSpec {
   readonly volumes: readonly Volume[];
   readonly exposures: readonly Exposure[];
   readonly auth?: AuthSpec;
+  readonly oidc?: OidcSpec;
   readonly postgres?: PostgresSpec;
   readonly configFiles: readonly ConfigFile[];
   /** Overrides of DEFAULT_RESOURCES, field by field. */

@@ -124,6 +124,12 @@ export const authContract = defineContract("auth", {
   tinyauthUrl: httpsUrl,
   /** Hosts of the infrastructure UIs the auth layer publishes (Longhorn, Pi-hole, Traefik): apps may not take them. */
   uiHosts: hostList,
+  /** Where later layers run their OIDC client step (lib/oidc): Pocket ID's namespace... */
+  pocketIdNamespace: nonEmptyString,
+  /** ...its address inside the cluster... */
+  pocketIdInternalUrl: nonEmptyString,
+  /** ...and the Secret there holding its STATIC_API_KEY (key `static-api-key`). */
+  pocketIdApiKeySecret: nonEmptyString,
 });
 
 export type NetworkContract = ContractValues<typeof networkContract>;

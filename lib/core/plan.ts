@@ -73,6 +73,12 @@ interface CoreKinds<S = Secret> {
     "ClusterRole",
     input.rbac.v1.ClusterRole
   >;
+  "rbac.authorization.k8s.io/v1/Role": Typed<"rbac.authorization.k8s.io/v1", "Role", input.rbac.v1.Role>;
+  "rbac.authorization.k8s.io/v1/RoleBinding": Typed<
+    "rbac.authorization.k8s.io/v1",
+    "RoleBinding",
+    input.rbac.v1.RoleBinding
+  >;
   "rbac.authorization.k8s.io/v1/ClusterRoleBinding": Typed<
     "rbac.authorization.k8s.io/v1",
     "ClusterRoleBinding",

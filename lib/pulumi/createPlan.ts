@@ -21,6 +21,8 @@ import { IngressClass } from "@pulumi/kubernetes/networking/v1/ingressClass";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1/podDisruptionBudget";
 import { ClusterRole } from "@pulumi/kubernetes/rbac/v1/clusterRole";
 import { ClusterRoleBinding } from "@pulumi/kubernetes/rbac/v1/clusterRoleBinding";
+import { Role } from "@pulumi/kubernetes/rbac/v1/role";
+import { RoleBinding } from "@pulumi/kubernetes/rbac/v1/roleBinding";
 import { StorageClass } from "@pulumi/kubernetes/storage/v1/storageClass";
 import * as pulumi from "@pulumi/pulumi";
 import { type Secret as ConfigSecret, isSecret, reveal } from "../config/secret.ts";
@@ -59,6 +61,8 @@ const CLASSES: { readonly [K in CoreKey]: Create<K> } = {
   "rbac.authorization.k8s.io/v1/ClusterRole": (id, object, opts) => new ClusterRole(id, object, opts),
   "rbac.authorization.k8s.io/v1/ClusterRoleBinding": (id, object, opts) =>
     new ClusterRoleBinding(id, object, opts),
+  "rbac.authorization.k8s.io/v1/Role": (id, object, opts) => new Role(id, object, opts),
+  "rbac.authorization.k8s.io/v1/RoleBinding": (id, object, opts) => new RoleBinding(id, object, opts),
 };
 
 const isCoreKey = (key: string): key is CoreKey => Object.hasOwn(CLASSES, key);

@@ -24,6 +24,9 @@ export const CONTRACTS: AppContracts = {
       "traefik.example.com",
       "traefik-public.example.com",
     ],
+    pocketIdNamespace: "pocket-id",
+    pocketIdInternalUrl: "http://pocket-id.pocket-id.svc.cluster.local:80",
+    pocketIdApiKeySecret: "pocket-id-secrets",
   },
 };
 

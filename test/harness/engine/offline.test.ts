@@ -83,8 +83,6 @@ describe("the e2e stack", () => {
     expect(stack.secrets.map((s) => `${s.layer}:${s.path}`).sort()).toEqual([
       "apps:app_secrets.miniflux.admin_password",
       "auth:pocket_id_encryption_key",
-      "auth:tinyauth_oauth_client_id",
-      "auth:tinyauth_oauth_client_secret",
       "network:pihole_admin_password",
     ]);
     const plainText = JSON.stringify(stack.plain);

@@ -357,6 +357,44 @@ describe("one LAN IP per host", () => {
   });
 });
 
+describe("OIDC callbacks on hosts their app serves", () => {
+  /** The apps layer's OIDC step ConfigMap with Miniflux's callback moved to `url`. */
+  const callbackAt =
+    (url: string): Edit =>
+    (plan) => ({
+      ...plan,
+      objects: plan.objects.map((planned) => {
+        if (planned.object.kind !== "ConfigMap" || planned.id !== "configmap/pocket-id/oidc-clients-apps")
+          return planned;
+        const data = { ...(planned.object as { data: Record<string, string> }).data };
+        const state = JSON.parse(data["desired.json"] ?? "") as { clients: { callbackUrls: string[] }[] };
+        for (const client of state.clients) client.callbackUrls = [url];
+        data["desired.json"] = JSON.stringify(state);
+        return { ...planned, object: { ...planned.object, data } as KubeObject };
+      }),
+    });
+
+  test("Miniflux's callback on rss.<domain>, which its Ingress serves, passes", async () => {
+    expect(await findings("apps", callbackAt("https://rss.example.com/oauth2/oidc/callback"))).toEqual([]);
+  });
+
+  test("a callback on a host the app does not serve is refused, naming the hosts it does", async () => {
+    expect(await findings("apps", callbackAt("https://news.example.com/oauth2/oidc/callback"))).toEqual([
+      "configmap/pocket-id/oidc-clients-apps: OIDC client homelab-apps-miniflux: callback https://news.example.com/oauth2/oidc/callback is not on a host an Ingress in namespace miniflux serves (rss.example.com), so Pocket ID would send every login to a page the app does not answer",
+    ]);
+  });
+
+  test("Tinyauth's callback (auth layer) is checked against Tinyauth's Ingresses", async () => {
+    const moved: Edit = (plan) => ({
+      ...plan,
+      objects: plan.objects.filter((planned) => !planned.id.startsWith("ingress/tinyauth/")),
+    });
+    expect((await findings("auth", moved)).filter((line) => line.includes("OIDC client"))).toEqual([
+      "configmap/pocket-id/oidc-clients-auth: OIDC client homelab-auth-tinyauth: callback https://auth.example.com/api/oauth/callback/pocketid is not on a host an Ingress in namespace tinyauth serves (none), so Pocket ID would send every login to a page the app does not answer",
+    ]);
+  });
+});
+
 describe("database restores never replace the live database", () => {
   const LIVE = "cluster/miniflux/miniflux-db";
   const recovery = (backup: string, database = "miniflux") => ({
