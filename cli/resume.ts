@@ -105,7 +105,8 @@ const readAdopted = async (
   const { found, gone } = adoptionOutcome(adopted, after);
   for (const decision of found)
     log(`  ${decision.object}: adopted (it is in the cluster; up updates it if the program differs)`);
-  for (const decision of gone) log(`  ${decision.object}: not in the cluster, dropped from the state; up creates it`);
+  for (const decision of gone)
+    log(`  ${decision.object}: not in the cluster, dropped from the state; up creates it`);
   return true;
 };
 

@@ -83,7 +83,7 @@ export const readExportedState = (text: string): ExportedState | undefined => {
 };
 
 /** The state's pending CREATE operations (the only kind the engine keeps across updates). */
-export const pendingCreates = (state: ExportedState): PendingOperation[] =>
+const pendingCreates = (state: ExportedState): PendingOperation[] =>
   (state.deployment.pending_operations ?? []).filter((op) => op.type === "creating" && isRecord(op.resource));
 
 /** The last part of a URN: `<type>::<name>`, which names the resource without the stack and project. */
@@ -127,13 +127,15 @@ const decide = (op: PendingOperation, known: ReadonlySet<string>): Decision => {
   const base = { urn: resource.urn, object: objectLabel(resource) };
   if (known.has(resource.urn))
     return { action: "drop", ...base, why: "it is in the state already (a later deploy created it)" };
-  if (!resource.custom) return { action: "drop", ...base, why: "a component, with nothing outside the state" };
+  if (!resource.custom)
+    return { action: "drop", ...base, why: "a component, with nothing outside the state" };
   if (resource.type.startsWith("pulumi:providers:"))
     return { action: "drop", ...base, why: "a provider, with nothing outside the state" };
   if (!resource.type.startsWith("kubernetes:"))
     return { action: "manual", ...base, why: `the wrapper cannot look up a ${resource.type} object` };
   const id = kubernetesId(resource.inputs);
-  if (!id) return { action: "manual", ...base, why: "its inputs hold no plain metadata.name to look it up by" };
+  if (!id)
+    return { action: "manual", ...base, why: "its inputs hold no plain metadata.name to look it up by" };
   const missing = references(resource).filter((urn) => !known.has(urn));
   if (missing.length > 0)
     return { action: "manual", ...base, why: `it refers to ${missing.join(", ")}, which the state lacks` };
@@ -167,7 +169,10 @@ export const resumePlan = (state: ExportedState): ResumePlan | undefined => {
   }
   if (decisions.some((decision) => decision.action === "manual")) return { decisions };
   const { pending_operations: _pending, ...deployment } = state.deployment;
-  return { decisions, state: { ...state, deployment: { ...deployment, resources: [...resources, ...adopted] } } };
+  return {
+    decisions,
+    state: { ...state, deployment: { ...deployment, resources: [...resources, ...adopted] } },
+  };
 };
 
 /** After the refresh: which adopted objects it found in the cluster (still in the state) and which it dropped. */
