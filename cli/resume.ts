@@ -54,16 +54,33 @@ const planLine = (decision: Decision): string =>
       ? `  ${decision.object}: dropping the pending create, ${decision.why}`
       : `  ${decision.object}: NOT resolved, ${decision.why} (${decision.urn})`;
 
-/** The way out by hand (each command measured against the real engine; README, "If a deploy was interrupted"). */
-const byHand = (target: LayerStack): string =>
-  [
+/** A killed deploy leaves a file backend's stack locked; `pulumi cancel` removes the lock (measured). */
+const unlock = (target: LayerStack): string =>
+  `If Pulumi says the stack is locked and no deploy is running: pulumi cancel --yes ${shown(target)}`;
+
+/**
+ * The way out by hand (each command measured against the real engine; README, "If a deploy was
+ * interrupted"). Clearing drops every pending create, so with Kubernetes objects among them
+ * (which would then fail with AlreadyExists) the README's adoption by hand is the way.
+ */
+const byHand = (target: LayerStack, decisions: readonly Decision[]): string => {
+  const lock = unlock(target);
+  if (decisions.some((decision) => decision.action === "adopt"))
+    return [
+      "Delete each object marked NOT resolved where it exists and holds nothing you need (the deploy creates it",
+      "again); clearing the pending creates would also drop the Kubernetes objects above, so adopt those and drop",
+      "the others by hand as the README shows (If a deploy was interrupted), then deploy again.",
+      lock,
+    ].join("\n");
+  return [
     "Look whether each object above exists. Where none does, drop the pending creates and deploy again:",
     `  pulumi refresh --clear-pending-creates --yes ${shown(target)}`,
     `  bun run deploy:${target.layer} --stack ${target.stack}`,
     "Where one exists, do the same after deleting it only if it holds nothing you need (a DNS record, a",
     "ConfigMap); to keep it, adopt it by hand as the README shows (If a deploy was interrupted).",
-    `If Pulumi says the stack is locked and no deploy is running: pulumi cancel --yes ${shown(target)}`,
+    lock,
   ].join("\n");
+};
 
 /** The plan's state, imported: the adopted resources in, every pending operation out. */
 const importState = async (
@@ -130,11 +147,13 @@ export const resumeInterrupted = async (
   );
   for (const decision of plan.decisions) log(planLine(decision));
   if (!plan.state) {
-    log(`\nPulumi up was not run.\n${byHand(target)}`);
+    log(`\nPulumi up was not run.\n${byHand(target, plan.decisions)}`);
     return false;
   }
   if ((await importState(environment, target, env, plan.state)) !== 0) {
-    log(`\nThe state could not be imported (Pulumi said why above); nothing changed.\n${byHand(target)}`);
+    log(
+      `\nThe state could not be imported (Pulumi said why above); nothing changed: fix that and deploy again.\n${unlock(target)}`,
+    );
     return false;
   }
   const adopted = plan.decisions.filter((decision) => decision.action === "adopt");

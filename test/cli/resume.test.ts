@@ -122,3 +122,19 @@ test("a failed import or refresh stops the deploy, saying what to run", async ()
     `pulumi refresh --yes --stack home --cwd programs/apps --target ${DEPLOYMENT}`,
   );
 });
+
+test("with Kubernetes objects among them, the commands never clear the pending creates (those would then fail)", async () => {
+  const state = JSON.parse(INTERRUPTED) as ExportedState;
+  const cloudflare = {
+    urn: "urn:pulumi:dev::exp::cloudflare:index/dnsRecord:DnsRecord::www",
+    type: "cloudflare:index/dnsRecord:DnsRecord",
+    custom: true,
+  };
+  state.deployment.pending_operations?.push({ type: "creating", resource: cloudflare });
+  const pulumi = fakePulumi([JSON.stringify(state)]);
+  expect(await resumeInterrupted(pulumi.environment, TARGET, ENV)).toBe(false);
+  expect(pulumi.calls).toHaveLength(1);
+  expect(pulumi.text()).toContain("Deployment exp/slow: adopting it");
+  expect(pulumi.text()).toContain("adopt those and drop");
+  expect(pulumi.text()).not.toContain("--clear-pending-creates");
+});
