@@ -23,6 +23,7 @@ import {
 } from "./args.ts";
 import { backendConfigured, checkLayers, guardRefusal, missingPassphrase } from "./deployChecks.ts";
 import { passThroughProblem } from "./passThrough.ts";
+import { resumeInterrupted } from "./resume.ts";
 
 export const MINIMUM_PULUMI = [3, 227, 0] as const;
 const COMMANDS = ["preview", "up", "destroy", "init"] as const;
@@ -33,8 +34,8 @@ export interface Environment {
   env: Readonly<Record<string, string | undefined>>;
   /** Runs a command with inherited stdio; resolves to its exit code. */
   run(argv: string[], env: Record<string, string | undefined>): Promise<number>;
-  /** Runs a command and returns its stdout, or undefined when it cannot be started. */
-  capture(argv: string[]): Promise<string | undefined>;
+  /** Runs a command (in `env`, else the process's) and returns its stdout, or undefined when it fails. */
+  capture(argv: string[], env?: Record<string, string | undefined>): Promise<string | undefined>;
   log(line: string): void;
   /** The layers the volume guard renders before a deploy; the programs' own unless replaced. */
   layers?: StackLayers;
@@ -240,7 +241,9 @@ export const pulumiCommand = async (argv: readonly string[], environment: Enviro
       continue;
     }
     const operate = environment.operate ?? cliOperation(environment);
-    const code = await operate({ command, layer, stack, cwd, args: request.passThrough }, env);
+    // An interrupted deploy's pending creates first: `up` would create those objects again.
+    const resumed = command !== "up" || (await resumeInterrupted(environment, { layer, stack, cwd }, env));
+    const code = resumed ? await operate({ command, layer, stack, cwd, args: request.passThrough }, env) : 1;
     if (code !== 0) {
       if (layers.length > 1) environment.log(`Stopped at the ${layer} layer; later layers were not touched.`);
       return code;
@@ -258,10 +261,12 @@ export const processEnvironment = (root: string): Environment => ({
   root,
   env: process.env,
   run: async (argv, env) => Bun.spawn(argv, { env, stdio: ["inherit", "inherit", "inherit"] }).exited,
-  capture: async (argv) => {
+  capture: async (argv, env) => {
     try {
-      const child = Bun.spawn(argv, { stdout: "pipe", stderr: "ignore" });
-      return (await child.exited) === 0 ? await new Response(child.stdout).text() : undefined;
+      const child = Bun.spawn(argv, { env: env ?? process.env, stdout: "pipe", stderr: "ignore" });
+      // Read while it runs: a state export outgrows the pipe's buffer.
+      const [text, code] = await Promise.all([new Response(child.stdout).text(), child.exited]);
+      return code === 0 ? text : undefined;
     } catch {
       return undefined;
     }

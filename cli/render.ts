@@ -86,7 +86,7 @@ export const main = async (
   }
   io.out(summarize(stack.value, result.value));
   io.out(
-    "\nPreflight: passed (one release per CRD, control-plane tolerations, awaits, webhook gates, one LAN IP per host).",
+    "\nPreflight: passed (one release per CRD, control-plane tolerations, awaits, webhook gates, one LAN IP per host, OIDC callbacks on served hosts).",
   );
   io.out(`\nWrote ${result.value.length * 3} files to ${shownOut}/`);
   return 0;

@@ -9,7 +9,6 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ok } from "neverthrow";
 import {
   type CliIo,
   type CommandSpec,
@@ -23,6 +22,7 @@ import { userFolder } from "../cli/folders.ts";
 import { formatProblem } from "../lib/core/problem.ts";
 import { WEBHOOK_GATE_LABEL } from "../lib/k8s/annotations.ts";
 import { offlineCopyProblems, pinnedCrds } from "./charts/crds.ts";
+import { withModuleCrds } from "./charts/moduleCrds.ts";
 import { connect, createNodes } from "./cluster/api.ts";
 import { type Binaries, ensureBinaries } from "./cluster/build.ts";
 import { startCluster, stopCluster } from "./cluster/cluster.ts";
@@ -30,7 +30,7 @@ import { startStandIns } from "./cluster/controllers.ts";
 import { gateToolsProblem } from "./cluster/gateRunner.ts";
 import { ensureKwok, startKwok } from "./cluster/kwok.ts";
 import { stopOnExit } from "./cluster/processes.ts";
-import { readExample } from "./e2eExample.ts";
+import { readExample, releaseStack } from "./e2eExample.ts";
 import { runChecks } from "./e2eFlow.ts";
 import {
   keepLogsIn,
@@ -102,11 +102,10 @@ const pulumi = (run: E2eRun, args: string[]) =>
 
 const buildAll = (run: E2eRun) =>
   step(run.log, "Build (or reuse) the Pulumi engine and the API server; the charts' CRDs", async () => {
+    const onDownload = (what: string) => run.io.out(`  downloading the CRDs of ${what}`);
     const crds = run.options.crds
-      ? ok(run.options.crds)
-      : await pinnedCrds(PINNED_CHARTS, {
-          onDownload: (what) => run.io.out(`  downloading the CRDs of ${what}`),
-        });
+      ? withModuleCrds(run.options.crds, PINNED_CHARTS, { onDownload })
+      : await pinnedCrds(PINNED_CHARTS, { onDownload });
     if (crds.isErr())
       throw new StepFailure(`${crds.error}\nGive an offline copy with --crds DIR (one folder per chart).`);
     const built = await ensureEngine();
@@ -229,13 +228,12 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
       server: { url: cluster.server, ca: cluster.ca },
     });
     const head = { work: run.work, env: run.env, clients, log: run.log };
-    const released = readExample(run.release.work);
-    if (released.isErr())
-      throw new StepFailure(`the release's example: ${released.error.map(formatProblem).join("; ")}`);
+    const released = await releaseStack(run.release.work);
+    if (released.isErr()) throw new StepFailure(`the release's example: ${released.error}`);
     await runChecks(
       run.log,
       { head, release: { ...head, work: run.release.work }, commit: run.release.commit, temp },
-      { head: example.value.stack, release: released.value.stack },
+      { head: example.value.stack, release: released.value },
     );
   } catch {
     run.failed = true;

@@ -12,7 +12,7 @@ import type { Clients } from "./cluster/api.ts";
 import { registerNotServing } from "./cluster/notServing.ts";
 import { takeSnapshot, unreadyWorkloads } from "./cluster/observe.ts";
 import { mustRun, type RunLog, run, StepFailure } from "./e2eSteps.ts";
-import { ADDED_APP, E2E_STACK, type E2eStack, secretArgs } from "./engine/e2eStack.ts";
+import { ADDED_APP, APPS_KEY, E2E_STACK, type E2eStack, secretArgs } from "./engine/e2eStack.ts";
 import { KUBERNETES_PLUGIN_VERSION } from "./engine/versions.ts";
 
 export interface E2eContext {
@@ -50,7 +50,7 @@ export const wrapped = (command: Command, layer: Layer | "all", ...args: string[
   E2E_STACK,
   ...args,
 ];
-const runWrapped = (context: E2eContext, command: Command, layer: Layer | "all", ...args: string[]) =>
+export const runWrapped = (context: E2eContext, command: Command, layer: Layer | "all", ...args: string[]) =>
   mustRun(wrapped(command, layer, ...args), {
     cwd: context.work,
     env: context.env,
@@ -175,9 +175,21 @@ export const expectNoChanges = async (context: E2eContext): Promise<void> => {
   context.log.io.out(`  ${LAYERS.join(", ")}: no changes`);
 };
 
-/** A new app file, deployed with deploy:apps; its Deployment carries the owner labels. */
-export const addApp = async (context: E2eContext): Promise<void> => {
+/** A new app file, named in the stack's apps, deployed with deploy:apps; its Deployment carries the owner labels. */
+export const addApp = async (context: E2eContext, stack: E2eStack): Promise<void> => {
   writeFileSync(join(context.work, ADDED_APP.file), ADDED_APP.source);
+  // A new app runs on the stacks whose `apps` names it (lib/layers/apps/select.ts).
+  const apps = [...(stack.plain.apps[APPS_KEY] as string[]), ADDED_APP.name].join(",");
+  await pulumi(context, [
+    "config",
+    "set",
+    "apps",
+    apps,
+    "--stack",
+    E2E_STACK,
+    "--cwd",
+    layerDir(context, "apps"),
+  ]);
   await deploy(context, "apps");
   const deployments = await context.clients.apps.listNamespacedDeployment({ namespace: ADDED_APP.name });
   const deployment = deployments.items[0];

@@ -16,6 +16,7 @@ import {
   onlyBuiltPlugin,
 } from "./e2eChecks.ts";
 import { carryStacks, judgePlan, plantedClaimReplace, plantedNeverReady } from "./e2eRehearsals.ts";
+import { RESTORE, restoreDatabase } from "./e2eRestore.ts";
 import { type RunLog, step } from "./e2eSteps.ts";
 import { ADDED_APP, E2E_STACK, type E2eStack } from "./engine/e2eStack.ts";
 
@@ -61,7 +62,8 @@ export const runChecks = async (
   await step(log, "pulumi preview --expect-no-changes on every layer (a second deploy changes nothing)", () =>
     expectNoChanges(head),
   );
-  await step(log, `Add ${ADDED_APP.file} and run bun run deploy:apps`, () => addApp(head));
+  await step(log, `Add ${ADDED_APP.file}, name it in apps, deploy:apps`, () => addApp(head, stacks.head));
+  await step(log, `Restore a database as code in ${RESTORE.file}, deploy:apps`, () => restoreDatabase(head));
   await step(
     log,
     "Planted defect: a change that replaces a claim fails the upgrade rehearsal, naming the claim and the field",

@@ -9,11 +9,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ok } from "neverthrow";
 import { type CommandSpec, parseCommand, USAGE_EXIT, usageText } from "../cli/args.ts";
 import { userFolder } from "../cli/folders.ts";
 import { WEBHOOK_GATE_LABEL } from "../lib/k8s/annotations.ts";
 import { offlineCopyProblems, pinnedCrds, standInChartName } from "./charts/crds.ts";
+import { withModuleCrds } from "./charts/moduleCrds.ts";
 import { traefikPublisher } from "./cluster/addresses.ts";
 import {
   type Apply,
@@ -24,6 +24,7 @@ import {
   provisionPendingClaims,
   serverSideApply,
 } from "./cluster/api.ts";
+import { backupsCheck } from "./cluster/backupsCheck.ts";
 import { ensureBinaries } from "./cluster/build.ts";
 import { type Cluster, startCluster, stopCluster, stoppedControllers } from "./cluster/cluster.ts";
 import { startStandIns } from "./cluster/controllers.ts";
@@ -37,6 +38,7 @@ import {
   readRender,
 } from "./cluster/manifests.ts";
 import { observeLayer, takeSnapshot } from "./cluster/observe.ts";
+import { prunerCheck } from "./cluster/prunerCheck.ts";
 import {
   type ApplyResult,
   formatLayer,
@@ -211,18 +213,21 @@ const verify = async (
   const selfCheck = reports.find((report) => report.layer === SELF_CHECK_LAYER);
   const verdict = selfCheck ? selfCheckVerdict(selfCheck) : { lines: [], passed: true };
   if (selfCheck) console.log(["", ...formatLayer(selfCheck), ...verdict.lines].join("\n"));
-  return problems.length > 0 || !verdict.passed ? 1 : 0;
+  const backups = await backupsCheck(cluster);
+  const pruner = await prunerCheck(cluster);
+  console.log(["", ...backups.lines, "", ...pruner.lines].join("\n"));
+  return problems.length > 0 || !verdict.passed || !backups.passed || !pruner.passed ? 1 : 0;
 };
 
 const main = async (): Promise<number> => {
   const dir = renderDir();
   const render = readRender(dir);
   if (render.isErr()) return fail(...render.error);
+  const onDownload = (what: string) => console.log(`Downloading the CRDs of ${what}…`);
+  // An offline copy holds what the charts ship; CRDs published as a Go module come from the proxy.
   const crdsDir = options.crds
-    ? ok(options.crds)
-    : await pinnedCrds(PINNED_CHARTS, {
-        onDownload: (what) => console.log(`Downloading the CRDs of ${what}…`),
-      });
+    ? withModuleCrds(options.crds, PINNED_CHARTS, { onDownload })
+    : await pinnedCrds(PINNED_CHARTS, { onDownload });
   if (crdsDir.isErr())
     return fail(crdsDir.error, "Give an offline copy with --crds DIR (one folder per chart).");
   const binaries = await ensureBinaries();

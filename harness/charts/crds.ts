@@ -16,6 +16,7 @@ import { err, ok, type Result } from "neverthrow";
 import { parse } from "yaml";
 import type { ChartFacts } from "../../lib/charts/chartFacts.ts";
 import { cacheRoot } from "../gobuild/cache.ts";
+import { hasGoModule, moduleCrds } from "./moduleCrds.ts";
 
 /** The folder of one chart's CRDs (and of its stand-in chart): `<chart>-<version>`. */
 export const standInChartName = (chart: { chart: string; version: string }): string =>
@@ -223,6 +224,7 @@ export const chartCrds = async (
 ): Promise<Result<string | undefined, string>> => {
   if (!chart.facts.crds) return ok(undefined);
   const cache = options.cache ?? crdCacheDir();
+  if (hasGoModule(chart)) return moduleCrds(chart, { ...options, cache });
   const folder = join(cache, standInChartName(chart));
   if (existsSync(folder)) return ok(folder);
   const fetcher = options.fetch ?? defaultFetch;
@@ -266,6 +268,10 @@ export const pinnedCrds = async (
 export const offlineCopyProblems = (dir: string, charts: readonly PinnedChart[]): string[] =>
   existsSync(dir)
     ? charts
-        .filter((chart) => chart.facts.crds && !existsSync(join(dir, standInChartName(chart))))
+        // Module-sourced CRDs are not what a chart ships: they come from the Go proxy (moduleCrds.ts).
+        .filter(
+          (chart) =>
+            chart.facts.crds && !hasGoModule(chart) && !existsSync(join(dir, standInChartName(chart))),
+        )
         .map((chart) => `--crds ${dir}: no folder ${standInChartName(chart)} (the CRDs of a pinned chart)`)
     : [`--crds ${dir}: no such folder (the pinned charts' CRDs, one folder per chart)`];

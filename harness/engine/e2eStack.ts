@@ -69,10 +69,16 @@ const mapLeaves = (
     })),
   );
 
+/** The apps key, as the stack file holds it: the apps a stack runs (lib/layers/apps/config.ts). */
+export const APPS_KEY = `${projectName("apps")}:apps`;
+
+/** The example's app files, which the e2e stack runs: named in `apps`, as every stack but the example must. */
+export const EXAMPLE_APPS = ["demo", "miniflux"] as const;
+
 /**
  * The `e2e` stack from the example's parsed stack files (`config:` maps keyed `project:key`):
  * placeholders replaced (fake secrets by `fresh` values), secret keys moved to `secrets`, the
- * network layer without Cloudflare.
+ * network layer without Cloudflare, and the apps chosen as a user must: `apps` names each one.
  */
 export const e2eStack = (
   schemas: StackSchemas,
@@ -96,6 +102,7 @@ export const e2eStack = (
     }
   }
   plain.network[`${projectName("network")}:public_dns_provider`] = "none";
+  plain.apps[APPS_KEY] = [...EXAMPLE_APPS];
   return { plain, secrets };
 };
 

@@ -208,6 +208,14 @@ export interface PostgresOptions {
   backup?: boolean;
   /** Which env var receives which connection detail; default `{ url: "DATABASE_URL" }`. */
   env?: Partial<Record<PostgresField, string>>;
+  /**
+   * Restore the database from one of its backups (README, Restoring): a NEW cluster
+   * `<app>-db-r<time>` bootstrapped from backup `from` (`<app>-db-<YYYYMMDDhhmmss>`, as
+   * `bun run backups` lists them), beside the live one, which is never touched. `switch`
+   * (default true) points the app at the restored database in the same deploy; false keeps it on
+   * the live one until you flip it in a later deploy.
+   */
+  restore?: { from: string; switch?: boolean };
 }
 
 /**
@@ -241,6 +249,9 @@ export const withPostgres = (options: PostgresOptions = {}): AppBuilder =>
         database: options.database ?? "app",
         backup: options.backup ?? true,
         env: { ...(options.env ?? { url: "DATABASE_URL" }) },
+        ...(options.restore === undefined
+          ? {}
+          : { restore: { from: options.restore.from, switch: options.restore.switch ?? true } }),
       },
     }),
   );

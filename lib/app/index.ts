@@ -17,6 +17,7 @@ export {
   withResources,
   withSecretEnv,
 } from "./containerBuilders.ts";
+export { withOidc } from "./oidc.ts";
 export {
   allowPrivilegeEscalation,
   preferNodesApartFrom,

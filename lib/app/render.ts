@@ -6,7 +6,7 @@
  */
 import { err, ok, type Result } from "neverthrow";
 import type { Secret } from "../config/secret.ts";
-import type { NetworkContract } from "../core/contracts.ts";
+import type { NetworkContract, StorageContract } from "../core/contracts.ts";
 import { type KubeObject, type PlannedObject, plannedObject } from "../core/plan.ts";
 import { type Problem, problem } from "../core/problem.ts";
 import { configMapObject, secretObject } from "../k8s/config.ts";
@@ -23,7 +23,7 @@ import {
 } from "./renderNames.ts";
 import { appDeployment } from "./renderPod.ts";
 import { appIngress, appLoadBalancer, appService } from "./renderRoutes.ts";
-import { appCluster, appVolume } from "./renderStorage.ts";
+import { appClusters, appScheduledBackup, appVolume } from "./renderStorage.ts";
 import { type AppSecrets, lookupSecret } from "./secrets.ts";
 import type { AppSpec, Volume } from "./spec.ts";
 
@@ -66,10 +66,10 @@ const missingContracts = (spec: AppSpec, context: RenderContext): Problems => [
         ),
       ]
     : []),
-  ...(spec.auth !== undefined && context.auth === undefined
+  ...((spec.auth !== undefined || spec.oidc !== undefined) && context.auth === undefined
     ? [
         problem(
-          { app: spec.name, part: "withAuth" },
+          { app: spec.name, part: spec.auth !== undefined ? "withAuth" : "withOidc" },
           "needs the auth contract, which this layer cannot read",
           "deploy the app in a layer after auth",
         ),
@@ -105,12 +105,23 @@ const dataObjects = (spec: AppSpec, context: RenderContext, namespace: string): 
     const planned = pv === undefined ? [] : [plannedObject(pv, [], true)];
     return [...planned, plannedObject(claim, [namespace, ...planned.map((item) => item.id)], true)];
   };
-  return [
-    ...spec.volumes.flatMap(volume),
-    ...(spec.postgres
-      ? [plannedObject(appCluster(spec, spec.postgres, storage, context), [namespace], true)]
-      : []),
-  ];
+  return [...spec.volumes.flatMap(volume), ...databaseObjects(spec, context, storage, namespace)];
+};
+
+/** Its Postgres Clusters (they hold data) and, when backed up, each one's ScheduledBackup after it. */
+const databaseObjects = (
+  spec: AppSpec,
+  context: RenderContext,
+  storage: StorageContract,
+  namespace: string,
+): PlannedObject[] => {
+  const pg = spec.postgres;
+  if (pg === undefined) return [];
+  return appClusters(spec, pg, storage, context).flatMap((object) => {
+    const cluster = plannedObject(object, [namespace], true);
+    const schedule = appScheduledBackup(spec, object.metadata.name, storage, context);
+    return pg.backup ? [cluster, plannedObject(schedule, [namespace, cluster.id])] : [cluster];
+  });
 };
 
 /** Its ServiceAccount and the read-only ClusterRole bound to it. */

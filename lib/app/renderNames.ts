@@ -1,6 +1,7 @@
 /** The names and labels an app's objects get: one place, so every object refers to the others right. */
 import type { AuthContract, NetworkContract, StorageContract } from "../core/contracts.ts";
 import { ownerLabels } from "../k8s/labels.ts";
+import { liveCluster, restoredClusterName, servingCluster } from "./restore.ts";
 import { type AppSpec, type Exposure, namespaceOf, type Volume } from "./spec.ts";
 
 /** The upstream contracts an app renders against. User apps always get all three. */
@@ -26,14 +27,18 @@ export const names = (spec: AppSpec) => ({
   namespace: namespaceOf(spec),
   workload: spec.name,
   secret: `${spec.name}-secrets`,
+  /** Written by the layer's OIDC client step (lib/oidc), not by Pulumi. */
+  oidcSecret: `${spec.name}-oidc`,
   configMap: `${spec.name}-config`,
   ingress: (exposure: Exposure) => `${spec.name}-${exposure.kind}`,
   claim: (volume: Volume) => `${spec.name}-${volume.name}`,
   /** PersistentVolumes are cluster-scoped: the program checks these are unique across apps. */
   persistentVolume: (volume: Volume) => `${spec.name}-${volume.name}`,
-  cluster: `${spec.name}-db`,
-  /** Created by the CloudNativePG operator. */
-  clusterAppSecret: `${spec.name}-db-app`,
+  cluster: liveCluster(spec),
+  /** The cluster a restore creates beside the live one (lib/app/restore.ts). */
+  restoredCluster: restoredClusterName(spec),
+  /** Created by the CloudNativePG operator for the cluster the app uses. */
+  clusterAppSecret: `${servingCluster(spec)}-app`,
   serviceAccount: spec.name,
   /** Cluster-scoped, like the PersistentVolumes: app names are unique across the cluster. */
   clusterRole: `${spec.name}-cluster-reader`,

@@ -11,6 +11,7 @@ import {
   podTemplate,
   preferredAntiAffinity,
 } from "../k8s/workload.ts";
+import { oidcEnv } from "./oidc.ts";
 import { commonLabels, names, type RenderContext, selectorLabels } from "./renderNames.ts";
 import { type AppSpec, effectiveResources, POSTGRES_FIELDS, type PostgresField } from "./spec.ts";
 import { CONFIG_VOLUME } from "./validate.ts";
@@ -22,7 +23,7 @@ const sha256 = (text: string): string => createHash("sha256").update(text).diges
 const configKeys = (spec: AppSpec) =>
   spec.configFiles.map((file) => ({ file, key: file.path.split("/").pop() ?? "" }));
 
-const envEntries = (spec: AppSpec): input.core.v1.EnvVar[] => {
+const envEntries = (spec: AppSpec, context: RenderContext): input.core.v1.EnvVar[] => {
   const n = names(spec);
   const plain = spec.env.map(({ name, value }) => ({ name, value }));
   const secret = spec.secretEnv.map(({ name, key }) => ({
@@ -41,7 +42,7 @@ const envEntries = (spec: AppSpec): input.core.v1.EnvVar[] => {
           },
         ],
   );
-  return [...plain, ...secret, ...postgres];
+  return [...plain, ...secret, ...postgres, ...oidcEnv(spec, context)];
 };
 
 const probeHandler = (probes: NonNullable<AppSpec["probes"]>): input.core.v1.Probe => {
@@ -95,7 +96,7 @@ const volumeMounts = (spec: AppSpec): input.core.v1.VolumeMount[] => [
   ...(spec.readOnlyRoot ? [{ name: TMP_VOLUME, mountPath: "/tmp" }] : []),
 ];
 
-const container = (spec: AppSpec) => {
+const container = (spec: AppSpec, context: RenderContext) => {
   const resources = effectiveResources(spec);
   return containerObject({
     name: spec.name,
@@ -112,7 +113,7 @@ const container = (spec: AppSpec) => {
         protocol: port.protocol,
       })),
     ],
-    env: envEntries(spec),
+    env: envEntries(spec, context),
     resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
     volumeMounts: volumeMounts(spec),
     probes: probeObjects(spec),
@@ -144,7 +145,7 @@ export const appDeployment = (spec: AppSpec, context: RenderContext): CoreObject
     template: podTemplate({
       labels: { ...labels, ...(spec.loadBalancer ? { [LOAD_BALANCER_LABEL]: spec.loadBalancer.name } : {}) },
       ...(checksum ? { annotations: checksum } : {}),
-      containers: [container(spec)],
+      containers: [container(spec, context)],
       volumes: podVolumes(spec),
       ...(spec.runAsRoot === undefined ? { identity: { user: spec.user, group: spec.group } } : {}),
       ...(spec.clusterRead ? { serviceAccount: names(spec).serviceAccount } : {}),

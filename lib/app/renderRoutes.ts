@@ -65,6 +65,15 @@ export const appLoadBalancer = (
   ];
 };
 
+/**
+ * Tinyauth v5.1.3's per-app rules as its Kubernetes label provider reads them
+ * (tinyauthapp/tinyauth@v5.1.3): internal/service/kubernetes_service.go decodes the Ingress's
+ * `tinyauth.apps.<name>.*` annotations (model.Apps, internal/model/config.go) and binds them to the
+ * Ingress hosts equal to `config.domain`; for a Pocket ID login, internal/controller/proxy_controller.go
+ * then applies `oauth.whitelist` (emails) and `oauth.groups` (OAuthGroupRule in
+ * internal/service/access_controls_rules.go: the user's `groups` claim from userinfo, which needs
+ * the `groups` scope, must hold one of the comma-separated names).
+ */
 const aclAnnotations = (spec: AppSpec, host: string): Record<string, string> => {
   const acl = spec.auth;
   if (acl === undefined) return {};

@@ -5,7 +5,7 @@
 import type { StorageContract } from "../core/contracts.ts";
 import type { CoreObject, CustomObject } from "../core/plan.ts";
 import { longhornClaim, nfsVolumePair } from "../k8s/claims.ts";
-import { postgresClusterObject } from "../k8s/cnpg.ts";
+import { type PostgresBootstrap, postgresClusterObject, scheduledBackupObject } from "../k8s/cnpg.ts";
 import { partOfLabel } from "../k8s/labels.ts";
 import { recurringJobGroupLabels } from "../k8s/longhorn.ts";
 import { commonLabels, names, type RenderContext } from "./renderNames.ts";
@@ -48,24 +48,51 @@ export const appVolume = (
 };
 
 /**
- * The app's CloudNativePG Cluster. Its labels reach the instance claims, so Longhorn backs them up
- * and trims them like app volumes; not `managed-by`: the operator sets its own on the claims and
- * would fight ours each reconcile.
+ * The app's CloudNativePG Clusters: the live one and, with a restore, the copy bootstrapped from
+ * the named backup. Their labels reach the instance claims, so Longhorn backs them up and trims
+ * them like app volumes; not `managed-by`: the operator sets its own on the claims and would fight
+ * ours each reconcile. Each backed-up cluster gets volume-snapshot backups (storage contract).
  */
-export const appCluster = (
+export const appClusters = (
   spec: AppSpec,
   pg: PostgresSpec,
   storage: StorageContract,
   context: RenderContext,
+): CustomObject[] => {
+  const n = names(spec);
+  const cluster = (name: string, bootstrap: PostgresBootstrap): CustomObject =>
+    postgresClusterObject(
+      { name, namespace: n.namespace, labels: commonLabels(spec, context) },
+      {
+        instances: pg.instances,
+        image: POSTGRES_IMAGE,
+        database: pg.database,
+        size: pg.size,
+        storageClass: storage.longhornStorageClass,
+        claimLabels: { ...partOfLabel(spec.name), ...recurringJobGroupLabels(jobGroups(storage, pg.backup)) },
+        bootstrap,
+        ...(pg.backup ? { snapshotClass: storage.databaseSnapshotClass } : {}),
+      },
+    );
+  return [
+    cluster(n.cluster, { kind: "initdb" }),
+    ...(pg.restore && n.restoredCluster
+      ? [cluster(n.restoredCluster, { kind: "recovery", backup: pg.restore.from })]
+      : []),
+  ];
+};
+
+/**
+ * One ScheduledBackup per backed-up cluster, named after it (so its Backups are
+ * `<cluster>-<YYYYMMDDhhmmss>`), at the storage layer's database backup time.
+ */
+export const appScheduledBackup = (
+  spec: AppSpec,
+  cluster: string,
+  storage: StorageContract,
+  context: RenderContext,
 ): CustomObject =>
-  postgresClusterObject(
-    { name: names(spec).cluster, namespace: names(spec).namespace, labels: commonLabels(spec, context) },
-    {
-      instances: pg.instances,
-      image: POSTGRES_IMAGE,
-      database: pg.database,
-      size: pg.size,
-      storageClass: storage.longhornStorageClass,
-      claimLabels: { ...partOfLabel(spec.name), ...recurringJobGroupLabels(jobGroups(storage, pg.backup)) },
-    },
+  scheduledBackupObject(
+    { name: cluster, namespace: names(spec).namespace, labels: commonLabels(spec, context) },
+    { cluster, schedule: storage.databaseBackupCron },
   );

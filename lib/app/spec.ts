@@ -2,6 +2,7 @@
  * An app as plain, immutable data. `app(name, {...})` starts one; the `with*` builders in
  * builders.ts and its siblings each return a new spec; `pipe` composes them. Nothing here touches Pulumi.
  */
+import type { OidcSpec } from "./oidc.ts";
 
 interface NfsVolume {
   readonly kind: "nfs";
@@ -66,6 +67,15 @@ export interface PostgresSpec {
   readonly backup: boolean;
   /** Environment variable name for each connection detail the app wants. */
   readonly env: Readonly<Partial<Record<PostgresField, string>>>;
+  /** A copy of the database from one of its backups, as a new cluster beside the live one. */
+  readonly restore?: PostgresRestore;
+}
+
+interface PostgresRestore {
+  /** A CloudNativePG Backup of this app's database: `<app>-db-<YYYYMMDDhhmmss>`. */
+  readonly from: string;
+  /** Whether the app uses the restored database (true) or still the live one (false). */
+  readonly switch: boolean;
 }
 
 interface EnvVar {
@@ -167,6 +177,7 @@ export interface AppSpec {
   readonly volumes: readonly Volume[];
   readonly exposures: readonly Exposure[];
   readonly auth?: AuthSpec;
+  readonly oidc?: OidcSpec;
   readonly postgres?: PostgresSpec;
   readonly configFiles: readonly ConfigFile[];
   /** Overrides of DEFAULT_RESOURCES, field by field. */

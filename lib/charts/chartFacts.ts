@@ -11,7 +11,17 @@ export type CrdSource =
   /** The chart's `crds/` folder: every release installs them unless it sets `skipCrds`. */
   | { from: "crds/"; groups: readonly string[] }
   /** Templates behind a values switch: `skipCrds` does nothing, the switch does. */
-  | { from: "templates"; groups: readonly string[]; switch?: { path: string; default: boolean } };
+  | {
+      from: "templates";
+      groups: readonly string[];
+      switch?: { path: string; default: boolean };
+      /**
+       * The same CRD files as published in a Go module (`<folder>/*.yaml` of `path@version`), for
+       * charts whose templates read them from a file only Helm can (`.Files.Get`): the test
+       * harness takes them from the Go module proxy instead of the chart.
+       */
+      goModule?: { path: string; version: string; folder: string };
+    };
 
 /** Where one pod spec of the chart takes its tolerations from. */
 export type TolerationSource =

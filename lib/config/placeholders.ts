@@ -103,26 +103,51 @@ export const placeholderProblems = (
 ): Problem[] => {
   if (stack === EXAMPLE_STACK) return [];
   const keys = placeholderKeys(schemas, example);
-  return LAYERS.flatMap((layer) =>
-    Object.entries(raw[layer] ?? {})
-      .filter(([key]) => keys[layer].has(key))
-      .flatMap(([key, value]) => {
-        const secret = (schemas[layer].keys as KeySchemas)[key]?.secret ?? false;
-        return leaves(key, value).flatMap(({ path, items }) => {
-          const kind = items.map(placeholderKind).find((found) => found !== undefined);
-          if (kind === undefined) return [];
-          return [
-            problem(
-              { layer, key: path },
-              kind,
-              fixOf(layer, key, path, secret, stack),
-              secret ? "[secret]" : items.join(","),
-            ),
-          ];
-        });
-      }),
-  );
+  return [
+    ...unsetChoices(schemas, raw, stack),
+    ...LAYERS.flatMap((layer) =>
+      Object.entries(raw[layer] ?? {})
+        .filter(([key]) => keys[layer].has(key))
+        .flatMap(([key, value]) => {
+          const secret = (schemas[layer].keys as KeySchemas)[key]?.secret ?? false;
+          return leaves(key, value).flatMap(({ path, items }) => {
+            const kind = items.map(placeholderKind).find((found) => found !== undefined);
+            if (kind === undefined) return [];
+            return [
+              problem(
+                { layer, key: path },
+                kind,
+                fixOf(layer, key, path, secret, stack),
+                secret ? "[secret]" : items.join(","),
+              ),
+            ];
+          });
+        }),
+    ),
+  ];
 };
+
+/** Keys a stack leaves unset whose absence only the example may rely on (`exampleWhenUnset`). */
+const unsetChoices = (
+  schemas: StackSchemas,
+  raw: Readonly<Partial<Record<Layer, RawConfig>>>,
+  stack: string,
+): Problem[] =>
+  LAYERS.flatMap((layer) => {
+    const values = raw[layer];
+    if (values === undefined) return [];
+    return Object.entries(schemas[layer].keys as KeySchemas).flatMap(([key, spec]) =>
+      spec.exampleWhenUnset === undefined || key in values
+        ? []
+        : [
+            problem(
+              { layer, key },
+              `is unset: ${spec.exampleWhenUnset}`,
+              `choose: ${setOwnCommand(layer, key, false, stack).replace("<your value>", `'${spec.example}'`)}`,
+            ),
+          ],
+    );
+  });
 
 /** The placeholders `raw` (stack `stack`'s config) still holds, against the example stack files under `root`. */
 export const stackPlaceholders = (

@@ -25,6 +25,11 @@ export interface KeySchema<T> {
   requiredWhen?: string;
   /** The default as the user would write it, shown in the README. */
   defaultText?: string;
+  /**
+   * What leaving the key unset does that only the example stack may rely on (e.g. "runs every app
+   * file, the examples included"): every other stack must choose a value (lib/config/placeholders.ts).
+   */
+  exampleWhenUnset?: string;
   /** Turns a present raw value into T. */
   parse(raw: RawValue): Result<T, Unplaced>;
   /** The value when the key is unset (only for keys that are not required). */

@@ -30,3 +30,10 @@ export const reveal = (value: Secret): string => plaintexts.get(value) ?? "";
 
 export const isSecret = (value: unknown): value is Secret =>
   typeof value === "object" && value !== null && plaintexts.has(value as Secret);
+
+/**
+ * A secret computed from another (e.g. a key derived from a key), without its plaintext leaving
+ * this module but through `derive`; unknown when the source is.
+ */
+export const deriveSecret = (source: Secret, derive: (plaintext: string) => string): Secret =>
+  source.known ? secret(derive(reveal(source))) : secret("", false);

@@ -46,6 +46,13 @@ const middlewareRef: Check<string> = {
   test: (value): value is string => typeof value === "string" && /^[a-z0-9-]+@kubernetescrd$/.test(value),
 };
 
+/** A CloudNativePG ScheduledBackup schedule as the storage layer writes it: `s m h * * days`. */
+const sixFieldCron: Check<string> = {
+  describe: "a six-field cron (seconds first) like 0 30 16 * * *",
+  test: (value): value is string =>
+    typeof value === "string" && /^0 \d{1,2} \d{1,2} \* \* (\*|[0-6](,[0-6])*)$/.test(value),
+};
+
 export type Shape = Record<string, Check<unknown>>;
 
 export interface Contract<S extends Shape> {
@@ -100,6 +107,10 @@ export const storageContract = defineContract("storage", {
   /** The export apps' NFS folders live under (`nfs_share_path`): `withNfsVolume({ folder })`. */
   nfsSharePath: nonEmptyString,
   backupTarget: nonEmptyString,
+  /** VolumeSnapshotClass whose snapshots are Longhorn backups on the NAS (CloudNativePG backups). */
+  databaseSnapshotClass: nonEmptyString,
+  /** When every database is backed up: six-field cron in UTC, seconds first (ScheduledBackup). */
+  databaseBackupCron: sixFieldCron,
   longhornNamespace: nonEmptyString,
   /** ClusterIP Service of the Longhorn UI (port 80). */
   longhornUiService: nonEmptyString,
@@ -113,6 +124,12 @@ export const authContract = defineContract("auth", {
   tinyauthUrl: httpsUrl,
   /** Hosts of the infrastructure UIs the auth layer publishes (Longhorn, Pi-hole, Traefik): apps may not take them. */
   uiHosts: hostList,
+  /** Where later layers run their OIDC client step (lib/oidc): Pocket ID's namespace... */
+  pocketIdNamespace: nonEmptyString,
+  /** ...its address inside the cluster... */
+  pocketIdInternalUrl: nonEmptyString,
+  /** ...and the Secret there holding its STATIC_API_KEY (key `static-api-key`). */
+  pocketIdApiKeySecret: nonEmptyString,
 });
 
 export type NetworkContract = ContractValues<typeof networkContract>;

@@ -55,6 +55,7 @@ interface CoreKinds<S = Secret> {
   "v1/ServiceAccount": Typed<"v1", "ServiceAccount", input.core.v1.ServiceAccount>;
   "apps/v1/Deployment": Typed<"apps/v1", "Deployment", input.apps.v1.Deployment>;
   "batch/v1/Job": Typed<"batch/v1", "Job", input.batch.v1.Job>;
+  "batch/v1/CronJob": Typed<"batch/v1", "CronJob", input.batch.v1.CronJob>;
   "networking.k8s.io/v1/Ingress": Typed<"networking.k8s.io/v1", "Ingress", input.networking.v1.Ingress>;
   "networking.k8s.io/v1/IngressClass": Typed<
     "networking.k8s.io/v1",
@@ -71,6 +72,12 @@ interface CoreKinds<S = Secret> {
     "rbac.authorization.k8s.io/v1",
     "ClusterRole",
     input.rbac.v1.ClusterRole
+  >;
+  "rbac.authorization.k8s.io/v1/Role": Typed<"rbac.authorization.k8s.io/v1", "Role", input.rbac.v1.Role>;
+  "rbac.authorization.k8s.io/v1/RoleBinding": Typed<
+    "rbac.authorization.k8s.io/v1",
+    "RoleBinding",
+    input.rbac.v1.RoleBinding
   >;
   "rbac.authorization.k8s.io/v1/ClusterRoleBinding": Typed<
     "rbac.authorization.k8s.io/v1",

@@ -157,6 +157,13 @@ export const RULES: Readonly<Record<string, Rule>> = {
     stateful: false,
     source: `${K8S_API} (rbac/v1: roleRef cannot change)`,
   },
+  RoleBinding: {
+    apiVersion: group("rbac.authorization.k8s.io"),
+    fields: { roleRef: "replace" },
+    sizes: [],
+    stateful: false,
+    source: `${K8S_API} (rbac/v1: roleRef cannot change)`,
+  },
   IngressClass: {
     apiVersion: group("networking.k8s.io"),
     fields: { "spec.controller": "replace" },

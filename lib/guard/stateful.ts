@@ -4,6 +4,7 @@
  * an object that holds data but is not protected in Pulumi is a finding that cannot be accepted.
  */
 import type { Problem } from "../core/problem.ts";
+import { recoveryBackup, restoreProblems } from "../k8s/cnpgRestores.ts";
 import { bytes } from "../k8s/quantity.ts";
 import { canonical, type StatefulRecord } from "./records.ts";
 import { EFFECTS } from "./rules.ts";
@@ -85,6 +86,12 @@ const fieldFinding = (
         fix: `keep Retain, or ${accept}`,
       };
     case "bootstrap":
+      if (after !== undefined && recoveryBackup(JSON.parse(after)) !== undefined)
+        return {
+          where: { object: id },
+          what: `changes ${from}: a restore into the live database: CloudNativePG would bootstrap it again, replacing its data`,
+          fix: "restore with withPostgres({ restore: { from } }), which creates a new cluster beside the live one",
+        };
       return {
         where: { object: id },
         what: `changes ${from}: bootstrap is only read when the database is created, so this only matters to a new, empty database`,
@@ -196,7 +203,29 @@ export const statefulChanges = (
       what: "is new (an addition, no data at risk) and not yet in the baseline, so nothing would stop its later loss",
       fix: `record it: ${guardCommand(stack, "--accept")} (commit the new baseline with the change)`,
     }));
-  return { losses: [...findings, ...unprotectedFindings(current)], additions };
+  return { losses: [...findings, ...restoreFindings(current), ...unprotectedFindings(current)], additions };
+};
+
+/** Restores among the current records (lib/k8s/cnpgRestores.ts): never acceptable, so never in a baseline. */
+const restoreFindings = (current: readonly StatefulRecord[]): Finding[] => {
+  const clusters = current.filter((record) => kindOf(record) === "Cluster");
+  const idOf = new Map(clusters.map((record) => [record.id.split("/").slice(2).join("/"), record.id]));
+  return (
+    restoreProblems(
+      clusters.map((record) => {
+        const [, , namespace = "", name = ""] = record.id.split("/");
+        const bootstrap = record.fields["spec.bootstrap"];
+        return { namespace, name, bootstrap: bootstrap === undefined ? undefined : JSON.parse(bootstrap) };
+      }),
+    )
+      // Restoring into itself is the bootstrap change fieldFinding already reports.
+      .filter((found) => !found.inPlace)
+      .map((found) => ({
+        where: { object: idOf.get(found.cluster) ?? found.cluster },
+        what: found.what,
+        fix: found.fix,
+      }))
+  );
 };
 
 /** Every finding of `statefulChanges`: the losses, then the additions to record. */

@@ -78,3 +78,6 @@ export const CONFIG_CHECKSUM = "homelab/config-checksum";
 
 /** On a public Ingress without auth: why it is public without a login (the app's stated reason). */
 export const PUBLIC_WITHOUT_AUTH = "homelab/public-without-auth";
+
+/** On the ConfigMap of an OIDC client step: the data key holding the declared clients (lib/oidc). */
+export const OIDC_CLIENTS_ANNOTATION = "homelab/oidc-clients";

@@ -150,20 +150,49 @@ export interface JobOptions {
   readonly activeDeadlineSeconds?: number;
 }
 
+const jobSpec = (options: JobOptions) => ({
+  backoffLimit: options.backoffLimit,
+  ...(options.activeDeadlineSeconds === undefined
+    ? {}
+    : { activeDeadlineSeconds: options.activeDeadlineSeconds }),
+  template: {
+    ...options.template,
+    spec: { ...options.template.spec, restartPolicy: options.restartPolicy },
+  },
+});
+
 /** A Job running one pod of `template` to completion. */
 export const jobObject = (metadata: ObjectMeta, options: JobOptions): CoreObject<"batch/v1/Job"> => ({
   apiVersion: "batch/v1",
   kind: "Job",
   metadata,
+  spec: jobSpec(options),
+});
+
+export interface CronJobOptions extends JobOptions {
+  /** Five-field cron, read in `timeZone`. */
+  readonly schedule: string;
+  readonly timeZone: string;
+}
+
+/**
+ * A CronJob of one Job at a time (a run still going when the next is due is not doubled), keeping
+ * the last run and the last three failures to read.
+ */
+export const cronJobObject = (
+  metadata: ObjectMeta,
+  options: CronJobOptions,
+): CoreObject<"batch/v1/CronJob"> => ({
+  apiVersion: "batch/v1",
+  kind: "CronJob",
+  metadata,
   spec: {
-    backoffLimit: options.backoffLimit,
-    ...(options.activeDeadlineSeconds === undefined
-      ? {}
-      : { activeDeadlineSeconds: options.activeDeadlineSeconds }),
-    template: {
-      ...options.template,
-      spec: { ...options.template.spec, restartPolicy: options.restartPolicy },
-    },
+    schedule: options.schedule,
+    timeZone: options.timeZone,
+    concurrencyPolicy: "Forbid",
+    successfulJobsHistoryLimit: 1,
+    failedJobsHistoryLimit: 3,
+    jobTemplate: { spec: jobSpec(options) },
   },
 });
 

@@ -9,6 +9,8 @@ import { awaitRules } from "./awaits.ts";
 import { crdRules } from "./crds.ts";
 import { type LanDns, lanDnsRules } from "./lanDns.ts";
 import { type LayerPlan, modelDeploy } from "./model.ts";
+import { oidcRules } from "./oidc.ts";
+import { restoreRules } from "./restores.ts";
 import { tolerationRules } from "./tolerations.ts";
 import { webhookRules } from "./webhooks.ts";
 
@@ -23,5 +25,7 @@ export const preflight = (layers: readonly LayerPlan[], lan: LanDns): Problem[] 
     ...awaitRules(deploy),
     ...webhookRules(deploy),
     ...lanDnsRules(deploy, lan),
+    ...oidcRules(deploy),
+    ...restoreRules(deploy),
   ];
 };

@@ -6,6 +6,7 @@
 // Each class from its own module: the package index would load (and typecheck) all of them.
 import { CustomResource } from "@pulumi/kubernetes/apiextensions/customResource";
 import { Deployment } from "@pulumi/kubernetes/apps/v1/deployment";
+import { CronJob } from "@pulumi/kubernetes/batch/v1/cronJob";
 import { Job } from "@pulumi/kubernetes/batch/v1/job";
 import { ConfigMap } from "@pulumi/kubernetes/core/v1/configMap";
 import { Namespace } from "@pulumi/kubernetes/core/v1/namespace";
@@ -20,6 +21,8 @@ import { IngressClass } from "@pulumi/kubernetes/networking/v1/ingressClass";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1/podDisruptionBudget";
 import { ClusterRole } from "@pulumi/kubernetes/rbac/v1/clusterRole";
 import { ClusterRoleBinding } from "@pulumi/kubernetes/rbac/v1/clusterRoleBinding";
+import { Role } from "@pulumi/kubernetes/rbac/v1/role";
+import { RoleBinding } from "@pulumi/kubernetes/rbac/v1/roleBinding";
 import { StorageClass } from "@pulumi/kubernetes/storage/v1/storageClass";
 import * as pulumi from "@pulumi/pulumi";
 import { type Secret as ConfigSecret, isSecret, reveal } from "../config/secret.ts";
@@ -49,6 +52,7 @@ const CLASSES: { readonly [K in CoreKey]: Create<K> } = {
   "v1/ServiceAccount": (id, object, opts) => new ServiceAccount(id, object, opts),
   "apps/v1/Deployment": (id, object, opts) => new Deployment(id, object, opts),
   "batch/v1/Job": (id, object, opts) => new Job(id, object, opts),
+  "batch/v1/CronJob": (id, object, opts) => new CronJob(id, object, opts),
   "networking.k8s.io/v1/Ingress": (id, object, opts) => new Ingress(id, object, opts),
   "networking.k8s.io/v1/IngressClass": (id, object, opts) => new IngressClass(id, object, opts),
   "storage.k8s.io/v1/StorageClass": (id, object, opts) => new StorageClass(id, object, opts),
@@ -56,6 +60,8 @@ const CLASSES: { readonly [K in CoreKey]: Create<K> } = {
   "rbac.authorization.k8s.io/v1/ClusterRole": (id, object, opts) => new ClusterRole(id, object, opts),
   "rbac.authorization.k8s.io/v1/ClusterRoleBinding": (id, object, opts) =>
     new ClusterRoleBinding(id, object, opts),
+  "rbac.authorization.k8s.io/v1/Role": (id, object, opts) => new Role(id, object, opts),
+  "rbac.authorization.k8s.io/v1/RoleBinding": (id, object, opts) => new RoleBinding(id, object, opts),
 };
 
 const isCoreKey = (key: string): key is CoreKey => Object.hasOwn(CLASSES, key);

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadLayers } from "../../programs/layers.ts";
 import { runApps } from "../support/apps.ts";
-import { expectRefused, scratchStack, validateAndRender } from "../support/hardening.ts";
+import { EVERY_APP_FILE, expectRefused, scratchStack, validateAndRender } from "../support/hardening.ts";
 import { ROOT } from "../support/render.ts";
 
 const LIB = join(ROOT, "lib/app/index.ts");
@@ -153,7 +153,7 @@ const CASES: readonly (readonly [file: string, source: string, names: readonly s
 
 describe("app files that fail like code, in one validate and one render", async () => {
   const dir = appsFolder(Object.fromEntries(CASES.map(([file, source]) => [file, source])));
-  const root = scratchStack();
+  const root = scratchStack({ edits: [EVERY_APP_FILE] });
   const started = performance.now();
   const layers = await loadLayers(dir, TIMEOUT_MS);
   const loadMs = performance.now() - started;

@@ -14,7 +14,7 @@ import { compareStateful, unprotectedFindings } from "../../lib/guard/stateful.t
 import { authHosts } from "../../lib/layers/auth/urls.ts";
 import { pihole, piholeHost } from "../../lib/layers/network/names.ts";
 import { loadLayers } from "../../programs/layers.ts";
-import { expectRefused, scratchStack, validateAndRender } from "../support/hardening.ts";
+import { EVERY_APP_FILE, expectRefused, scratchStack, validateAndRender } from "../support/hardening.ts";
 import { ROOT } from "../support/render.ts";
 import { appsFixture } from "../support/safety.ts";
 
@@ -111,7 +111,7 @@ describe("every problem of every app, in one validate", async () => {
     for (const [file, body] of APP_CASES) writeFileSync(join(d, file), source(body));
     for (const file of IGNORED) writeFileSync(join(d, file), 'throw new Error("not an app");\n');
   });
-  const root = scratchStack();
+  const root = scratchStack({ edits: [EVERY_APP_FILE] });
   const layers = await loadLayers(dir);
   const { before, run, rendered, after } = await validateAndRender(root, layers);
 

@@ -62,6 +62,8 @@ const USAGE_CASES: readonly CliCase[] = [
   ["guard: a value for a flag", "guard", ["--accept=yes"], ["--accept takes no value"]],
   ["guard: a misspelt option", "guard", ["--stak", "home"], ["--stak"]],
   ["guard: the stack as a word", "guard", ["home"], ['"home"', "usage: bun run guard"]],
+  ["backups: a misspelt option", "backups", ["--stak", "home"], ["--stak", "did you mean --stack"]],
+  ["backups: the stack as a word", "backups", ["home"], ['"home"', "usage: bun run backups"]],
   ["docs: an option it does not have", "docs", ["--check"], ["--check", "usage: bun run docs"]],
   ["bench: --json without a file", "bench", ["--json"], ["--json needs a value"]],
   ["bench: a misspelt flag", "bench", ["--strikt"], ["--strikt", "did you mean --strict"]],

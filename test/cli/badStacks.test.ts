@@ -56,9 +56,9 @@ const CASES: readonly Case[] = [
     ["pocket_id_encryption_key"],
   ],
   [
-    "a client id without its secret",
-    edit("auth", "tinyauth_oauth_client_secret"),
-    ["tinyauth_oauth_client_secret"],
+    "a static API key Pocket ID would refuse (under 16 characters)",
+    edit("auth", "pocket_id_static_api_key", "too-short"),
+    ["pocket_id_static_api_key"],
   ],
   // prefixes and misplaced keys (their values are never echoed)
   [

@@ -224,6 +224,7 @@ const HELP: readonly (readonly [keyof typeof COMMANDS, readonly string[], string
   ["validate", [], "usage: bun run validate"],
   ["guard", ["--accept"], "usage: bun run guard"],
   ["docs", [], "usage: bun run docs"],
+  ["backups", [], "usage: bun run backups"],
   ["bench", ["--json", "x.json"], "usage: bun run bench"],
   ["e2e", [], "usage: bun run e2e"],
   ["pulumi", ["up", "apps"], "usage: bun cli/pulumi.ts"],

@@ -134,6 +134,39 @@ describe("deploy and preview", () => {
     expect(environment.calls.map((call) => call.argv[1])).toEqual(["stack", "stack", "stack"]);
   });
 
+  test("up reads each layer's state first (preview does not); a pending create it cannot resolve stops before up", async () => {
+    const captured: string[][] = [];
+    const pending = {
+      version: 3,
+      deployment: {
+        pending_operations: [
+          {
+            type: "creating",
+            resource: {
+              urn: "urn:pulumi:home::homelab-network::cloudflare:index/dnsRecord:DnsRecord::www",
+              type: "cloudflare:index/dnsRecord:DnsRecord",
+              custom: true,
+            },
+          },
+        ],
+      },
+    };
+    const environment = {
+      ...fakeEnvironment(root),
+      capture: async (argv: string[]) => {
+        captured.push(argv);
+        return argv[1] === "version" ? "v3.230.0\n" : JSON.stringify(pending);
+      },
+    };
+    expect(await pulumiCommand(["preview", "all", "--stack", "home"], environment)).toBe(0);
+    expect(captured.map((argv) => argv[1])).toEqual(["version"]);
+    expect(await pulumiCommand(["up", "all", "--stack", "home"], environment)).toBe(1);
+    expect(captured.slice(1).map((argv) => argv.slice(1, 3))).toEqual([["version"], ["stack", "export"]]);
+    // preview: select and preview per layer; up: the network layer selected, then stopped before its up.
+    expect(environment.calls.map((call) => call.argv[1]).slice(8)).toEqual(["stack"]);
+    expect(environment.logged.join("\n")).toContain("Stopped at the network layer");
+  });
+
   test("inline runs refuse Pulumi flags they would ignore", async () => {
     const logged: string[] = [];
     const operate = inlineOperation((line) => logged.push(line));

@@ -96,6 +96,11 @@ const CASES: readonly Case[] = [
     edit("auth", "tinyauth_allowed_users", "\n    - me@myhome.net\n    - bob@example.com"),
     ["tinyauth_allowed_users"],
   ],
+  [
+    "no apps chosen: the stack would run the example apps",
+    edit("apps", "apps"),
+    ["apps is unset", "demo, miniflux", "pulumi config set apps 'demo,miniflux' --stack bad"],
+  ],
 ];
 
 /** The stack `bad` with one change, and the example stack files beside it, as in a clone. */

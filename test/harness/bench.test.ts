@@ -219,6 +219,7 @@ describe("generateApps", () => {
         "Service",
         "Ingress",
         "Cluster",
+        "ScheduledBackup",
         "Secret",
         "ConfigMap",
       ]),

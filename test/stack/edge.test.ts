@@ -70,15 +70,19 @@ describe("the Pulumi edge registers exactly what the render writes", async () =>
     });
   }
 
-  test("a layer's notices reach the deploy log as warnings: the auth layer's first deploy", async () => {
+  test("a layer's notices reach the deploy log as warnings: the auth layer's deprecated client keys", async () => {
     expect(warnings).toEqual([]);
     const auth = rendered.find((layer) => layer.layer === "auth");
     if (!auth) throw new Error("no auth layer");
-    const firstDeploy = exampleRaw("auth", {
-      tinyauth_oauth_client_id: undefined,
-      tinyauth_oauth_client_secret: undefined,
+    const oldClient = exampleRaw("auth", {
+      tinyauth_oauth_client_id: "hand-made-client-id",
+      tinyauth_oauth_client_secret: "hand-made-client-secret",
     });
-    await deploy(auth, firstDeploy);
-    expect(warnings).toEqual([expect.stringContaining("First deploy of the auth layer.")]);
+    await deploy(auth, oldClient);
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        "Deprecated: tinyauth_oauth_client_id and tinyauth_oauth_client_secret are ignored",
+      ),
+    ]);
   });
 });

@@ -17,7 +17,7 @@ import { authPlan } from "../../lib/layers/auth/plan.ts";
 import { networkPlan } from "../../lib/layers/network/layer.ts";
 import { storagePlan } from "../../lib/layers/storage/plan.ts";
 import { recurringJobPlans } from "../../lib/layers/storage/recurringJobs.ts";
-import { scheduleZone } from "../../lib/layers/storage/schedule.ts";
+import { planSchedule, scheduleZone } from "../../lib/layers/storage/schedule.ts";
 import { configSchemas, parseConfig } from "../../programs/layers.ts";
 import { CONTRACTS } from "../support/apps.ts";
 import { exampleRaw } from "../support/config.ts";
@@ -179,8 +179,14 @@ const FUZZ_TIMEOUT_MS = 20_000;
 
 const builders: Record<Exclude<Layer, "apps">, (config: never) => Plan> = {
   network: (config: Parameters<typeof networkPlan>[0]) => networkPlan(config)._unsafeUnwrap(),
-  storage: (config: Parameters<typeof storagePlan>[0]) =>
-    storagePlan(config, recurringJobPlans(config, scheduleZone(config, YEAR)))._unsafeUnwrap(),
+  storage: (config: Parameters<typeof storagePlan>[0]) => {
+    const zone = scheduleZone(config, YEAR);
+    return storagePlan(
+      config,
+      recurringJobPlans(config, zone),
+      planSchedule(config.databaseBackupSchedule, zone),
+    )._unsafeUnwrap();
+  },
   auth: (config: Parameters<typeof authPlan>[0]["config"]) => {
     const plan = authPlan({ config, network: CONTRACTS.network, storage: CONTRACTS.storage })._unsafeUnwrap();
     return { releases: [], objects: plan.objects };

@@ -143,6 +143,7 @@ describe("no secret reaches the render in plaintext", () => {
       "network.cloudflare_api_token",
       "network.pihole_admin_password",
       "auth.pocket_id_encryption_key",
+      "auth.pocket_id_static_api_key",
       "auth.tinyauth_oauth_client_id",
       "auth.tinyauth_oauth_client_secret",
       "apps.app_secrets",

@@ -24,6 +24,9 @@ export const CONTRACTS: AppContracts = {
       "traefik.example.com",
       "traefik-public.example.com",
     ],
+    pocketIdNamespace: "pocket-id",
+    pocketIdInternalUrl: "http://pocket-id.pocket-id.svc.cluster.local:80",
+    pocketIdApiKeySecret: "pocket-id-secrets",
   },
 };
 
@@ -120,12 +123,27 @@ export const clusterStructureProblems = (object: Record<string, unknown>): strin
     enablePDB: (v) => typeof v === "boolean",
     enableSuperuserAccess: (v) => typeof v === "boolean",
     bootstrap: (v) => {
-      const initdb = (v as { initdb?: Record<string, unknown> }).initdb;
+      const { initdb, recovery } = v as {
+        initdb?: Record<string, unknown>;
+        recovery?: Record<string, unknown>;
+      };
+      const named = (b: Record<string, unknown>, extra: string[]) =>
+        Object.keys(b).every((k) => ["database", "owner", ...extra].includes(k)) &&
+        typeof b.database === "string" &&
+        typeof b.owner === "string";
+      if (initdb !== undefined) return recovery === undefined && named(initdb, []);
+      const backup = recovery?.backup as { name?: unknown } | undefined;
+      return recovery !== undefined && named(recovery, ["backup"]) && typeof backup?.name === "string";
+    },
+    backup: (v) => {
+      const { volumeSnapshot, ...rest } = v as { volumeSnapshot?: Record<string, unknown> };
+      const fields = ["className", "online", "onlineConfiguration", "snapshotOwnerReference"];
       return (
-        initdb !== undefined &&
-        Object.keys(initdb).every((k) => ["database", "owner"].includes(k)) &&
-        typeof initdb.database === "string" &&
-        typeof initdb.owner === "string"
+        Object.keys(rest).length === 0 &&
+        volumeSnapshot !== undefined &&
+        Object.keys(volumeSnapshot).every((k) => fields.includes(k)) &&
+        typeof volumeSnapshot.className === "string" &&
+        ["none", "cluster", "backup"].includes(String(volumeSnapshot.snapshotOwnerReference))
       );
     },
     storage: (v) => {

@@ -48,6 +48,8 @@ export const OTHER_STORAGE: StorageContract = {
   nfsServer: "filer.lan",
   nfsSharePath: "/export/k8s",
   backupTarget: "nfs://filer.lan:/backups",
+  databaseSnapshotClass: "filer-backup",
+  databaseBackupCron: "0 0 4 * * 0,3",
   longhornNamespace: "storage-system",
   longhornUiService: "longhorn-ui-frontend",
 };

@@ -23,10 +23,12 @@ export const exampleRaw = (
 
 /**
  * An example stack file's text as a user makes it their own: every placeholder (fake secrets,
- * example.com, the documentation address, the example NAS) replaced by a value of theirs.
+ * example.com, the documentation address, the example NAS) replaced by a value of theirs, and
+ * the apps it runs chosen.
  */
 export const ownedExampleText = (text: string): string =>
   text
+    .replace(/^(config:\n)(?= {2}homelab-apps:)/m, "$1  homelab-apps:apps: demo,miniflux\n")
     .replaceAll("FAKE-", "own-")
     .replaceAll("example.com", "myhome.net")
     .replaceAll("nas.lan", "nas.home.arpa")

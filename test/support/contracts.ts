@@ -29,6 +29,8 @@ export const EXAMPLE_STORAGE: StorageContract = {
   nfsServer: "nas.lan",
   nfsSharePath: "/volume1/kubernetes",
   backupTarget: "nfs://nas.lan:/volume1/backups/longhorn",
+  databaseSnapshotClass: "longhorn-backup",
+  databaseBackupCron: "0 30 16 * * *",
   longhornNamespace: "longhorn-system",
   longhornUiService: "longhorn-frontend",
 };

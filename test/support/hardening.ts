@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import type { CliIo } from "../../cli/args.ts";
+import { main as backupsMain } from "../../cli/backups.ts";
 import { main as docsMain } from "../../cli/docs.ts";
 import { main as guardMain } from "../../cli/guard.ts";
 import { type Environment, pulumiCommand } from "../../cli/pulumi.ts";
@@ -57,7 +58,7 @@ const BASE: Readonly<Record<Layer, Readonly<Record<string, string>>>> = {
     tinyauth_oauth_client_id: CANARIES.clientId,
     tinyauth_oauth_client_secret: CANARIES.clientSecret,
   },
-  apps: { app_secrets: `\n    miniflux:\n      admin_password: ${CANARIES.app}` },
+  apps: { apps: "demo,miniflux", app_secrets: `\n    miniflux:\n      admin_password: ${CANARIES.app}` },
 };
 
 /**
@@ -94,6 +95,9 @@ const fileText = (layer: Layer, edits: readonly Edit[]): string => {
   );
   return `config:\n${lines.join("\n")}\n`;
 };
+
+/** Stack `bad` runs every app file of the apps folder under test (its `apps` unset, as the example's). */
+export const EVERY_APP_FILE: Edit = { layer: "apps", key: "apps", value: undefined };
 
 /** A scratch repository (config/ and guard/) holding only stack `bad`, written from the changes. */
 export const scratchStack = (changes: StackChanges = {}): string => {
@@ -213,6 +217,7 @@ export const COMMAND_MAINS = {
   validate: (argv, io, root) => validateMain(argv, io, root),
   guard: (argv, io, root) => guardMain(argv, io, root),
   docs: (argv, io, root) => docsMain(argv, io, root),
+  backups: (argv, io, root) => backupsMain(argv, io, root),
   bench: (argv, io) => benchMain(argv, io),
   e2e: (argv, io) => e2eMain(argv, io),
   pulumi: async (argv, io, root, calls) => {

@@ -80,3 +80,100 @@ export const recurringJobProblems = (object: Record<string, unknown>): string[] 
   if (fields.name !== metadata.name) problems.push("spec.name must equal metadata.name");
   return problems;
 };
+
+/** Fields of the top level, metadata and a required-field list, shared by the checks below. */
+const objectShape = (
+  object: Record<string, unknown>,
+  expected: { apiVersion: string; kind: string; namespaced: boolean; topLevel: readonly string[] },
+): string[] => {
+  const problems: string[] = [];
+  if (object.apiVersion !== expected.apiVersion) problems.push(`apiVersion must be ${expected.apiVersion}`);
+  if (object.kind !== expected.kind) problems.push(`kind must be ${expected.kind}`);
+  for (const key of Object.keys(object))
+    if (!["apiVersion", "kind", "metadata", ...expected.topLevel].includes(key))
+      problems.push(`unknown top-level field ${key}`);
+  const metadata = (object.metadata ?? {}) as Record<string, unknown>;
+  if (typeof metadata.name !== "string" || metadata.name === "") problems.push("metadata.name is missing");
+  if (expected.namespaced !== (typeof metadata.namespace === "string" && metadata.namespace !== ""))
+    problems.push(
+      `metadata.namespace ${expected.namespaced ? "is missing" : "must not be set (cluster-scoped)"}`,
+    );
+  return problems;
+};
+
+const fieldProblems = (
+  at: string,
+  value: Record<string, unknown>,
+  fields: Readonly<Record<string, FieldCheck>>,
+): string[] =>
+  Object.entries(value).flatMap(([key, inner]) => {
+    const check = fields[key];
+    if (!check) return [`${at}.${key} is not a field of the CRD`];
+    const problem = check(inner);
+    return problem ? [`${at}.${key} ${problem}`] : [];
+  });
+
+const boolean: FieldCheck = (v) => (typeof v === "boolean" ? undefined : "must be a boolean");
+const clusterRef: FieldCheck = (v) =>
+  typeof (v as { name?: unknown } | null)?.name === "string" && Object.keys(v as object).length === 1
+    ? undefined
+    : "must be { name }";
+
+/** Six fields, seconds first, as robfig/cron reads them (the CRD's description). */
+const SIX_FIELD_CRON = /^(\S+ ){5}\S+$/;
+
+/**
+ * scheduledbackups.postgresql.cnpg.io v1 (chart cloudnative-pg 0.29.0): spec.cluster (required),
+ * schedule (required), method, immediate, backupOwnerReference, online, suspend, target...
+ */
+export const scheduledBackupProblems = (object: Record<string, unknown>): string[] => {
+  const problems = objectShape(object, {
+    apiVersion: "postgresql.cnpg.io/v1",
+    kind: "ScheduledBackup",
+    namespaced: true,
+    topLevel: ["spec"],
+  });
+  const spec = (object.spec ?? {}) as Record<string, unknown>;
+  problems.push(
+    ...fieldProblems("spec", spec, {
+      backupOwnerReference: oneOf(["none", "self", "cluster"]),
+      cluster: clusterRef,
+      immediate: boolean,
+      method: oneOf(["barmanObjectStore", "volumeSnapshot", "plugin"]),
+      online: boolean,
+      schedule: string,
+      suspend: boolean,
+      target: oneOf(["primary", "prefer-standby"]),
+    }),
+  );
+  for (const key of ["cluster", "schedule"])
+    if (spec[key] === undefined) problems.push(`spec.${key} is required`);
+  if (!SIX_FIELD_CRON.test(String(spec.schedule))) problems.push("spec.schedule is not a six-field cron");
+  return problems;
+};
+
+/**
+ * volumesnapshotclasses.snapshot.storage.k8s.io v1 (external-snapshotter v8.6.0
+ * client/config/crd): top-level driver and deletionPolicy (required), parameters.
+ */
+export const volumeSnapshotClassProblems = (object: Record<string, unknown>): string[] => {
+  const problems = objectShape(object, {
+    apiVersion: "snapshot.storage.k8s.io/v1",
+    kind: "VolumeSnapshotClass",
+    namespaced: false,
+    topLevel: ["driver", "deletionPolicy", "parameters"],
+  });
+  if (typeof object.driver !== "string") problems.push("driver is required");
+  if (!["Delete", "Retain"].includes(String(object.deletionPolicy)))
+    problems.push("deletionPolicy must be Delete or Retain");
+  if (object.parameters !== undefined && stringMap(object.parameters))
+    problems.push("parameters must be a map of strings");
+  return problems;
+};
+
+/** The structural check of a backup object kubernetes-models has no model for; undefined for other kinds. */
+export const backupObjectProblems = (object: Record<string, unknown>): string[] | undefined => {
+  if (object.kind === "ScheduledBackup") return scheduledBackupProblems(object);
+  if (object.kind === "VolumeSnapshotClass") return volumeSnapshotClassProblems(object);
+  return undefined;
+};

@@ -1,4 +1,6 @@
 /** Environment variables: withEnv, withSecretEnv and the variables withPostgres sets. */
+
+import { oidcEnvNames } from "../oidc.ts";
 import { credentialIn, duplicates, ENV_NAME, looksSecret, SECRET_KEY } from "../predicates.ts";
 import type { AppSpec } from "../spec.ts";
 import { type AppRule, inApp, when } from "./rule.ts";
@@ -7,6 +9,7 @@ const allEnvNames = (spec: AppSpec): string[] => [
   ...spec.env.map((e) => e.name),
   ...spec.secretEnv.map((e) => e.name),
   ...Object.values(spec.postgres?.env ?? {}).filter((v): v is string => v !== undefined),
+  ...oidcEnvNames(spec),
 ];
 
 export const envNamesRule: AppRule = (spec) => {
@@ -16,7 +19,7 @@ export const envNamesRule: AppRule = (spec) => {
       inApp(
         spec,
         `env ${dup}`,
-        "is set more than once (withEnv, withSecretEnv or withPostgres)",
+        "is set more than once (withEnv, withSecretEnv, withPostgres or withOidc)",
         "set each variable once",
       ),
     ),

@@ -9,6 +9,7 @@ import { configFilesRule } from "./configFiles.ts";
 import { envNamesRule, plainSecretRule, secretKeysRule } from "./env.ts";
 import { hostsRule, publicAuthRule, routeRule } from "./exposures.ts";
 import { imageRule, nameRule, portRule, replicasRule, userGroupRule } from "./identity.ts";
+import { groupNamesRule, oidcRule } from "./oidc.ts";
 import { capabilitiesRule, conflictsRule, runAsRootRule } from "./optOuts.ts";
 import { accessRule, placementRule, portsRule, scratchRule, tcpProbeRule } from "./pod.ts";
 import { postgresRule } from "./postgres.ts";
@@ -42,6 +43,8 @@ export const APP_RULES: readonly AppRule[] = [
   publicAuthRule,
   authTargetRule,
   authListsRule,
+  oidcRule,
+  groupNamesRule,
   envNamesRule,
   plainSecretRule,
   secretKeysRule,

@@ -1,7 +1,42 @@
 /** withPostgres: the CloudNativePG cluster and the variables that reach it. */
+
+import { backupSource } from "../../k8s/cnpgRestores.ts";
 import { isOversized, isPositiveSize, MAX_VOLUME_SIZE, PG_IDENTIFIER } from "../predicates.ts";
-import { POSTGRES_FIELDS } from "../spec.ts";
+import { liveCluster } from "../restore.ts";
+import { type AppSpec, POSTGRES_FIELDS } from "../spec.ts";
 import { type AppRule, inApp, when } from "./rule.ts";
+
+/**
+ * A restore names a backup of this app's own live database: `<app>-db-<YYYYMMDDhhmmss>`, the name
+ * its ScheduledBackup gives each Backup. A backup of another app's database, or of an earlier
+ * restored copy, would put foreign or unexpected data under this app's name.
+ */
+const restoreProblems = (spec: AppSpec) => {
+  const from = spec.postgres?.restore?.from;
+  if (from === undefined) return [];
+  const live = liveCluster(spec);
+  const fix = `name one of its backups, \`${live}-<YYYYMMDDhhmmss>\` as \`bun run backups\` lists them (kubectl get backups.postgresql.cnpg.io -n <namespace>)`;
+  const source = backupSource(from);
+  if (source === undefined)
+    return [
+      inApp(
+        spec,
+        "withPostgres",
+        `restore.from ${JSON.stringify(from)} is not the name of a scheduled backup`,
+        fix,
+      ),
+    ];
+  if (source.cluster !== live)
+    return [
+      inApp(
+        spec,
+        "withPostgres",
+        `restore.from ${JSON.stringify(from)} is a backup of ${source.cluster}, not of this app's database ${live}`,
+        fix,
+      ),
+    ];
+  return [];
+};
 
 export const postgresRule: AppRule = (spec) => {
   const pg = spec.postgres;
@@ -38,5 +73,6 @@ export const postgresRule: AppRule = (spec) => {
       .map((field) =>
         at(`env field ${field} is unknown`, `use one of: ${Object.keys(POSTGRES_FIELDS).join(", ")}`),
       ),
+    ...restoreProblems(spec),
   ];
 };

@@ -6,7 +6,7 @@
 import { readdirSync } from "node:fs";
 import { basename } from "node:path";
 import { err, ok, type Result } from "neverthrow";
-import { mergeAppObjects } from "../../app/merge.ts";
+import { oidcSecretOf } from "../../app/oidc.ts";
 import { type AppContracts, renderApp } from "../../app/render.ts";
 import { type AppSecrets, unusedSecrets } from "../../app/secrets.ts";
 import { type AppSpec, isAppSpec, namespaceOf } from "../../app/spec.ts";
@@ -16,6 +16,7 @@ import { type Problem, problem, within } from "../../core/problem.ts";
 import { RESERVED_NAMESPACES } from "../../k8s/names.ts";
 import { checkReferences } from "./integrity/index.ts";
 import { IMPORT_TIMEOUT_MS, type Loaded, loadModule, withoutExit } from "./load.ts";
+import { sharedOnce } from "./shared.ts";
 
 export interface AppSource {
   /** File name, e.g. `demo.ts`: the app inside must be named after it. */
@@ -274,27 +275,11 @@ export const planApps = (
     ...shared.conflicts,
     ...planned.flatMap((app) => hostProblems(app, platform)),
     ...sharedNameProblems(planned, contracts.network.domain),
-    ...checkReferences(planned.flatMap((p) => p.objects.map((o) => o.object))),
+    ...checkReferences(
+      planned.flatMap((p) => p.objects.map((o) => o.object)),
+      planned.flatMap((p) => oidcSecretOf(p.spec)),
+    ),
     ...unusedSecretProblems(planned, secrets),
   ];
   return problems.length > 0 ? err(problems) : ok(planned);
 };
-
-/** Apps sharing a namespace each render it: the first app that renders an object keeps it. */
-const sharedOnce = (planned: readonly PlannedApp[]): { apps: PlannedApp[]; conflicts: Problem[] } =>
-  mergeAppObjects(planned.map((p) => p.objects)).match(
-    (merged) => {
-      const byId = new Map(merged.map((item) => [item.id, item]));
-      const kept = new Set<string>();
-      const apps = planned.map((p) => ({
-        ...p,
-        objects: p.objects.flatMap((item) => {
-          if (kept.has(item.id)) return [];
-          kept.add(item.id);
-          return [byId.get(item.id) ?? item];
-        }),
-      }));
-      return { apps, conflicts: [] };
-    },
-    (conflicts) => ({ apps: [...planned], conflicts }),
-  );

@@ -2,6 +2,7 @@
  * Pocket ID and Tinyauth, written as apps with the builders every user app uses (lib/app), and
  * rendered by the same renderer. What only they need became public builders too.
  */
+import { createHmac } from "node:crypto";
 import {
   type AppSpec,
   app,
@@ -9,6 +10,7 @@ import {
   withClusterReadAccess,
   withEnv,
   withLonghornVolume,
+  withOidc,
   withPrivateIngress,
   withProbes,
   withPublicIngress,
@@ -18,13 +20,14 @@ import {
 } from "../../app/index.ts";
 import { APP_SERVICE_PORT } from "../../app/renderRoutes.ts";
 import type { AppSecretValues } from "../../app/secrets.ts";
-import type { Secret } from "../../config/secret.ts";
+import { deriveSecret, type Secret } from "../../config/secret.ts";
+import { API_KEY_SECRET_KEY } from "../../oidc/reconcile.ts";
 import type { AuthConfig } from "./config.ts";
 import { clusterUrl } from "./objects.ts";
 import { AUTH_SUBDOMAINS, authUrls, POCKET_ID_PATHS, POCKET_ID_PROVIDER } from "./urls.ts";
 import { POCKET_ID, TINYAUTH } from "./versions.ts";
 
-const POCKET_ID_APP = "pocket-id";
+export const POCKET_ID_APP = "pocket-id";
 export const TINYAUTH_APP = "tinyauth";
 /** Non-root uid/gid; both images start fine as any uid (components.md sections 9 and 10). */
 const APP_UID = 1000;
@@ -42,7 +45,9 @@ export const pocketIdApp = (domain: string): AppSpec =>
     withLonghornVolume({ name: "data", mountPath: "/app/data", size: "1Gi" }),
     // Only Traefik reaches the pod; trust its X-Forwarded-* for client IPs and scheme.
     withEnv({ APP_URL: authUrls(domain).pocketId, TRUST_PROXY: "true" }),
-    withSecretEnv({ ENCRYPTION_KEY: "encryption-key" }),
+    // STATIC_API_KEY (backend/internal/common/env_config.go, 16+ characters): requests carrying it in
+    // X-API-Key act as an admin (backend/internal/apikey/service.go); the OIDC client step uses it.
+    withSecretEnv({ ENCRYPTION_KEY: "encryption-key", STATIC_API_KEY: API_KEY_SECRET_KEY }),
     // GET /healthz answers 204 in v2.14.0 (backend/internal/controller/healthz_controller.go).
     withProbes({ path: "/healthz" }),
     withResources({ requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } }),
@@ -61,7 +66,7 @@ export interface TinyauthOptions {
   analytics: boolean;
 }
 
-/** Tinyauth v5's settings, derived from the domain; the client credentials come from its Secret. */
+/** Tinyauth v5's settings, derived from the domain; the client credentials come from the step's Secret. */
 const tinyauthEnv = (domain: string, { allowedUsers, analytics }: TinyauthOptions) => {
   const urls = authUrls(domain);
   const pocketIdInCluster = clusterUrl(POCKET_ID_APP, POCKET_ID_APP, APP_SERVICE_PORT);
@@ -91,7 +96,7 @@ const tinyauthEnv = (domain: string, { allowedUsers, analytics }: TinyauthOption
         ? { TINYAUTH_OAUTH_WHITELIST: allowedUsers.join(",") }
         : {}),
     },
-    secret: { [`${provider}_CLIENTID`]: "client-id", [`${provider}_CLIENTSECRET`]: "client-secret" },
+    oidc: { clientId: `${provider}_CLIENTID`, clientSecret: `${provider}_CLIENTSECRET` },
   };
 };
 
@@ -101,7 +106,9 @@ export const tinyauthApp = (domain: string, options: TinyauthOptions): AppSpec =
     app(TINYAUTH_APP, { image: TINYAUTH.image, port: TINYAUTH.port, user: APP_UID }),
     withLonghornVolume({ name: "data", mountPath: "/data", size: "1Gi" }),
     withEnv(env.plain),
-    withSecretEnv(env.secret),
+    // Its client in Pocket ID is made by the layer's OIDC client step; the callback is
+    // <APPURL>/api/oauth/callback/<provider> (components.md section 12).
+    withOidc({ callbackPath: `/api/oauth/callback/${POCKET_ID_PROVIDER}`, env: env.oidc }),
     // Tinyauth finds the per-app access rules on Ingresses in every namespace.
     withClusterReadAccess([{ apiGroups: ["networking.k8s.io"], resources: ["ingresses"] }]),
     // GET /api/healthz answers 200 in v5.1.3 (internal/controller/health_controller.go).
@@ -112,13 +119,21 @@ export const tinyauthApp = (domain: string, options: TinyauthOptions): AppSpec =
   );
 };
 
+/**
+ * The key the OIDC client step authenticates with: the configured one, or one derived from the
+ * encryption key (HMAC-SHA256, hex: 64 characters), so an existing stack needs no new config and the
+ * API key reveals nothing of the encryption key.
+ */
+const staticApiKey = (config: AuthConfig): Secret =>
+  config.pocketIdStaticApiKey ??
+  deriveSecret(config.pocketIdEncryptionKey, (key) =>
+    createHmac("sha256", key).update("pocket-id static api key").digest("hex"),
+  );
+
 /** The auth layer's config secrets, under the app and key each app reads them by. */
-export const authAppSecrets = (
-  config: AuthConfig,
-  client?: { id: Secret; secret: Secret },
-): AppSecretValues => ({
-  [POCKET_ID_APP]: { "encryption-key": config.pocketIdEncryptionKey },
-  ...(client === undefined
-    ? {}
-    : { [TINYAUTH_APP]: { "client-id": client.id, "client-secret": client.secret } }),
+export const authAppSecrets = (config: AuthConfig): AppSecretValues => ({
+  [POCKET_ID_APP]: {
+    "encryption-key": config.pocketIdEncryptionKey,
+    [API_KEY_SECRET_KEY]: staticApiKey(config),
+  },
 });

@@ -1,6 +1,14 @@
+import { err, ok } from "neverthrow";
 import { type ConfigOf, defineLayerConfig, optional, secretKey, withDefault } from "../../config/schema.ts";
 import { upstreamStackKey } from "../../config/stackRef.ts";
 import { boolean, email, list, text } from "../../config/values.ts";
+import { GROUP_NAME_RULE, isGroupName } from "../../oidc/groups.ts";
+
+/** A Pocket ID group name (lib/oidc/groups.ts). */
+const groupName = (raw: string) =>
+  isGroupName(raw.trim())
+    ? ok(raw.trim())
+    : err({ what: "is not a Pocket ID group name", fix: `use ${GROUP_NAME_RULE}` });
 
 export const authConfigSchema = defineLayerConfig({
   layer: "auth",
@@ -11,17 +19,28 @@ export const authConfigSchema = defineLayerConfig({
       type: "string, 16+ characters",
       example: "<key>",
     }),
+    pocket_id_static_api_key: secretKey(text(16), {
+      required: false,
+      doc: "Pocket ID's STATIC_API_KEY: the admin API key the OIDC client step uses; unset derives one from pocket_id_encryption_key",
+      type: "string, 16+ characters",
+      example: "<key>",
+    }),
+    pocket_id_groups: optional(list(groupName), {
+      doc: "Pocket ID groups the deploy creates (groups apps name in withAuth or withOidc are created by the apps layer); never deleted",
+      type: "list of group names",
+      example: "admins,family",
+    }),
     tinyauth_oauth_client_id: secretKey(text(1), {
       required: false,
-      doc: "Client ID of Tinyauth's OAuth client in Pocket ID; unset on the first deploy",
+      doc: "Deprecated and ignored: Tinyauth's OIDC client is now created on deploy; remove the key",
       type: "string",
-      example: "<client id>",
+      example: "<unset>",
     }),
     tinyauth_oauth_client_secret: secretKey(text(1), {
       required: false,
-      doc: "Client secret of Tinyauth's OAuth client in Pocket ID; unset on the first deploy",
+      doc: "Deprecated and ignored: Tinyauth's OIDC client is now created on deploy; remove the key",
       type: "string",
-      example: "<client secret>",
+      example: "<unset>",
     }),
     tinyauth_allowed_users: optional(list(email), {
       doc: "Emails of the Pocket ID users Tinyauth lets in (matched against the user's email); unset lets every Pocket ID user in",
@@ -35,21 +54,6 @@ export const authConfigSchema = defineLayerConfig({
     }),
     network_stack: upstreamStackKey("network"),
     storage_stack: upstreamStackKey("storage"),
-  },
-  check(config) {
-    const hasId = config.tinyauthOauthClientId !== undefined;
-    const hasSecret = config.tinyauthOauthClientSecret !== undefined;
-    if (hasId === hasSecret) return [];
-    const [missing, present] = hasId
-      ? ["tinyauth_oauth_client_secret", "tinyauth_oauth_client_id"]
-      : ["tinyauth_oauth_client_id", "tinyauth_oauth_client_secret"];
-    return [
-      {
-        where: { key: missing },
-        what: `is unset while ${present} is set; Tinyauth needs both to log in through Pocket ID`,
-        fix: `set it: pulumi config set --secret ${missing} <value> (or remove ${present})`,
-      },
-    ];
   },
 });
 

@@ -1,15 +1,18 @@
 /**
- * The auth layer as one value: Pocket ID, Tinyauth, the forwardAuth middleware and the protected
- * UIs of earlier layers; the auth contract; the first-deploy walk-through.
+ * The auth layer as one value: Pocket ID, the OIDC client step, Tinyauth, the forwardAuth middleware
+ * and the protected UIs of earlier layers; the auth contract; what the operator does after a deploy.
  */
-import { type AuthContract, networkContract, storageContract } from "../../core/contracts.ts";
+import { networkContract, storageContract } from "../../core/contracts.ts";
 import { defineLayer } from "../../core/layer.ts";
+import { stepSummary } from "../../oidc/reconcile.ts";
 import { type AuthConfig, authConfigSchema } from "./config.ts";
-import { authExports, authPlan } from "./plan.ts";
-import { firstDeploySteps, setupSummary } from "./setup.ts";
+import { authPlan } from "./plan.ts";
+import { deprecatedClientNotice, setupSummary } from "./setup.ts";
 
-const configured = (config: AuthConfig): boolean =>
-  config.tinyauthOauthClientId !== undefined && config.tinyauthOauthClientSecret !== undefined;
+const deprecatedKeys = (config: AuthConfig): string[] => [
+  ...(config.tinyauthOauthClientId === undefined ? [] : ["tinyauth_oauth_client_id"]),
+  ...(config.tinyauthOauthClientSecret === undefined ? [] : ["tinyauth_oauth_client_secret"]),
+];
 
 export const authLayer = defineLayer({
   layer: "auth",
@@ -18,19 +21,13 @@ export const authLayer = defineLayer({
   // The Traefik CRDs (Middleware, IngressRoute) come from the network layer's charts, deployed
   // earlier in another stack: nothing here can wait for them, and nothing needs to.
   evaluate: (config, reads) =>
-    authPlan({ config, ...reads }).map(({ objects }) => {
-      const ready = configured(config);
-      const exports: AuthContract & { tinyauthStatus: string } = {
-        ...authExports(reads.network),
-        tinyauthStatus: ready ? "configured" : "waiting for tinyauth_oauth_client_id/secret",
-      };
+    authPlan({ config, ...reads }).map(({ objects, exports, step }) => {
+      const notice = deprecatedClientNotice(deprecatedKeys(config));
       return {
         plan: { releases: [], objects },
         exports,
-        summary: setupSummary(ready, config.tinyauthAllowedUsers, reads.network.domain),
-        notices: ready
-          ? []
-          : [["First deploy of the auth layer.", ...firstDeploySteps(reads.network.domain)].join("\n")],
+        summary: [...setupSummary(reads.network.domain, config.tinyauthAllowedUsers), ...stepSummary(step)],
+        notices: notice === undefined ? [] : [notice],
       };
     }),
 });

@@ -5,10 +5,12 @@
  * program only turns the plan into Pulumi resources.
  */
 
-import { Result } from "neverthrow";
+import type { Result } from "neverthrow";
+import { oidcClientOf } from "../../app/oidc.ts";
 import { renderPlatformApps } from "../../app/platform.ts";
 import type { RenderContext } from "../../app/render.ts";
-import type { Secret } from "../../config/secret.ts";
+import { names } from "../../app/renderNames.ts";
+import { APP_SERVICE_PORT } from "../../app/renderRoutes.ts";
 import type { AuthContract, NetworkContract, StorageContract } from "../../core/contracts.ts";
 import { type PlannedObject, plannedObject } from "../../core/plan.ts";
 import type { Problem } from "../../core/problem.ts";
@@ -16,9 +18,16 @@ import { ingressObject } from "../../k8s/ingress.ts";
 import { layerLabels } from "../../k8s/labels.ts";
 import { namespaceId } from "../../k8s/namespace.ts";
 import { deploymentId } from "../../k8s/workload.ts";
-import { authAppSecrets, pocketIdApp, TINYAUTH_APP, tinyauthApp } from "./apps.ts";
+import {
+  type DesiredClient,
+  type OidcStepOptions,
+  oidcClientStep,
+  readersWaitFor,
+} from "../../oidc/reconcile.ts";
+import { authAppSecrets, POCKET_ID_APP, pocketIdApp, TINYAUTH_APP, tinyauthApp } from "./apps.ts";
 import type { AuthConfig } from "./config.ts";
 import {
+  clusterUrl,
   dashboardIngressRoute,
   forwardAuthAddress,
   forwardAuthMiddleware,
@@ -35,11 +44,11 @@ const UI_SERVICE_PORT = 80;
 const TINYAUTH_SERVICE_PORT = 80;
 
 export interface AuthPlan {
-  /** False on the first deploy, before Tinyauth's OAuth client exists in Pocket ID. */
-  tinyauthConfigured: boolean;
   /** Every object, in order; the shared edge creates them (lib/pulumi/createPlan.ts). */
   objects: PlannedObject[];
   exports: AuthContract;
+  /** What the OIDC client step keeps in Pocket ID (for the summary). */
+  step: OidcStepOptions;
 }
 
 export interface AuthPlanInput {
@@ -47,16 +56,6 @@ export interface AuthPlanInput {
   network: NetworkContract;
   storage: StorageContract;
 }
-
-interface OAuthClient {
-  id: Secret;
-  secret: Secret;
-}
-
-const oauthClient = (config: AuthConfig): OAuthClient | undefined =>
-  config.tinyauthOauthClientId !== undefined && config.tinyauthOauthClientSecret !== undefined
-    ? { id: config.tinyauthOauthClientId, secret: config.tinyauthOauthClientSecret }
-    : undefined;
 
 const tinyauthNamespaceId = namespaceId(TINYAUTH_APP);
 const tinyauthId = deploymentId(TINYAUTH_APP, TINYAUTH_APP);
@@ -165,7 +164,7 @@ const protectedUis = ({ network, storage }: AuthPlanInput): PlannedObject[] => {
 };
 
 /** The auth contract: what apps need to put themselves behind the login, and the hosts reserved for UIs. */
-export const authExports = (network: NetworkContract): AuthContract => {
+const authExports = (network: NetworkContract): AuthContract => {
   const urls = authUrls(network.domain);
   const hosts = authHosts(network.domain);
   const middleware = middlewareReference(TINYAUTH_APP, MIDDLEWARE_NAME);
@@ -175,45 +174,53 @@ export const authExports = (network: NetworkContract): AuthContract => {
     privateAuthMiddleware: middleware,
     pocketIdIssuerUrl: urls.pocketId,
     tinyauthUrl: urls.tinyauth,
-    // Reserved from the first deploy on, even while the UIs wait for Tinyauth.
     uiHosts: [hosts.longhorn, network.piholeHost, hosts.traefikPrivate, hosts.traefikPublic],
+    pocketIdNamespace: POCKET_ID_APP,
+    pocketIdInternalUrl: clusterUrl(POCKET_ID_APP, POCKET_ID_APP, APP_SERVICE_PORT),
+    pocketIdApiKeySecret: names(pocketIdApp(network.domain)).secret,
   };
 };
 
-/** What holds Tinyauth's place and data before it can run: its namespace and its volume. */
-const holdsPlace = (item: PlannedObject): boolean =>
-  item.object.kind === "Namespace" || item.object.kind === "PersistentVolumeClaim";
+/** The OIDC client step of the auth layer: Tinyauth's client and the configured groups. */
+const authStep = (config: AuthConfig, exports: AuthContract, clients: DesiredClient[]): OidcStepOptions => ({
+  layer: "auth",
+  namespace: exports.pocketIdNamespace,
+  pocketIdUrl: exports.pocketIdInternalUrl,
+  apiKeySecret: exports.pocketIdApiKeySecret,
+  groups: (config.pocketIdGroups ?? []).map((name) => ({ name, friendlyName: name })),
+  clients,
+  after: [namespaceId(POCKET_ID_APP), deploymentId(POCKET_ID_APP, POCKET_ID_APP)],
+});
 
+/**
+ * Pocket ID, then the step that makes Tinyauth's OIDC client (and writes its Secret), then Tinyauth
+ * and the UIs behind it: one deploy, and the only manual step left is the admin's passkey.
+ */
 export const authPlan = (input: AuthPlanInput): Result<AuthPlan, Problem[]> => {
   const { config, network, storage } = input;
-  const client = oauthClient(config);
   const exports = authExports(network);
   const context: RenderContext = { network, storage, auth: exports, layer: "auth" };
-  const secrets = { known: true as const, values: authAppSecrets(config, client) };
-  const pocketId = renderPlatformApps([pocketIdApp(network.domain)], context, secrets);
-  // Tinyauth v5 refuses to start without a login provider, and a UI must never be reachable
-  // without working auth: until the OAuth client exists only Tinyauth's namespace, volume and
-  // middleware are planned (the secrets are not read for those).
-  const tinyauth = renderPlatformApps(
-    [
-      tinyauthApp(network.domain, {
-        allowedUsers: config.tinyauthAllowedUsers,
-        analytics: config.tinyauthAnalytics,
-      }),
-    ],
-    context,
-    client === undefined ? { known: false } : secrets,
-  ).map((objects) => (client === undefined ? objects.filter(holdsPlace) : objects));
-  return Result.combineWithAllErrors([pocketId, tinyauth])
-    .mapErr((problems) => problems.flat())
-    .map(([pocketIdObjects, tinyauthObjects]) => ({
-      tinyauthConfigured: client !== undefined,
+  const secrets = { known: true as const, values: authAppSecrets(config) };
+  const apps = [
+    pocketIdApp(network.domain),
+    tinyauthApp(network.domain, {
+      allowedUsers: config.tinyauthAllowedUsers,
+      analytics: config.tinyauthAnalytics,
+    }),
+  ];
+  const clients = apps.flatMap((spec) => oidcClientOf(spec, context) ?? []);
+  const options = authStep(config, exports, clients);
+  return renderPlatformApps(apps, context, secrets).map((objects) => {
+    const step = oidcClientStep(options);
+    return {
       objects: [
-        ...pocketIdObjects,
-        ...tinyauthObjects,
+        ...readersWaitFor(objects, step, clients),
+        ...step.objects,
         mainMiddleware(),
-        ...(client === undefined ? [] : protectedUis(input)),
+        ...protectedUis(input),
       ],
       exports,
-    }));
+      step: options,
+    };
+  });
 };

@@ -54,6 +54,17 @@ export const storageConfigSchema = defineLayerConfig({
       type: "`daily HH:MM` or `<days> HH:MM`",
       example: "sun 02:00",
     }),
+    // Before the volume backup: both go to the NAS, one at a time is kinder to it and to etcd.
+    database_backup_schedule: withDefault(localSchedule, "daily 02:30", {
+      doc: "Local time of the CloudNativePG volume-snapshot backup of every withPostgres database (a Longhorn backup on the NAS)",
+      type: "`daily HH:MM` or `<days> HH:MM`",
+      example: "daily 02:30",
+    }),
+    database_backup_retain: withDefault(integer(1, 100), "7", {
+      doc: "Completed database backups kept per database; older ones are deleted, on the NAS too (database-backup-pruner)",
+      type: "integer 1-100",
+      example: "14",
+    }),
     longhorn_system_backup_schedule: withDefault(localSchedule, "sun 04:00", {
       doc: "Local time of the Longhorn system backup (settings, volumes, recurring jobs) to the NFS target",
       type: "`daily HH:MM` or `<days> HH:MM`",

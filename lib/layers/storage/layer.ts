@@ -1,6 +1,7 @@
 /**
  * The storage layer as one value: csi-driver-nfs and the `nfs` StorageClass, Longhorn with its
- * recurring jobs in local time, the CloudNativePG operator; the storage contract; the summary.
+ * recurring jobs in local time, the CSI snapshot controller and Longhorn's backup snapshot class,
+ * the CloudNativePG operator; the storage contract (with the database backup schedule); the summary.
  */
 import { defineLayer } from "../../core/layer.ts";
 import { type StorageConfig, storageConfigSchema } from "./config.ts";
@@ -14,11 +15,20 @@ import {
   scheduleSummary,
   TRIM_JOB_GROUP,
 } from "./recurringJobs.ts";
-import { type ScheduleZone, scheduleZone } from "./schedule.ts";
+import {
+  describeDrift,
+  formatSchedule,
+  type PlannedSchedule,
+  planSchedule,
+  type ScheduleZone,
+  scheduleZone,
+  sixFieldCron,
+} from "./schedule.ts";
+import { LONGHORN_BACKUP_SNAPSHOT_CLASS } from "./snapshots.ts";
 import { LONGHORN } from "./versions.ts";
 
 /** The storage contract: names the later layers use, and where backups go. */
-const storageExports = (config: StorageConfig) => ({
+const storageExports = (config: StorageConfig, databaseBackup: PlannedSchedule) => ({
   nfsStorageClass: NFS_STORAGE_CLASS,
   longhornStorageClass: LONGHORN_STORAGE_CLASS,
   backupJobGroup: BACKUP_JOB_GROUP,
@@ -26,14 +36,22 @@ const storageExports = (config: StorageConfig) => ({
   nfsServer: config.nfsHostname,
   nfsSharePath: config.nfsSharePath,
   backupTarget: longhornBackupTarget(config),
+  databaseSnapshotClass: LONGHORN_BACKUP_SNAPSHOT_CLASS,
+  databaseBackupCron: sixFieldCron(databaseBackup),
   longhornNamespace: LONGHORN.namespace,
   longhornUiService: LONGHORN_UI_SERVICE,
 });
 
-const storageSummary = (config: StorageConfig, plans: RecurringJobPlan[], zone: ScheduleZone): string[] => [
+const storageSummary = (
+  config: StorageConfig,
+  plans: RecurringJobPlan[],
+  zone: ScheduleZone,
+  databaseBackup: PlannedSchedule,
+): string[] => [
   `NFS StorageClass ${NFS_STORAGE_CLASS}: ${config.nfsHostname}:${config.nfsSharePath}/<namespace>/<claim> (Retain)`,
   `Longhorn StorageClass ${LONGHORN_STORAGE_CLASS} (default, Retain, ${config.longhornReplicaCount} replicas), backups to ${longhornBackupTarget(config)}`,
   ...scheduleSummary(plans, zone),
+  `Database backups (CloudNativePG volume snapshots of class ${LONGHORN_BACKUP_SNAPSHOT_CLASS}, Longhorn backups on the NAS): ${formatSchedule(databaseBackup.local)} local, cron "${sixFieldCron(databaseBackup)}" (UTC, ${formatSchedule(databaseBackup.utc)}), ${describeDrift(databaseBackup)}`,
 ];
 
 export const storageLayer = defineLayer({
@@ -45,10 +63,11 @@ export const storageLayer = defineLayer({
   evaluate: (config, _reads, run) => {
     const zone = scheduleZone(config, run.year);
     const plans = recurringJobPlans(config, zone);
-    return storagePlan(config, plans).map((plan) => ({
+    const databaseBackup = planSchedule(config.databaseBackupSchedule, zone);
+    return storagePlan(config, plans, databaseBackup).map((plan) => ({
       plan,
-      exports: storageExports(config),
-      summary: storageSummary(config, plans, zone),
+      exports: storageExports(config, databaseBackup),
+      summary: storageSummary(config, plans, zone, databaseBackup),
       notices: [],
     }));
   },

@@ -260,6 +260,16 @@ export interface PlannedSchedule {
   drift?: { minutes: number; local: Schedule };
 }
 
+/**
+ * The same UTC moments as CloudNativePG's `ScheduledBackup.spec.schedule` takes them: six fields,
+ * seconds first (robfig/cron; cloudnative-pg 1.30.0 CRD scheduledbackups.postgresql.cnpg.io).
+ */
+export const sixFieldCron = (planned: PlannedSchedule): string => `0 ${planned.cron}`;
+
+/** The five-field UTC cron of the same runs `minutes` later (days move across midnight). */
+export const cronLater = (planned: PlannedSchedule, minutes: number): string =>
+  toCron(shiftSchedule(planned.utc, minutes));
+
 /** A local schedule in `zone` → the UTC cron Longhorn runs, and the daylight-saving drift if any. */
 export const planSchedule = (local: Schedule, zone: ScheduleZone): PlannedSchedule => {
   const utc = localToUtc(local, baseOffset(zone));

@@ -87,9 +87,42 @@ export const CLOUDNATIVE_PG: ChartPin = {
   },
 };
 
+/**
+ * The CSI snapshot controller and the snapshot CRDs (kubernetes-csi/external-snapshotter v8.6.0)
+ * from Piraeus' chart: piraeusdatastore/helm-charts@snapshot-controller-5.2.0
+ * charts/snapshot-controller (Chart.yaml appVersion v8.6.0; README: repository
+ * https://piraeus.io/helm-charts/). Its templates/crds.yaml renders `crds.yaml`, which the chart's
+ * Makefile assembles from external-snapshotter <appVersion>/client/config/crd/, behind the
+ * top-level `installCRDs` (default true). Those files are the Go module
+ * github.com/kubernetes-csi/external-snapshotter/client/v8@v8.6.0's config/crd/. The conversion
+ * webhook (`webhook.enabled`) is off by default in 5.2.0: no admission webhook.
+ */
+export const SNAPSHOT_CONTROLLER: ChartPin = {
+  release: "snapshot-controller",
+  chart: "snapshot-controller",
+  version: "5.2.0",
+  repo: "https://piraeus.io/helm-charts/",
+  namespace: "kube-system",
+  facts: {
+    crds: {
+      from: "templates",
+      groups: ["snapshot.storage.k8s.io", "groupsnapshot.storage.k8s.io"],
+      switch: { path: "installCRDs", default: true },
+      goModule: {
+        path: "github.com/kubernetes-csi/external-snapshotter/client/v8",
+        version: "v8.6.0",
+        folder: "config/crd",
+      },
+    },
+    // values.yaml 5.2.0: `controller.tolerations: []`.
+    tolerations: [{ pods: "controller", list: "controller.tolerations", default: [] }],
+  },
+};
+
 /** Every chart the storage layer installs (`bun run e2e` makes a stand-in for each). */
 export const charts = {
   csiDriverNfs: CSI_DRIVER_NFS,
   longhorn: LONGHORN,
   cloudnativePg: CLOUDNATIVE_PG,
+  snapshotController: SNAPSHOT_CONTROLLER,
 } as const;

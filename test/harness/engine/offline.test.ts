@@ -2,7 +2,14 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ADDED_APP, e2eStack, pulumiEnv, secretArgs } from "../../../harness/engine/e2eStack.ts";
+import {
+  ADDED_APP,
+  APPS_KEY,
+  EXAMPLE_APPS,
+  e2eStack,
+  pulumiEnv,
+  secretArgs,
+} from "../../../harness/engine/e2eStack.ts";
 import {
   cliModule,
   languageHostModule,
@@ -19,7 +26,8 @@ import {
 import { placeholderProblems } from "../../../lib/config/placeholders.ts";
 import { rawConfigFromEntries, readStackConfig, readStackFileConfig } from "../../../lib/config/stackFile.ts";
 import { LAYERS, type Layer, projectName } from "../../../lib/core/layerNames.ts";
-import { configSchemas, parseConfig } from "../../../programs/layers.ts";
+import { appFiles } from "../../../lib/layers/apps/plan.ts";
+import { APPS_DIR, configSchemas, parseConfig } from "../../../programs/layers.ts";
 import { ROOT } from "../../support/render.ts";
 
 const packageJson = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
@@ -74,8 +82,6 @@ describe("the e2e stack", () => {
     expect(stack.secrets.map((s) => `${s.layer}:${s.path}`).sort()).toEqual([
       "apps:app_secrets.miniflux.admin_password",
       "auth:pocket_id_encryption_key",
-      "auth:tinyauth_oauth_client_id",
-      "auth:tinyauth_oauth_client_secret",
       "network:pihole_admin_password",
     ]);
     const plainText = JSON.stringify(stack.plain);
@@ -135,9 +141,15 @@ describe("the e2e stack", () => {
       "external-dns",
       "longhorn",
       "metallb",
+      "snapshot-controller",
       "traefik",
     ]);
     expect(ADDED_APP.file).toEndWith(`${ADDED_APP.name}.ts`);
+  });
+
+  test("it runs the example's apps, named in apps: every app file, none other", () => {
+    expect(stack.plain.apps[APPS_KEY]).toEqual([...EXAMPLE_APPS]);
+    expect(appFiles(APPS_DIR).modules).toEqual(EXAMPLE_APPS.map((name) => `${name}.ts`));
   });
 });
 

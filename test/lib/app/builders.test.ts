@@ -265,7 +265,7 @@ describe("validation rules", () => {
       "withAuth: users only restricts Tinyauth local users; every Pocket ID login would still get in",
     ]);
     ok(pipe(base(), withPrivateIngress(), withAuth({ users: ["alice"], groups: ["family"] })));
-    expect(messages(pipe(base(), withPrivateIngress(), withAuth({ groups: ["a,b", "c"] })))).toEqual([
+    expect(messages(pipe(base(), withPrivateIngress(), withAuth({ groups: ["a,b", "kids"] })))).toEqual([
       'withAuth: groups entry "a,b" is empty or contains a comma or space',
     ]);
   });
@@ -278,7 +278,7 @@ describe("validation rules", () => {
       withSecretEnv({ TOKEN: "bad key!" }),
     );
     expect(messages(spec)).toEqual([
-      "env DATABASE_URL: is set more than once (withEnv, withSecretEnv or withPostgres)",
+      "env DATABASE_URL: is set more than once (withEnv, withSecretEnv, withPostgres or withOidc)",
       "env BAD-NAME: is not a valid variable name",
       "withEnv ADMIN_PASSWORD: looks like a secret, and withEnv values are plain text in the Deployment",
       'withSecretEnv TOKEN: config key "bad key!" is not a valid secret key',

@@ -340,6 +340,15 @@ describe("secrets, Postgres and config files", () => {
       enableSuperuserAccess: false,
       bootstrap: { initdb: { database: "sink", owner: "sink" } },
       storage: { size: "5Gi", storageClass: "longhorn" },
+      // Online volume-snapshot backups of the storage contract's class (Longhorn backups on the NAS).
+      backup: {
+        volumeSnapshot: {
+          className: "longhorn-backup",
+          online: true,
+          onlineConfiguration: { immediateCheckpoint: true, waitForArchive: true },
+          snapshotOwnerReference: "backup",
+        },
+      },
       affinity: {
         tolerations: [
           { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" },

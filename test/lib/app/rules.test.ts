@@ -16,6 +16,7 @@ import {
   userGroupRule,
 } from "../../../lib/app/rules/identity.ts";
 import { APP_RULES, type AppRule, validateApp } from "../../../lib/app/rules/index.ts";
+import { groupNamesRule, oidcRule } from "../../../lib/app/rules/oidc.ts";
 import { capabilitiesRule, conflictsRule, runAsRootRule } from "../../../lib/app/rules/optOuts.ts";
 import {
   accessRule,
@@ -115,6 +116,16 @@ const CASES: readonly [string, AppRule, string, (spec: AppSpec) => AppSpec][] = 
     "withAuth",
     (s) => ({ ...s, auth: { ...auth, emails: ["a@example.com", "a@example.com"] } }),
   ],
+  [
+    "oidc",
+    oidcRule,
+    "withOidc",
+    (s) => ({
+      ...s,
+      oidc: { callbackPath: "/cb", env: { clientId: "ID", clientSecret: "SECRET" }, groups: [] },
+    }),
+  ],
+  ["group names", groupNamesRule, "withAuth", (s) => ({ ...s, auth: { ...auth, groups: ["x"] } })],
   ["env names", envNamesRule, "env 1X", (s) => ({ ...s, env: [{ name: "1X", value: "" }] })],
   [
     "plain secret",

@@ -243,11 +243,18 @@ const MUST_REJECT: Rejection[] = [
     "shorter than 16 characters",
   ],
   [
-    "an OAuth client id without its secret",
+    "a static API key shorter than Pocket ID accepts",
     "auth",
-    { tinyauth_oauth_client_secret: undefined },
-    "tinyauth_oauth_client_secret",
-    "Tinyauth needs both",
+    { pocket_id_static_api_key: "short-key" },
+    "pocket_id_static_api_key",
+    "shorter than 16 characters",
+  ],
+  [
+    "a Pocket ID group name with a space",
+    "auth",
+    { pocket_id_groups: "admins,the family" },
+    "pocket_id_groups",
+    "not a Pocket ID group name",
   ],
   [
     "a malformed upstream stack name",

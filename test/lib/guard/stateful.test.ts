@@ -279,3 +279,51 @@ describe("unprotected data, from the real plans of every layer", () => {
     },
   );
 });
+
+describe("database restores", () => {
+  const initdb = { initdb: { database: "app", owner: "app" } };
+  const recovery = (backup: string, database = "app") => ({
+    recovery: { backup: { name: backup }, database, owner: database },
+  });
+  const named = (name: string, bootstrap: object) => {
+    const made = cluster({ bootstrap });
+    return { ...made, body: { ...made.body, metadata: { name, namespace: "app" } } };
+  };
+
+  test("a restore beside the live database is an addition only", () => {
+    const findings = compareStateful(
+      recordsOf(named("db", initdb)),
+      recordsOf(named("db", initdb), named("db-r20261207163000", recovery("db-20261207163000"))),
+    );
+    expect(findings.map((finding) => finding.what)).toEqual([
+      expect.stringContaining("is new (an addition, no data at risk)"),
+    ]);
+  });
+
+  test("restoring into the live database is refused as a replacement of its data", () => {
+    expect(changes(named("db", initdb), named("db", recovery("db-20261207163000")))).toEqual([
+      expect.stringContaining("a restore into the live database: CloudNativePG would bootstrap it again"),
+    ]);
+  });
+
+  test("a restore that takes the live database's place is refused twice: deletion and restore", () => {
+    const findings = compareStateful(
+      recordsOf(named("db", initdb)),
+      recordsOf(named("db-r20261207163000", recovery("db-20261207163000"))),
+    ).map((finding) => finding.what);
+    expect(findings).toContain(
+      "restores db-20261207163000 of db, which this deploy does not keep: the live database would be deleted",
+    );
+    expect(findings.some((what) => what.includes("is renamed to") || what.includes("is deleted"))).toBe(true);
+  });
+
+  test("a backup of another database is refused", () => {
+    const findings = compareStateful(
+      recordsOf(named("db", initdb)),
+      recordsOf(named("db", initdb), named("db-r20261207163000", recovery("db-20261207163000", "other"))),
+    ).map((finding) => finding.what);
+    expect(findings).toContain(
+      "restores db-20261207163000, a backup of database app, as database other: not the same database",
+    );
+  });
+});

@@ -283,6 +283,7 @@ describe("CloudNativePG Cluster", () => {
         size: "5Gi",
         storageClass: "longhorn",
         claimLabels: { c: "d" },
+        bootstrap: { kind: "initdb" },
       },
     );
 

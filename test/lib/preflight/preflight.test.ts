@@ -321,6 +321,7 @@ describe("custom resources wait for their webhook", () => {
       ),
     ).toEqual([
       "cluster/miniflux/miniflux-db: Cluster miniflux/miniflux-db can be created before helm/cnpg-system/cloudnative-pg's webhook answers: the provider does not retry a refused create",
+      "scheduledbackup/miniflux/miniflux-db: ScheduledBackup miniflux/miniflux-db can be created before helm/cnpg-system/cloudnative-pg's webhook answers: the provider does not retry a refused create",
     ]);
   });
 });
@@ -352,6 +353,99 @@ describe("one LAN IP per host", () => {
     });
     expect(await findings("auth", editObject("ingress/pocket-id/pocket-id-private", dnsNamed))).toEqual([
       "ingress/pocket-id/pocket-id-private: dns.example.com resolves on the LAN to 192.168.4.53 and 192.168.4.71 (service/pihole/pihole-dns, ingress/pocket-id/pocket-id-private)",
+    ]);
+  });
+});
+
+describe("OIDC callbacks on hosts their app serves", () => {
+  /** The apps layer's OIDC step ConfigMap with Miniflux's callback moved to `url`. */
+  const callbackAt =
+    (url: string): Edit =>
+    (plan) => ({
+      ...plan,
+      objects: plan.objects.map((planned) => {
+        if (planned.object.kind !== "ConfigMap" || planned.id !== "configmap/pocket-id/oidc-clients-apps")
+          return planned;
+        const data = { ...(planned.object as { data: Record<string, string> }).data };
+        const state = JSON.parse(data["desired.json"] ?? "") as { clients: { callbackUrls: string[] }[] };
+        for (const client of state.clients) client.callbackUrls = [url];
+        data["desired.json"] = JSON.stringify(state);
+        return { ...planned, object: { ...planned.object, data } as KubeObject };
+      }),
+    });
+
+  test("Miniflux's callback on rss.<domain>, which its Ingress serves, passes", async () => {
+    expect(await findings("apps", callbackAt("https://rss.example.com/oauth2/oidc/callback"))).toEqual([]);
+  });
+
+  test("a callback on a host the app does not serve is refused, naming the hosts it does", async () => {
+    expect(await findings("apps", callbackAt("https://news.example.com/oauth2/oidc/callback"))).toEqual([
+      "configmap/pocket-id/oidc-clients-apps: OIDC client homelab-apps-miniflux: callback https://news.example.com/oauth2/oidc/callback is not on a host an Ingress in namespace miniflux serves (rss.example.com), so Pocket ID would send every login to a page the app does not answer",
+    ]);
+  });
+
+  test("Tinyauth's callback (auth layer) is checked against Tinyauth's Ingresses", async () => {
+    const moved: Edit = (plan) => ({
+      ...plan,
+      objects: plan.objects.filter((planned) => !planned.id.startsWith("ingress/tinyauth/")),
+    });
+    expect((await findings("auth", moved)).filter((line) => line.includes("OIDC client"))).toEqual([
+      "configmap/pocket-id/oidc-clients-auth: OIDC client homelab-auth-tinyauth: callback https://auth.example.com/api/oauth/callback/pocketid is not on a host an Ingress in namespace tinyauth serves (none), so Pocket ID would send every login to a page the app does not answer",
+    ]);
+  });
+});
+
+describe("database restores never replace the live database", () => {
+  const LIVE = "cluster/miniflux/miniflux-db";
+  const recovery = (backup: string, database = "miniflux") => ({
+    recovery: { backup: { name: backup }, database, owner: database },
+  });
+  const bootstrapped =
+    (bootstrap: object, name?: string) =>
+    (planned: PlannedObject): PlannedObject => {
+      const object = withSpec(planned.object, (spec) => ({ ...spec, bootstrap }));
+      const renamed = { ...object, metadata: { ...object.metadata, name: name ?? object.metadata.name } };
+      return { ...planned, id: name ? `cluster/miniflux/${name}` : planned.id, object: renamed };
+    };
+  const live = async (): Promise<PlannedObject> => {
+    const apps = (await layers()).find((entry) => entry.layer === "apps");
+    const found = apps?.plan.objects.find((planned) => planned.id === LIVE);
+    if (!found) throw new Error("no live cluster");
+    return found;
+  };
+  const copy = async (bootstrap: object) =>
+    bootstrapped(bootstrap, "miniflux-db-r20261207163000")(await live());
+
+  test("a new cluster from a backup of the live one, beside it, passes", async () => {
+    expect(await findings("apps", addObjects(await copy(recovery("miniflux-db-20261207163000"))))).toEqual(
+      [],
+    );
+  });
+
+  test("the live cluster bootstrapped again from its own backup is refused", async () => {
+    expect(
+      await findings("apps", editObject(LIVE, bootstrapped(recovery("miniflux-db-20261207163000")))),
+    ).toEqual([
+      "cluster/miniflux/miniflux-db: restores its own backup miniflux-db-20261207163000 into itself: the live database would be bootstrapped again (replaced)",
+    ]);
+  });
+
+  test("a restore that drops the live cluster from the deploy is refused", async () => {
+    const restored = await copy(recovery("miniflux-db-20261207163000"));
+    const swap: Edit = (plan) => ({
+      ...plan,
+      objects: plan.objects.map((planned) => (planned.id === LIVE ? restored : planned)),
+    });
+    expect(await findings("apps", swap)).toEqual([
+      "cluster/miniflux/miniflux-db-r20261207163000: restores miniflux-db-20261207163000 of miniflux-db, which this deploy does not keep: the live database would be deleted",
+    ]);
+  });
+
+  test("a backup of another database is refused", async () => {
+    expect(
+      await findings("apps", addObjects(await copy(recovery("miniflux-db-20261207163000", "feeds")))),
+    ).toEqual([
+      "cluster/miniflux/miniflux-db-r20261207163000: restores miniflux-db-20261207163000, a backup of database miniflux, as database feeds: not the same database",
     ]);
   });
 });

@@ -7,7 +7,7 @@
  */
 import { type KubeObject, objectId } from "../../../core/plan.ts";
 import type { Problem } from "../../../core/problem.ts";
-import { broken, inventoryOf } from "./inventory.ts";
+import { broken, inventoryOf, type ProvidedSecret } from "./inventory.ts";
 import { ingressRule, serviceRule } from "./services.ts";
 import { claimRule, volumeRule } from "./volumes.ts";
 import { WORKLOAD_RULES } from "./workloads.ts";
@@ -28,8 +28,11 @@ const duplicateRule = (objects: readonly KubeObject[]): Problem[] => {
   });
 };
 
-export const checkReferences = (objects: readonly KubeObject[]): Problem[] => {
-  const inventory = inventoryOf(objects);
+export const checkReferences = (
+  objects: readonly KubeObject[],
+  provided: readonly ProvidedSecret[] = [],
+): Problem[] => {
+  const inventory = inventoryOf(objects, provided);
   return [
     ...inventory.workloads.flatMap((workload) => WORKLOAD_RULES.flatMap((rule) => rule(workload, inventory))),
     ...inventory.services.flatMap((service) => serviceRule(service, inventory)),

@@ -141,7 +141,16 @@ export interface Inventory {
   workloadsIn(namespace: string): readonly WorkloadView[];
   /** The keys a Secret or ConfigMap holds. */
   keysOf(object: KubeObject): readonly string[];
+  /** The keys of a Secret something else writes (the OIDC client step), if it writes that one. */
+  providedKeys(namespace: string, name: string): readonly string[] | undefined;
   objects: readonly KubeObject[];
+}
+
+/** A Secret the deploy writes without an object of its own (the OIDC client step's, lib/oidc). */
+export interface ProvidedSecret {
+  namespace: string;
+  name: string;
+  keys: readonly string[];
 }
 
 const indexBy = <T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> => {
@@ -157,7 +166,10 @@ const indexBy = <T>(items: readonly T[], key: (item: T) => string): Map<string, 
 const ofKind = <T>(objects: readonly KubeObject[], kind: string, view: (object: KubeObject) => T): T[] =>
   objects.filter((object) => object.kind === kind).map(view);
 
-export const inventoryOf = (objects: readonly KubeObject[]): Inventory => {
+export const inventoryOf = (
+  objects: readonly KubeObject[],
+  provided: readonly ProvidedSecret[] = [],
+): Inventory => {
   const byKey = indexBy(objects, (o) => `${o.kind}\0${namespaceOf(o)}\0${o.metadata.name}`);
   const workloads = ofKind(objects, "Deployment", workloadView);
   const workloadsByNamespace = indexBy(workloads, (w) => w.namespace);
@@ -171,6 +183,8 @@ export const inventoryOf = (objects: readonly KubeObject[]): Inventory => {
     workloadsIn: (namespace) => workloadsByNamespace.get(namespace) ?? [],
     keysOf: (object) =>
       Object.keys(field<Record<string, unknown>>(object, "stringData") ?? field(object, "data") ?? {}),
+    providedKeys: (namespace, name) =>
+      provided.find((secret) => secret.namespace === namespace && secret.name === name)?.keys,
     objects,
   };
 };

@@ -62,6 +62,16 @@ const secretRefProblem = (workload: WorkloadView, inventory: Inventory, ref: Sec
           ),
         ];
   }
+  const provided = inventory.providedKeys(workload.namespace, ref.secret);
+  if (provided !== undefined)
+    return provided.includes(ref.key)
+      ? []
+      : [
+          at(
+            workload,
+            `env ${ref.variable} reads key ${ref.key}, which the step writing ${ref.secret} does not write`,
+          ),
+        ];
   return [at(workload, `env ${ref.variable} reads Secret ${ref.secret}, which no object provides`)];
 };
 

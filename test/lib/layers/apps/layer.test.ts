@@ -59,23 +59,34 @@ describe("apps layer of the example stack (full offline render)", () => {
   const bodies = async (): Promise<KubernetesObject[]> =>
     (await layer()).documents.kubernetes.map((d) => d.body);
 
-  test("deploys exactly the demo and Miniflux apps, with these objects", async () => {
+  test("deploys exactly the demo and Miniflux apps and the OIDC client step, with these objects", async () => {
     expect((await layer()).outputs.apps).toEqual(["demo", "miniflux"]);
     expect(
-      (await bodies()).map((o) => `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`).sort(),
+      (await bodies())
+        .map(
+          (o) =>
+            `${o.kind} ${o.metadata.namespace ?? ""}/${(o.metadata.name ?? "").replace(/-[0-9a-f]{10}$/, "-<hash>")}`,
+        )
+        .sort(),
     ).toEqual([
       "Cluster miniflux/miniflux-db",
+      "ConfigMap pocket-id/oidc-clients-apps",
       "Deployment demo/demo",
       "Deployment miniflux/miniflux",
       "Ingress demo/demo-private",
       "Ingress miniflux/miniflux-private",
+      "Job pocket-id/oidc-clients-apps-<hash>",
       "Namespace /demo",
       "Namespace /miniflux",
       "PersistentVolume /demo-data",
       "PersistentVolumeClaim demo/demo-data",
+      "Role miniflux/oidc-clients-apps",
+      "RoleBinding miniflux/oidc-clients-apps",
+      "ScheduledBackup miniflux/miniflux-db",
       "Secret miniflux/miniflux-secrets",
       "Service demo/demo",
       "Service miniflux/miniflux",
+      "ServiceAccount pocket-id/oidc-clients-apps",
     ]);
   });
 
@@ -99,21 +110,30 @@ describe("apps layer of the example stack (full offline render)", () => {
   test("everything holding data is protected and retained on delete; nothing else is", async () => {
     const flagged = (await layer()).resources
       .filter((r) => r.custom)
-      .map((r) => `${r.type.split(":").pop()} ${r.name} ${r.protect} ${r.retainOnDelete}`)
+      .map(
+        (r) =>
+          `${r.type.split(":").pop()} ${r.name.replace(/-[0-9a-f]{10}$/, "-<hash>")} ${r.protect} ${r.retainOnDelete}`,
+      )
       .sort();
     expect(flagged).toEqual([
       "Cluster cluster/miniflux/miniflux-db true true",
+      "ConfigMap configmap/pocket-id/oidc-clients-apps false false",
       "Deployment deployment/demo/demo false false",
       "Deployment deployment/miniflux/miniflux false false",
       "Ingress ingress/demo/demo-private false false",
       "Ingress ingress/miniflux/miniflux-private false false",
+      "Job job/pocket-id/oidc-clients-apps-<hash> false false",
       "Namespace namespace/cluster/demo true true",
       "Namespace namespace/cluster/miniflux true true",
       "PersistentVolume persistentvolume/cluster/demo-data true true",
       "PersistentVolumeClaim persistentvolumeclaim/demo/demo-data true true",
+      "Role role/miniflux/oidc-clients-apps false false",
+      "RoleBinding rolebinding/miniflux/oidc-clients-apps false false",
+      "ScheduledBackup scheduledbackup/miniflux/miniflux-db false false",
       "Secret secret/miniflux/miniflux-secrets false false",
       "Service service/demo/demo false false",
       "Service service/miniflux/miniflux false false",
+      "ServiceAccount serviceaccount/pocket-id/oidc-clients-apps false false",
     ]);
   });
 
@@ -127,8 +147,14 @@ describe("apps layer of the example stack (full offline render)", () => {
       "namespace/cluster/demo",
       "persistentvolumeclaim/demo/demo-data",
     ]);
-    expect(after("deployment/miniflux/miniflux", "Deployment")).toEqual([
+    expect(
+      after("deployment/miniflux/miniflux", "Deployment").map((id) =>
+        id?.replace(/-[0-9a-f]{10}$/, "-<hash>"),
+      ),
+    ).toEqual([
       "cluster/miniflux/miniflux-db",
+      // The OIDC client step writes miniflux-oidc, which the pod reads its client from.
+      "job/pocket-id/oidc-clients-apps-<hash>",
       "namespace/cluster/miniflux",
       "secret/miniflux/miniflux-secrets",
     ]);
@@ -162,9 +188,13 @@ describe("apps layer of the example stack (full offline render)", () => {
 });
 
 describe("the apps program with other folders", () => {
-  test("an empty folder deploys nothing", async () => {
+  test("an empty folder deploys only the OIDC client step, which deletes the clients of removed apps", async () => {
     const run = await runApps(appsFolder({}));
-    expect(run.resources).toEqual([]);
+    expect(run.resources.map((r) => r.name.replace(/-[0-9a-f]{10}$/, "-<hash>")).sort()).toEqual([
+      "configmap/pocket-id/oidc-clients-apps",
+      "job/pocket-id/oidc-clients-apps-<hash>",
+      "serviceaccount/pocket-id/oidc-clients-apps",
+    ]);
     expect(run.outputs.apps).toEqual([]);
   });
 

@@ -2,7 +2,9 @@
  * The auth layer under the mock runtime: the example stack through the full render, and the same
  * program with other upstream values (a second domain, other names) to prove nothing is hard-coded.
  */
+
 import { beforeAll, describe, expect, test } from "bun:test";
+import { createHmac } from "node:crypto";
 import { REDACTED } from "../../../../lib/pulumi/resources.ts";
 import type { KubernetesObject } from "../../../../lib/render/documents.ts";
 import type { RenderedLayer } from "../../../../lib/render/render.ts";
@@ -163,6 +165,10 @@ describe("auth layer, example stack (offline render)", () => {
         name: "ENCRYPTION_KEY",
         valueFrom: { secretKeyRef: { name: "pocket-id-secrets", key: "encryption-key" } },
       },
+      STATIC_API_KEY: {
+        name: "STATIC_API_KEY",
+        valueFrom: { secretKeyRef: { name: "pocket-id-secrets", key: "static-api-key" } },
+      },
     });
     for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe]) {
       expect(probe?.httpGet).toEqual({ path: "/healthz", port: "http" });
@@ -177,7 +183,7 @@ describe("auth layer, example stack (offline render)", () => {
       persistentVolumeClaim: { claimName: "pocket-id-data" },
     });
     const secret = find(objects, "Secret", "pocket-id", "pocket-id-secrets");
-    expect(Object.keys(secret.stringData as object)).toEqual(["encryption-key"]);
+    expect(Object.keys(secret.stringData as object)).toEqual(["encryption-key", "static-api-key"]);
   });
 
   test("Tinyauth: v5 settings derived from the domain, client credentials by reference, service links off", () => {
@@ -204,7 +210,8 @@ describe("auth layer, example stack (offline render)", () => {
     expect(c.ports?.[0]?.containerPort).toBe(3000);
     expect(c.readinessProbe?.httpGet).toEqual({ path: "/api/healthz", port: "http" });
     expect(c.volumeMounts).toContainEqual({ name: "data", mountPath: "/data" });
-    const byRef = (key: string) => ({ secretKeyRef: { name: "tinyauth-secrets", key } });
+    // Written by the OIDC client step, not by Pulumi: no Secret object of Tinyauth's own.
+    const byRef = (key: string) => ({ secretKeyRef: { name: "tinyauth-oidc", key } });
     expect(envOf(c)).toEqual({
       TINYAUTH_APPURL: { name: "TINYAUTH_APPURL", value: "https://auth.example.com" },
       TINYAUTH_AUTH_SECURECOOKIE: { name: "TINYAUTH_AUTH_SECURECOOKIE", value: "true" },
@@ -379,11 +386,10 @@ describe("auth layer, example stack (offline render)", () => {
 
   test("secrets appear only inside Secret objects, redacted, and reach pods only by secretKeyRef", () => {
     const raw = exampleAuthConfig();
-    const plaintexts = [
-      "pocket_id_encryption_key",
-      "tinyauth_oauth_client_id",
-      "tinyauth_oauth_client_secret",
-    ].map((key) => raw[key] as string);
+    const encryptionKey = raw.pocket_id_encryption_key as string;
+    // The static API key is derived from the encryption key (lib/layers/auth/apps.ts): redacted too.
+    const derived = createHmac("sha256", encryptionKey).update("pocket-id static api key").digest("hex");
+    const plaintexts = [encryptionKey, derived];
     expect(plaintexts.every((p) => typeof p === "string" && p.length > 8)).toBe(true);
     const everything = [
       ...Object.values(auth.files),
@@ -393,13 +399,14 @@ describe("auth layer, example stack (offline render)", () => {
     for (const text of everything) for (const plaintext of plaintexts) expect(text).not.toContain(plaintext);
     // The Secret resources got Pulumi secrets (redacted by the mock runtime itself, before the render).
     const secrets = auth.resources.filter((r) => r.type === "kubernetes:core/v1:Secret");
-    expect(secrets).toHaveLength(2);
+    expect(secrets).toHaveLength(1);
     for (const s of secrets) {
       expect(Object.keys(s.inputs.stringData as Record<string, unknown>).length).toBeGreaterThan(0);
       for (const value of Object.values(s.inputs.stringData as Record<string, unknown>))
         expect(value).toBe(REDACTED);
     }
-    expect(ofKind(objects, "ConfigMap")).toEqual([]);
+    // The one ConfigMap is the OIDC client step's program and declared state: no credential in it.
+    expect(ofKind(objects, "ConfigMap").map((c) => c.metadata.name)).toEqual(["oidc-clients-auth"]);
     // Secret-bearing env vars are references, never values.
     const secretEnv = [
       "ENCRYPTION_KEY",
@@ -429,13 +436,18 @@ describe("auth layer, example stack (offline render)", () => {
     for (const host of hosts) {
       const ok =
         host.endsWith(`.${network.domain as string}`) ||
-        ["tinyauth.tinyauth.svc.cluster.local", "pocket-id.pocket-id.svc.cluster.local"].includes(host);
+        [
+          "tinyauth.tinyauth.svc.cluster.local",
+          "pocket-id.pocket-id.svc.cluster.local",
+          // The API server, which the OIDC client step writes Secrets through.
+          "kubernetes.default.svc",
+        ].includes(host);
       expect(ok ? "" : host).toBe("");
     }
   });
 
   test("every rendered object validates with kubernetes-models", async () => {
-    expect(objects.length).toBe(25);
+    expect(objects.length).toBe(29);
     for (const object of objects) {
       const result = await validateObject(object);
       expect({
@@ -507,7 +519,8 @@ describe("auth layer with another domain and other upstream names (mock runtime)
   });
 
   test("every host and URL is under the configured domain (or in-cluster)", () => {
-    const hosts = hostsIn(run.objects).filter((h) => !h.endsWith(".svc.cluster.local"));
+    const inCluster = (h: string) => h.endsWith(".svc.cluster.local") || h === "kubernetes.default.svc";
+    const hosts = hostsIn(run.objects).filter((h) => !inCluster(h));
     expect(hosts.length).toBeGreaterThan(15);
     for (const host of hosts) expect(host.endsWith(".cluster.homelab.net") ? "" : host).toBe("");
     expect(new Set(hosts)).toEqual(

@@ -15,6 +15,8 @@ import {
   RECURRING_JOB_SPEC_FIELDS,
   RECURRING_JOB_TASKS,
   recurringJobProblems,
+  scheduledBackupProblems,
+  volumeSnapshotClassProblems,
 } from "../../../support/storageCrds.ts";
 
 const CONTROL_PLANE = {
@@ -45,7 +47,7 @@ const resourceNamed = async (type: string, name: string) => {
 const CHART = "kubernetes:helm.sh/v4:Chart";
 
 describe("storage layer (example stack)", () => {
-  test("installs exactly the three pinned charts", async () => {
+  test("installs exactly the four pinned charts", async () => {
     const releases = (await storage()).documents.helm.map(({ body }) => ({
       name: body.name,
       chart: body.chart,
@@ -66,6 +68,13 @@ describe("storage layer (example stack)", () => {
         chart: "csi-driver-nfs",
         version: "4.13.4",
         repo: "https://kubernetes-csi.github.io/csi-driver-nfs",
+        namespace: "kube-system",
+      },
+      {
+        name: "snapshot-controller",
+        chart: "snapshot-controller",
+        version: "5.2.0",
+        repo: "https://piraeus.io/helm-charts/",
         namespace: "kube-system",
       },
       {
@@ -276,17 +285,22 @@ describe("storage layer (example stack)", () => {
       return `${id}: ${problems.length === 0 ? "valid" : problems.join("; ")}`;
     });
     expect(summary.sort()).toEqual([
+      "ClusterRole/database-backup-pruner: valid",
       "ClusterRole/longhorn-webhook-gate: valid",
+      "ClusterRoleBinding/database-backup-pruner: valid",
       "ClusterRoleBinding/longhorn-webhook-gate: valid",
       "ConfigMap/longhorn-webhook-gate: valid",
+      "CronJob/database-backup-pruner: valid",
       "Job/longhorn-webhook-gate: valid",
       "Namespace/cnpg-system: valid",
       "Namespace/longhorn-system: valid",
       "RecurringJob/filesystem-trim: valid",
       "RecurringJob/system-backup: valid",
       "RecurringJob/volume-backup: valid",
+      "ServiceAccount/database-backup-pruner: valid",
       "ServiceAccount/longhorn-webhook-gate: valid",
       "StorageClass/nfs: valid",
+      "VolumeSnapshotClass/longhorn-backup: valid",
     ]);
   });
 
@@ -305,6 +319,34 @@ describe("storage layer (example stack)", () => {
       "spec.schedule is not a RecurringJob field",
       "spec.cron 0 25 * * is not a five-field cron",
       "spec.name must equal metadata.name",
+    ]);
+    expect(
+      volumeSnapshotClassProblems({
+        apiVersion: "snapshot.storage.k8s.io/v1",
+        kind: "VolumeSnapshotClass",
+        metadata: { name: "x", namespace: "y" },
+        driver: "driver.longhorn.io",
+        deletionPolicy: "Keep",
+        parameters: { type: 1 },
+        spec: {},
+      }),
+    ).toEqual([
+      "unknown top-level field spec",
+      "metadata.namespace must not be set (cluster-scoped)",
+      "deletionPolicy must be Delete or Retain",
+      "parameters must be a map of strings",
+    ]);
+    expect(
+      scheduledBackupProblems({
+        apiVersion: "postgresql.cnpg.io/v1",
+        kind: "ScheduledBackup",
+        metadata: { name: "x", namespace: "y" },
+        spec: { cluster: "db", schedule: "0 3 * * *", method: "snapshot" },
+      }),
+    ).toEqual([
+      "spec.cluster must be { name }",
+      "spec.method must be one of barmanObjectStore, volumeSnapshot, plugin",
+      "spec.schedule is not a six-field cron",
     ]);
   });
 
@@ -377,6 +419,84 @@ describe("storage layer (example stack)", () => {
     );
   });
 });
+
+describe("database backups: snapshot controller, Longhorn backup class, schedule", () => {
+  test("the snapshot controller chart: its CRDs, one controller on the control plane, no webhook", async () => {
+    const release = await helmRelease("snapshot-controller");
+    expect(release.body.values).toEqual({
+      installCRDs: true,
+      controller: {
+        replicaCount: 1,
+        tolerations: [CONTROL_PLANE],
+        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+      },
+      webhook: { enabled: false },
+      volumeSnapshotClasses: [],
+    });
+    const chart = await resourceNamed(CHART, "helm/kube-system/snapshot-controller");
+    // Its CRDs hold every VolumeSnapshot that records a database backup.
+    expect([chart.protect, chart.retainOnDelete]).toEqual([true, true]);
+  });
+
+  test("VolumeSnapshotClass longhorn-backup: Longhorn's CSI driver, type bak (a backup on the NAS)", async () => {
+    const [snapshotClass] = await objects("VolumeSnapshotClass");
+    expect(snapshotClass).toMatchObject({
+      apiVersion: "snapshot.storage.k8s.io/v1",
+      metadata: { name: "longhorn-backup" },
+      driver: "driver.longhorn.io",
+      // Delete: retention deletes a Backup, its snapshot, and so the Longhorn backup on the NAS.
+      deletionPolicy: "Delete",
+      parameters: { type: "bak" },
+    });
+    const layer = await storage();
+    const resource = layer.documents.kubernetes.find(
+      ({ body }) => body.kind === "VolumeSnapshotClass",
+    )?.resource;
+    const waits = waitsFor(layer, resource?.urn ?? "");
+    for (const chart of ["helm/kube-system/snapshot-controller", "helm/longhorn-system/longhorn"])
+      expect(waits).toContain((await resourceNamed(CHART, chart)).urn);
+  });
+
+  // [stack settings, six-field UTC cron of `daily 02:30` local, why]
+  const zones: [Record<string, string>, string, string][] = [
+    [{ timezone: "Australia/Brisbane" }, "0 30 16 * * *", "UTC+10: 02:30 is 16:30 UTC the day before"],
+    [{ timezone_offset: "-5" }, "0 30 7 * * *", "UTC-5: 02:30 is 07:30 UTC"],
+    [
+      { timezone: "Europe/Berlin" },
+      "0 30 1 * * *",
+      "a DST zone: standard time UTC+1, an hour later in summer",
+    ],
+    [
+      { timezone: "Australia/Brisbane", database_backup_schedule: "sun,wed 23:15" },
+      "0 15 13 * * 0,3",
+      "days stay",
+    ],
+    [
+      { timezone_offset: "10", database_backup_schedule: "mon 01:00" },
+      "0 0 15 * * 0",
+      "Monday 01:00 is Sunday UTC",
+    ],
+  ];
+  for (const [settings, cron, why] of zones)
+    test(`${JSON.stringify(settings)} → "${cron}" (${why})`, async () => {
+      const run = await runLayerOffline(storageLayer, { ...OTHER_RAW, ...settings }, {});
+      expect(run.outputs.databaseBackupCron).toBe(cron);
+    });
+
+  test("the summary names the local time, the cron and the DST drift", async () => {
+    const config = parseConfig("storage", { ...OTHER_RAW, timezone: "Europe/Berlin" })._unsafeUnwrap();
+    const notes = storageLayer.evaluate(config, {}, TEST_RUN)._unsafeUnwrap().summary;
+    expect(notes.find((note) => note.startsWith("Database backups"))).toBe(
+      'Database backups (CloudNativePG volume snapshots of class longhorn-backup, Longhorn backups on the NAS): daily 02:30 local, cron "0 30 1 * * *" (UTC, daily 01:30), DST drift: +1h (runs daily 03:30 local while daylight saving is in effect)',
+    );
+  });
+});
+
+const OTHER_RAW = {
+  nfs_hostname: "192.168.4.10",
+  nfs_share_path: "/export/k8s",
+  longhorn_nfs_backup_path: "/export/longhorn",
+};
 
 describe("storage layer, other stacks", () => {
   const raw = {

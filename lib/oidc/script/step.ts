@@ -1,0 +1,216 @@
+/**
+ * The OIDC client step: the program a Job runs inside the cluster once Pocket ID is ready
+ * (lib/oidc/reconcile.ts ships this file and ./pocketId.ts in a ConfigMap and runs them with the
+ * pinned Bun image). It makes Pocket ID hold exactly the declared clients of one owner and the
+ * declared groups, and writes each client's credentials into a Kubernetes Secret. Idempotent: a
+ * second run changes nothing. Only `main` and the HTTP helpers touch the world.
+ *
+ * Pocket ID v2.14.0 (github.com/pocket-id/pocket-id@v2.14.0): backend/internal/middleware/
+ * auth_middleware.go and api_key_auth.go accept an `X-API-Key` header on the admin routes;
+ * backend/internal/apikey/service.go lets the value of STATIC_API_KEY act as the admin
+ * "Static API User". Secrets are read, created and replaced through the API server (core/v1).
+ *
+ * Block comments only inside functions: the render prints this file, and its check for doubled
+ * path separators (test/cli/addressPlan.test.ts) would take a line comment for one.
+ */
+import {
+  type ApiRequest,
+  allowedGroupsRequest,
+  CLIENTS,
+  type ClientDto,
+  createGroupRequest,
+  type DesiredClient,
+  type DesiredState,
+  GROUPS,
+  type GroupDto,
+  missingGroups,
+  nextPage,
+  type Page,
+  pageRequest,
+  type SecretCreatedDto,
+  type SecretDto,
+  type StoredCredentials,
+  secretsToRevoke,
+  staleClients,
+  storedSecretWorks,
+  upsertClientRequest,
+} from "./pocketId.ts";
+
+/** The Secret keys every consumer reads (withOidc, Tinyauth). */
+export const SECRET_KEYS = { clientId: "client-id", clientSecret: "client-secret" } as const;
+
+export const secretPath = (namespace: string, name?: string): string =>
+  `/api/v1/namespaces/${namespace}/secrets${name === undefined ? "" : `/${name}`}`;
+
+export const credentialsSecret = (state: DesiredState, client: DesiredClient, clientSecret: string) => ({
+  apiVersion: "v1",
+  kind: "Secret",
+  metadata: { name: client.secret.name, namespace: client.secret.namespace, labels: state.labels },
+  type: "Opaque",
+  stringData: { [SECRET_KEYS.clientId]: client.id, [SECRET_KEYS.clientSecret]: clientSecret },
+});
+
+/** What a Secret read from the API server holds under the two keys (base64 in `data`). */
+export const storedCredentials = (secret: { data?: Record<string, string> }): StoredCredentials => {
+  const read = (key: string) => {
+    const value = secret.data?.[key];
+    return value === undefined ? {} : { [key]: Buffer.from(value, "base64").toString("utf8") };
+  };
+  const found = { ...read(SECRET_KEYS.clientId), ...read(SECRET_KEYS.clientSecret) };
+  return { clientId: found[SECRET_KEYS.clientId], clientSecret: found[SECRET_KEYS.clientSecret] };
+};
+
+export const FAILURE_HELP = [
+  "What to do: the step is safe to run again, and the next deploy of the same layer replaces this failed Job.",
+  "- Pocket ID unreachable or 5xx: check it runs (kubectl -n pocket-id get pods; kubectl -n pocket-id logs deploy/pocket-id), then deploy again.",
+  "- 401 from Pocket ID: it runs with another STATIC_API_KEY than this Job mounted (the key changed since it started): kubectl -n pocket-id rollout restart deploy/pocket-id, then deploy again.",
+  "- 403 from the API server: the Job's Role does not cover that Secret; deploy the layer again so its Role is current.",
+  "- 409 Client ID is already in use: a client with this id exists (made by hand?); delete it in Pocket ID's admin UI and deploy again.",
+];
+
+/** One line per failure: the call, its status and Pocket ID's or the API server's message, never a secret. */
+export class StepError extends Error {}
+
+export const failureText = (call: string, status: number, body: string): string => {
+  let message = body.slice(0, 300);
+  try {
+    const parsed = JSON.parse(body) as { error?: string; message?: string };
+    message = parsed.error ?? parsed.message ?? message;
+  } catch {}
+  return `${call} answered ${status}: ${message}`;
+};
+
+type Call = <T>(request: ApiRequest) => Promise<T>;
+
+const caller =
+  (base: string, headers: Record<string, string>, tls?: { ca: string }): Call =>
+  async <T>(request: ApiRequest): Promise<T> => {
+    /* Bun's fetch takes `tls.ca` (BunFetchRequestInit.tls, bun.sh reference): the cluster's CA here. */
+    const response = await fetch(`${base}${request.path}`, {
+      method: request.method,
+      headers: { ...headers, "Content-Type": "application/json" },
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+      ...(tls === undefined ? {} : { tls }),
+    });
+    const text = await response.text();
+    if (!response.ok)
+      throw new StepError(failureText(`${request.method} ${request.path}`, response.status, text));
+    return (text === "" ? undefined : JSON.parse(text)) as T;
+  };
+
+const listAll = async <T>(call: Call, collection: string): Promise<T[]> => {
+  const items: T[] = [];
+  for (let page: number | undefined = 1; page !== undefined; ) {
+    const result: Page<T> = await call<Page<T>>(pageRequest(collection, page));
+    items.push(...result.data);
+    page = nextPage(result);
+  }
+  return items;
+};
+
+/** Pocket ID has just become ready; a refused connection is worth a few more tries. */
+const waitForPocketId = async (call: Call, log: (line: string) => void): Promise<void> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await call(pageRequest(GROUPS, 1));
+      return;
+    } catch (error) {
+      if (error instanceof StepError || attempt >= 24) throw error;
+      log(`Pocket ID not reachable yet (${String(error)}); retrying in 5 s`);
+      await Bun.sleep(5000);
+    }
+  }
+};
+
+interface Io {
+  pocketId: Call;
+  kube: Call;
+  log: (line: string) => void;
+}
+
+const syncGroups = async (io: Io, state: DesiredState): Promise<GroupDto[]> => {
+  const existing = await listAll<GroupDto>(io.pocketId, GROUPS);
+  for (const group of missingGroups(state.groups, existing)) {
+    existing.push(await io.pocketId<GroupDto>(createGroupRequest(group)));
+    io.log(`group ${group.name}: created`);
+  }
+  return existing;
+};
+
+const readStored = async (io: Io, client: DesiredClient): Promise<StoredCredentials | undefined> => {
+  try {
+    const path = secretPath(client.secret.namespace, client.secret.name);
+    return storedCredentials(await io.kube<{ data?: Record<string, string> }>({ method: "GET", path }));
+  } catch (error) {
+    if (error instanceof StepError && error.message.includes(" answered 404")) return undefined;
+    throw error;
+  }
+};
+
+const syncSecret = async (io: Io, state: DesiredState, client: DesiredClient, stored?: StoredCredentials) => {
+  const where = `${client.secret.namespace}/${client.secret.name}`;
+  const secrets = await io.pocketId<SecretDto[]>({ method: "GET", path: `${CLIENTS}/${client.id}/secrets` });
+  if (storedSecretWorks(stored, client.id, secrets ?? []))
+    return io.log(`client ${client.id}: secret in ${where} is current`);
+  const created = await io.pocketId<SecretCreatedDto>({
+    method: "POST",
+    path: `${CLIENTS}/${client.id}/secrets`,
+    body: {},
+  });
+  const body = credentialsSecret(state, client, created.secret);
+  if (stored === undefined)
+    await io.kube({ method: "POST", path: secretPath(client.secret.namespace), body });
+  else await io.kube({ method: "PUT", path: secretPath(client.secret.namespace, client.secret.name), body });
+  for (const id of secretsToRevoke(secrets ?? [], created.id))
+    await io.pocketId({ method: "DELETE", path: `${CLIENTS}/${client.id}/secrets/${id}` });
+  io.log(
+    `client ${client.id}: new secret written to ${where} (pods started before read the old one: restart them)`,
+  );
+};
+
+export const reconcile = async (io: Io, state: DesiredState): Promise<void> => {
+  const groups = await syncGroups(io, state);
+  const existing = await listAll<ClientDto>(io.pocketId, CLIENTS);
+  for (const client of state.clients) {
+    const exists = existing.some((found) => found.id === client.id);
+    await io.pocketId(upsertClientRequest(client, exists));
+    await io.pocketId(allowedGroupsRequest(client, groups));
+    io.log(
+      `client ${client.id}: ${exists ? "updated" : "created"}, callbacks ${client.callbackUrls.join(" ")}`,
+    );
+    await syncSecret(io, state, client, await readStored(io, client));
+  }
+  /* Last, so a failure above never leaves an app without its client. */
+  for (const id of staleClients(state, existing)) {
+    await io.pocketId({ method: "DELETE", path: `${CLIENTS}/${id}` });
+    io.log(`client ${id}: deleted (no longer declared)`);
+  }
+};
+
+/** Where the kubelet mounts the pod's ServiceAccount token and the cluster's CA. */
+const ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+const main = async ([desiredPath, keyPath]: string[]): Promise<number> => {
+  const log = (line: string) => console.log(`oidc-clients: ${line}`);
+  try {
+    const state = JSON.parse(await Bun.file(desiredPath ?? "").text()) as DesiredState;
+    const key = (await Bun.file(keyPath ?? "").text()).trim();
+    const token = (await Bun.file(`${ACCOUNT}/token`).text()).trim();
+    const ca = await Bun.file(`${ACCOUNT}/ca.crt`).text();
+    const io: Io = {
+      pocketId: caller(state.pocketIdUrl, { "X-API-Key": key }),
+      kube: caller("https://kubernetes.default.svc", { Authorization: `Bearer ${token}` }, { ca }),
+      log,
+    };
+    await waitForPocketId(io.pocketId, log);
+    await reconcile(io, state);
+    log(`done: ${state.clients.length} client(s), ${state.groups.length} group(s) declared`);
+    return 0;
+  } catch (error) {
+    log(`FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    for (const line of FAILURE_HELP) log(line);
+    return 1;
+  }
+};
+
+if (import.meta.main) process.exit(await main(process.argv.slice(2)));
