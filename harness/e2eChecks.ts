@@ -83,7 +83,7 @@ export const setSecrets = async (context: E2eContext, stack: E2eStack): Promise<
  * Every pod Ready (a Job's: Succeeded) and every Job Complete, as the engine awaited them; prints
  * them, and throws naming any that is not.
  */
-const expectAllReady = async (context: E2eContext): Promise<void> => {
+export const expectAllReady = async (context: E2eContext): Promise<void> => {
   const [pods, jobs] = await Promise.all([
     context.clients.core.listPodForAllNamespaces(),
     context.clients.batch.listJobForAllNamespaces(),
@@ -173,6 +173,25 @@ export const expectNoChanges = async (context: E2eContext): Promise<void> => {
     ),
   );
   context.log.io.out(`  ${LAYERS.join(", ")}: no changes`);
+};
+
+/** Names `app` in the stack's `apps` too (a new app runs on the stacks whose `apps` names it, lib/layers/apps/select.ts). */
+export const selectApp = async (context: E2eContext, app: string): Promise<void> => {
+  const cwd = layerDir(context, "apps");
+  const current = (
+    await pulumi(context, ["config", "get", "apps", "--stack", E2E_STACK, "--cwd", cwd])
+  ).trim();
+  const apps = current.startsWith("[") ? (JSON.parse(current) as string[]) : current.split(",");
+  await pulumi(context, [
+    "config",
+    "set",
+    "apps",
+    [...apps, app].join(","),
+    "--stack",
+    E2E_STACK,
+    "--cwd",
+    cwd,
+  ]);
 };
 
 /** A new app file, named in the stack's apps, deployed with deploy:apps; its Deployment carries the owner labels. */

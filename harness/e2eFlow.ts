@@ -9,9 +9,11 @@ import {
   addApp,
   createStacks,
   dataSafety,
+  deploy,
   deployAll,
   deployFailsAtGate,
   type E2eContext,
+  expectAllReady,
   expectNoChanges,
   onlyBuiltPlugin,
 } from "./e2eChecks.ts";
@@ -52,13 +54,17 @@ export const runChecks = async (
   );
   await step(
     log,
-    `Upgrade ${short} → HEAD: the stack files carried over; the engine's plan (preview --diff), no data lost`,
+    `Upgrade ${short} → HEAD, layer by layer as bun run deploy goes: each layer's plan from the engine (preview --diff) judged, no data lost, then deployed`,
     async () => {
       await carryStacks(release, head, stacks.release, stacks.head);
-      await judgePlan(head, LAYERS, temp);
+      // One layer at a time: a later layer's preview reads the outputs HEAD's earlier layers add.
+      for (const layer of LAYERS) {
+        await judgePlan(head, [layer], temp);
+        await deploy(head, layer);
+      }
+      await expectAllReady(head);
     },
   );
-  await step(log, `bun run deploy --stack ${E2E_STACK} at HEAD (the upgrade)`, () => deployAll(head));
   await step(log, "pulumi preview --expect-no-changes on every layer (a second deploy changes nothing)", () =>
     expectNoChanges(head),
   );

@@ -7,7 +7,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { LAYERS, type Layer } from "../lib/core/layerNames.ts";
-import { deploy, type E2eContext, setSecrets, stackFile, wrapped } from "./e2eChecks.ts";
+import { deploy, type E2eContext, selectApp, setSecrets, stackFile, wrapped } from "./e2eChecks.ts";
 import { AWAIT_SECONDS_ENV, ENGINE_EVENTS_ENV } from "./e2eInline.ts";
 import { run, StepFailure } from "./e2eSteps.ts";
 import { dataLosses, type PlannedStep, plannedSteps, protectedRefusals } from "./e2eUpgrade.ts";
@@ -150,18 +150,19 @@ const NEVER_READY = {
     "",
   ].join("\n"),
   reason: "Insufficient cpu",
-  awaitSeconds: "20",
+  awaitSeconds: "10",
 };
 
 /**
  * A Deployment whose pods can never become Ready must fail the deploy with the pod's reason:
  * the app planted, `bun run deploy:apps` run by the rehearsal's own deploy step with the
- * provider's await cut to 20 s (its default is 10 minutes); the failure must name the Deployment
+ * provider's await cut to 10 s (its default is 10 minutes); the failure must name the Deployment
  * and what the scheduler said of its pod.
  */
 export const plantedNeverReady = async (context: E2eContext): Promise<void> => {
   const file = join(context.work, NEVER_READY.file);
   writeFileSync(file, NEVER_READY.source);
+  await selectApp(context, NEVER_READY.name);
   try {
     await deploy(context, "apps", { [AWAIT_SECONDS_ENV]: NEVER_READY.awaitSeconds });
   } catch (error) {

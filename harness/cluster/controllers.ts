@@ -220,8 +220,11 @@ const standInGates = (clients: Clients, pods: V1Pod[], options: StandInOptions, 
       return runGatePod(clients, pod, options.server);
     });
 
+/** How often the stand-ins look: each await they serve (a gate, an address) waits up to this long. */
+const TICK_MS = 500;
+
 /**
- * Runs every stand-in once a second until stopped; `events` says what each did (a failing tick is
+ * Runs every stand-in every TICK_MS until stopped; `events` says what each did (a failing tick is
  * recorded and retried).
  */
 export const startStandIns = (
@@ -248,7 +251,7 @@ export const startStandIns = (
   const loop = (async () => {
     while (on) {
       await tick().catch((error: unknown) => events.push(`stand-ins: ${String(error)}`));
-      await Bun.sleep(1000);
+      await Bun.sleep(TICK_MS);
     }
   })();
   return {
