@@ -22,7 +22,7 @@ export const programFiles = (dir: URL, files: readonly string[]): Record<string,
   Object.fromEntries(files.map((file) => [file, readFileSync(new URL(file, dir), "utf8")]));
 
 /** A volume the program reads beside its own files (a Secret, say), mounted read-only. */
-export interface ProgramInput {
+interface ProgramInput {
   readonly name: string;
   readonly mountPath: string;
   readonly source: Omit<input.core.v1.Volume, "name">;

@@ -14,7 +14,9 @@ describe("a Bun program run from a ConfigMap", () => {
   });
 
   test("the files are read verbatim, by name", () => {
-    const files = programFiles(new URL("../../../lib/layers/storage/pruner/", import.meta.url), ["retention.ts"]);
+    const files = programFiles(new URL("../../../lib/layers/storage/pruner/", import.meta.url), [
+      "retention.ts",
+    ]);
     expect(files).toEqual({
       "retention.ts": readFileSync(join(ROOT, "lib/layers/storage/pruner/retention.ts"), "utf8"),
     });

@@ -96,7 +96,8 @@ export const prune = async (io: Io, retain: number): Promise<boolean> => {
 /** The command line: `bun prune.ts <retain> [<api server> <account dir>]`; the last two for a test run. */
 export const parseArgs = (args: readonly string[]) => {
   const [retain = "", api = API_SERVER, account = ACCOUNT_DIR] = args;
-  if (!/^[1-9][0-9]*$/.test(retain)) return `retain must be a whole number >= 1, not ${JSON.stringify(retain)}`;
+  if (!/^[1-9][0-9]*$/.test(retain))
+    return `retain must be a whole number >= 1, not ${JSON.stringify(retain)}`;
   return { retain: Number(retain), api, account };
 };
 
@@ -117,7 +118,11 @@ const main = async (args: string[]): Promise<number> => {
       /* Bun's fetch takes `tls.ca` (BunFetchRequestInit.tls, bun.sh reference): the cluster's CA. */
       const response = await fetch(`${options.api}${path}`, {
         method,
-        headers: { Authorization: `Bearer ${token}`, Accept: "application/json", "Content-Type": "application/json" },
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Accept: "application/json",
+          "Content-Type": "application/json",
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         tls: { ca },
       });

@@ -116,5 +116,8 @@ export const backupsToPrune = (items: readonly ListedBackup[], retain: number): 
     groups.set(key, [...(groups.get(key) ?? []), backup]);
   }
   const doomed = [...groups.values()].flatMap((group) => olderThanKept(group, retain));
-  return { ok: true, delete: doomed.map(({ namespace, name, uid, schedule }) => ({ namespace, name, uid, schedule })) };
+  return {
+    ok: true,
+    delete: doomed.map(({ namespace, name, uid, schedule }) => ({ namespace, name, uid, schedule })),
+  };
 };
