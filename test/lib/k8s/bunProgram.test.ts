@@ -30,7 +30,7 @@ describe("a Bun program run from a ConfigMap", () => {
       entry: "main.ts",
       args: ["/input/key", "7"],
       inputs: [{ name: "input", mountPath: "/input", source: { secret: { secretName: "s" } } }],
-    }).spec as {
+    }).spec as unknown as {
       serviceAccountName: string;
       securityContext: Record<string, unknown>;
       containers: { image: string; command: string[]; volumeMounts: unknown[]; securityContext: unknown }[];

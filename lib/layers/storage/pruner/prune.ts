@@ -17,15 +17,15 @@
 import { type BackupToDelete, backupsToPrune, type ListedBackup, SCHEDULE_LABEL } from "./retention.ts";
 
 /** Where a pod reaches the API server, and where the kubelet mounts its token and the cluster's CA. */
-export const API_SERVER = "https://kubernetes.default.svc";
-export const ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+const API_SERVER = "https://kubernetes.default.svc";
+const ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 const BACKUPS = "/apis/postgresql.cnpg.io/v1";
 export const LIST_PATH = `${BACKUPS}/backups?labelSelector=${encodeURIComponent(SCHEDULE_LABEL)}`;
-export const backupPath = (backup: BackupToDelete): string =>
+const backupPath = (backup: BackupToDelete): string =>
   `${BACKUPS}/namespaces/${backup.namespace}/backups/${backup.name}`;
 
-export const deleteOptions = (backup: BackupToDelete) => ({
+const deleteOptions = (backup: BackupToDelete) => ({
   apiVersion: "v1",
   kind: "DeleteOptions",
   preconditions: { uid: backup.uid },
@@ -42,7 +42,7 @@ export interface Io {
 }
 
 /** The API server's own message (a Status object's), else the start of what it answered. */
-export const failureText = (call: string, answer: Answer): string => {
+const failureText = (call: string, answer: Answer): string => {
   let message = answer.text.slice(0, 300);
   try {
     message = (JSON.parse(answer.text) as { message?: string }).message ?? message;
@@ -51,7 +51,7 @@ export const failureText = (call: string, answer: Answer): string => {
 };
 
 /** The listed Backups, or why the answer is not a whole list. */
-export const listedBackups = (answer: Answer): ListedBackup[] | string => {
+const listedBackups = (answer: Answer): ListedBackup[] | string => {
   if (answer.status !== 200) return failureText(`listing the backups (GET ${LIST_PATH})`, answer);
   try {
     const list = JSON.parse(answer.text) as { items?: unknown; metadata?: { continue?: string } };

@@ -39,7 +39,7 @@ export interface BackupToDelete {
 }
 
 export const SCHEDULE_LABEL = "cnpg.io/scheduled-backup";
-export const COMPLETED = "completed";
+const COMPLETED = "completed";
 
 interface ReadBackup extends BackupToDelete {
   time: number;
@@ -47,7 +47,7 @@ interface ReadBackup extends BackupToDelete {
 }
 
 /** The label's value, or undefined for a Backup made by hand (no label, or an empty one). */
-export const scheduleOf = (backup: ListedBackup): string | undefined => {
+const scheduleOf = (backup: ListedBackup): string | undefined => {
   const schedule = backup.metadata?.labels?.[SCHEDULE_LABEL];
   return typeof schedule === "string" && schedule !== "" ? schedule : undefined;
 };
