@@ -7,9 +7,10 @@
  * what it deleted before stays deleted and the next run carries on (the decision is idempotent).
  *
  * API server routes: list and delete of postgresql.cnpg.io/v1 backups (the CRD's plural), a label
- * selector of the key alone (exists), and DeleteOptions.preconditions.uid (kubernetes v1.34
- * staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/types.go, Preconditions). Without `limit` the
- * server answers the whole list at once (types.go ListOptions.Limit).
+ * selector of the key alone (exists), and DeleteOptions.preconditions.uid (k8s.io/apimachinery
+ * pkg/apis/meta/v1/types.go, Preconditions; the API reference: a failed one answers 409
+ * Conflict). Without `limit` the server answers the whole list at once (types.go
+ * ListOptions.Limit); a `continue` token is refused all the same.
  *
  * Block comments only inside functions: the render prints this file, and its check for doubled
  * path separators (test/cli/addressPlan.test.ts) would take a line comment for one.
