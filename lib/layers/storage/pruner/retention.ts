@@ -46,9 +46,9 @@ interface ReadBackup extends BackupToDelete {
   completed: boolean;
 }
 
-/** The label's value, or undefined for a Backup made by hand (no label, or an empty one). */
+/** The label's value, or undefined for a Backup made by hand (no label, or an empty one) or no object. */
 const scheduleOf = (backup: ListedBackup): string | undefined => {
-  const schedule = backup.metadata?.labels?.[SCHEDULE_LABEL];
+  const schedule = backup?.metadata?.labels?.[SCHEDULE_LABEL];
   return typeof schedule === "string" && schedule !== "" ? schedule : undefined;
 };
 
@@ -58,7 +58,8 @@ const text = (value: unknown): string | undefined =>
 /** The backup's time in ms: started, else created. NaN when neither is a readable time. */
 export const backupTime = (backup: ListedBackup): number => {
   const started = backup.status?.startedAt;
-  return Date.parse(started === undefined ? (backup.metadata?.creationTimestamp ?? "") : started);
+  const time: unknown = started === undefined ? backup.metadata?.creationTimestamp : started;
+  return typeof time === "string" ? Date.parse(time) : Number.NaN;
 };
 
 /** A scheduled Backup read for the decision, or why it cannot be. */

@@ -93,7 +93,9 @@ describe("the pruner's decision, by example", () => {
       ],
     });
     const byHand = { metadata: { name: "x", labels: { [SCHEDULE_LABEL]: "" } } };
-    expect(deleted([...good, byHand], 1)).toEqual(["a/db-1"]);
+    expect(deleted([...good, byHand, null as unknown as ListedBackup], 1)).toEqual(["a/db-1"]);
+    const numeric = { ...backup("b", "other", "other-3", "completed", 1), status: { startedAt: 0 } };
+    expect(backupsToPrune([numeric as unknown as ListedBackup], 1).ok).toBe(false);
   });
 
   test("retain must be a whole number of at least one", () => {
