@@ -64,11 +64,9 @@ export const backupTime = (backup: ListedBackup): number => {
 
 /** A scheduled Backup read for the decision, or why it cannot be. */
 const readBackup = (backup: ListedBackup, schedule: string): ReadBackup | string => {
-  const { name, namespace, uid } = {
-    name: text(backup.metadata?.name),
-    namespace: text(backup.metadata?.namespace),
-    uid: text(backup.metadata?.uid),
-  };
+  const name = text(backup.metadata?.name);
+  const namespace = text(backup.metadata?.namespace);
+  const uid = text(backup.metadata?.uid);
   const time = backupTime(backup);
   const where = `Backup ${namespace ?? "(no namespace)"}/${name ?? "(no name)"}`;
   if (name === undefined || namespace === undefined || uid === undefined)
