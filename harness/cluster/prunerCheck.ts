@@ -1,14 +1,15 @@
 /**
- * The database backup pruner's script (lib/layers/storage/backupPruner.ts) run here against the
- * run's real API server, with the run's token and CA in place of a pod's ServiceAccount: it must
- * read the list as this server writes it and delete exactly the Backups older than the newest
- * `retain` completed ones of each schedule. (The pod runs it with busybox; here it is the host's sh.)
+ * The database backup pruner's program (lib/layers/storage/pruner/prune.ts, the file its
+ * ConfigMap ships) run here with Bun against the run's real API server, with the run's token and
+ * CA in place of a pod's ServiceAccount: it must read the list as this server writes it and delete
+ * exactly the Backups older than the newest `retain` completed ones of each schedule.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { prunerScript } from "../../lib/layers/storage/backupPruner.ts";
+import { join, resolve } from "node:path";
 import type { Cluster } from "./cluster.ts";
+
+const PROGRAM = resolve(import.meta.dirname, "../../lib/layers/storage/pruner/prune.ts");
 
 const NAMESPACE = "miniflux";
 const SCHEDULE = "miniflux-db";
@@ -32,8 +33,16 @@ const send = async (
   return JSON.parse(text) as { items?: { metadata: { name: string } }[] };
 };
 
-/** A scheduled Backup of Miniflux's database as the operator makes and finishes it. */
-const completed = async (cluster: Cluster, name: string) => {
+const DAY = 86_400_000;
+/** A time as the API server writes one, and as CloudNativePG names a scheduled Backup after it. */
+const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
+const compact = (ms: number) => rfc3339(ms).replace(/[-:TZ]/g, "");
+
+/**
+ * A scheduled Backup of Miniflux's database as the operator makes and finishes it, started at
+ * `started` (volume snapshots: status.startedAt at the start, stoppedAt at the end).
+ */
+const completed = async (cluster: Cluster, name: string, started: number) => {
   await send(cluster, "POST", COLLECTION, {
     apiVersion: "postgresql.cnpg.io/v1",
     kind: "Backup",
@@ -44,29 +53,34 @@ const completed = async (cluster: Cluster, name: string) => {
     cluster,
     "PATCH",
     `${COLLECTION}/${name}/status`,
-    { status: { phase: "completed" } },
+    {
+      status: {
+        phase: "completed",
+        method: "volumeSnapshot",
+        startedAt: rfc3339(started),
+        stoppedAt: rfc3339(started + 60_000),
+      },
+    },
     "application/merge-patch+json",
   );
 };
 
 /**
- * Adds eight older completed backups to the two backupsCheck.ts made (…1207 completed, …1208
- * failed), runs the script with retain 7 and expects the two oldest gone: newest first, the
- * failed one stays (newer than the seventh completed), seven completed stay, the rest go.
+ * Adds eight older completed backups (a day apart, the oldest eight days before the newest) to the
+ * two backupsCheck.ts made (…1207 completed 9 hours ago, …1208 failed an hour ago), runs the
+ * program with retain 7 and expects the two oldest gone: newest first, the failed one stays
+ * (newer than the seventh completed), seven completed stay, the rest go. The program orders by
+ * the backups' times, so the older names are made from theirs and nothing rests on name order.
  */
 export const prunerCheck = async (cluster: Cluster): Promise<{ lines: string[]; passed: boolean }> => {
-  const older = Array.from(
-    { length: 8 },
-    (_, i) => `${SCHEDULE}-202611${String(i + 1).padStart(2, "0")}163000`,
-  );
-  for (const name of older) await completed(cluster, name);
+  const now = Date.now();
+  const times = Array.from({ length: 8 }, (_, i) => now - (8 - i) * DAY - 9 * 3_600_000);
+  const older = times.map((time) => `${SCHEDULE}-${compact(time)}`);
+  for (const [i, name] of older.entries()) await completed(cluster, name, times[i] ?? now);
   const sa = mkdtempSync(join(tmpdir(), "verify-pruner-"));
-  mkdirSync(sa, { recursive: true });
   writeFileSync(join(sa, "token"), cluster.token);
   writeFileSync(join(sa, "ca.crt"), cluster.ca);
-  const run = Bun.spawnSync(["sh", "-c", prunerScript(7)], {
-    env: { ...process.env, SA_DIR: sa, API_SERVER: cluster.server },
-  });
+  const run = Bun.spawnSync([process.execPath, PROGRAM, "7", cluster.server, sa], { env: process.env });
   rmSync(sa, { recursive: true, force: true });
   const left = ((await send(cluster, "GET", COLLECTION)).items ?? [])
     .map((item) => item.metadata.name)
@@ -77,7 +91,7 @@ export const prunerCheck = async (cluster: Cluster): Promise<{ lines: string[]; 
   return {
     passed,
     lines: [
-      "The database backup pruner's script against this API server (10 scheduled backups, retain 7):",
+      "The database backup pruner's program (Bun) against this API server (10 scheduled backups, retain 7):",
       ...(passed
         ? [
             `  exit 0; deleted ${older.slice(0, 2).join(", ")}; kept the 7 newest completed and the newer failed one`,

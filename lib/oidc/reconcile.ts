@@ -1,7 +1,8 @@
 /**
  * The OIDC client step of a layer: a Job, run once Pocket ID is ready, that makes Pocket ID hold
  * exactly the layer's declared clients and groups and writes each client's credentials into a
- * Secret beside the app that reads it (the program: ./script/, shipped verbatim in a ConfigMap).
+ * Secret beside the app that reads it (the program: ./script/, shipped verbatim in a ConfigMap and
+ * run with Bun, lib/k8s/bunProgram.ts).
  * Each layer owns the clients whose id starts with its prefix (`homelab-<layer>-`), so the apps
  * layer removing an app's client never touches Tinyauth's. Every layer's Job runs in Pocket ID's
  * namespace, because a pod mounts only Secrets of its own namespace and the API key lives there; it
@@ -15,7 +16,6 @@
  * after it (Tinyauth, the apps) starts with its Secret in place.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import type { Layer } from "../core/layerNames.ts";
 import { type PlannedObject, plannedObject } from "../core/plan.ts";
 import {
@@ -23,34 +23,22 @@ import {
   PULUMI_REPLACE_UNREADY,
   PULUMI_TIMEOUT_SECONDS,
 } from "../k8s/annotations.ts";
+import { bunProgramPod, programFiles } from "../k8s/bunProgram.ts";
 import { configMapObject } from "../k8s/config.ts";
 import { layerLabels } from "../k8s/labels.ts";
 import { namespaceId } from "../k8s/namespace.ts";
 import { roleBindingObject, roleObject, serviceAccountObject } from "../k8s/rbac.ts";
-import { containerObject, jobObject, podTemplate } from "../k8s/workload.ts";
+import { jobObject } from "../k8s/workload.ts";
 import type { DesiredClient, DesiredGroup, DesiredState } from "./script/pocketId.ts";
 
 export { SECRET_KEYS } from "./script/step.ts";
 export type { DesiredClient, DesiredState };
 
-/** The program's files, as the Job runs them: read once, the same text whatever runtime renders. */
-const SCRIPT_FILES = Object.fromEntries(
-  ["step.ts", "pocketId.ts"].map((file) => [
-    file,
-    readFileSync(new URL(`./script/${file}`, import.meta.url), "utf8"),
-  ]),
-);
+/** The program's files, as the Job runs them. */
+const SCRIPT_FILES = programFiles(new URL("./script/", import.meta.url), ["step.ts", "pocketId.ts"]);
 
-/**
- * Bun's official Alpine image at the Bun this project runs on (package.json `packageManager`):
- * it runs the TypeScript file as is. oven-sh/bun dockerhub/alpine/Dockerfile: user `bun` is uid
- * and gid 1000, and BUN_RUNTIME_TRANSPILER_CACHE_PATH=0, so nothing is written to the root fs.
- */
-export const BUN_IMAGE = "docker.io/oven/bun:1.4.5-alpine";
-const BUN_USER = 1000;
-
-/** Where the pod mounts the ConfigMap (program and state) and the Pocket ID API key. */
-const STEP_DIR = "/step";
+/** Where the pod mounts the ConfigMap (program and state: `/step`) and the Pocket ID API key. */
+const STEP_FOLDER = "step";
 const KEY_DIR = "/api-key";
 export const STATE_FILE = "desired.json";
 const SCRIPT_FILE = "step.ts";
@@ -121,47 +109,23 @@ const secretAccess = (options: OidcStepOptions, account: { name: string; namespa
 };
 
 const stepPod = (options: OidcStepOptions, name: string) =>
-  podTemplate({
-    labels: { "app.kubernetes.io/name": name },
-    serviceAccount: name,
-    identity: { user: BUN_USER, group: BUN_USER },
-    containers: [
-      containerObject({
-        name: "reconcile",
-        image: BUN_IMAGE,
-        command: [
-          "bun",
-          `${STEP_DIR}/${SCRIPT_FILE}`,
-          `${STEP_DIR}/${STATE_FILE}`,
-          `${KEY_DIR}/${API_KEY_SECRET_KEY}`,
-        ],
-        ports: [],
-        env: [],
-        resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "256Mi" } },
-        volumeMounts: [
-          { name: "step", mountPath: STEP_DIR, readOnly: true },
-          { name: "api-key", mountPath: KEY_DIR, readOnly: true },
-          { name: "tmp", mountPath: "/tmp" },
-        ],
-        probes: {},
-        security: {
-          runAsRoot: false,
-          addCapabilities: [],
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-        },
-      }),
-    ],
-    volumes: [
-      { name: "step", configMap: { name } },
+  bunProgramPod({
+    name,
+    container: "reconcile",
+    folder: STEP_FOLDER,
+    entry: SCRIPT_FILE,
+    args: [`/${STEP_FOLDER}/${STATE_FILE}`, `${KEY_DIR}/${API_KEY_SECRET_KEY}`],
+    inputs: [
       {
         name: "api-key",
-        secret: {
-          secretName: options.apiKeySecret,
-          items: [{ key: API_KEY_SECRET_KEY, path: API_KEY_SECRET_KEY }],
+        mountPath: KEY_DIR,
+        source: {
+          secret: {
+            secretName: options.apiKeySecret,
+            items: [{ key: API_KEY_SECRET_KEY, path: API_KEY_SECRET_KEY }],
+          },
         },
       },
-      { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
     ],
   });
 

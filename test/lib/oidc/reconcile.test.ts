@@ -3,8 +3,8 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PlannedObject } from "../../../lib/core/plan.ts";
+import { BUN_IMAGE } from "../../../lib/k8s/bunProgram.ts";
 import {
-  BUN_IMAGE,
   type DesiredClient,
   desiredState,
   type OidcStepOptions,
@@ -93,13 +93,6 @@ describe("the OIDC client step", () => {
       name: "api-key",
       secret: { secretName: "pocket-id-secrets", items: [{ key: "static-api-key", path: "static-api-key" }] },
     });
-  });
-
-  test("Bun's image is the Bun this project runs on", () => {
-    const manager = (
-      JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { packageManager: string }
-    ).packageManager;
-    expect(BUN_IMAGE).toBe(`docker.io/oven/bun:${manager.replace("bun@", "")}-alpine`);
   });
 
   test("its Role may create Secrets in the app's namespace, and read or replace only the declared one", () => {

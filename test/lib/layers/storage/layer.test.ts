@@ -289,6 +289,7 @@ describe("storage layer (example stack)", () => {
       "ClusterRole/longhorn-webhook-gate: valid",
       "ClusterRoleBinding/database-backup-pruner: valid",
       "ClusterRoleBinding/longhorn-webhook-gate: valid",
+      "ConfigMap/database-backup-pruner: valid",
       "ConfigMap/longhorn-webhook-gate: valid",
       "CronJob/database-backup-pruner: valid",
       "Job/longhorn-webhook-gate: valid",
