@@ -87,14 +87,14 @@ export const guardRefusal = async (
   root: string,
   stack: string,
   layers: readonly Layer[],
-  env: Env,
+  _env: Env,
   stackLayers?: StackLayers,
 ): Promise<string[]> => {
   const relative = `guard/${stack}.json`;
   const baseline = readBaseline(join(root, relative), relative);
   if (baseline.isErr()) return [`The volume guard cannot read its baseline: ${baseline.error}`];
   if (baseline.value === undefined) return [];
-  const rendered = await renderForGuard(root, stack, runContextOf(env, new Date()), stackLayers);
+  const rendered = await renderForGuard(root, stack, runContextOf(new Date()), stackLayers);
   if (rendered.isErr()) return rendered.error;
   const { losses, additions } = statefulChanges(baseline.value, statefulRecords(rendered.value), stack);
   const ofLayers = (finding: { where: { object?: string } }) =>

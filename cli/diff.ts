@@ -153,7 +153,7 @@ export const main = async (
     io.err(baseFiles.error);
     return 1;
   }
-  const current = await renderForGuard(root, stack, runContextOf(io.env, new Date()), layers);
+  const current = await renderForGuard(root, stack, runContextOf(new Date()), layers);
   if (current.isErr()) {
     io.err(current.error.join("\n"));
     return 1;

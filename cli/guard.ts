@@ -137,7 +137,7 @@ export const main = async (
     io.err(`${relative} does not exist. Record the current state first: ${guardCommand(stack, "--accept")}`);
     return 1;
   }
-  const rendered = await renderForGuard(root, stack, runContextOf(io.env, new Date()), layers);
+  const rendered = await renderForGuard(root, stack, runContextOf(new Date()), layers);
   if (rendered.isErr()) {
     io.err(rendered.error.join("\n"));
     return 1;

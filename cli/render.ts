@@ -67,7 +67,7 @@ export const main = async (
   if (config.isErr()) return fail(config.error, "config error(s)");
 
   const stackLayers = layers ?? (await loadLayers());
-  const run = runContextOf(io.env, new Date());
+  const run = runContextOf(new Date());
   const result = renderStack(stackLayers, config.value, stack.value, run);
   if (result.isErr()) return fail(result.error);
 
@@ -84,7 +84,7 @@ export const main = async (
   for (const layer of result.value) {
     for (const [file, text] of Object.entries(layer.files)) writeFileSync(join(outDir.value, file), text);
   }
-  io.out(summarize(stack.value, result.value, run));
+  io.out(summarize(stack.value, result.value));
   io.out(
     "\nPreflight: passed (one release per CRD, control-plane tolerations, awaits, webhook gates, one LAN IP per host, OIDC callbacks on served hosts).",
   );

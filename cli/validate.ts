@@ -68,7 +68,7 @@ export const validateStack = async (
   root: string,
   stack: string,
   layers?: StackLayers,
-  run: RunContext = runContextOf(process.env, new Date()),
+  run: RunContext = runContextOf(new Date()),
 ): Promise<Validation> => {
   // No secret of the stack is printed, whichever key carried it.
   const redacted = (found: readonly Problem[]) =>
@@ -115,12 +115,7 @@ export const main = async (
     io.err(stack.error);
     return USAGE_EXIT;
   }
-  const { ok, problems, lines } = await validateStack(
-    root,
-    stack.value,
-    layers,
-    runContextOf(io.env, new Date()),
-  );
+  const { ok, problems, lines } = await validateStack(root, stack.value, layers, runContextOf(new Date()));
   // JSON goes to stdout either way, so a tool can read it; the exit code says whether it is empty.
   if (parsed.value.values.json === true) io.out(problemsJson(problems).trimEnd());
   else (ok ? io.out : io.err)(lines.join("\n"));

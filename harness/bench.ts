@@ -127,7 +127,7 @@ const appsChild = async (count: number): Promise<void> => {
       import("../lib/render/render.ts"),
       import("../programs/layers.ts"),
     ]);
-    const runContext = runContextOf(process.env, new Date());
+    const runContext = runContextOf(new Date());
     const render = async (root: string, dir: string) => {
       const started = performance.now();
       const result = renderStackFiles(await loadLayers(dir), root, "example", runContext);

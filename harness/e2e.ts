@@ -3,13 +3,12 @@
  * layers through our own scripts to a real, throwaway API server (verify:cluster's), offline:
  * stacks made from the example with every secret encrypted, `bun run deploy`, a second preview
  * that must change nothing, an app added and deployed, the data-safety refusals, then teardown.
- * What is simulated and why: lib/e2e.ts and the README ("End-to-end test").
+ * What stands in for what and why: the README ("End-to-end test"), harness/cluster/controllers.ts.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Result } from "neverthrow";
 import {
   type CliIo,
   type CommandSpec,
@@ -20,33 +19,32 @@ import {
   usageText,
 } from "../cli/args.ts";
 import { userFolder } from "../cli/folders.ts";
-import { rawConfigFromEntries, readStackFileConfig } from "../lib/config/stackFile.ts";
-import { LAYERS, type Layer } from "../lib/core/layerNames.ts";
-import { formatProblem, type Problem } from "../lib/core/problem.ts";
-import { longhornValues } from "../lib/layers/storage/longhorn.ts";
-import { configSchemas, parseConfig } from "../programs/layers.ts";
+import { formatProblem } from "../lib/core/problem.ts";
+import { WEBHOOK_GATE_LABEL } from "../lib/k8s/annotations.ts";
 import { offlineCopyProblems, pinnedCrds } from "./charts/crds.ts";
 import { withModuleCrds } from "./charts/moduleCrds.ts";
 import { connect, createNodes } from "./cluster/api.ts";
 import { type Binaries, ensureBinaries } from "./cluster/build.ts";
 import { startCluster, stopCluster } from "./cluster/cluster.ts";
-import { simulateStorageControllers } from "./cluster/controllers.ts";
+import { startStandIns } from "./cluster/controllers.ts";
+import { gateToolsProblem } from "./cluster/gateRunner.ts";
+import { ensureKwok, startKwok } from "./cluster/kwok.ts";
 import { stopOnExit } from "./cluster/processes.ts";
+import { readExample, releaseStack } from "./e2eExample.ts";
+import { runChecks } from "./e2eFlow.ts";
 import {
-  addApp,
-  createStacks,
-  dataSafety,
-  deployAll,
-  type E2eContext,
-  expectNoChanges,
-  inlinePrograms,
-  onlyBuiltPlugin,
-  packageScripts,
-} from "./e2eChecks.ts";
-import { RESTORE, restoreDatabase } from "./e2eRestore.ts";
-import { keepLogsIn, mustRun, type RunLog, runLog, StepFailure, step, workCopy } from "./e2eSteps.ts";
+  keepLogsIn,
+  mustRun,
+  type RunLog,
+  releaseCopy,
+  runLog,
+  StepFailure,
+  step,
+  workCopy,
+} from "./e2eSteps.ts";
+import { recordedRelease } from "./e2eUpgrade.ts";
 import { type Engine, ensureEngine } from "./engine/build.ts";
-import { ADDED_APP, E2E_STACK, type E2eStack, e2eStack, pulumiEnv } from "./engine/e2eStack.ts";
+import { pulumiEnv } from "./engine/e2eStack.ts";
 import { PINNED_CHARTS, writeStandInCharts } from "./engine/standInCharts.ts";
 import { KUBERNETES_PLUGIN_VERSION } from "./engine/versions.ts";
 
@@ -68,26 +66,21 @@ interface Options {
   keep: boolean;
 }
 
-/** What the run takes from the example stack: the e2e stack, and Longhorn's values for the simulated controllers. */
-interface Example {
-  stack: E2eStack;
-  longhorn: ReturnType<typeof longhornValues>;
-}
-
 /** Everything one run holds, made by `main` and passed to each step; the fields left open are set as the run goes. */
 interface E2eRun {
   readonly root: string;
   readonly options: Options;
-  /** The run's temporary folder, and the work copy of the repository inside it. */
+  /** The run's temporary folder, and the work copies inside it: of HEAD, and of the recorded release. */
   readonly temp: string;
   readonly work: string;
+  readonly release: { readonly commit: string; readonly work: string };
   readonly started: number;
   readonly io: CliIo;
   /** Where the steps print, their times, and every command's output. */
   readonly log: RunLog;
   /** The environment of every Pulumi command, once the work folder is ready. */
   env: Record<string, string>;
-  controllers?: ReturnType<typeof simulateStorageControllers>;
+  controllers?: ReturnType<typeof startStandIns>;
   failed: boolean;
   cleanedUp: boolean;
 }
@@ -96,23 +89,6 @@ const usage = (io: CliIo, text: string): number => {
   io.err(text);
   return USAGE_EXIT;
 };
-
-/**
- * The example stack, read with the project's stack-file reader: each layer's `config:` map as
- * written (e2eStack keeps its prefixes and YAML values), the storage layer's also parsed.
- */
-const readExample = (root: string): Result<Example, Problem[]> =>
-  Result.combineWithAllErrors(LAYERS.map((layer) => readStackFileConfig(root, layer, "example")))
-    .mapErr((perLayer) => perLayer.flat())
-    .andThen((configs) => {
-      const examples = Object.fromEntries(LAYERS.map((layer, i) => [layer, configs[i] ?? {}])) as Record<
-        Layer,
-        Record<string, unknown>
-      >;
-      return rawConfigFromEntries(configSchemas, "storage", Object.entries(examples.storage), "example")
-        .andThen((raw) => parseConfig("storage", raw))
-        .map((storage) => ({ stack: e2eStack(configSchemas, examples), longhorn: longhornValues(storage) }));
-    });
 
 /** Removes the run's temporary folder (unless `--keep`), once, whichever way the run ends. */
 const cleanup = (run: E2eRun): void => {
@@ -136,18 +112,23 @@ const buildAll = (run: E2eRun) =>
     if (built.isErr()) throw new StepFailure(built.error);
     const cluster = await ensureBinaries();
     if (cluster.isErr()) throw new StepFailure(cluster.error);
-    return { engine: built.value, cluster: cluster.value, crds: crds.value };
+    const kwok = await ensureKwok();
+    if (kwok.isErr()) throw new StepFailure(kwok.error);
+    const tools = gateToolsProblem();
+    if (tools) throw new StepFailure(tools);
+    return { engine: built.value, cluster: cluster.value, kwok: kwok.value, crds: crds.value };
   });
 
-const startApiServer = (run: E2eRun, binaries: Binaries) =>
+const startApiServer = (run: E2eRun, binaries: Binaries, kwok: string) =>
   step(
     run.log,
-    "Start the API server (etcd, kube-apiserver, controller-manager, scheduler, 3 Talos-like nodes)",
+    "Start the API server (etcd, kube-apiserver, controller-manager, scheduler, 3 Talos-like nodes, kwok as their kubelets)",
     async () => {
       const started = await startCluster(binaries);
       if (started.isErr()) throw new StepFailure(started.error);
       const clients = connect(started.value);
       await createNodes(clients);
+      started.value.controllers.push(startKwok(kwok, started.value.files, WEBHOOK_GATE_LABEL));
       return { cluster: started.value, clients };
     },
   );
@@ -155,10 +136,12 @@ const startApiServer = (run: E2eRun, binaries: Binaries) =>
 const prepareWork = (run: E2eRun, engine: Engine, kubeconfig: string, crds: string) =>
   step(
     run.log,
-    "Work copy of the repository, stand-in charts, throwaway Pulumi home and file backend",
+    "Work copies of HEAD and of the recorded release, stand-in charts, throwaway Pulumi home and file backend",
     async () => {
       const { temp } = run;
       workCopy(run.root, run.work);
+      const archived = releaseCopy(run.root, run.release.commit, run.release.work);
+      if (archived) throw new StepFailure(archived);
       keepLogsIn(run.log, join(temp, "logs"));
       const charts = writeStandInCharts(crds, join(temp, "charts"));
       run.env = pulumiEnv(run.io.env, {
@@ -184,51 +167,10 @@ const prepareWork = (run: E2eRun, engine: Engine, kubeconfig: string, crds: stri
     },
   );
 
-/** The operator's own scripts where the language hosts exist; else the same wrapper, programs inline. */
-const pathOf = (run: E2eRun, engine: Engine) => {
-  const path = engine.languageHosts
-    ? { wrapper: packageScripts, says: "bun run deploy etc. (runtime: bun through the built language hosts)" }
-    : {
-        wrapper: inlinePrograms,
-        says: "harness/e2eInline.ts: the deploy wrapper with each layer's program inline (Automation API; no language host here)",
-      };
-  run.io.out(`  programs run by: ${path.says}`);
-  return path.wrapper;
-};
-
-const runChecks = async (run: E2eRun, context: E2eContext, stack: E2eStack) => {
-  const { log } = run;
-  await step(
-    log,
-    `Create stack ${E2E_STACK} in each layer from the example; set every secret with --secret`,
-    () => createStacks(context, stack),
-  );
-  await step(
-    log,
-    `bun run deploy --stack ${E2E_STACK} (all four layers, our own script, real StackReferences)`,
-    () => deployAll(context),
-  );
-  await step(log, "pulumi preview --expect-no-changes on every layer (a second deploy changes nothing)", () =>
-    expectNoChanges(context),
-  );
-  await step(log, `Add ${ADDED_APP.file}, name it in apps, deploy:apps`, () => addApp(context, stack));
-  await step(log, `Restore a database as code in ${RESTORE.file}, deploy:apps`, () =>
-    restoreDatabase(context),
-  );
-  await step(
-    log,
-    "Data safety: destroy:apps refuses without --confirm-data-loss; with it, Pulumi stops at protected claims and deletes nothing",
-    () => dataSafety(context),
-  );
-  await step(log, "Nothing was downloaded: the only plugin is the one built here", () =>
-    onlyBuiltPlugin(context),
-  );
-};
-
 const tearDown = (run: E2eRun) =>
-  step(run.log, "Tear down (simulated controllers, API server, temporary folders)", async () => {
+  step(run.log, "Tear down (stand-in controllers, API server, temporary folders)", async () => {
     await run.controllers?.stop();
-    for (const event of run.controllers?.events ?? []) run.io.out(`  simulated: ${event}`);
+    for (const event of run.controllers?.events ?? []) run.io.out(`  stand-in: ${event}`);
     await stopCluster();
     cleanup(run);
   }).catch(() => {
@@ -246,6 +188,11 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
   };
   const problems = options.crds ? offlineCopyProblems(options.crds, PINNED_CHARTS) : [];
   if (problems.length > 0) return usage(io, usageText(E2E, problems.join("; ")));
+  const release = recordedRelease(ROOT);
+  if (release.isErr()) {
+    io.err(`The upgrade rehearsal cannot start; nothing was run: ${release.error}`);
+    return 1;
+  }
   const example = readExample(ROOT);
   if (example.isErr()) {
     io.err(`The example stack has ${example.error.length} problem(s); nothing was run:\n`);
@@ -259,6 +206,7 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
     options,
     temp,
     work: join(temp, "repo"),
+    release: { commit: release.value, work: join(temp, "release", "repo") },
     started: Date.now(),
     io,
     log: runLog(io),
@@ -271,18 +219,22 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
 
   try {
     const built = await buildAll(run);
-    const { cluster, clients } = await startApiServer(run, built.cluster);
+    const { cluster, clients } = await startApiServer(run, built.cluster, built.kwok);
     await prepareWork(run, built.engine, cluster.files.kubeconfig, built.crds);
-    // The storage controllers are simulated with the example's Longhorn values.
-    run.controllers = simulateStorageControllers(clients, example.value.longhorn);
-    const context = {
-      work: run.work,
-      env: run.env,
-      clients,
-      wrapper: pathOf(run, built.engine),
-      log: run.log,
-    };
-    await runChecks(run, context, example.value.stack);
+    // The charts' controllers, stood in for with the example's chart values (harness/cluster/controllers.ts).
+    run.controllers = startStandIns(clients, {
+      longhorn: example.value.longhorn,
+      publishers: example.value.publishers,
+      server: { url: cluster.server, ca: cluster.ca },
+    });
+    const head = { work: run.work, env: run.env, clients, log: run.log };
+    const released = await releaseStack(run.release.work);
+    if (released.isErr()) throw new StepFailure(`the release's example: ${released.error}`);
+    await runChecks(
+      run.log,
+      { head, release: { ...head, work: run.release.work }, commit: run.release.commit, temp },
+      { head: example.value.stack, release: released.value },
+    );
   } catch {
     run.failed = true;
   } finally {

@@ -22,13 +22,18 @@ import { type CliIo, type CommandSpec, isMain, processIo, readCommandLine, usage
 import { userFolder } from "../cli/folders.ts";
 import { readStackFileConfig } from "../lib/config/stackFile.ts";
 import { LAYERS, type Layer, projectName } from "../lib/core/layerNames.ts";
+import { formatProblem } from "../lib/core/problem.ts";
+import { WEBHOOK_GATE_LABEL } from "../lib/k8s/annotations.ts";
 import { type ExportedState, readExportedState, type StateResource } from "../lib/pulumi/pendingCreates.ts";
 import { configSchemas } from "../programs/layers.ts";
 import { offlineCopyProblems, pinnedCrds } from "./charts/crds.ts";
 import { connect, createNodes } from "./cluster/api.ts";
 import { ensureBinaries } from "./cluster/build.ts";
 import { type Cluster, startCluster, stopCluster } from "./cluster/cluster.ts";
+import { startStandIns } from "./cluster/controllers.ts";
+import { ensureKwok, startKwok } from "./cluster/kwok.ts";
 import { stopOnExit } from "./cluster/processes.ts";
+import { readExample } from "./e2eExample.ts";
 import { keepLogsIn, mustRun, type RunLog, run, runLog, StepFailure, step, workCopy } from "./e2eSteps.ts";
 import { ensureEngine } from "./engine/build.ts";
 import { E2E_STACK, e2eStack, pulumiEnv, secretArgs } from "./engine/e2eStack.ts";
@@ -58,6 +63,7 @@ interface Rehearsal {
   readonly work: string;
   env: Record<string, string>;
   cluster?: Cluster;
+  standIns?: ReturnType<typeof startStandIns>;
 }
 
 const cwd = (r: Rehearsal) => join(r.work, "programs", LAYER);
@@ -87,10 +93,21 @@ const prepare = (r: Rehearsal, crdsOption: string | undefined) =>
     if (engine.isErr()) throw new StepFailure(engine.error);
     const binaries = await ensureBinaries();
     if (binaries.isErr()) throw new StepFailure(binaries.error);
+    const kwok = await ensureKwok();
+    if (kwok.isErr()) throw new StepFailure(kwok.error);
+    const example = readExample(ROOT);
+    if (example.isErr()) throw new StepFailure(example.error.map(formatProblem).join("; "));
     const cluster = await startCluster(binaries.value);
     if (cluster.isErr()) throw new StepFailure(cluster.error);
     r.cluster = cluster.value;
-    await createNodes(connect(cluster.value));
+    const clients = connect(cluster.value);
+    await createNodes(clients);
+    // kwok and the stand-in controllers, as bun run e2e (harness/cluster/controllers.ts).
+    cluster.value.controllers.push(startKwok(kwok.value, cluster.value.files, WEBHOOK_GATE_LABEL));
+    r.standIns = startStandIns(clients, {
+      publishers: example.value.publishers,
+      server: { url: cluster.value.server, ca: cluster.value.ca },
+    });
     workCopy(ROOT, r.work);
     keepLogsIn(r.log, join(r.temp, "logs"));
     writeStandInCharts(crds.value, join(r.temp, "charts"));
@@ -259,6 +276,7 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
   } catch {
     failed = true;
   } finally {
+    await r.standIns?.stop();
     await stopCluster();
     cleanup();
   }

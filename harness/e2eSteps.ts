@@ -8,6 +8,7 @@
 import { cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CliIo } from "../cli/args.ts";
+import { archiveRelease } from "./e2eUpgrade.ts";
 
 export class StepFailure extends Error {
   constructor(
@@ -122,6 +123,14 @@ const COPIED = [
   "tsconfig.json",
   "bunfig.toml",
 ];
+
+/** A copy of the recorded release (harness/e2eUpgrade.ts) with the same entries; an error, or undefined. */
+export const releaseCopy = (root: string, commit: string, into: string): string | undefined => {
+  mkdirSync(into, { recursive: true });
+  const failed = archiveRelease(root, commit, into, COPIED);
+  if (!failed) symlinkSync(join(root, "node_modules"), join(into, "node_modules"));
+  return failed;
+};
 
 /** A copy of the repository to deploy from, so the user's tree never gets e2e stack files. */
 export const workCopy = (root: string, into: string): string => {

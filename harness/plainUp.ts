@@ -9,6 +9,8 @@ import { join, resolve } from "node:path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation/index.js";
 import { isMain } from "../cli/args.ts";
 import { isLayer, projectName } from "../lib/core/layerNames.ts";
+import type { Wiring } from "../lib/pulumi/program.ts";
+import { STAND_IN_CHARTS_ENV, standInChartSource } from "./engine/standInCharts.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -26,9 +28,11 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   const cwd = join(ROOT, "programs", layer);
   const program = async (): Promise<Record<string, unknown>> => {
     const module = (await import(join(cwd, "index.ts"))) as {
-      default: () => Promise<Record<string, unknown>>;
+      default: (swap?: Pick<Wiring, "charts">) => Promise<Record<string, unknown>>;
     };
-    return module.default();
+    // The stand-in charts, as the wrapper's inline runs get them (harness/e2eInline.ts).
+    const standIns = process.env[STAND_IN_CHARTS_ENV];
+    return module.default(standIns ? { charts: standInChartSource(standIns) } : {});
   };
   const stack = await LocalWorkspace.selectStack(
     { stackName, projectName: projectName(layer), program },

@@ -11,9 +11,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type CommandSpec, parseCommand, USAGE_EXIT, usageText } from "../cli/args.ts";
 import { userFolder } from "../cli/folders.ts";
-import { standInChartName } from "../lib/e2e.ts";
-import { offlineCopyProblems, pinnedCrds } from "./charts/crds.ts";
+import { WEBHOOK_GATE_LABEL } from "../lib/k8s/annotations.ts";
+import { offlineCopyProblems, pinnedCrds, standInChartName } from "./charts/crds.ts";
 import { withModuleCrds } from "./charts/moduleCrds.ts";
+import { traefikPublisher } from "./cluster/addresses.ts";
 import {
   type Apply,
   type Clients,
@@ -26,7 +27,10 @@ import {
 import { backupsCheck } from "./cluster/backupsCheck.ts";
 import { ensureBinaries } from "./cluster/build.ts";
 import { type Cluster, startCluster, stopCluster, stoppedControllers } from "./cluster/cluster.ts";
+import { startStandIns } from "./cluster/controllers.ts";
 import { apiErrorMessage } from "./cluster/errors.ts";
+import { gateToolsProblem } from "./cluster/gateRunner.ts";
+import { ensureKwok, startKwok } from "./cluster/kwok.ts";
 import {
   type LayerManifests,
   type ManifestObject,
@@ -157,15 +161,30 @@ const settle = async (
   }
 };
 
+/** Which Service each ingress class's Traefik publishes, from the render's Traefik releases. */
+const publishersOf = (dir: string, layers: readonly LayerManifests[]) =>
+  layers.flatMap((layer) =>
+    readHelmReleases(dir, layer.layer)
+      .filter(({ chart }) => chart === "traefik")
+      .flatMap((release) => traefikPublisher(release.values ?? {}) ?? []),
+  );
+
 const verify = async (
   cluster: Cluster,
   dir: string,
   layers: LayerManifests[],
   crdsDir: string,
+  kwok: string,
 ): Promise<number> => {
   const clients = connect(cluster);
   let started = Date.now();
   await createNodes(clients);
+  cluster.controllers.push(startKwok(kwok, cluster.files, WEBHOOK_GATE_LABEL));
+  // MetalLB, the ingress controllers and the webhook gates' pods; storage is provisioned by settle below.
+  const standIns = startStandIns(clients, {
+    publishers: publishersOf(dir, layers),
+    server: { url: cluster.server, ca: cluster.ca },
+  });
   const server = serverSideApply(cluster);
   const crds = await installCrds(server, crdsDir, PINNED_CHARTS.map(standInChartName));
   console.log(`  3 Talos-like control-plane nodes and ${crds.length} CRDs in ${elapsed(started)}`);
@@ -182,6 +201,7 @@ const verify = async (
   );
   started = Date.now();
   const simulated = await settle(clients, layers, reports);
+  await standIns.stop();
   console.log(`  settled in ${elapsed(started)}\n`);
 
   const own = reports.filter((report) => report.layer !== SELF_CHECK_LAYER);
@@ -189,6 +209,7 @@ const verify = async (
   console.log(text);
   if (simulated.length > 0)
     console.log(`\nSimulated provisioning (no CSI driver runs here): volumes for ${simulated.join(", ")}`);
+  for (const event of standIns.events) console.log(`stand-in: ${event}`);
   const selfCheck = reports.find((report) => report.layer === SELF_CHECK_LAYER);
   const verdict = selfCheck ? selfCheckVerdict(selfCheck) : { lines: [], passed: true };
   if (selfCheck) console.log(["", ...formatLayer(selfCheck), ...verdict.lines].join("\n"));
@@ -211,9 +232,13 @@ const main = async (): Promise<number> => {
     return fail(crdsDir.error, "Give an offline copy with --crds DIR (one folder per chart).");
   const binaries = await ensureBinaries();
   if (binaries.isErr()) return fail(binaries.error);
+  const kwok = await ensureKwok();
+  if (kwok.isErr()) return fail(kwok.error);
+  const tools = gateToolsProblem();
+  if (tools) return fail(tools);
   console.log(`verify:cluster: Kubernetes v${KUBERNETES_VERSION}, etcd ${ETCD_VERSION}, render ${dir}`);
   console.log(
-    "Only the pinned charts' CRDs are installed: the charts' workloads and admission webhooks are not (Helm does not run here), and no kubelet runs.",
+    "Only the pinned charts' CRDs are installed: the charts' workloads and admission webhooks are not (Helm does not run here); kwok plays the nodes' kubelets.",
   );
   const started = Date.now();
   const cluster = await startCluster(binaries.value);
@@ -223,7 +248,7 @@ const main = async (): Promise<number> => {
   }
   console.log(`  etcd and kube-apiserver ready in ${elapsed(started)}`);
   try {
-    return await verify(cluster.value, dir, render.value, crdsDir.value);
+    return await verify(cluster.value, dir, render.value, crdsDir.value, kwok.value);
   } catch (error) {
     // A request the run itself needed failed (not an object of the render): say which, no stack trace.
     console.error(`verify:cluster stopped: ${apiErrorMessage(error)}`);

@@ -50,6 +50,6 @@ export const parseConfig = <L extends Layer>(layer: L, raw: RawConfig): Result<L
  */
 export const programWiring = (external?: ExternalEdge): Wiring => ({
   schemas: configSchemas,
-  run: runContextOf(process.env, new Date()),
+  run: runContextOf(new Date()),
   ...(external ? { external } : {}),
 });

@@ -15,9 +15,12 @@ import { parseTar } from "nanotar";
 import { err, ok, type Result } from "neverthrow";
 import { parse } from "yaml";
 import type { ChartFacts } from "../../lib/charts/chartFacts.ts";
-import { standInChartName } from "../../lib/e2e.ts";
 import { cacheRoot } from "../gobuild/cache.ts";
 import { hasGoModule, moduleCrds } from "./moduleCrds.ts";
+
+/** The folder of one chart's CRDs (and of its stand-in chart): `<chart>-<version>`. */
+export const standInChartName = (chart: { chart: string; version: string }): string =>
+  `${chart.chart}-${chart.version}`;
 
 export interface PinnedChart {
   chart: string;

@@ -19,10 +19,10 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { err, ok, type Result } from "neverthrow";
-import { standInChartName } from "../../lib/e2e.ts";
 import { cacheRoot } from "../gobuild/cache.ts";
 import { findGo } from "../gobuild/go.ts";
 import type { PinnedChart } from "./crds.ts";
+import { standInChartName } from "./crds.ts";
 
 type GoModule = { path: string; version: string; folder: string };
 

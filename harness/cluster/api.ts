@@ -6,13 +6,16 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
+  AdmissionregistrationV1Api,
   ApiextensionsV1Api,
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   createConfiguration,
   type HttpLibrary,
   KubeConfig,
+  NetworkingV1Api,
   Observable,
   type RequestContext,
   ResponseContext,
@@ -38,6 +41,11 @@ export interface Clients {
   storage: StorageV1Api;
   /** The CRDs (bun run e2e watches for Longhorn's before it stands in for its manager). */
   extensions: ApiextensionsV1Api;
+  networking: NetworkingV1Api;
+  /** Webhook configurations (the failure rehearsal's webhook that does not serve yet). */
+  admission: AdmissionregistrationV1Api;
+  /** Custom resources (MetalLB's IPAddressPools, read by the load balancer stand-in). */
+  custom: CustomObjectsApi;
 }
 
 /**
@@ -86,6 +94,9 @@ export const connect = (cluster: Cluster): Clients => {
     batch: new BatchV1Api(configuration),
     storage: new StorageV1Api(configuration),
     extensions: new ApiextensionsV1Api(configuration),
+    networking: new NetworkingV1Api(configuration),
+    admission: new AdmissionregistrationV1Api(configuration),
+    custom: new CustomObjectsApi(configuration),
   };
 };
 

@@ -19,8 +19,30 @@ interface Owned {
 
 interface PodLike extends Owned {
   spec?: { nodeName?: string };
-  status?: { conditions?: { type: string; status: string; message?: string }[] };
+  status?: {
+    phase?: string;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+    containerStatuses?: { state?: { terminated?: { reason?: string; message?: string } } }[];
+  };
 }
+
+/** A Job's pod: Succeeded; any other: Running and Ready. */
+const podReady =
+  (kind: string) =>
+  (pod: PodLike): boolean =>
+    kind === "Job"
+      ? pod.status?.phase === "Succeeded"
+      : pod.status?.phase === "Running" &&
+        (pod.status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+
+/** Why a scheduled pod is not Ready: a terminated container's reason and message, or its Ready condition's. */
+const notReadyReason = (pod: PodLike): string | undefined => {
+  const terminated = pod.status?.containerStatuses?.find((s) => s.state?.terminated)?.state?.terminated;
+  if (terminated)
+    return `${terminated.reason ?? "terminated"}${terminated.message ? `: ${terminated.message}` : ""}`;
+  const ready = pod.status?.conditions?.find((c) => c.type === "Ready" && c.status !== "True");
+  return ready ? `${ready.reason ?? "not Ready"}${ready.message ? `: ${ready.message}` : ""}` : undefined;
+};
 
 interface EventLike {
   involvedObject: { kind?: string; name?: string; namespace?: string };
@@ -66,11 +88,17 @@ export const workloadState = (
   const unschedulable = pods
     .flatMap((pod) => pod.status?.conditions ?? [])
     .find((condition) => condition.type === "PodScheduled" && condition.status === "False");
+  const scheduled = pods.filter((pod) => pod.spec?.nodeName);
   return {
     name: `${workload.kind} ${workload.namespace}/${workload.name}`,
     desired: workload.desired,
     created: pods.length,
-    scheduled: pods.filter((pod) => pod.spec?.nodeName).length,
+    scheduled: scheduled.length,
+    ready: pods.filter(podReady(workload.kind)).length,
+    readyError: scheduled
+      .filter((pod) => !podReady(workload.kind)(pod))
+      .map(notReadyReason)
+      .find(Boolean),
     createError: failedCreate.at(-1)?.message,
     scheduleError: unschedulable?.message,
   };
@@ -151,6 +179,20 @@ export const observeLayer = (
       snapshot.claims.filter(sameObject(object)).map((claim) => claimState(claim as ClaimLike, snapshot)),
     ),
 });
+
+/**
+ * Every Deployment, StatefulSet and Job of the snapshot whose pods are not all Ready (a Job's: not
+ * Succeeded), each with the reason its pods give: refused at creation, not scheduled, not Ready.
+ */
+export const unreadyWorkloads = (snapshot: Snapshot): string[] =>
+  snapshot.workloads.flatMap((live) => {
+    const { namespace = "default", name = "", uid = "" } = live.metadata ?? {};
+    const desired = live.spec?.replicas ?? live.spec?.parallelism ?? 1;
+    const state = workloadState({ kind: live.kind, namespace, name, uid, desired }, snapshot);
+    if (state.ready >= state.desired) return [];
+    const why = state.createError ?? state.scheduleError ?? state.readyError ?? "no pod Ready yet";
+    return [`${state.name}: ${state.ready}/${state.desired} pods Ready: ${why}`];
+  });
 
 /** Everything observed in one go, so all layers are judged against the same moment. */
 export const takeSnapshot = async (clients: Clients): Promise<Snapshot> => {

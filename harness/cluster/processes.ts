@@ -30,10 +30,20 @@ export interface Server {
 
 const running = new Set<Server>();
 
-/** Starts `command` in a new process group, stdout and stderr to `log`. */
-export const startServer = (name: string, command: string, args: string[], log: string): Server => {
+/** Starts `command` in a new process group, stdout and stderr to `log`; `env` adds to this process's. */
+export const startServer = (
+  name: string,
+  command: string,
+  args: string[],
+  log: string,
+  env?: Record<string, string>,
+): Server => {
   const fd = openSync(log, "a");
-  const child = spawn(command, args, { detached: true, stdio: ["ignore", fd, fd] });
+  const child = spawn(command, args, {
+    detached: true,
+    stdio: ["ignore", fd, fd],
+    ...(env ? { env: { ...process.env, ...env } } : {}),
+  });
   closeSync(fd);
   const server: Server = { name, log, child };
   running.add(server);

@@ -16,6 +16,10 @@ export interface WorkloadState {
   desired: number;
   created: number;
   scheduled: number;
+  /** Pods Ready (a Job's: Succeeded), as kwok reports them for the kubelets. */
+  ready: number;
+  /** Why a scheduled pod is not Ready: its Ready condition's or a failed container's message. */
+  readyError?: string;
   /** Why pods were not created (Pod Security and other admission), from FailedCreate. */
   createError?: string;
   /** Why a pod was not scheduled (taints, unbound claims), from its PodScheduled condition. */
@@ -42,7 +46,7 @@ export interface LayerReport {
 }
 
 export const workloadSettled = (workload: WorkloadState): boolean =>
-  workload.scheduled >= workload.desired ||
+  workload.ready >= workload.desired ||
   (workload.created < workload.desired && workload.createError !== undefined) ||
   // A pod waiting for its claim to bind is retried; any other reason (a taint) stays until something changes.
   (workload.scheduleError !== undefined && !/unbound|PersistentVolumeClaim/i.test(workload.scheduleError));
@@ -61,6 +65,13 @@ export const layerProblems = (report: LayerReport): string[] => [
     ...(workload.created > 0 && workload.scheduled < workload.created
       ? [
           `${report.layer}: ${workload.name}: ${workload.scheduled}/${workload.created} pods scheduled: ${workload.scheduleError ?? "not scheduled in time"}`,
+        ]
+      : []),
+    ...(workload.scheduled > 0 &&
+    workload.scheduled >= workload.created &&
+    workload.ready < workload.scheduled
+      ? [
+          `${report.layer}: ${workload.name}: ${workload.ready}/${workload.scheduled} pods Ready: ${workload.readyError ?? "not Ready in time"}`,
         ]
       : []),
   ]),
@@ -89,7 +100,7 @@ export const formatLayer = (report: LayerReport): string[] => {
     `${report.layer}: ${plural(report.applied.length, "object")}, ${report.applied.length - rejected} accepted, ${rejected} rejected`,
     ...report.workloads.map(
       (workload) =>
-        `  ${workload.name}: ${workload.created}/${workload.desired} pods created, ${workload.scheduled}/${workload.desired} scheduled`,
+        `  ${workload.name}: ${workload.created}/${workload.desired} pods created, ${workload.scheduled}/${workload.desired} scheduled, ${workload.ready}/${workload.desired} Ready`,
     ),
     ...report.claims.map((claim) => `  ${claimLine(claim)}`),
   ];
@@ -113,7 +124,7 @@ export const formatReport = (
       : []),
     "",
     problems.length === 0
-      ? "No problems: every object was accepted, every pod created and scheduled, every claim bound."
+      ? "No problems: every object was accepted, every pod created, scheduled and Ready, every claim bound."
       : `${plural(problems.length, "problem")}:`,
     ...problems.map((problem) => `  - ${problem}`),
   ];

@@ -9,7 +9,8 @@ import { placeholderKind } from "../../lib/config/placeholders.ts";
 import type { StackSchemas } from "../../lib/config/registry.ts";
 import type { KeySchemas } from "../../lib/config/schema.ts";
 import { LAYERS, type Layer, projectName } from "../../lib/core/layerNames.ts";
-import { E2E_CHARTS_ENV } from "../../lib/e2e.ts";
+
+import { STAND_IN_CHARTS_ENV } from "./standInCharts.ts";
 
 export const E2E_STACK = "e2e";
 
@@ -142,7 +143,8 @@ export interface RunDirs {
 
 /**
  * The environment of every Pulumi command: a throwaway Pulumi home, file backend and passphrase,
- * the built engine first on PATH, no plugin downloads, the run's cluster, and end-to-end mode.
+ * the built engine first on PATH, no plugin downloads, the run's cluster, and where the stand-in
+ * charts are (for harness/e2eInline.ts, which passes them to the programs).
  */
 export const pulumiEnv = (
   base: Record<string, string | undefined>,
@@ -162,6 +164,6 @@ export const pulumiEnv = (
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     KUBECONFIG: dirs.kubeconfig,
-    [E2E_CHARTS_ENV]: dirs.charts,
+    [STAND_IN_CHARTS_ENV]: dirs.charts,
   };
 };

@@ -1,15 +1,17 @@
 /**
  * The stand-in charts `bun run e2e` installs instead of the pinned ones (their workloads could not
  * run without a kubelet): one per pinned chart, holding only that chart's CRDs, in `crds/` or templates
- * as the real chart ships them, so `skipCrds` behaves as it would. The folder name is the
- * product's (lib/e2e.ts, standInChartName): end-to-end mode points each release there.
+ * as the real chart ships them, so `skipCrds` behaves as it would. The programs take them through
+ * their one swappable part, the charts' source (lib/pulumi/program.ts, Wiring.charts): the inline
+ * path (harness/e2eInline.ts) passes `standInChartSource`, nothing in the product reads a mode.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ChartFacts } from "../../lib/charts/chartFacts.ts";
-import { standInChartName } from "../../lib/e2e.ts";
 import { charts as networkCharts } from "../../lib/layers/network/versions.ts";
 import { charts as storageCharts } from "../../lib/layers/storage/versions.ts";
+import type { ChartSource } from "../../lib/pulumi/resources.ts";
+import { standInChartName } from "../charts/crds.ts";
 
 export interface StandInChartRef {
   chart: string;
@@ -24,6 +26,14 @@ export const PINNED_CHARTS: readonly StandInChartRef[] = [
   ...Object.values(networkCharts),
   ...Object.values(storageCharts),
 ];
+
+/** How bun run e2e tells its inline deploy wrapper (a child process) where the stand-in charts are. */
+export const STAND_IN_CHARTS_ENV = "HOMELAB_E2E_STAND_IN_CHARTS";
+
+/** Each release installs its stand-in from `dir` (written by writeStandInCharts) instead of the pinned chart. */
+export const standInChartSource =
+  (dir: string): ChartSource =>
+  (chart) => ({ chart: join(dir, standInChartName(chart)) });
 
 /** `<plural>.<group>.yaml` → group. */
 const crdGroup = (file: string): string =>

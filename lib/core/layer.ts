@@ -9,7 +9,6 @@
 import type { Result } from "neverthrow";
 import type { StackSchemas } from "../config/registry.ts";
 import type { ConfigOf, KeySchemas, LayerSchema } from "../config/schema.ts";
-import { e2eChartsDir } from "../e2e.ts";
 import type { Contract, ContractValues, Shape } from "./contracts.ts";
 import { LAYERS, type Layer, projectName } from "./layerNames.ts";
 import type { Plan } from "./plan.ts";
@@ -29,15 +28,10 @@ export type UpstreamValues<U extends Upstreams> = {
 export interface RunContext {
   /** The year whose time-zone rules the schedules follow. */
   year: number;
-  /** End-to-end mode: the folder of stand-in charts every release installs instead of the pinned one. */
-  standInCharts?: string;
 }
 
-/** The run context of a process: its clock's year, and end-to-end mode from its environment (lib/e2e.ts). */
-export const runContextOf = (env: Readonly<Record<string, string | undefined>>, now: Date): RunContext => {
-  const standInCharts = e2eChartsDir(env);
-  return { year: now.getUTCFullYear(), ...(standInCharts ? { standInCharts } : {}) };
-};
+/** The run context of a process: its clock's year. */
+export const runContextOf = (now: Date): RunContext => ({ year: now.getUTCFullYear() });
 
 /** Everything a layer is for one config and its reads. */
 export interface Evaluation<E extends object = object> {

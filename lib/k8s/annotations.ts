@@ -36,7 +36,7 @@ export const PULUMI_REPLACE_UNREADY = "pulumi.com/replaceUnready";
 /** How long the provider awaits an object, in seconds, when no customTimeouts are set. */
 export const PULUMI_TIMEOUT_SECONDS = "pulumi.com/timeoutSeconds";
 
-/** The provider does not wait for the object to become ready (end-to-end mode sets it; lib/e2e.ts). */
+/** The provider does not wait for the object to become ready (a release's skipAwait; the preflight reads it). */
 export const PULUMI_SKIP_AWAIT = "pulumi.com/skipAwait";
 
 /** Traefik's router on a plain Ingress: the entrypoint it listens on, and TLS on it. */
@@ -69,6 +69,9 @@ export const INGRESS_CLASS = "kubernetes.io/ingress.class";
 
 /** On a webhook gate's Job: the API groups whose webhook it proves serving, comma-separated. */
 export const WEBHOOK_GATE_ANNOTATION = "homelab/webhook-gate";
+
+/** On a webhook gate's pod: the gate's name (a label, so `kubectl logs -l` finds it). */
+export const WEBHOOK_GATE_LABEL = "homelab/webhook-gate";
 
 /** On an app's pods: a checksum of its config files, so a changed file rolls the pods. */
 export const CONFIG_CHECKSUM = "homelab/config-checksum";

@@ -24,7 +24,12 @@ import {
   type PlannedObject,
   plannedObject,
 } from "../core/plan.ts";
-import { PULUMI_REPLACE_UNREADY, PULUMI_TIMEOUT_SECONDS, WEBHOOK_GATE_ANNOTATION } from "./annotations.ts";
+import {
+  PULUMI_REPLACE_UNREADY,
+  PULUMI_TIMEOUT_SECONDS,
+  WEBHOOK_GATE_ANNOTATION,
+  WEBHOOK_GATE_LABEL,
+} from "./annotations.ts";
 import { configMapObject } from "./config.ts";
 import { namespaceId } from "./namespace.ts";
 import { clusterRoleBindingObject, clusterRoleObject, serviceAccountObject } from "./rbac.ts";
@@ -130,28 +135,34 @@ export const webhookGate = (options: WebhookGateOptions): { job: string; objects
 
 const gatePod = (name: string, script: string): PodTemplate =>
   podTemplate({
-    labels: { "app.kubernetes.io/name": name },
+    // The gate label finds a gate's pod and its log: `kubectl logs -l homelab/webhook-gate`.
+    labels: { "app.kubernetes.io/name": name, [WEBHOOK_GATE_LABEL]: name },
     serviceAccount: name,
     identity: { user: CURL_USER, group: CURL_GROUP },
     containers: [
-      containerObject({
-        name: "dry-run",
-        image: CURL_IMAGE,
-        // `command` replaces the image's entrypoint (/entrypoint.sh, which runs curl by default).
-        command: ["sh", "-c", script],
-        ports: [],
-        env: [],
-        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
-        // curl and the script write nothing: the root filesystem stays read-only, with no scratch.
-        volumeMounts: [{ name: "probes", mountPath: PROBES_DIR, readOnly: true }],
-        probes: {},
-        security: {
-          runAsRoot: false,
-          addCapabilities: [],
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-        },
-      }),
+      {
+        ...containerObject({
+          name: "dry-run",
+          image: CURL_IMAGE,
+          // `command` replaces the image's entrypoint (/entrypoint.sh, which runs curl by default).
+          command: ["sh", "-c", script],
+          ports: [],
+          env: [],
+          resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+          // curl and the script write nothing: the root filesystem stays read-only, with no scratch.
+          volumeMounts: [{ name: "probes", mountPath: PROBES_DIR, readOnly: true }],
+          probes: {},
+          security: {
+            runAsRoot: false,
+            addCapabilities: [],
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+          },
+        }),
+        // The script writes no termination-log file: the kubelet takes its log's last lines as the
+        // container's message instead, which the provider's error shows (the gate and the fix).
+        terminationMessagePolicy: "FallbackToLogsOnError",
+      },
     ],
     volumes: [{ name: "probes", configMap: { name } }],
   });

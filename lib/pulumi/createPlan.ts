@@ -26,9 +26,8 @@ import { RoleBinding } from "@pulumi/kubernetes/rbac/v1/roleBinding";
 import { StorageClass } from "@pulumi/kubernetes/storage/v1/storageClass";
 import * as pulumi from "@pulumi/pulumi";
 import { type Secret as ConfigSecret, isSecret, reveal } from "../config/secret.ts";
-import type { RunContext } from "../core/layer.ts";
 import { type CoreKey, type CoreObject, isKind, type KubeObject, kindKey, type Plan } from "../core/plan.ts";
-import { type Registration, registrations } from "./resources.ts";
+import { type ChartSource, type Registration, registrations } from "./resources.ts";
 
 /** What a Secret's values are sealed into on a deploy: Pulumi secrets. */
 type Sealed = pulumi.Output<string>;
@@ -99,9 +98,9 @@ const create = (item: Registration<Sealed>, opts: pulumi.CustomResourceOptions):
   item.release ? new Chart(item.id, item.inputs, opts) : createObject(item.id, item.inputs, opts);
 
 /** Creates what the plan registers (lib/pulumi/resources.ts), each after what it waits for; returns them by id. */
-export const createPlan = (plan: Plan, run: RunContext): Map<string, pulumi.Resource> => {
+export const createPlan = (plan: Plan, charts: ChartSource): Map<string, pulumi.Resource> => {
   const created = new Map<string, pulumi.Resource>();
-  for (const item of registrations(plan, sealed, run)) {
+  for (const item of registrations(plan, sealed, charts)) {
     const opts = {
       dependsOn: item.after.map((id) => created.get(id)).filter((resource) => resource !== undefined),
       ...(item.stateful ? { protect: true, retainOnDelete: true } : {}),

@@ -1,27 +1,21 @@
 /**
  * The Pulumi entry point of a layer: `export default pulumiEntry(layer)` in programs/<layer>/index.ts.
- * Pulumi calls the function and takes what it returns as the stack outputs.
+ * Pulumi calls the function (with no argument) and takes what it returns as the stack outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { rawConfigFromEntries } from "../config/stackFile.ts";
 import type { AnyLayer } from "../core/layer.ts";
 import { formatProblem } from "../core/problem.ts";
-import { modeLine, withSkipAwait } from "../e2e.ts";
 import { runLayer, type Wiring } from "./program.ts";
 
-/** End-to-end mode only (lib/e2e.ts): one stack transform marks what needs running pods skipAwait. */
-const enterE2eMode = (standInCharts: string): void => {
-  pulumi.log.warn(modeLine(standInCharts));
-  pulumi.runtime.registerResourceTransform(({ type, props, opts }) => {
-    const marked = withSkipAwait(type, props as Record<string, unknown>);
-    return marked ? { props: marked, opts } : undefined;
-  });
-};
-
-/** `layer` may be a promise: the apps layer exists once its app modules are imported. */
+/**
+ * `layer` may be a promise: the apps layer exists once its app modules are imported. A caller that
+ * runs the program itself (bun run e2e's inline path, harness/e2eInline.ts) may give the charts'
+ * source; Pulumi gives nothing, so a deploy installs the pinned charts.
+ */
 export const pulumiEntry =
-  (layer: AnyLayer | Promise<AnyLayer>, wiring: Wiring) => async (): Promise<object> => {
-    if (wiring.run.standInCharts) enterE2eMode(wiring.run.standInCharts);
+  (layer: AnyLayer | Promise<AnyLayer>, wiring: Wiring) =>
+  async (swap: Pick<Wiring, "charts"> = {}): Promise<object> => {
     const resolved = await layer;
     const raw = rawConfigFromEntries(
       wiring.schemas,
@@ -31,5 +25,5 @@ export const pulumiEntry =
     );
     if (raw.isErr()) throw new pulumi.RunError(raw.error.map(formatProblem).join("\n"));
     const context = { stack: pulumi.getStack(), organization: pulumi.getOrganization() };
-    return runLayer(resolved, raw.value, context, wiring);
+    return runLayer(resolved, raw.value, context, { ...wiring, ...swap });
   };

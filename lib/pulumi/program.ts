@@ -19,6 +19,7 @@ import type { Layer } from "../core/layerNames.ts";
 import type { PlannedExternal } from "../core/plan.ts";
 import { formatProblem, type Problem } from "../core/problem.ts";
 import { createPlan } from "./createPlan.ts";
+import { type ChartSource, pinnedChart } from "./resources.ts";
 
 /**
  * Creates a layer's resources outside the cluster (the network layer's Cloudflare record) with the
@@ -30,8 +31,13 @@ export type ExternalEdge = (items: readonly PlannedExternal[], config: never) =>
 export interface Wiring {
   schemas: StackSchemas;
   external?: ExternalEdge;
-  /** The run's year and mode, read by the program's entry (programs/layers.ts). */
+  /** The run's year, read by the program's entry (programs/layers.ts). */
   run: RunContext;
+  /**
+   * Where the releases' charts come from; absent, the pinned charts from their repositories. The
+   * one thing a test harness may swap: `bun run e2e` passes its offline stand-ins (lib/pulumi/entry.ts).
+   */
+  charts?: ChartSource;
 }
 
 const readContract = async <C extends Contract<Shape>>(
@@ -73,7 +79,7 @@ export const runLayer = async (
   layer: AnyLayer,
   raw: RawConfig,
   context: StackContext,
-  { schemas, external, run }: Wiring,
+  { schemas, external, run, charts = pinnedChart }: Wiring,
 ): Promise<object> => {
   const parsed = parseLayer(schemas, layer.layer, raw);
   if (parsed.isErr()) return refuse("config error(s)", parsed.error, context, layer.layer);
@@ -88,7 +94,7 @@ export const runLayer = async (
     // was just parsed with this layer's schema, so it is that type.
     await external(outside, parsed.value as never);
   }
-  createPlan(plan, run);
+  createPlan(plan, charts);
   for (const notice of notices) pulumi.log.warn(notice);
   return exports;
 };

@@ -7,7 +7,6 @@
  * under Pulumi's mocks and proves it registers exactly what the render writes.
  */
 import { isSecret, type Secret } from "../config/secret.ts";
-import type { RunContext } from "../core/layer.ts";
 import {
   isKind,
   isRelease,
@@ -19,7 +18,6 @@ import {
   type PlannedRelease,
   withStatefulNamespaces,
 } from "../core/plan.ts";
-import { chartSource } from "../e2e.ts";
 
 export const REDACTED = "<redacted>";
 
@@ -87,8 +85,35 @@ const objectInputs = <S>(object: KubeObject, seal: Seal<S>): KubeObject<S> =>
 const itemType = (item: PlanItem): string =>
   isRelease(item) ? HELM_CHART_TYPE : kubernetesType(item.object);
 
-/** The helm.v4.Chart arguments of a release (the chart's source switches in end-to-end mode). */
-type ReleaseInputs = ReturnType<typeof chartSource> & {
+/** A pinned chart, as a release names it. */
+interface PinnedChart {
+  chart: string;
+  version: string;
+  repo: string;
+}
+
+/** Where helm.v4.Chart takes a chart from: a repository's chart at a version, or a local folder. */
+type ChartLocation = {
+  chart: string;
+  version?: string;
+  repositoryOpts?: { repo: string };
+};
+
+/**
+ * Where each release's chart comes from. A deploy installs the pinned chart from its repository
+ * (`pinnedChart`); a program's wiring may give another source (lib/pulumi/program.ts, Wiring.charts),
+ * which is how `bun run e2e` installs its offline stand-in charts (harness/engine/standInCharts.ts).
+ */
+export type ChartSource = (chart: PinnedChart) => ChartLocation;
+
+export const pinnedChart: ChartSource = (chart) => ({
+  chart: chart.chart,
+  version: chart.version,
+  repositoryOpts: { repo: chart.repo },
+});
+
+/** The helm.v4.Chart arguments of a release. */
+type ReleaseInputs = ChartLocation & {
   name: string;
   namespace: string;
   values: Record<string, unknown>;
@@ -96,10 +121,10 @@ type ReleaseInputs = ReturnType<typeof chartSource> & {
   skipAwait?: true;
 };
 
-const releaseInputs = (release: PlannedRelease, run: RunContext): ReleaseInputs => ({
+const releaseInputs = (release: PlannedRelease, charts: ChartSource): ReleaseInputs => ({
   name: release.name,
   namespace: release.namespace,
-  ...chartSource(release.chart, run.standInCharts),
+  ...charts(release.chart),
   values: release.values,
   ...(release.skipCrds ? { skipCrds: true } : {}),
   ...(release.skipAwait ? { skipAwait: true } : {}),
@@ -128,7 +153,11 @@ export type Registration<S> =
  * waits for, namespaces holding state protected like the state. The render and the deploy both
  * take it from here, so they cannot disagree. Throws on an invalid plan.
  */
-export const registrations = <S>(plan: Plan, seal: Seal<S>, run: RunContext): Registration<S>[] => {
+export const registrations = <S>(
+  plan: Plan,
+  seal: Seal<S>,
+  charts: ChartSource = pinnedChart,
+): Registration<S>[] => {
   const ordered = orderPlan(withStatefulNamespaces(plan));
   if (ordered.isErr()) throw new Error(`invalid plan: ${ordered.error}`);
   return ordered.value.map((item): Registration<S> => {
@@ -139,7 +168,7 @@ export const registrations = <S>(plan: Plan, seal: Seal<S>, run: RunContext): Re
       stateful: item.stateful === true,
     };
     return isRelease(item)
-      ? { ...registered, release: true, inputs: releaseInputs(item, run) }
+      ? { ...registered, release: true, inputs: releaseInputs(item, charts) }
       : { ...registered, release: false, inputs: objectInputs(item.object, seal) };
   });
 };
@@ -153,8 +182,8 @@ const providerUrn = (name: StackName, external: PlannedExternal): string => {
  * The resources the edge registers for `plan`, as the render writes them: the registrations with
  * secrets redacted and URNs for their dependencies, then the resources outside the cluster.
  */
-export const planResources = (plan: Plan, name: StackName, run: RunContext): RecordedResource[] => {
-  const registered = registrations(plan, (): string => REDACTED, run);
+export const planResources = (plan: Plan, name: StackName): RecordedResource[] => {
+  const registered = registrations(plan, (): string => REDACTED);
   const urns = new Map(registered.map((item) => [item.id, urnOf(name, item.type, item.id)]));
   const inCluster = registered.map(
     (item): RecordedResource => ({

@@ -87,7 +87,7 @@ const renderLayer = (
   run: RunContext,
 ): Result<RenderedLayer, Problem[]> =>
   evaluateLayer(layer, config, reads, run).map(({ plan, exports, summary }) => {
-    const resources = planResources(plan, { project: projectName(layer.layer), stack: context.stack }, run);
+    const resources = planResources(plan, { project: projectName(layer.layer), stack: context.stack });
     const documents = layerDocuments(resources);
     return {
       layer: layer.layer,

@@ -3,8 +3,6 @@
  * hostname with its exposure and auth, read back from the rendered objects themselves.
  */
 
-import type { RunContext } from "../core/layer.ts";
-import { modeLine } from "../e2e.ts";
 import { INGRESS_CLASS, METALLB_IPS, TRAEFIK_MIDDLEWARES } from "../k8s/annotations.ts";
 import type { KubernetesObject } from "./documents.ts";
 import type { RenderedLayer } from "./render.ts";
@@ -57,8 +55,8 @@ const table = (rows: string[][]): string[] => {
   );
 };
 
-export const summarize = (stack: string, layers: readonly RenderedLayer[], run: RunContext): string => {
-  const lines = [`Rendered stack ${stack}. ${modeLine(run.standInCharts)}`];
+export const summarize = (stack: string, layers: readonly RenderedLayer[]): string => {
+  const lines = [`Rendered stack ${stack}.`];
   lines.push(
     ...table(
       layers.map((layer) => [

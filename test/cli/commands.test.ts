@@ -175,10 +175,10 @@ describe("deploy and preview", () => {
       layer: "apps",
       stack: "home",
       cwd: root,
-      args: ["--yes", "--diff"],
+      args: ["--yes", "--refresh"],
     };
     expect(await operate(operation, {})).toBe(2);
-    expect(logged.join("\n")).toContain("got --diff");
+    expect(logged.join("\n")).toContain("got --refresh");
   });
 
   test("a missing or old Pulumi CLI is reported, not run", async () => {

@@ -28,7 +28,7 @@ export const runLayerOffline = (layer: AnyLayer, raw: RawConfig, reads: object):
   const evaluated = evaluateLayer(layer, config.value, reads, TEST_RUN);
   if (evaluated.isErr()) throw new Error(refusal("problem(s)", evaluated.error, layer.layer, TEST_STACK));
   const { plan, exports, notices } = evaluated.value;
-  const resources = planResources(plan, { project: projectName(layer.layer), stack: TEST_STACK }, TEST_RUN);
+  const resources = planResources(plan, { project: projectName(layer.layer), stack: TEST_STACK });
   const documents = layerDocuments(resources);
   return {
     resources,

@@ -25,10 +25,10 @@ import {
   offlineCopyProblems,
   type PinnedChart,
   pinnedCrds,
+  standInChartName,
 } from "../../../harness/charts/crds.ts";
 import { hasGoModule } from "../../../harness/charts/moduleCrds.ts";
 import { PINNED_CHARTS } from "../../../harness/engine/standInCharts.ts";
-import { standInChartName } from "../../../lib/e2e.ts";
 
 const crd = (plural: string, group: string, extra: Record<string, unknown> = {}) => ({
   apiVersion: "apiextensions.k8s.io/v1",

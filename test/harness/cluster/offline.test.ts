@@ -24,7 +24,12 @@ import {
   readRender,
   servedKinds,
 } from "../../../harness/cluster/manifests.ts";
-import { claimState, type Snapshot, workloadState } from "../../../harness/cluster/observe.ts";
+import {
+  claimState,
+  type Snapshot,
+  unreadyWorkloads,
+  workloadState,
+} from "../../../harness/cluster/observe.ts";
 import { freePort } from "../../../harness/cluster/processes.ts";
 import {
   formatReport,
@@ -199,18 +204,57 @@ describe("workloads and claims", () => {
     spec: nodeName ? { nodeName } : {},
     status: message ? { conditions: [{ type: "PodScheduled", status: "False", message }] } : {},
   });
+  const running = (ready: boolean) => ({
+    ...pod("n1"),
+    status: {
+      phase: "Running",
+      conditions: [
+        { type: "Ready", status: ready ? "True" : "False", reason: "ContainersNotReady", message: "probe" },
+      ],
+    },
+  });
 
   test("pods created through the ReplicaSet, scheduled when they have a node", () => {
     expect(
       workloadState(deployment, snapshot([pod("n1"), pod(undefined, "0/3 nodes: untolerated taint")])),
-    ).toEqual({
+    ).toMatchObject({
       name: "Deployment demo/web",
       desired: 2,
       created: 2,
       scheduled: 1,
-      createError: undefined,
+      ready: 0,
       scheduleError: "0/3 nodes: untolerated taint",
     });
+  });
+
+  test("Ready pods count; a scheduled pod that is not Ready says why; a Job's pod counts once Succeeded", () => {
+    const state = workloadState(deployment, snapshot([running(true), running(false)]));
+    expect(state).toMatchObject({ ready: 1, readyError: "ContainersNotReady: probe" });
+    expect(layerProblems({ layer: "apps", applied: [], workloads: [state], claims: [] })).toEqual([
+      "apps: Deployment demo/web: 1/2 pods Ready: ContainersNotReady: probe",
+    ]);
+    const job = { ...deployment, kind: "Job", uid: "rs1", desired: 1 };
+    expect(workloadState(job, snapshot([running(true)])).ready).toBe(0);
+    const failed = {
+      ...pod("n1"),
+      status: {
+        phase: "Failed",
+        containerStatuses: [{ state: { terminated: { reason: "Error", message: "refused" } } }],
+      },
+    };
+    expect(workloadState(job, snapshot([failed]))).toMatchObject({ ready: 0, readyError: "Error: refused" });
+    expect(workloadState(job, snapshot([{ ...pod("n1"), status: { phase: "Succeeded" } }])).ready).toBe(1);
+    const live = {
+      kind: "Deployment",
+      metadata: { uid: "d1", name: "web", namespace: "demo" },
+      spec: { replicas: 2 },
+    };
+    expect(
+      unreadyWorkloads({
+        ...snapshot([running(true), pod(undefined, "0/3 nodes: Insufficient cpu")]),
+        workloads: [live],
+      }),
+    ).toEqual(["Deployment demo/web: 1/2 pods Ready: 0/3 nodes: Insufficient cpu"]);
   });
 
   test("Pod Security refusals come from the ReplicaSet's latest FailedCreate", () => {
@@ -239,7 +283,7 @@ describe("workloads and claims", () => {
   });
 
   test("a pod waiting for its claim is not settled; one refused by a taint is", () => {
-    const base = { name: "w", desired: 1, created: 1, scheduled: 0 };
+    const base = { name: "w", desired: 1, created: 1, scheduled: 0, ready: 0 };
     expect(
       workloadSettled({ ...base, scheduleError: "pod has unbound immediate PersistentVolumeClaims" }),
     ).toBe(false);
@@ -321,6 +365,7 @@ describe("the report", () => {
         desired: 1,
         created: 1,
         scheduled: 0,
+        ready: 0,
         scheduleError: "untolerated taint",
       },
       {
@@ -328,6 +373,7 @@ describe("the report", () => {
         desired: 1,
         created: 0,
         scheduled: 0,
+        ready: 0,
         createError: 'violates PodSecurity "baseline:latest"',
       },
     ],

@@ -16,7 +16,7 @@ import {
   mainPackageFiles,
   providerModule,
 } from "../../../harness/engine/gomod.ts";
-import { PINNED_CHARTS } from "../../../harness/engine/standInCharts.ts";
+import { PINNED_CHARTS, STAND_IN_CHARTS_ENV } from "../../../harness/engine/standInCharts.ts";
 import {
   KUBERNETES_PLUGIN_VERSION,
   LANGUAGE_HOST_PULUMI_VERSION,
@@ -26,7 +26,6 @@ import {
 import { placeholderProblems } from "../../../lib/config/placeholders.ts";
 import { rawConfigFromEntries, readStackConfig, readStackFileConfig } from "../../../lib/config/stackFile.ts";
 import { LAYERS, type Layer, projectName } from "../../../lib/core/layerNames.ts";
-import { E2E_CHARTS_ENV } from "../../../lib/e2e.ts";
 import { appFiles } from "../../../lib/layers/apps/plan.ts";
 import { APPS_DIR, configSchemas, parseConfig } from "../../../programs/layers.ts";
 import { ROOT } from "../../support/render.ts";
@@ -181,6 +180,6 @@ describe("the Pulumi environment", () => {
     expect(env.PULUMI_BACKEND_URL).toBe("file:///t/state");
     expect(env.PATH).toBe("/cache/pulumi:/usr/bin");
     expect(env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION).toBe("true");
-    expect(env[E2E_CHARTS_ENV]).toBe("/t/charts");
+    expect(env[STAND_IN_CHARTS_ENV]).toBe("/t/charts");
   });
 });

@@ -3,9 +3,8 @@ import { secret } from "../../../lib/config/secret.ts";
 import { kindId, objectId, orderPlan, type Plan, plannedRelease } from "../../../lib/core/plan.ts";
 import { secretObject } from "../../../lib/k8s/config.ts";
 import { createPlan } from "../../../lib/pulumi/createPlan.ts";
-import { REDACTED } from "../../../lib/pulumi/resources.ts";
+import { pinnedChart, REDACTED } from "../../../lib/pulumi/resources.ts";
 import { runUnderMocks } from "../../support/mockRuntime.ts";
-import { TEST_RUN } from "../../support/render.ts";
 
 const namespace = {
   id: "namespace/cluster/demo",
@@ -94,7 +93,7 @@ describe("createPlan, the one Pulumi edge", async () => {
   const run = await runUnderMocks(
     { project: "test", stack: "test", stackReference: () => undefined, invokes: {} },
     async () => {
-      createPlan({ releases: [chart], objects: [widget, claim, password, namespace] }, TEST_RUN);
+      createPlan({ releases: [chart], objects: [widget, claim, password, namespace] }, pinnedChart);
       return {};
     },
   );
