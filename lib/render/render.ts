@@ -26,6 +26,8 @@ import { type LayerDocuments, layerDocuments, toYaml } from "./documents.ts";
 
 export interface RenderedLayer {
   layer: Layer;
+  /** The earlier layers whose exports it reads. */
+  reads: Layer[];
   config: object;
   plan: Plan;
   /** What the edge registers for the plan, in order. */
@@ -91,6 +93,7 @@ const renderLayer = (
     const documents = layerDocuments(resources);
     return {
       layer: layer.layer,
+      reads: Object.keys(layer.reads) as Layer[],
       config,
       plan,
       resources,

@@ -14,11 +14,14 @@ import {
   scheduleSummary,
   TRIM_JOB_GROUP,
 } from "./recurringJobs.ts";
-import { type ScheduleZone, scheduleZone } from "./schedule.ts";
+import { describeZone, formatSchedule, type ScheduleZone, scheduleZone } from "./schedule.ts";
 import { LONGHORN } from "./versions.ts";
 
-/** The storage contract: names the later layers use, and where backups go. */
-const storageExports = (config: StorageConfig) => ({
+/**
+ * The storage contract: names the later layers use, and where backups go; beyond it, for the
+ * operator and the drawing, each recurring job's groups and local time.
+ */
+const storageExports = (config: StorageConfig, plans: readonly RecurringJobPlan[], zone: ScheduleZone) => ({
   nfsStorageClass: NFS_STORAGE_CLASS,
   longhornStorageClass: LONGHORN_STORAGE_CLASS,
   backupJobGroup: BACKUP_JOB_GROUP,
@@ -28,6 +31,13 @@ const storageExports = (config: StorageConfig) => ({
   backupTarget: longhornBackupTarget(config),
   longhornNamespace: LONGHORN.namespace,
   longhornUiService: LONGHORN_UI_SERVICE,
+  recurringJobs: plans.map((plan) => ({
+    name: plan.name,
+    task: plan.task,
+    groups: plan.groups,
+    localTime: formatSchedule(plan.schedule.local),
+  })),
+  localTimeZone: describeZone(zone),
 });
 
 const storageSummary = (config: StorageConfig, plans: RecurringJobPlan[], zone: ScheduleZone): string[] => [
@@ -47,7 +57,7 @@ export const storageLayer = defineLayer({
     const plans = recurringJobPlans(config, zone);
     return storagePlan(config, plans).map((plan) => ({
       plan,
-      exports: storageExports(config),
+      exports: storageExports(config, plans, zone),
       summary: storageSummary(config, plans, zone),
       notices: [],
     }));
