@@ -2,14 +2,16 @@
  * `bun run render [--stack example] [--out out]`: the whole cluster, offline. A relative `--out`
  * is read against the folder the user stands in (the default is the repository's out/). Writes
  * out/<layer>.yaml (Kubernetes objects), out/<layer>.helm.yaml (Helm releases) and
- * out/<layer>.external.yaml (resources outside the cluster), then prints a summary.
+ * out/<layer>.external.yaml (resources outside the cluster), the drawn plan out/cluster.svg and
+ * the page out/cluster.html (the drawing and the summary), then prints the summary.
  */
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readStack, stackSecretPlaintexts } from "../lib/config/stackFile.ts";
-import { runContextOf, type StackLayers } from "../lib/core/layer.ts";
+import { runContextOf, type StackLayers, schemasOf } from "../lib/core/layer.ts";
 import { formatProblem, type Problem, redactProblems } from "../lib/core/problem.ts";
-import { preflightOf, renderStack } from "../lib/render/render.ts";
+import { DRAWING_FILES, drawCluster } from "../lib/render/drawing/draw.ts";
+import { fileLeaks, preflightOf, renderStack } from "../lib/render/render.ts";
 import { summarize } from "../lib/render/summary.ts";
 import { configSchemas, loadLayers } from "../programs/layers.ts";
 import {
@@ -79,16 +81,24 @@ export const main = async (
     return 1;
   }
 
+  // The drawing is checked for secrets like every other file, before anything is written.
+  const summary = summarize(stack.value, result.value, run);
+  const drawing = await drawCluster(stack.value, result.value, summary);
+  const drawn = { [DRAWING_FILES.svg]: drawing.svg, [DRAWING_FILES.html]: drawing.html };
+  const leaks = fileLeaks(schemasOf(stackLayers), config.value.raw, drawn);
+  if (leaks.length > 0) return fail(leaks);
+
   const outDir = createFolder(outPath.value, shownOut);
   if (outDir.isErr()) return usage(io, outDir.error, false);
-  for (const layer of result.value) {
-    for (const [file, text] of Object.entries(layer.files)) writeFileSync(join(outDir.value, file), text);
-  }
-  io.out(summarize(stack.value, result.value, run));
+  const files = { ...Object.assign({}, ...result.value.map((layer) => layer.files)), ...drawn };
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(outDir.value, file), text as string);
+  io.out(summary);
   io.out(
     "\nPreflight: passed (one release per CRD, control-plane tolerations, awaits, webhook gates, one LAN IP per host).",
   );
-  io.out(`\nWrote ${result.value.length * 3} files to ${shownOut}/`);
+  io.out(
+    `\nWrote ${Object.keys(files).length} files to ${shownOut}/ (the drawn plan: ${shownOut}/${DRAWING_FILES.html})`,
+  );
   return 0;
 };
 

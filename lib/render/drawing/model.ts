@@ -65,6 +65,16 @@ export interface ClusterModel {
 
 const text = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
 
+/** An output as a line: a list as its items (an object item by its name), anything else as JSON. */
+const shortText = (value: unknown): string =>
+  Array.isArray(value)
+    ? value
+        .map((item) =>
+          typeof item === "object" && item !== null && "name" in item ? text(item.name) : text(item),
+        )
+        .join(", ")
+    : text(value);
+
 const objectsOf = (layers: readonly RenderedLayer[]): KubernetesObject[] =>
   layers.flatMap((layer) => layer.documents.kubernetes.map(({ body }) => body));
 
@@ -98,7 +108,7 @@ const layerFacts = (layers: readonly RenderedLayer[]): LayerFact[] =>
   layers.map((layer) => ({
     layer: layer.layer,
     reads: layer.reads,
-    exports: Object.entries(layer.outputs).map(([key, value]) => `${key}: ${text(value)}`),
+    exports: Object.entries(layer.outputs).map(([key, value]) => `${key}: ${shortText(value)}`),
     counts: `${layer.documents.kubernetes.length} objects, ${layer.documents.helm.length} Helm releases, ${layer.documents.external.length} external`,
   }));
 
@@ -107,8 +117,10 @@ const claimStorage = (claim: KubernetesObject, volumes: ReadonlyMap<string, Kube
   const storageClass = valueAt(claim, "spec.storageClassName");
   if (storageClass !== "" && storageClass !== undefined) return text(storageClass);
   const volume = volumes.get(text(valueAt(claim, "spec.volumeName")));
-  const nfs = valueAt(volume, "spec.nfs") as { server?: string; path?: string } | undefined;
-  return nfs ? `NFS ${nfs.server}:${nfs.path}` : storageClass === "" ? "(static volume)" : "(default class)";
+  // csi-driver-nfs volumes name their export in volumeAttributes (server, share).
+  const nfs = valueAt(volume, "spec.csi.volumeAttributes") as { server?: string; share?: string } | undefined;
+  if (nfs?.server !== undefined) return `NFS ${nfs.server}:${nfs.share ?? "/"}`;
+  return storageClass === "" ? "(static volume)" : "(default class)";
 };
 
 /** Claims and Postgres clusters: what holds data, on which class, in which backup groups. */
