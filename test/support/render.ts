@@ -2,7 +2,9 @@
 import { resolve } from "node:path";
 import type { RunContext } from "../../lib/core/layer.ts";
 import type { Layer } from "../../lib/core/layerNames.ts";
+import { type Drawing, drawCluster } from "../../lib/render/drawing/draw.ts";
 import { type RenderedLayer, renderStackFiles } from "../../lib/render/render.ts";
+import { summarize } from "../../lib/render/summary.ts";
 import { loadLayers } from "../../programs/layers.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -54,4 +56,17 @@ export const renderedLayer = async (layer: Layer, stack = "example"): Promise<Re
   const found = (await renderedStack(stack)).find((rendered) => rendered.layer === layer);
   if (!found) throw new Error(`layer ${layer} was not rendered`);
   return found;
+};
+
+const drawings = new Map<string, Promise<Drawing>>();
+
+/** The drawn plan of a stack (its render shared with `renderedStack`), laid out once per test process. */
+export const drawnStack = (stack = "example"): Promise<Drawing> => {
+  if (!drawings.has(stack)) {
+    drawings.set(
+      stack,
+      renderedStack(stack).then((layers) => drawCluster(stack, layers, summarize(stack, layers, TEST_RUN))),
+    );
+  }
+  return drawings.get(stack) as Promise<Drawing>;
 };

@@ -17,7 +17,8 @@ export interface Drawing {
   html: string;
 }
 
-const page = (stack: string, svg: string, summary: string, report: string | undefined): string =>
+/** The page: the drawing, the render summary, and the change report when one is given. */
+export const drawingPage = (stack: string, svg: string, summary: string, report?: string): string =>
   [
     "<!doctype html>",
     '<html lang="en"><head><meta charset="utf-8">',
@@ -47,5 +48,5 @@ export const drawCluster = async (
 ): Promise<Drawing> => {
   const placed = await layoutSections(sectionsOf(clusterModel(stack, layers)));
   const svg = drawingSvg(`Cluster ${stack}: drawn from its plans by bun run render`, placed);
-  return { svg, html: page(stack, svg, summary, report) };
+  return { svg, html: drawingPage(stack, svg, summary, report) };
 };
