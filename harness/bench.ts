@@ -86,8 +86,8 @@ const repeat = (label: string, runs: number, run: () => number): Summary => {
 
 // ---------------------------------------------------------------- the apps child
 
-/** A folder with config/ copied from the example stack, the apps layer's file replaced. */
-const stackRoot = (dir: string, appSecrets: Record<string, Record<string, string>>): string => {
+/** A folder with config/ copied from the example stack, the apps layer's file replaced (the drawing test uses it too). */
+export const stackRoot = (dir: string, appSecrets: Record<string, Record<string, string>>): string => {
   for (const layer of LAYERS) {
     mkdirSync(join(dir, "config", layer), { recursive: true });
     const target = join(dir, "config", layer, "Pulumi.example.yaml");
