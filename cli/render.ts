@@ -10,8 +10,8 @@ import { join, resolve } from "node:path";
 import { readStack, stackSecretPlaintexts } from "../lib/config/stackFile.ts";
 import { runContextOf, type StackLayers, schemasOf } from "../lib/core/layer.ts";
 import { formatProblem, type Problem, redactProblems } from "../lib/core/problem.ts";
-import { DRAWING_FILES, drawCluster } from "../lib/render/drawing/draw.ts";
-import { fileLeaks, preflightOf, renderStack } from "../lib/render/render.ts";
+import { DRAWING_FILES, drawingFiles } from "../lib/render/drawing/draw.ts";
+import { preflightOf, renderStack } from "../lib/render/render.ts";
 import { summarize } from "../lib/render/summary.ts";
 import { configSchemas, loadLayers } from "../programs/layers.ts";
 import {
@@ -83,14 +83,15 @@ export const main = async (
 
   // The drawing is checked for secrets like every other file, before anything is written.
   const summary = summarize(stack.value, result.value, run);
-  const drawing = await drawCluster(stack.value, result.value, summary);
-  const drawn = { [DRAWING_FILES.svg]: drawing.svg, [DRAWING_FILES.html]: drawing.html };
-  const leaks = fileLeaks(schemasOf(stackLayers), config.value.raw, drawn);
-  if (leaks.length > 0) return fail(leaks);
+  const drawn = await drawingFiles(
+    { stack: stack.value, layers: result.value, summary },
+    { schemas: schemasOf(stackLayers), raw: config.value.raw },
+  );
+  if (drawn.isErr()) return fail(drawn.error);
 
   const outDir = createFolder(outPath.value, shownOut);
   if (outDir.isErr()) return usage(io, outDir.error, false);
-  const files = { ...Object.assign({}, ...result.value.map((layer) => layer.files)), ...drawn };
+  const files = { ...Object.assign({}, ...result.value.map((layer) => layer.files)), ...drawn.value };
   for (const [file, text] of Object.entries(files)) writeFileSync(join(outDir.value, file), text as string);
   io.out(summary);
   io.out(

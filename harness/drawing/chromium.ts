@@ -92,8 +92,16 @@ const visitWith = async (port: number, url: string, expressions: readonly string
       if (exceptionDetails) problems.push(`evaluating ${expression}: ${exceptionDetails.text}`);
       values.push(result.value);
     }
+    // As wide as the widest element (a wide drawing scrolls inside its figure), then as tall as the page.
+    const widest = await Runtime.evaluate({
+      expression:
+        "Math.max(...[...document.body.children].map((e) => e.scrollWidth + e.getBoundingClientRect().left))",
+      returnByValue: true,
+    });
+    const width = Math.ceil(Math.max(800, Number(widest.result.value) || 0) + 16);
+    await Emulation.setDeviceMetricsOverride({ width, height: 800, deviceScaleFactor: 1, mobile: false });
     const { cssContentSize } = await Page.getLayoutMetrics();
-    const [width, height] = [Math.ceil(cssContentSize.width), Math.ceil(cssContentSize.height)];
+    const height = Math.ceil(cssContentSize.height);
     await Emulation.setDeviceMetricsOverride({ width, height, deviceScaleFactor: 1, mobile: false });
     const { data } = await Page.captureScreenshot({ format: "png", captureBeyondViewport: true });
     return { problems, values, screenshot: Buffer.from(data, "base64") };

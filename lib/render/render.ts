@@ -182,10 +182,7 @@ const secretForms = (plaintext: string): string[] => {
 };
 
 /** The names of the texts that contain any of the given plaintexts, as written or base64-encoded. */
-export const textLeaks = (
-  texts: Readonly<Record<string, string>>,
-  plaintexts: readonly string[],
-): string[] => {
+const textLeaks = (texts: Readonly<Record<string, string>>, plaintexts: readonly string[]): string[] => {
   const forms = plaintexts.flatMap(secretForms);
   return Object.entries(texts)
     .filter(([, text]) => forms.some((secret) => text.includes(secret)))

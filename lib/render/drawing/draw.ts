@@ -3,7 +3,13 @@
  * itself (model.ts -> graph.ts -> layout.ts -> svg.ts), and `cluster.html`, a page that embeds it
  * with the render summary and, when given, a change report of `bun run diff`.
  */
-import type { RenderedLayer } from "../render.ts";
+import type { Result } from "neverthrow";
+import { err, ok } from "neverthrow";
+import type { StackSchemas } from "../../config/registry.ts";
+import type { RawConfig } from "../../config/schema.ts";
+import type { Layer } from "../../core/layerNames.ts";
+import type { Problem } from "../../core/problem.ts";
+import { fileLeaks, type RenderedLayer } from "../render.ts";
 import { sectionsOf } from "./graph.ts";
 import { layoutSections } from "./layout.ts";
 import { clusterModel } from "./model.ts";
@@ -49,4 +55,18 @@ export const drawCluster = async (
   const placed = await layoutSections(sectionsOf(clusterModel(stack, layers)));
   const svg = drawingSvg(`Cluster ${stack}: drawn from its plans by bun run render`, placed);
   return { svg, html: drawingPage(stack, svg, summary, report) };
+};
+
+/**
+ * The drawing's files by name, checked for the config's plaintext secrets like every file the
+ * render writes: a leak is refused, naming the key and the file.
+ */
+export const drawingFiles = async (
+  rendered: { stack: string; layers: readonly RenderedLayer[]; summary: string; report?: string },
+  secrets: { schemas: StackSchemas; raw: Record<Layer, RawConfig> },
+): Promise<Result<Record<string, string>, Problem[]>> => {
+  const drawing = await drawCluster(rendered.stack, rendered.layers, rendered.summary, rendered.report);
+  const files = { [DRAWING_FILES.svg]: drawing.svg, [DRAWING_FILES.html]: drawing.html };
+  const leaks = fileLeaks(secrets.schemas, secrets.raw, files);
+  return leaks.length > 0 ? err(leaks) : ok(files);
 };

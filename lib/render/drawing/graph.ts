@@ -17,11 +17,13 @@ export interface Box {
   group?: string;
 }
 
-export interface Link {
+interface Link {
   from: string;
   to: string;
   label?: string;
   dashed?: boolean;
+  /** How many columns apart at least (default 1): 2 puts a column between, for the link to pass through. */
+  span?: number;
 }
 
 export interface Section {
@@ -118,18 +120,25 @@ const networkSection = (model: ClusterModel): Section => {
     ...model.hosts.map(hostBox),
   ];
   const links: Link[] = [
-    { from: "internet", to: "cloudflare", label: "resolve", dashed: true },
-    { from: "internet", to: "router", label: "https" },
+    // Unlabelled (the title says what dashed and solid mean): a label is a node of its own to the layout.
+    { from: "internet", to: "cloudflare", dashed: true },
+    { from: "internet", to: "router" },
     { from: "router", to: classId(network.publicIngressClass) },
-    { from: "lan-clients", to: "pihole", label: "resolve", dashed: true },
-    { from: "lan-clients", to: classId(network.privateIngressClass), label: "https" },
+    // Two columns on, as the internet's path: LAN clients stand where internet clients do, not beside the router.
+    { from: "lan-clients", to: "pihole", dashed: true, span: 2 },
+    { from: "lan-clients", to: classId(network.privateIngressClass), span: 2 },
     ...model.hosts.flatMap((host) =>
       host.routes.map((route) => ({ from: classId(route.ingressClass), to: hostId(host.host) })),
     ),
   ];
   // Every fixed IP and the pool lie in one /24 (the address plan's rule, lib/layers/network/addressPlan.ts).
   const lan = `${network.privateIngressIp.split(".").slice(0, 3).join(".")}.0/24`;
-  return { title: "Network and hosts", boxes, links, groups: [{ id: "lan", title: `LAN ${lan}` }] };
+  return {
+    title: "Network and hosts (solid: HTTPS traffic, dashed: DNS lookups)",
+    boxes,
+    links,
+    groups: [{ id: "lan", title: `LAN ${lan}` }],
+  };
 };
 
 /** Deploy order left to right: each layer after the one before it, and an arrow from each layer it reads. */

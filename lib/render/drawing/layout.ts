@@ -10,7 +10,7 @@ import type { Box, Section } from "./graph.ts";
 /** Monospace text metrics of the SVG (svg.ts): character width and line height, in px. */
 export const TEXT = { char: 7.2, line: 16, titleChar: 7.8, padX: 10, padY: 8, wrap: 58 } as const;
 
-export interface Point {
+interface Point {
   x: number;
   y: number;
 }
@@ -86,7 +86,7 @@ const layoutSection = (dagre: Dagre, section: Section): PlacedSection => {
   }
   section.links.forEach((link, index) => {
     const label = link.label === undefined ? {} : { width: link.label.length * TEXT.char, height: TEXT.line };
-    graph.setEdge(link.from, link.to, { ...label, labelpos: "c" }, String(index));
+    graph.setEdge(link.from, link.to, { ...label, labelpos: "c", minlen: link.span ?? 1 }, String(index));
   });
   dagre.layout(graph);
   const boxes = section.boxes.map((box): PlacedBox => {

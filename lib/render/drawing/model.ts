@@ -22,7 +22,7 @@ export interface HostFact {
   dns: DnsAnswer[];
 }
 
-export interface LayerFact {
+interface LayerFact {
   layer: Layer;
   reads: Layer[];
   /** `key: value` of each stack output (non-string values as JSON). */

@@ -72,7 +72,8 @@ export const drawingSvg = (title: string, sections: readonly PlacedSection[]): s
     height += SECTION_TITLE + section.height + 24;
   }
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}" font-size="12" role="img" aria-labelledby="drawing-title">`,
+    `<title id="drawing-title">${escapeXml(title)}</title>`,
     "<style>.title{font-weight:bold;font-size:13px}.section-title{font-weight:bold;font-size:16px}" +
       ".label{font-size:11px;fill:#566573;paint-order:stroke;stroke:#fff;stroke-width:3px}" +
       ".group{fill:#f8fbfe;stroke:#2e6da4;stroke-dasharray:6 4}.group-title{font-weight:bold;fill:#2e6da4}</style>",
