@@ -4,29 +4,19 @@
  * One render and one layout for the file.
  */
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { generateApps } from "../../harness/bench/apps.ts";
-import { stackRoot } from "../../harness/bench.ts";
 import type { NetworkContract } from "../../lib/core/contracts.ts";
 import { LAYERS } from "../../lib/core/layerNames.ts";
 import { drawCluster } from "../../lib/render/drawing/draw.ts";
 import { escapeXml } from "../../lib/render/drawing/svg.ts";
 import { hostRoutes } from "../../lib/render/routes.ts";
 import { summarize } from "../../lib/render/summary.ts";
-import { ROOT, TEST_RUN } from "../support/render.ts";
+import { generatedStack, TEST_RUN } from "../support/render.ts";
 import { renderWithApps } from "../support/safety.ts";
 
 const APPS = 50;
 
 const renderFifty = async () => {
-  const work = mkdtempSync(join(tmpdir(), "homelab-drawing-"));
-  const generated = generateApps(APPS, join(ROOT, "lib/app/index.ts"));
-  const appsDir = join(work, "apps");
-  mkdirSync(appsDir);
-  for (const [file, source] of Object.entries(generated.files)) writeFileSync(join(appsDir, file), source);
-  const root = stackRoot(join(work, "root"), generated.appSecrets);
+  const { appsDir, root } = generatedStack(APPS);
   const layers = (await renderWithApps(appsDir, root))._unsafeUnwrap();
   const drawing = await drawCluster("example", layers, summarize("example", layers, TEST_RUN));
   return { layers, drawing };

@@ -76,7 +76,17 @@ const layoutSection = (dagre: Dagre, section: Section): PlacedSection => {
     compound: true,
     multigraph: true,
   });
-  graph.setGraph({ rankdir: "LR", nodesep: 14, ranksep: 56, edgesep: 8, marginx: 16, marginy: 16 });
+  // tight-tree: the 50-app stack lays out in about half the time of dagre's default ranker
+  // (network-simplex), measured; the ranks of these graphs are the same either way.
+  graph.setGraph({
+    ranker: "tight-tree",
+    rankdir: "LR",
+    nodesep: 14,
+    ranksep: 56,
+    edgesep: 8,
+    marginx: 16,
+    marginy: 16,
+  });
   const sizes = new Map(section.boxes.map((box) => [box.id, sizeOf(box)]));
   for (const group of section.groups) graph.setNode(group.id, { width: 0, height: 0 });
   for (const box of section.boxes) {
