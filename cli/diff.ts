@@ -44,6 +44,7 @@ import {
 } from "./args.ts";
 import { newFile, userFolder } from "./folders.ts";
 import { renderForGuard } from "./guard.ts";
+import { YAML_ONLY_ENV } from "./render.ts";
 
 export const DIFF: StackCommandSpec = {
   usage: "bun run diff [--base <git ref or render folder>] [--stack <name>] [--html <file>]",
@@ -101,7 +102,7 @@ const renderCommit = (
     const rendered = spawnSync(process.execPath, ["cli/render.ts", "--out", out, "--stack", stack], {
       cwd: source,
       encoding: "utf8",
-      env: { ...env, HOMELAB_STACK: stack } as NodeJS.ProcessEnv,
+      env: { ...env, HOMELAB_STACK: stack, [YAML_ONLY_ENV]: "1" } as NodeJS.ProcessEnv,
     });
     if (rendered.status !== 0)
       return err(`The base (${commit.slice(0, 12)}) could not be rendered:\n${rendered.stderr.trim()}`);

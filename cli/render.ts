@@ -7,6 +7,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { ok } from "neverthrow";
 import { readStack, stackSecretPlaintexts } from "../lib/config/stackFile.ts";
 import { runContextOf, type StackLayers, schemasOf } from "../lib/core/layer.ts";
 import { formatProblem, type Problem, redactProblems } from "../lib/core/problem.ts";
@@ -27,6 +28,12 @@ import {
 import { checkOutFolder, createFolder, outFolder } from "./folders.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
+
+/**
+ * Set to 1 by `bun run diff` for the base it renders with that commit's code: it reads only the
+ * YAML, so the drawing is skipped (a render of an older commit ignores it).
+ */
+export const YAML_ONLY_ENV = "HOMELAB_RENDER_YAML_ONLY";
 
 export const RENDER: StackCommandSpec = {
   usage: "bun run render [--stack <name>] [--out <dir>]",
@@ -83,10 +90,13 @@ export const main = async (
 
   // The drawing is checked for secrets like every other file, before anything is written.
   const summary = summarize(stack.value, result.value, run);
-  const drawn = await drawingFiles(
-    { stack: stack.value, layers: result.value, summary },
-    { schemas: schemasOf(stackLayers), raw: config.value.raw },
-  );
+  const drawn =
+    io.env[YAML_ONLY_ENV] === "1"
+      ? ok({})
+      : await drawingFiles(
+          { stack: stack.value, layers: result.value, summary },
+          { schemas: schemasOf(stackLayers), raw: config.value.raw },
+        );
   if (drawn.isErr()) return fail(drawn.error);
 
   const outDir = createFolder(outPath.value, shownOut);
@@ -97,9 +107,8 @@ export const main = async (
   io.out(
     "\nPreflight: passed (one release per CRD, control-plane tolerations, awaits, webhook gates, one LAN IP per host).",
   );
-  io.out(
-    `\nWrote ${Object.keys(files).length} files to ${shownOut}/ (the drawn plan: ${shownOut}/${DRAWING_FILES.html})`,
-  );
+  const page = DRAWING_FILES.html in files ? ` (the drawn plan: ${shownOut}/${DRAWING_FILES.html})` : "";
+  io.out(`\nWrote ${Object.keys(files).length} files to ${shownOut}/${page}`);
   return 0;
 };
 
