@@ -25,7 +25,6 @@ import {
 import { userFolder } from "../cli/folders.ts";
 import { main as render } from "../cli/render.ts";
 import { DRAWING_FILES } from "../lib/render/drawing/draw.ts";
-import { chromiumPath, visitPage } from "./drawing/chromium.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -103,6 +102,8 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
   try {
     const page = given ?? (await renderPage(scratch, stack.value, io));
     if (page === undefined) return 1;
+    // The DevTools client is loaded only for a visit (the command-line tests import this module).
+    const { chromiumPath, visitPage } = await import("./drawing/chromium.ts");
     const binary = chromiumPath(io.env);
     if (!existsSync(binary)) {
       io.err(`${binary} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM`);
