@@ -18,12 +18,19 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { err, ok, type Result } from "neverthrow";
+import { readStackConfig } from "../lib/config/stackFile.ts";
 import { runContextOf, type StackLayers } from "../lib/core/layer.ts";
+import { formatProblem } from "../lib/core/problem.ts";
 import { dataLosses, diffRenders, formatReport, parseRenderFiles } from "../lib/render/diff.ts";
+import { DRAWING_FILES, drawingFiles } from "../lib/render/drawing/draw.ts";
+import type { RenderedLayer } from "../lib/render/render.ts";
+import { summarize } from "../lib/render/summary.ts";
+import { configSchemas } from "../programs/layers.ts";
 import {
   type CliIo,
   isMain,
@@ -35,12 +42,17 @@ import {
   USAGE_EXIT,
   usageText,
 } from "./args.ts";
-import { userFolder } from "./folders.ts";
+import { newFile, userFolder } from "./folders.ts";
 import { renderForGuard } from "./guard.ts";
+import { YAML_ONLY_ENV } from "./render.ts";
 
 export const DIFF: StackCommandSpec = {
-  usage: "bun run diff [--base <git ref or render folder>] [--stack <name>]",
+  usage: "bun run diff [--base <git ref or render folder>] [--stack <name>] [--html <file>]",
   options: {
+    html: {
+      type: "string",
+      doc: "also write the working tree's drawn plan with this report into this page (like out/cluster.html)",
+    },
     stack: stackOptionSpec("offline", "compare"),
     base: {
       type: "string",
@@ -90,7 +102,7 @@ const renderCommit = (
     const rendered = spawnSync(process.execPath, ["cli/render.ts", "--out", out, "--stack", stack], {
       cwd: source,
       encoding: "utf8",
-      env: { ...env, HOMELAB_STACK: stack } as NodeJS.ProcessEnv,
+      env: { ...env, HOMELAB_STACK: stack, [YAML_ONLY_ENV]: "1" } as NodeJS.ProcessEnv,
     });
     if (rendered.status !== 0)
       return err(`The base (${commit.slice(0, 12)}) could not be rendered:\n${rendered.stderr.trim()}`);
@@ -98,6 +110,29 @@ const renderCommit = (
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+};
+
+/** `--html`: the working tree's drawn plan with the report in one page; false when it cannot be written. */
+const writePage = async (
+  path: string,
+  drawn: { root: string; stack: string; layers: RenderedLayer[]; report: string[] },
+  io: CliIo,
+): Promise<boolean> => {
+  const raw = readStackConfig(configSchemas, drawn.root, drawn.stack);
+  const summary = summarize(drawn.stack, drawn.layers);
+  const files = raw.isErr()
+    ? raw
+    : await drawingFiles(
+        { stack: drawn.stack, layers: drawn.layers, summary, report: drawn.report.join("\n") },
+        { schemas: configSchemas, raw: raw.value },
+      );
+  if (files.isErr()) {
+    io.err(`The page was not written:\n${files.error.map((p) => `  ${formatProblem(p)}`).join("\n")}`);
+    return false;
+  }
+  writeFileSync(path, files.value[DRAWING_FILES.html] ?? "");
+  io.out(`\nWrote the drawn plan with this report to ${path}`);
+  return true;
 };
 
 export const main = async (
@@ -121,6 +156,12 @@ export const main = async (
     return USAGE_EXIT;
   }
   const stack = chosen.value;
+  const { html } = parsed.value.values;
+  const page = typeof html === "string" ? newFile("--html", html, root, io.env) : undefined;
+  if (page?.isErr()) {
+    io.err(usageText(DIFF, page.error));
+    return USAGE_EXIT;
+  }
   const given = parsed.value.values.base;
   const base = typeof given === "string" ? given : "HEAD";
 
@@ -162,9 +203,10 @@ export const main = async (
     parseRenderFiles(baseFiles.value),
     parseRenderFiles(Object.assign({}, ...current.value.map((layer) => layer.files))),
   );
-  io.out(
-    formatReport(changes, `Change report for stack ${stack}: ${baseName} -> the working tree`).join("\n"),
-  );
+  const report = formatReport(changes, `Change report for stack ${stack}: ${baseName} -> the working tree`);
+  io.out(report.join("\n"));
+  if (page?.isOk() && !(await writePage(page.value, { root, stack, layers: current.value, report }, io)))
+    return 1;
   return dataLosses(changes).length > 0 ? 1 : 0;
 };
 

@@ -2,13 +2,16 @@
  * `bun run render [--stack example] [--out out]`: the whole cluster, offline. A relative `--out`
  * is read against the folder the user stands in (the default is the repository's out/). Writes
  * out/<layer>.yaml (Kubernetes objects), out/<layer>.helm.yaml (Helm releases) and
- * out/<layer>.external.yaml (resources outside the cluster), then prints a summary.
+ * out/<layer>.external.yaml (resources outside the cluster), the drawn plan out/cluster.svg and
+ * the page out/cluster.html (the drawing and the summary), then prints the summary.
  */
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { ok } from "neverthrow";
 import { readStack, stackSecretPlaintexts } from "../lib/config/stackFile.ts";
-import { runContextOf, type StackLayers } from "../lib/core/layer.ts";
+import { runContextOf, type StackLayers, schemasOf } from "../lib/core/layer.ts";
 import { formatProblem, type Problem, redactProblems } from "../lib/core/problem.ts";
+import { DRAWING_FILES, drawingFiles } from "../lib/render/drawing/draw.ts";
 import { preflightOf, renderStack } from "../lib/render/render.ts";
 import { summarize } from "../lib/render/summary.ts";
 import { configSchemas, loadLayers } from "../programs/layers.ts";
@@ -25,6 +28,12 @@ import {
 import { checkOutFolder, createFolder, outFolder } from "./folders.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
+
+/**
+ * Set to 1 by `bun run diff` for the base it renders with that commit's code: it reads only the
+ * YAML, so the drawing is skipped (a render of an older commit ignores it).
+ */
+export const YAML_ONLY_ENV = "HOMELAB_RENDER_YAML_ONLY";
 
 export const RENDER: StackCommandSpec = {
   usage: "bun run render [--stack <name>] [--out <dir>]",
@@ -79,16 +88,27 @@ export const main = async (
     return 1;
   }
 
+  // The drawing is checked for secrets like every other file, before anything is written.
+  const summary = summarize(stack.value, result.value);
+  const drawn =
+    io.env[YAML_ONLY_ENV] === "1"
+      ? ok({})
+      : await drawingFiles(
+          { stack: stack.value, layers: result.value, summary },
+          { schemas: schemasOf(stackLayers), raw: config.value.raw },
+        );
+  if (drawn.isErr()) return fail(drawn.error);
+
   const outDir = createFolder(outPath.value, shownOut);
   if (outDir.isErr()) return usage(io, outDir.error, false);
-  for (const layer of result.value) {
-    for (const [file, text] of Object.entries(layer.files)) writeFileSync(join(outDir.value, file), text);
-  }
-  io.out(summarize(stack.value, result.value));
+  const files = { ...Object.assign({}, ...result.value.map((layer) => layer.files)), ...drawn.value };
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(outDir.value, file), text as string);
+  io.out(summary);
   io.out(
     "\nPreflight: passed (one release per CRD, control-plane tolerations, awaits, webhook gates, one LAN IP per host, OIDC callbacks on served hosts).",
   );
-  io.out(`\nWrote ${result.value.length * 3} files to ${shownOut}/`);
+  const page = DRAWING_FILES.html in files ? ` (the drawn plan: ${shownOut}/${DRAWING_FILES.html})` : "";
+  io.out(`\nWrote ${Object.keys(files).length} files to ${shownOut}/${page}`);
   return 0;
 };
 

@@ -86,8 +86,8 @@ const repeat = (label: string, runs: number, run: () => number): Summary => {
 
 // ---------------------------------------------------------------- the apps child
 
-/** A folder with config/ copied from the example stack, the apps layer's file replaced. */
-const stackRoot = (dir: string, appSecrets: Record<string, Record<string, string>>): string => {
+/** A folder with config/ copied from the example stack, the apps layer's file replaced (the drawing test uses it too). */
+export const stackRoot = (dir: string, appSecrets: Record<string, Record<string, string>>): string => {
   for (const layer of LAYERS) {
     mkdirSync(join(dir, "config", layer), { recursive: true });
     const target = join(dir, "config", layer, "Pulumi.example.yaml");
@@ -134,7 +134,12 @@ const appsChild = async (count: number): Promise<void> => {
       const ms = performance.now() - started;
       if (result.isErr()) throw new Error(JSON.stringify(result.error, null, 2));
       const apps = result.value.find((layer) => layer.layer === "apps");
-      return { ms, resources: apps?.resources.length ?? 0, deployed: apps?.outputs.apps };
+      return {
+        ms,
+        resources: apps?.resources.length ?? 0,
+        deployed: apps?.outputs.apps,
+        layers: result.value,
+      };
     };
     const warm = renderStackFiles(await loadLayers(), ROOT, "example", runContext);
     if (warm.isErr()) throw new Error(JSON.stringify(warm.error, null, 2));
@@ -152,6 +157,11 @@ const appsChild = async (count: number): Promise<void> => {
     }
     if (!full || !Array.isArray(full.deployed) || full.deployed.length !== count)
       throw new Error(`expected ${count} apps to be deployed, got ${JSON.stringify(full?.deployed)}`);
+    // The drawn plan of the stack with apps: the first in this process (dagre's import and first layout in it).
+    const { drawCluster } = await import("../lib/render/drawing/draw.ts");
+    const drawStarted = performance.now();
+    await drawCluster("example", full.layers, "");
+    const drawingMs = performance.now() - drawStarted;
     const baseMs = summarize(baseRuns).median;
     const renderMs = summarize(fullRuns).median;
     const run: Omit<AppsRun, "processMs"> = {
@@ -162,6 +172,7 @@ const appsChild = async (count: number): Promise<void> => {
       baseMs,
       perAppMs: perApp(renderMs, baseMs, count),
       peakRssMb,
+      drawingMs,
     };
     console.log(JSON.stringify(run));
   } finally {

@@ -37,6 +37,8 @@ export interface AppsRun {
   perAppMs: number;
   /** Peak resident memory of the child process (maxRSS), in MB. */
   peakRssMb: number;
+  /** The stack's drawn plan (model, dagre layout, SVG), the first in the process, in ms. */
+  drawingMs: number;
   /** The child process from spawn to exit (Bun start, imports, generating, three renders), in ms. */
   processMs: number;
 }
@@ -164,7 +166,16 @@ export const formatReport = (results: BenchResults, budgets: readonly BudgetChec
     }),
   );
   const apps = table(
-    ["apps", "resources", "first render", "stack render", "per app", "peak memory", "child process"],
+    [
+      "apps",
+      "resources",
+      "first render",
+      "stack render",
+      "per app",
+      "peak memory",
+      "drawing",
+      "child process",
+    ],
     results.apps.map((run) => [
       String(run.apps),
       String(run.resources),
@@ -172,6 +183,7 @@ export const formatReport = (results: BenchResults, budgets: readonly BudgetChec
       ms(run.renderMs),
       `${fixed(run.perAppMs, 2)} ms`,
       `${fixed(run.peakRssMb)} MiB`,
+      ms(run.drawingMs),
       ms(run.processMs),
     ]),
   );
@@ -189,7 +201,8 @@ export const formatReport = (results: BenchResults, budgets: readonly BudgetChec
     "First render: all four layers with that many generated apps, the first time in a fresh process " +
       "(the app modules are imported then). Stack render: the same, median of 3 later renders. " +
       "Per app: (stack render - the same render with no apps) / apps. Peak memory: the child's maxRSS " +
-      "after the first render with apps.",
+      "after the first render with apps. Drawing: the stack's drawn plan (the render's out/cluster.svg), " +
+      "the first in the process, dagre's import and first layout included.",
     "",
     checks,
   ].join("\n");

@@ -183,6 +183,26 @@ const IDENTITY_FIELDS = ["metadata.name", "metadata.namespace"];
 const within = (path: string, field: string): boolean => path === field || path.startsWith(`${field}.`);
 
 /**
+ * Resources outside the cluster, by Pulumi type token: the inputs whose change makes the provider
+ * replace the resource (delete, then create again) instead of updating it in place.
+ */
+export const EXTERNAL_RULES: Readonly<Record<string, { fields: readonly string[]; source: string }>> = {
+  // The network layer's record of the router's IP (lib/layers/network/cloudflare.ts). zoneId is
+  // looked up at deploy from `domain`: another domain is another zone, so a replacement.
+  "cloudflare:index/dnsRecord:DnsRecord": {
+    fields: ["zoneId", "type"],
+    source:
+      "cloudflare/terraform-provider-cloudflare internal/services/dns_record/schema.go (v5.19.1 to v5.22.0 alike): " +
+      "zone_id and type carry stringplanmodifier.RequiresReplace(); @pulumi/cloudflare 6.x bridges that v5 provider " +
+      "and pulumi/pulumi-cloudflare provider/resources.go adds no override for cloudflare_dns_record",
+  },
+};
+
+/** What a change of input `path` does to a deploy of an external resource of Pulumi type `type`. */
+export const externalChangeAction = (type: string, path: string): "replace" | "update" =>
+  (EXTERNAL_RULES[type]?.fields ?? []).some((field) => within(path, field)) ? "replace" : "update";
+
+/**
  * What a change of `path` does to a deploy of a Kubernetes object: replace it (delete and create
  * again) when the field is immutable, else update it in place. pulumi-kubernetes replaces an object
  * on a change of any field Kubernetes refuses to update, so the rules are Kubernetes's.

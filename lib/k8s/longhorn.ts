@@ -9,6 +9,18 @@
  * jobs select nothing and the volume is never backed up.
  */
 export const recurringJobGroupLabels = (groups: readonly string[]): Record<string, string> => ({
-  "recurring-job.longhorn.io/source": "enabled",
-  ...Object.fromEntries(groups.map((group) => [`recurring-job-group.longhorn.io/${group}`, "enabled"])),
+  [SOURCE_LABEL]: "enabled",
+  ...Object.fromEntries(groups.map((group) => [`${GROUP_LABEL_PREFIX}${group}`, "enabled"])),
 });
+
+const SOURCE_LABEL = "recurring-job.longhorn.io/source";
+const GROUP_LABEL_PREFIX = "recurring-job-group.longhorn.io/";
+
+/** The groups a claim's labels put its volume into (none unless the claim is marked as their source), sorted. */
+export const recurringJobGroupsOf = (labels: Readonly<Record<string, string>>): string[] =>
+  labels[SOURCE_LABEL] !== "enabled"
+    ? []
+    : Object.entries(labels)
+        .filter(([key, value]) => key.startsWith(GROUP_LABEL_PREFIX) && value === "enabled")
+        .map(([key]) => key.slice(GROUP_LABEL_PREFIX.length))
+        .sort();

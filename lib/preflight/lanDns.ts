@@ -27,13 +27,14 @@ export const lanDnsOf = (network: NetworkContract): LanDns => ({
   },
 });
 
-interface Route {
+export interface LanRoute {
   step: ObjectStep;
   host: string;
   target: string | undefined;
 }
 
-const routes = (step: ObjectStep, lan: LanDns): Route[] => {
+/** The LAN records an object gives (its hosts and the address Pi-hole answers for each); the drawing shows them. */
+export const lanRoutes = (step: ObjectStep, lan: LanDns): LanRoute[] => {
   const object = step.object;
   const override = object.metadata.annotations?.[`${lan.annotationPrefix}target`];
   if (object.kind === "Ingress") {
@@ -61,8 +62,8 @@ const routes = (step: ObjectStep, lan: LanDns): Route[] => {
 };
 
 export const lanDnsRules = (deploy: Deploy, lan: LanDns): Problem[] => {
-  const byHost = new Map<string, Route[]>();
-  for (const route of deploy.objects.flatMap((step) => routes(step, lan))) {
+  const byHost = new Map<string, LanRoute[]>();
+  for (const route of deploy.objects.flatMap((step) => lanRoutes(step, lan))) {
     byHost.set(route.host, [...(byHost.get(route.host) ?? []), route]);
   }
   return [...byHost].flatMap(([host, found]) => {

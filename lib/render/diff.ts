@@ -10,7 +10,7 @@
  */
 import { parseAllDocuments } from "yaml";
 import { dataHolders } from "../guard/records.ts";
-import { chartReplaceValues, fieldChangeAction, sizeFieldsOf } from "../guard/rules.ts";
+import { chartReplaceValues, externalChangeAction, fieldChangeAction, sizeFieldsOf } from "../guard/rules.ts";
 import { bytes } from "../k8s/quantity.ts";
 import type { KubernetesObject } from "./documents.ts";
 
@@ -141,10 +141,10 @@ const holdersOf = (entries: readonly RenderedEntry[]): Map<string, Set<string>> 
   return new Map([...layers].map(([layer, objects]) => [layer, dataHolders(objects)]));
 };
 
+const REPLACES = "cannot change in place: forces a replacement";
 /** The notes of a Kubernetes object's changed field: a replacement it forces, a shrink Kubernetes refuses. */
 const kubernetesNotes = (body: KubernetesObject, change: FieldChange): FieldChange => {
-  if (fieldChangeAction(body, change.path) === "replace")
-    return { ...change, note: "cannot change in place: forces a replacement" };
+  if (fieldChangeAction(body, change.path) === "replace") return { ...change, note: REPLACES };
   if (sizeFieldsOf(body).includes(change.path)) {
     const [was, now] = [change.before, change.after].map((v) =>
       typeof v === "string" ? bytes(v) : undefined,
@@ -159,6 +159,13 @@ const helmNotes = (chart: string, change: FieldChange): FieldChange =>
   chartReplaceValues(chart).some((path) => change.path === `values.${path}`)
     ? { ...change, note: `the ${chart} chart's StorageClass cannot change in place: it is replaced` }
     : change;
+
+/** A changed field with its note, by the kind of document: Kubernetes object, Helm release, external resource. */
+const noted = (entry: RenderedEntry, field: FieldChange): FieldChange => {
+  if (entry.section === "kubernetes") return kubernetesNotes(entry.body as KubernetesObject, field);
+  if (entry.section === "helm") return helmNotes(String(entry.body.chart), field);
+  return externalChangeAction(entry.type, field.path) === "replace" ? { ...field, note: REPLACES } : field;
+};
 
 const entryId = (entry: RenderedEntry): string => `${entry.layer}\0${entry.type}\0${entry.name}`;
 
@@ -195,16 +202,9 @@ export const diffRenders = (
       changes.push(change(old, "delete", [], holds(baseHolders, old)));
       continue;
     }
-    const fields = fieldChanges(old.body, now.body).map((field) =>
-      old.section === "kubernetes"
-        ? kubernetesNotes(old.body as KubernetesObject, field)
-        : old.section === "helm"
-          ? helmNotes(String(old.body.chart), field)
-          : field,
-    );
+    const fields = fieldChanges(old.body, now.body).map((field) => noted(old, field));
     if (fields.length === 0) continue;
-    const replaced =
-      old.section === "kubernetes" && fields.some((field) => field.note?.includes("replacement"));
+    const replaced = fields.some((field) => field.note?.includes("replacement"));
     changes.push(change(old, replaced ? "replace" : "update", fields, holds(baseHolders, old)));
   }
   const created = [...after].filter(([id]) => !before.has(id)).map(([, entry]) => entry);

@@ -26,6 +26,8 @@ import { type LayerDocuments, layerDocuments, toYaml } from "./documents.ts";
 
 export interface RenderedLayer {
   layer: Layer;
+  /** The earlier layers whose exports it reads. */
+  reads: Layer[];
   config: object;
   plan: Plan;
   /** What the edge registers for the plan, in order. */
@@ -91,6 +93,7 @@ const renderLayer = (
     const documents = layerDocuments(resources);
     return {
       layer: layer.layer,
+      reads: Object.keys(layer.reads) as Layer[],
       config,
       plan,
       resources,
@@ -125,7 +128,7 @@ export const renderStack = (
     rendered.push(result.value);
   }
   // A secret in the output is refused like any other problem: nothing is written.
-  const leaks = leaksByKey(schemasOf(layers), rendered, config.raw);
+  const leaks = leaksByKey(schemasOf(layers), config.raw, (values) => findLeaks(rendered, values));
   return leaks.length > 0 ? err(leaks) : ok(rendered);
 };
 
@@ -138,25 +141,34 @@ export const preflightOf = (layers: readonly RenderedLayer[]): Problem[] => {
   );
 };
 
-/** One problem per secret key whose plaintext appears in the output, naming the key and where (never the value). */
+/**
+ * One problem per secret key whose plaintext appears in the output (`found` names where a key's
+ * plaintext values appear), naming the key and where, never the value.
+ */
 const leaksByKey = (
   schemas: StackSchemas,
-  layers: readonly RenderedLayer[],
   raw: Record<Layer, RawConfig>,
+  found: (values: readonly string[]) => string[],
 ): Problem[] =>
   plaintextSecretKeys(schemas, raw).flatMap(({ layer, key }) => {
-    const values = plaintextLeaves(raw[layer][key]).filter((value) => value.length >= 4);
-    const found = findLeaks(layers, values);
-    return found.length === 0
+    const places = found(plaintextLeaves(raw[layer][key]).filter((value) => value.length >= 4));
+    return places.length === 0
       ? []
       : [
           problem(
             { layer, key },
-            `is a secret, and its value (as written or base64-encoded) appears in ${found.join(", ")}`,
+            `is a secret, and its value (as written or base64-encoded) appears in ${places.join(", ")}`,
             "if the value is also an ordinary word or address of the config, give the secret a unique value",
           ),
         ];
   });
+
+/** The secret leaks of further output files (the drawing), by key, like the render's own. */
+export const fileLeaks = (
+  schemas: StackSchemas,
+  raw: Record<Layer, RawConfig>,
+  files: Readonly<Record<string, string>>,
+): Problem[] => leaksByKey(schemas, raw, (values) => textLeaks(files, values));
 
 /**
  * A plaintext and its base64 forms (standard and URL-safe, with and without padding): a Secret's
@@ -169,20 +181,26 @@ const secretForms = (plaintext: string): string[] => {
   return [...new Set([plaintext, standard, unpadded(standard), urlSafe, unpadded(urlSafe)])];
 };
 
-/** Files, stack outputs and summary lines that contain any of the given plaintexts, as written or base64-encoded. */
-export const findLeaks = (layers: readonly RenderedLayer[], plaintexts: readonly string[]): string[] => {
+/** The names of the texts that contain any of the given plaintexts, as written or base64-encoded. */
+const textLeaks = (texts: Readonly<Record<string, string>>, plaintexts: readonly string[]): string[] => {
   const forms = plaintexts.flatMap(secretForms);
-  return layers.flatMap((layer) => {
-    const texts = {
-      ...layer.files,
-      [`${layer.layer} stack outputs`]: JSON.stringify(layer.outputs),
-      [`${layer.layer} summary`]: layer.notes.join("\n"),
-    };
-    return Object.entries(texts)
-      .filter(([, text]) => forms.some((secret) => text.includes(secret)))
-      .map(([name]) => name);
-  });
+  return Object.entries(texts)
+    .filter(([, text]) => forms.some((secret) => text.includes(secret)))
+    .map(([name]) => name);
 };
+
+/** Files, stack outputs and summary lines that contain any of the given plaintexts, as written or base64-encoded. */
+export const findLeaks = (layers: readonly RenderedLayer[], plaintexts: readonly string[]): string[] =>
+  layers.flatMap((layer) =>
+    textLeaks(
+      {
+        ...layer.files,
+        [`${layer.layer} stack outputs`]: JSON.stringify(layer.outputs),
+        [`${layer.layer} summary`]: layer.notes.join("\n"),
+      },
+      plaintexts,
+    ),
+  );
 
 /** Reads a stack's files (every config problem at once) and renders it. */
 export const renderStackFiles = (

@@ -3,44 +3,10 @@
  * hostname with its exposure and auth, read back from the rendered objects themselves.
  */
 
-import { INGRESS_CLASS, METALLB_IPS, TRAEFIK_MIDDLEWARES } from "../k8s/annotations.ts";
+import { METALLB_IPS } from "../k8s/annotations.ts";
 import type { KubernetesObject } from "./documents.ts";
 import type { RenderedLayer } from "./render.ts";
-
-interface Host {
-  host: string;
-  ingressClass: string;
-  middlewares: string;
-  owner: string;
-}
-
-const ingressHosts = (object: KubernetesObject): Host[] => {
-  const owner = `${object.metadata.namespace ?? "default"}/${object.metadata.name ?? "?"}`;
-  const middlewares = object.metadata.annotations?.[TRAEFIK_MIDDLEWARES] ?? "";
-  if (object.kind === "Ingress") {
-    const spec = object.spec as { ingressClassName?: string; rules?: { host?: string }[] } | undefined;
-    return (spec?.rules ?? []).map((rule) => ({
-      host: rule.host ?? "*",
-      ingressClass: spec?.ingressClassName ?? "(default)",
-      middlewares,
-      owner,
-    }));
-  }
-  if (object.kind === "IngressRoute") {
-    const spec = object.spec as
-      | { ingressClassName?: string; routes?: { match?: string; middlewares?: { name: string }[] }[] }
-      | undefined;
-    return (spec?.routes ?? []).flatMap((route) =>
-      [...(route.match ?? "").matchAll(/Host\(`([^`]+)`\)/g)].map((match) => ({
-        host: match[1] ?? "?",
-        ingressClass: spec?.ingressClassName ?? object.metadata.annotations?.[INGRESS_CLASS] ?? "(default)",
-        middlewares: (route.middlewares ?? []).map((m) => m.name).join(","),
-        owner,
-      })),
-    );
-  }
-  return [];
-};
+import { hostRoutes } from "./routes.ts";
 
 const loadBalancerIps = (object: KubernetesObject): string[] => {
   if (object.kind !== "Service") return [];
@@ -73,7 +39,7 @@ export const summarize = (stack: string, layers: readonly RenderedLayer[]): stri
   const objects = layers.flatMap((layer) => layer.documents.kubernetes.map(({ body }) => body));
   const ips = objects.flatMap(loadBalancerIps).sort();
   if (ips.length > 0) lines.push("", "Fixed LoadBalancer IPs:", ...ips.map((ip) => `  ${ip}`));
-  const hosts = objects.flatMap(ingressHosts).sort((a, b) => a.host.localeCompare(b.host));
+  const hosts = objects.flatMap(hostRoutes).sort((a, b) => a.host.localeCompare(b.host));
   if (hosts.length > 0) {
     lines.push(
       "",

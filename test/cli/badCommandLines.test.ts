@@ -66,6 +66,13 @@ const USAGE_CASES: readonly CliCase[] = [
   ["backups: the stack as a word", "backups", ["home"], ['"home"', "usage: bun run backups"]],
   ["docs: an option it does not have", "docs", ["--check"], ["--check", "usage: bun run docs"]],
   ["bench: --json without a file", "bench", ["--json"], ["--json needs a value"]],
+  ["check:drawing: a misspelt option", "checkDrawing", ["--screenshoot", "x.png"], ["--screenshoot"]],
+  [
+    "check:drawing: a page that does not exist",
+    "checkDrawing",
+    ["--html", "no-such-page.html"],
+    ["--html no-such-page.html does not exist", "usage: bun run check:drawing"],
+  ],
   ["bench: a misspelt flag", "bench", ["--strikt"], ["--strikt", "did you mean --strict"]],
   ["bench: --json names a folder", "bench", ["--json", "ROOT"], ["--json", "is a folder"]],
   ["bench: apps-child not a number", "bench", ["--apps-child", "ten"], ["--apps-child"]],

@@ -227,6 +227,7 @@ const HELP: readonly (readonly [keyof typeof COMMANDS, readonly string[], string
   ["backups", [], "usage: bun run backups"],
   ["bench", ["--json", "x.json"], "usage: bun run bench"],
   ["e2e", [], "usage: bun run e2e"],
+  ["checkDrawing", ["--html", "x.html"], "usage: bun run check:drawing"],
   ["pulumi", ["up", "apps"], "usage: bun cli/pulumi.ts"],
   ["pulumi", ["up", "all"], "usage: bun cli/pulumi.ts"],
   ["pulumi", ["preview", "network"], "usage: bun cli/pulumi.ts"],

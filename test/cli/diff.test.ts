@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CliIo } from "../../cli/args.ts";
@@ -63,15 +63,20 @@ describe("bun run diff", () => {
     ).toEqual([]);
   });
 
-  test("against a render folder with the same render: no changes (exit 0)", async () => {
+  test("against a render folder with the same render: no changes (exit 0); --html writes the drawn plan with the report", async () => {
     const folder = mkdtempSync(join(tmpdir(), "homelab-diff-out-"));
     scratch.push(folder);
     const { main: render } = await import("../../cli/render.ts");
     const quiet = recording();
     expect(await render(["--out", folder], quiet.io)).toBe(0);
+    expect(readFileSync(join(folder, "cluster.html"), "utf8")).toContain('<figure id="drawing"><svg');
+    const page = join(folder, "report.html");
     const { io, out } = recording();
-    expect(await main(["--base", folder], io)).toBe(0);
+    expect(await main(["--base", folder, "--html", page], io)).toBe(0);
     expect(out.join("\n")).toContain("No changes: a deploy would change nothing.");
+    const html = readFileSync(page, "utf8");
+    expect(html).toContain('<pre id="change-report">Change report for stack example: the render in');
+    expect(html).toContain("demo.example.com");
   });
 
   test("a base that is neither a folder nor a ref, or given twice, is a usage error (exit 2)", async () => {

@@ -3,16 +3,21 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { README_DRAWING } from "../../cli/docs.ts";
 import { withConfigReference } from "../../lib/config/reference.ts";
 import { readStackConfig } from "../../lib/config/stackFile.ts";
+import type { NetworkContract } from "../../lib/core/contracts.ts";
 import { LAYERS } from "../../lib/core/layerNames.ts";
 import { MANAGED_BY_LABEL } from "../../lib/k8s/labels.ts";
 import { REDACTED, type RecordedResource } from "../../lib/pulumi/resources.ts";
 import { layerDocuments, toYaml } from "../../lib/render/documents.ts";
+import { drawingPage } from "../../lib/render/drawing/draw.ts";
+import { escapeXml } from "../../lib/render/drawing/svg.ts";
 import { findLeaks, renderStackFiles, secretPlaintexts } from "../../lib/render/render.ts";
+import { hostRoutes } from "../../lib/render/routes.ts";
 import { configSchemas, loadLayers } from "../../programs/layers.ts";
 import { redactSecrets } from "../support/mockRuntime.ts";
-import { ROOT, renderedStack, TEST_RUN } from "../support/render.ts";
+import { drawnStack, ROOT, renderedStack, TEST_RUN } from "../support/render.ts";
 
 const EXAMPLE_SECRETS = secretPlaintexts(
   configSchemas,
@@ -54,10 +59,12 @@ describe("offline render of the example stack", () => {
   test("no example secret appears in plaintext in any file or public output", async () => {
     expect(EXAMPLE_SECRETS.length).toBeGreaterThanOrEqual(5);
     const layers = await renderedStack();
-    const everything = layers.flatMap((layer) => [
-      ...Object.values(layer.files),
-      JSON.stringify(layer.outputs),
-    ]);
+    const drawing = await drawnStack();
+    const everything = [
+      ...layers.flatMap((layer) => [...Object.values(layer.files), JSON.stringify(layer.outputs)]),
+      drawing.svg,
+      drawing.html,
+    ];
     expect(everything.length).toBeGreaterThan(0);
     for (const secret of EXAMPLE_SECRETS) {
       for (const text of everything) expect(text.includes(secret)).toBe(false);
@@ -100,6 +107,62 @@ describe("offline render of the example stack", () => {
         if (managedBy !== undefined) expect(managedBy).toBe(`homelab-${layer.layer}`);
       }
     }
+  });
+});
+
+describe("the drawn plan of the example stack (out/cluster.svg and out/cluster.html)", () => {
+  test("shows every host, every fixed IP, the MetalLB pool, the NAS, the router's redacted address and every layer", async () => {
+    const layers = await renderedStack();
+    const { svg, html } = await drawnStack();
+    const network = layers[0]?.outputs as NetworkContract;
+    const hosts = layers.flatMap((layer) =>
+      layer.documents.kubernetes.flatMap(({ body }) => hostRoutes(body)),
+    );
+    expect(hosts.length).toBeGreaterThan(8);
+    const pool = readStackConfig(configSchemas, ROOT, "example")._unsafeUnwrap().network.ip_address_pool;
+    const wanted = [
+      ...hosts.map((route) => route.host),
+      network.publicIngressIp,
+      network.privateIngressIp,
+      network.dnsServerIp,
+      String(pool),
+      "NAS nas.lan",
+      "Router",
+      "public IP <redacted>",
+      ...LAYERS.map((layer) => `${layer} (`),
+    ];
+    expect(wanted.filter((text) => !svg.includes(escapeXml(text)))).toEqual([]);
+    expect(html).toContain(svg);
+  });
+
+  test("shows each host's auth and DNS answers, and each volume's backups in local time", async () => {
+    const { svg } = await drawnStack();
+    for (const text of [
+      "demo.example.com",
+      "traefik-private: forward auth",
+      "traefik-public: forward auth + LAN only",
+      "traefik-public: waived: the identity provider itself",
+      "Cloudflare: CNAME external.example.com",
+      "Pi-hole: A 192.168.4.71",
+      "claim pocket-id/pocket-id-data",
+      "volume-backup: daily 03:00 local",
+      "Storage and backups (local time: Australia/Brisbane",
+      "NFS nas.lan:/volume1/kubernetes/demo",
+    ])
+      expect(svg).toContain(escapeXml(text));
+  });
+
+  test("docs/cluster.svg, the README's picture, is this drawing byte for byte (bun run docs rewrites it)", async () => {
+    const committed = readFileSync(join(ROOT, README_DRAWING), "utf8");
+    // Written by another process: equal bytes also prove the drawing is deterministic.
+    expect(committed === (await drawnStack()).svg).toBe(true);
+  });
+
+  test("the page embeds the summary and, when given, a change report, escaped", () => {
+    const page = drawingPage("example", "<svg/>", "summary <a>", "DATA LOSS: <b>");
+    expect(page).toContain('<pre id="summary">summary &lt;a&gt;</pre>');
+    expect(page).toContain('<pre id="change-report">DATA LOSS: &lt;b&gt;</pre>');
+    expect(drawingPage("example", "<svg/>", "s")).not.toContain("change-report");
   });
 });
 

@@ -17,6 +17,7 @@ import { type Environment, pulumiCommand } from "../../cli/pulumi.ts";
 import { main as renderMain } from "../../cli/render.ts";
 import { main as validateMain } from "../../cli/validate.ts";
 import { main as benchMain } from "../../harness/bench.ts";
+import { main as checkDrawingMain } from "../../harness/checkDrawing.ts";
 import { main as e2eMain } from "../../harness/e2e.ts";
 import type { StackLayers } from "../../lib/core/layer.ts";
 import { LAYERS, type Layer, projectName } from "../../lib/core/layerNames.ts";
@@ -220,6 +221,7 @@ export const COMMAND_MAINS = {
   backups: (argv, io, root) => backupsMain(argv, io, root),
   bench: (argv, io) => benchMain(argv, io),
   e2e: (argv, io) => e2eMain(argv, io),
+  checkDrawing: (argv, io) => checkDrawingMain(argv, io),
   pulumi: async (argv, io, root, calls) => {
     const fake = fakePulumi(root, io);
     const code = await pulumiCommand(argv, {

@@ -1,8 +1,14 @@
 /** Renders a stack once per test process and shares the result between suites. */
-import { resolve } from "node:path";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { generateApps } from "../../harness/bench/apps.ts";
+import { stackRoot } from "../../harness/bench.ts";
 import type { RunContext } from "../../lib/core/layer.ts";
 import type { Layer } from "../../lib/core/layerNames.ts";
+import { type Drawing, drawCluster } from "../../lib/render/drawing/draw.ts";
 import { type RenderedLayer, renderStackFiles } from "../../lib/render/render.ts";
+import { summarize } from "../../lib/render/summary.ts";
 import { loadLayers } from "../../programs/layers.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -54,4 +60,36 @@ export const renderedLayer = async (layer: Layer, stack = "example"): Promise<Re
   const found = (await renderedStack(stack)).find((rendered) => rendered.layer === layer);
   if (!found) throw new Error(`layer ${layer} was not rendered`);
   return found;
+};
+
+const drawings = new Map<string, Promise<Drawing>>();
+
+/** The drawn plan of a stack (its render shared with `renderedStack`), laid out once per test process. */
+export const drawnStack = (stack = "example"): Promise<Drawing> => {
+  if (!drawings.has(stack)) {
+    drawings.set(
+      stack,
+      renderedStack(stack).then((layers) => drawCluster(stack, layers, summarize(stack, layers))),
+    );
+  }
+  return drawings.get(stack) as Promise<Drawing>;
+};
+
+const generated = new Map<number, { appsDir: string; root: string }>();
+
+/**
+ * A folder of `count` generated apps (the benchmark's generator) and a config root whose apps stack
+ * holds their secrets, written once per test process: suites that load them share the imports.
+ */
+export const generatedStack = (count: number): { appsDir: string; root: string } => {
+  const known = generated.get(count);
+  if (known) return known;
+  const work = mkdtempSync(join(tmpdir(), "homelab-generated-"));
+  const apps = generateApps(count, join(ROOT, "lib/app/index.ts"));
+  const appsDir = join(work, "apps");
+  mkdirSync(appsDir);
+  for (const [file, source] of Object.entries(apps.files)) writeFileSync(join(appsDir, file), source);
+  const made = { appsDir, root: stackRoot(join(work, "root"), apps.appSecrets) };
+  generated.set(count, made);
+  return made;
 };

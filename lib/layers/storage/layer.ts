@@ -17,6 +17,7 @@ import {
 } from "./recurringJobs.ts";
 import {
   describeDrift,
+  describeZone,
   formatSchedule,
   type PlannedSchedule,
   planSchedule,
@@ -27,8 +28,16 @@ import {
 import { LONGHORN_BACKUP_SNAPSHOT_CLASS } from "./snapshots.ts";
 import { LONGHORN } from "./versions.ts";
 
-/** The storage contract: names the later layers use, and where backups go. */
-const storageExports = (config: StorageConfig, databaseBackup: PlannedSchedule) => ({
+/**
+ * The storage contract: names the later layers use, and where backups go; beyond it, for the
+ * operator and the drawing, each recurring job's groups and local time.
+ */
+const storageExports = (
+  config: StorageConfig,
+  plans: readonly RecurringJobPlan[],
+  zone: ScheduleZone,
+  databaseBackup: PlannedSchedule,
+) => ({
   nfsStorageClass: NFS_STORAGE_CLASS,
   longhornStorageClass: LONGHORN_STORAGE_CLASS,
   backupJobGroup: BACKUP_JOB_GROUP,
@@ -40,6 +49,13 @@ const storageExports = (config: StorageConfig, databaseBackup: PlannedSchedule) 
   databaseBackupCron: sixFieldCron(databaseBackup),
   longhornNamespace: LONGHORN.namespace,
   longhornUiService: LONGHORN_UI_SERVICE,
+  recurringJobs: plans.map((plan) => ({
+    name: plan.name,
+    task: plan.task,
+    groups: plan.groups,
+    localTime: formatSchedule(plan.schedule.local),
+  })),
+  localTimeZone: describeZone(zone),
 });
 
 const storageSummary = (
@@ -66,7 +82,7 @@ export const storageLayer = defineLayer({
     const databaseBackup = planSchedule(config.databaseBackupSchedule, zone);
     return storagePlan(config, plans, databaseBackup).map((plan) => ({
       plan,
-      exports: storageExports(config, databaseBackup),
+      exports: storageExports(config, plans, zone, databaseBackup),
       summary: storageSummary(config, plans, zone, databaseBackup),
       notices: [],
     }));

@@ -5,6 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import { renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { EXTERNAL_RULES, externalChangeAction } from "../../../lib/guard/rules.ts";
 import {
   dataLosses,
   diffRenders,
@@ -103,5 +104,33 @@ describe("bun run diff: what a deploy would do", () => {
       "apps: PersistentVolumeClaim demo/demo-data is deleted and PersistentVolumeClaim photos/photos-data created in its place, new and empty (a rename): its data is lost",
     );
     expect(actions(changes)).toContain("create apps: PersistentVolumeClaim photos/photos-data");
+  });
+});
+
+describe("bun run diff: the Cloudflare record outside the cluster", () => {
+  const withRecord = async (edit: (text: string) => string) => {
+    const text = filesOf(await renderedStack())["network.external.yaml"] ?? "";
+    const parsed = (file: string) => parseRenderFiles({ "network.external.yaml": file });
+    return diffRenders(parsed(text), parsed(edit(text)));
+  };
+
+  test("another record type replaces the record (the provider's RequiresReplace), another TTL updates it", async () => {
+    const retyped = await withRecord((text) => text.replace("type: A\n", "type: AAAA\n"));
+    expect(actions(retyped)).toEqual([
+      "replace network: cloudflare:index/dnsRecord:DnsRecord external-record",
+    ]);
+    expect(retyped[0]?.fields).toEqual([
+      { path: "type", before: "A", after: "AAAA", note: "cannot change in place: forces a replacement" },
+    ]);
+    const slower = await withRecord((text) => text.replace("ttl: 1\n", "ttl: 300\n"));
+    expect(actions(slower)).toEqual(["update network: cloudflare:index/dnsRecord:DnsRecord external-record"]);
+  });
+
+  test("the rule names its upstream source; the zone id replaces too", () => {
+    const rule = EXTERNAL_RULES["cloudflare:index/dnsRecord:DnsRecord"];
+    expect(rule?.source).toContain("terraform-provider-cloudflare internal/services/dns_record/schema.go");
+    expect(externalChangeAction("cloudflare:index/dnsRecord:DnsRecord", "zoneId")).toBe("replace");
+    expect(externalChangeAction("cloudflare:index/dnsRecord:DnsRecord", "content")).toBe("update");
+    expect(externalChangeAction("cloudflare:index/dnsRecord:DnsRecord", "comment")).toBe("update");
   });
 });

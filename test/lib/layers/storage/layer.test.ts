@@ -393,9 +393,17 @@ describe("storage layer (example stack)", () => {
     });
   });
 
-  test("exports the storage contract with the real names", async () => {
+  test("exports the storage contract with the real names, and each recurring job's local time", async () => {
     const { outputs } = await storage();
-    expect(outputs).toEqual(EXAMPLE_STORAGE);
+    expect(outputs).toEqual({
+      ...EXAMPLE_STORAGE,
+      recurringJobs: [
+        { name: "filesystem-trim", task: "filesystem-trim", groups: ["trim"], localTime: "Sun 02:00" },
+        { name: "volume-backup", task: "backup", groups: ["backup"], localTime: "daily 03:00" },
+        { name: "system-backup", task: "system-backup", groups: [], localTime: "Sun 04:00" },
+      ],
+      localTimeZone: "Australia/Brisbane (UTC+10:00, no daylight saving)",
+    });
     expect(validateContract(storageContract, outputs, "example").isOk()).toBe(true);
   });
 
