@@ -207,3 +207,16 @@ export const stepSummary = (options: OidcStepOptions): string[] => {
     `Pocket ID groups made by this layer (never deleted): ${state.groups.length > 0 ? state.groups.map((group) => group.name).join(", ") : "none"}`,
   ];
 };
+
+/**
+ * The clients an object declares, when it is a step's ConfigMap (the one reader of what the step
+ * writes, for the preflight and the drawing); none for any other object.
+ */
+export const declaredClients = (object: {
+  kind?: string;
+  metadata: { annotations?: Record<string, string> };
+}): DesiredClient[] => {
+  const key = object.metadata.annotations?.[OIDC_CLIENTS_ANNOTATION];
+  const text = key === undefined ? undefined : (object as { data?: Record<string, string> }).data?.[key];
+  return object.kind !== "ConfigMap" || text === undefined ? [] : (JSON.parse(text) as DesiredState).clients;
+};

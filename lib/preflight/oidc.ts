@@ -6,21 +6,8 @@
  * by the step's layer or an earlier one.
  */
 import type { Problem } from "../core/problem.ts";
-import { OIDC_CLIENTS_ANNOTATION } from "../k8s/annotations.ts";
+import { declaredClients } from "../oidc/reconcile.ts";
 import { type Deploy, type ObjectStep, placeOf } from "./model.ts";
-
-interface DeclaredClient {
-  id: string;
-  callbackUrls: string[];
-  secret: { namespace: string };
-}
-
-const declaredClients = (step: ObjectStep): DeclaredClient[] => {
-  const key = step.object.metadata.annotations?.[OIDC_CLIENTS_ANNOTATION];
-  const text = key === undefined ? undefined : (step.object as { data?: Record<string, string> }).data?.[key];
-  if (text === undefined) return [];
-  return (JSON.parse(text) as { clients: DeclaredClient[] }).clients;
-};
 
 const hostsIn = (deploy: Deploy, step: ObjectStep, namespace: string): Set<string> =>
   new Set(
@@ -50,7 +37,7 @@ export const oidcRules = (deploy: Deploy): Problem[] =>
   deploy.objects
     .filter((step) => step.object.kind === "ConfigMap")
     .flatMap((step) =>
-      declaredClients(step).flatMap((client) => {
+      declaredClients(step.object).flatMap((client) => {
         const served = hostsIn(deploy, step, client.secret.namespace);
         return client.callbackUrls
           .filter((url) => !served.has(hostOf(url) ?? ""))

@@ -135,7 +135,7 @@ describe("the drawn plan of the example stack (out/cluster.svg and out/cluster.h
     expect(html).toContain(svg);
   });
 
-  test("shows each host's auth and DNS answers, and each volume's backups in local time", async () => {
+  test("shows each host's auth (native OIDC too) and DNS answers, and each volume's and database's backups in local time", async () => {
     const { svg } = await drawnStack();
     for (const text of [
       "demo.example.com",
@@ -148,6 +148,10 @@ describe("the drawn plan of the example stack (out/cluster.svg and out/cluster.h
       "volume-backup: daily 03:00 local",
       "Storage and backups (local time: Australia/Brisbane",
       "NFS nas.lan:/volume1/kubernetes/demo",
+      "traefik-private: forward auth + native OIDC",
+      "homelab-apps-miniflux",
+      "database-backup: daily 02:30 local",
+      "database-backup (CloudNativePG)",
     ])
       expect(svg).toContain(escapeXml(text));
   });

@@ -56,6 +56,7 @@ const storageExports = (
     localTime: formatSchedule(plan.schedule.local),
   })),
   localTimeZone: describeZone(zone),
+  databaseBackupLocalTime: formatSchedule(databaseBackup.local),
 });
 
 const storageSummary = (

@@ -169,15 +169,39 @@ const layersSection = (model: ClusterModel): Section => ({
 const jobsOf = (volume: VolumeFact, jobs: readonly JobFact[]): JobFact[] =>
   jobs.filter((job) => job.groups.some((group) => volume.groups.includes(group)));
 
-const volumeBox = (volume: VolumeFact, index: number, jobs: readonly JobFact[]): Box => ({
+const isDatabase = (volume: VolumeFact): boolean => volume.label.startsWith("Postgres ");
+const DATABASE_BACKUP = "database-backup";
+
+const volumeBox = (volume: VolumeFact, index: number, model: ClusterModel): Box => ({
   id: `volume:${index}`,
   title: volume.label,
   lines: [
     `${volume.storageClass}, ${volume.size} (${volume.layer} layer)`,
-    ...jobsOf(volume, jobs).map((job) => `${job.name}: ${job.localTime} local`),
+    ...jobsOf(volume, model.jobs).map((job) => `${job.name}: ${job.localTime} local`),
+    ...(isDatabase(volume) && model.databaseBackup
+      ? [`${DATABASE_BACKUP}: ${model.databaseBackup} local`]
+      : []),
   ],
   tone: "volume",
 });
+
+/** The databases' own backups (CloudNativePG volume snapshots that Longhorn stores in the backup target). */
+const databaseBackup = (model: ClusterModel): { boxes: Box[]; links: Link[] } => {
+  const databases = model.volumes.flatMap((volume, index) => (isDatabase(volume) ? [index] : []));
+  if (model.databaseBackup === undefined || databases.length === 0) return { boxes: [], links: [] };
+  const id = `job:${DATABASE_BACKUP}`;
+  return {
+    boxes: [
+      {
+        id,
+        title: `${DATABASE_BACKUP} (CloudNativePG)`,
+        lines: [`${model.databaseBackup} local`, "online volume snapshots of each database"],
+        tone: "job",
+      },
+    ],
+    links: [...databases.map((index) => ({ from: `volume:${index}`, to: id })), { from: id, to: "target" }],
+  };
+};
 
 /** Volumes to where their data lives, Longhorn's jobs (in local time) to the backup target. */
 const storageSection = (model: ClusterModel): Section => {
@@ -197,7 +221,7 @@ const storageSection = (model: ClusterModel): Section => {
       tone: "nas",
     },
     { id: "target", title: "Backup target", lines: [storage.backupTarget], tone: "nas" },
-    ...model.volumes.map((volume, index) => volumeBox(volume, index, model.jobs)),
+    ...model.volumes.map((volume, index) => volumeBox(volume, index, model)),
     ...model.jobs.map((job) => ({
       id: `job:${job.name}`,
       title: `${job.name} (${job.task})`,
@@ -219,7 +243,13 @@ const storageSection = (model: ClusterModel): Section => {
       .filter((job) => job.task === "backup" || job.task === "system-backup")
       .map((job) => ({ from: `job:${job.name}`, to: "target" })),
   ];
-  return { title: `Storage and backups (local time: ${model.timeZone})`, boxes, links, groups: [] };
+  const databases = databaseBackup(model);
+  return {
+    title: `Storage and backups (local time: ${model.timeZone})`,
+    boxes: [...boxes, ...databases.boxes],
+    links: [...links, ...databases.links],
+    groups: [],
+  };
 };
 
 export const sectionsOf = (model: ClusterModel): Section[] => [

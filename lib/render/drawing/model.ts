@@ -12,7 +12,7 @@ import { recurringJobGroupsOf } from "../../k8s/longhorn.ts";
 import type { KubernetesObject } from "../documents.ts";
 import type { RenderedLayer } from "../render.ts";
 import { hostRoutes } from "../routes.ts";
-import { authOf, middlewaresOf } from "./auth.ts";
+import { authContextOf, authOf } from "./auth.ts";
 import { type DnsAnswer, dnsAnswers } from "./dns.ts";
 
 export interface HostFact {
@@ -60,6 +60,8 @@ export interface ClusterModel {
   layers: LayerFact[];
   volumes: VolumeFact[];
   jobs: JobFact[];
+  /** When every Postgres database is backed up (CloudNativePG volume snapshots), local time. */
+  databaseBackup?: string;
   timeZone: string;
 }
 
@@ -84,7 +86,7 @@ const outputsOf = <T>(layers: readonly RenderedLayer[], layer: Layer): T =>
 const hostsOf = (layers: readonly RenderedLayer[], network: NetworkContract): HostFact[] => {
   const objects = objectsOf(layers);
   const routes = objects.flatMap(hostRoutes);
-  const middlewares = middlewaresOf(objects);
+  const context = authContextOf(objects);
   const answers = dnsAnswers(layers, routes, network);
   const hosts = new Map<string, HostFact>();
   for (const route of routes) {
@@ -95,7 +97,7 @@ const hostsOf = (layers: readonly RenderedLayer[], network: NetworkContract): Ho
     };
     fact.routes.push({
       ingressClass: route.ingressClass,
-      auth: authOf(route, middlewares),
+      auth: authOf(route, context),
       owner: route.owner,
     });
     fact.routes.sort((a, b) => a.ingressClass.localeCompare(b.ingressClass));
@@ -189,10 +191,9 @@ const publicRecordOf = (layers: readonly RenderedLayer[]): ClusterModel["publicR
 
 export const clusterModel = (stack: string, layers: readonly RenderedLayer[]): ClusterModel => {
   const network = outputsOf<NetworkContract>(layers, "network");
-  const storage = outputsOf<StorageContract & { recurringJobs?: JobFact[]; localTimeZone?: string }>(
-    layers,
-    "storage",
-  );
+  const storage = outputsOf<
+    StorageContract & { recurringJobs?: JobFact[]; localTimeZone?: string; databaseBackupLocalTime?: string }
+  >(layers, "storage");
   const objects = objectsOf(layers);
   const publicRecord = publicRecordOf(layers);
   return {
@@ -206,6 +207,9 @@ export const clusterModel = (stack: string, layers: readonly RenderedLayer[]): C
     layers: layerFacts(layers),
     volumes: volumeFacts(layers),
     jobs: storage.recurringJobs ?? [],
+    ...(storage.databaseBackupLocalTime === undefined
+      ? {}
+      : { databaseBackup: storage.databaseBackupLocalTime }),
     timeZone: storage.localTimeZone ?? "UTC",
   };
 };

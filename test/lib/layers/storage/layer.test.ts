@@ -403,6 +403,7 @@ describe("storage layer (example stack)", () => {
         { name: "system-backup", task: "system-backup", groups: [], localTime: "Sun 04:00" },
       ],
       localTimeZone: "Australia/Brisbane (UTC+10:00, no daylight saving)",
+      databaseBackupLocalTime: "daily 02:30",
     });
     expect(validateContract(storageContract, outputs, "example").isOk()).toBe(true);
   });

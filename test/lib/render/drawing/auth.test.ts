@@ -3,9 +3,9 @@
  * annotations (one table of kinds), line wrapping, and the secret check of the drawing's files.
  */
 import { describe, expect, test } from "bun:test";
-import { PUBLIC_WITHOUT_AUTH } from "../../../../lib/k8s/annotations.ts";
+import { OIDC_CLIENTS_ANNOTATION, PUBLIC_WITHOUT_AUTH } from "../../../../lib/k8s/annotations.ts";
 import type { KubernetesObject } from "../../../../lib/render/documents.ts";
-import { authOf, middlewaresOf } from "../../../../lib/render/drawing/auth.ts";
+import { authContextOf, authOf } from "../../../../lib/render/drawing/auth.ts";
 import { wrapLine } from "../../../../lib/render/drawing/layout.ts";
 import { fileLeaks } from "../../../../lib/render/render.ts";
 import { hostRoutes } from "../../../../lib/render/routes.ts";
@@ -18,9 +18,26 @@ const middleware = (namespace: string, name: string, spec: object): KubernetesOb
   spec,
 });
 
-const MIDDLEWARES = middlewaresOf([
+/** A step's ConfigMap as lib/oidc/reconcile.ts writes it, declaring one client with a callback on `host`. */
+const oidcStep = (host: string): KubernetesObject => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: {
+    namespace: "pocket-id",
+    name: "oidc-clients-apps",
+    annotations: { [OIDC_CLIENTS_ANNOTATION]: "desired.json" },
+  },
+  data: {
+    "desired.json": JSON.stringify({
+      clients: [{ id: "homelab-apps-rss", callbackUrls: [`https://${host}/oauth2/oidc/callback`] }],
+    }),
+  },
+});
+
+const CONTEXT = authContextOf([
   middleware("tinyauth", "forward-auth", { forwardAuth: { address: "http://tinyauth.tinyauth:3000" } }),
   middleware("traefik-public", "lan-only", { ipAllowList: { sourceRange: ["192.168.0.0/16"] } }),
+  oidcStep("rss.example.com"),
 ]);
 
 const ingress = (annotations: Record<string, string>): KubernetesObject => ({
@@ -30,8 +47,7 @@ const ingress = (annotations: Record<string, string>): KubernetesObject => ({
   spec: { ingressClassName: "traefik-public", rules: [{ host: "demo.example.com" }] },
 });
 
-const authOfObject = (object: KubernetesObject) =>
-  hostRoutes(object).map((route) => authOf(route, MIDDLEWARES));
+const authOfObject = (object: KubernetesObject) => hostRoutes(object).map((route) => authOf(route, CONTEXT));
 
 describe("the auth of a host, from its route", () => {
   test("an Ingress through the forwardAuth middleware (by its annotation reference) has forward auth", () => {
@@ -56,6 +72,21 @@ describe("the auth of a host, from its route", () => {
       },
     };
     expect(authOfObject(route)).toEqual([["forward auth", "LAN only"]]);
+  });
+
+  test("a host with an OIDC client's callback has native OIDC, beside its forward auth", () => {
+    const rss = (annotations: Record<string, string>): KubernetesObject => ({
+      ...ingress(annotations),
+      spec: { ingressClassName: "traefik-private", rules: [{ host: "rss.example.com" }] },
+    });
+    expect(authOfObject(rss({}))).toEqual([["native OIDC (homelab-apps-rss)"]]);
+    expect(
+      authOfObject(
+        rss({ "traefik.ingress.kubernetes.io/router.middlewares": "tinyauth-forward-auth@kubernetescrd" }),
+      ),
+    ).toEqual([["forward auth", "native OIDC (homelab-apps-rss)"]]);
+    // Another host of the same stack is not the client's.
+    expect(authOfObject(ingress({}))).toEqual([["no auth"]]);
   });
 
   test("a waived public route shows its reason; a route with neither says no auth", () => {
