@@ -237,16 +237,24 @@ export const chartCrds = async (
   if (response.isErr()) return failed(response.error);
   const crds = extractCrds(chart, new Uint8Array(await response.value.arrayBuffer()));
   if (crds.isErr()) return failed(`${url.value}: ${crds.error}`);
+  return cacheCrds(folder, crds.value).orElse(failed);
+};
+
+/**
+ * Writes CRDs (name -> YAML) as the cache folder `folder`, all at once: into a partial folder,
+ * then renamed, so a run that stops halfway leaves no folder that looks complete.
+ */
+export const cacheCrds = (folder: string, crds: Iterable<[string, string]>): Result<string, string> => {
   const partial = `${folder}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
-  for (const [name, text] of crds.value) writeFileSync(join(partial, `${name}.yaml`), text);
+  for (const [name, text] of crds) writeFileSync(join(partial, `${name}.yaml`), text);
   try {
     renameSync(partial, folder);
   } catch (error) {
     rmSync(partial, { recursive: true, force: true });
     // Another run put it there first.
-    if (!existsSync(folder)) return failed(error instanceof Error ? error.message : String(error));
+    if (!existsSync(folder)) return err(error instanceof Error ? error.message : String(error));
   }
   return ok(folder);
 };

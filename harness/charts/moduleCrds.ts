@@ -5,24 +5,13 @@
  * ~/.cache/homelab/crds/<chart>-<version>/, one `<name>.yaml` per CRD. An offline copy given with
  * `--crds DIR` lacks them (it holds what the charts ship): `withModuleCrds` adds them beside it.
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { err, ok, type Result } from "neverthrow";
 import { cacheRoot } from "../gobuild/cache.ts";
 import { findGo } from "../gobuild/go.ts";
-import type { PinnedChart } from "./crds.ts";
-import { standInChartName } from "./crds.ts";
+import { cacheCrds, type PinnedChart, standInChartName } from "./crds.ts";
 
 type GoModule = { path: string; version: string; folder: string };
 
@@ -109,17 +98,7 @@ export const moduleCrds = (
   if (dir.isErr()) return failed(dir.error);
   const crds = crdsInFolder(join(dir.value, module.folder), chart.facts.crds?.groups ?? []);
   if (crds.isErr()) return failed(crds.error);
-  const partial = `${folder}.partial-${process.pid}`;
-  rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
-  for (const [name, text] of crds.value) writeFileSync(join(partial, `${name}.yaml`), text);
-  try {
-    renameSync(partial, folder);
-  } catch (error) {
-    rmSync(partial, { recursive: true, force: true });
-    if (!existsSync(folder)) return failed(error instanceof Error ? error.message : String(error));
-  }
-  return ok(folder);
+  return cacheCrds(folder, crds.value).orElse(failed);
 };
 
 /**
