@@ -22,6 +22,7 @@ import {
   usageText,
 } from "./args.ts";
 import { backendConfigured, checkLayers, guardRefusal, missingPassphrase } from "./deployChecks.ts";
+import { explainFailedDeploy } from "./diagnose.ts";
 import { passThroughProblem } from "./passThrough.ts";
 import { resumeInterrupted } from "./resume.ts";
 
@@ -39,6 +40,8 @@ export interface Environment {
   log(line: string): void;
   /** The layers the volume guard renders before a deploy; the programs' own unless replaced. */
   layers?: StackLayers;
+  /** After a failed deploy, what the cluster says is not Ready (cli/diagnose.ts) unless replaced. */
+  explainFailure?: () => Promise<void>;
   /** Runs one layer's preview, up or destroy; the Pulumi CLI in the layer's folder unless replaced. */
   operate?: (operation: Operation, env: Record<string, string | undefined>) => Promise<number>;
 }
@@ -245,6 +248,8 @@ export const pulumiCommand = async (argv: readonly string[], environment: Enviro
     const resumed = command !== "up" || (await resumeInterrupted(environment, { layer, stack, cwd }, env));
     const code = resumed ? await operate({ command, layer, stack, cwd, args: request.passThrough }, env) : 1;
     if (code !== 0) {
+      if (command === "up" && resumed)
+        await (environment.explainFailure ?? (() => explainFailedDeploy(env, environment.log)))();
       if (layers.length > 1) environment.log(`Stopped at the ${layer} layer; later layers were not touched.`);
       return code;
     }

@@ -6,11 +6,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { NOT_READY_HEADING } from "../cli/diagnose.ts";
 import { LAYERS, type Layer } from "../lib/core/layerNames.ts";
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from "../lib/k8s/labels.ts";
 import type { Clients } from "./cluster/api.ts";
 import { registerNotServing } from "./cluster/notServing.ts";
-import { takeSnapshot, unreadyWorkloads } from "./cluster/observe.ts";
 import { mustRun, type RunLog, run, StepFailure } from "./e2eSteps.ts";
 import { ADDED_APP, APPS_KEY, E2E_STACK, type E2eStack, secretArgs } from "./engine/e2eStack.ts";
 import { KUBERNETES_PLUGIN_VERSION } from "./engine/versions.ts";
@@ -135,10 +135,20 @@ export const deployFailsAtGate = async (context: E2eContext): Promise<void> => {
   context.log.io.out("  nothing of the later layers was created");
 };
 
+/** The wrapper's own account of what is not Ready (its heading and the indented lines after it), or "". */
+const wrapperDiagnosis = (output: string): string => {
+  const lines = output.split("\n");
+  const from = lines.findIndex((line) => line.startsWith(NOT_READY_HEADING));
+  if (from === -1) return "";
+  const after = lines.slice(from + 1);
+  const end = after.findIndex((line) => !line.startsWith("  "));
+  return [lines[from], ...after.slice(0, end === -1 ? after.length : end)].join("\n");
+};
+
 /**
- * `bun run deploy` (or `deploy:<layer>`); when it fails, the failure names every workload whose
- * pods are not Ready and why, read from the cluster (the provider's error says only that the
- * minimum of live pods was not attained, not what the scheduler or kubelet said of them).
+ * `bun run deploy` (or `deploy:<layer>`); when it fails, the failure carries what the wrapper
+ * itself printed of the cluster's unready workloads (cli/diagnose.ts: the provider's error says only
+ * that the minimum of live pods was not attained, not what the scheduler or kubelet said of them).
  */
 export const deploy = async (
   context: E2eContext,
@@ -151,9 +161,9 @@ export const deploy = async (
     log: context.log,
   });
   if (result.code === 0) return result.output;
-  const unready = unreadyWorkloads(await takeSnapshot(context.clients));
+  const explained = wrapperDiagnosis(result.output);
   throw new StepFailure(
-    `bun run ${layer === "all" ? "deploy" : `deploy:${layer}`} failed (exit ${result.code})${unready.length > 0 ? `; not Ready:\n${unready.map((line) => `    ${line}`).join("\n")}` : ""}`,
+    `bun run ${layer === "all" ? "deploy" : `deploy:${layer}`} failed (exit ${result.code})${explained === "" ? "" : `; ${explained}`}`,
     result.output,
   );
 };

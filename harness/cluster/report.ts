@@ -2,6 +2,7 @@
  * What verify:cluster found, per layer, and the problems that make it fail, each with the API
  * server's or controller's own message. Pure: the state comes in as plain snapshots.
  */
+import type { WorkloadState } from "../../lib/k8s/health.ts";
 
 export interface ApplyResult {
   object: string;
@@ -9,21 +10,6 @@ export interface ApplyResult {
   error?: string;
   /** Warnings the server sent back, e.g. Pod Security's `restricted` level (warn, not enforced). */
   warnings?: string[];
-}
-
-export interface WorkloadState {
-  name: string;
-  desired: number;
-  created: number;
-  scheduled: number;
-  /** Pods Ready (a Job's: Succeeded), as kwok reports them for the kubelets. */
-  ready: number;
-  /** Why a scheduled pod is not Ready: its Ready condition's or a failed container's message. */
-  readyError?: string;
-  /** Why pods were not created (Pod Security and other admission), from FailedCreate. */
-  createError?: string;
-  /** Why a pod was not scheduled (taints, unbound claims), from its PodScheduled condition. */
-  scheduleError?: string;
 }
 
 type ClaimKind = "static" | "simulated" | "unprovisioned";

@@ -98,6 +98,20 @@ describe("deploy and preview", () => {
     expect(environment.logged.join("\n")).toContain("Stopped at the storage layer");
   });
 
+  test("a failed deploy says what the cluster shows not Ready, once, before stopping; a failed preview does not", async () => {
+    const explained: string[] = [];
+    const environment = fakeEnvironment(root, { failOn: "storage" });
+    const explainFailure = async () => {
+      explained.push(`after ${environment.calls.length} calls`);
+    };
+    expect(await pulumiCommand(["up", "all", "--stack", "home"], { ...environment, explainFailure })).toBe(7);
+    expect(explained).toHaveLength(1);
+    expect(
+      await pulumiCommand(["preview", "all", "--stack", "home"], { ...environment, explainFailure }),
+    ).toBe(7);
+    expect(explained).toHaveLength(1);
+  });
+
   test("stack:init creates the stack in every project before any config is valid", async () => {
     writeFileSync(join(root, "config/network/Pulumi.home.yaml"), "config: {}\n");
     const environment = fakeEnvironment(root);

@@ -24,12 +24,7 @@ import {
   readRender,
   servedKinds,
 } from "../../../harness/cluster/manifests.ts";
-import {
-  claimState,
-  type Snapshot,
-  unreadyWorkloads,
-  workloadState,
-} from "../../../harness/cluster/observe.ts";
+import { claimState, type Snapshot } from "../../../harness/cluster/observe.ts";
 import { freePort } from "../../../harness/cluster/processes.ts";
 import {
   formatReport,
@@ -46,6 +41,7 @@ import {
 import { longhornStorageClass, simulatedClassOf, volumeForClaim } from "../../../harness/cluster/storage.ts";
 import { binaryName } from "../../../harness/cluster/versions.ts";
 import { logTail } from "../../../harness/logTail.ts";
+import { unreadyWorkloads, workloadState } from "../../../lib/k8s/health.ts";
 
 const SERVED_GO_MOD = `module k8s.io/kubernetes
 
