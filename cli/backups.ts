@@ -19,6 +19,7 @@ import {
 } from "../lib/backups/check.ts";
 import { readStackFile } from "../lib/config/stackFile.ts";
 import { formatProblem } from "../lib/core/problem.ts";
+import { recurringJobGroupLabel } from "../lib/k8s/longhorn.ts";
 import { BACKUP_JOB_GROUP, recurringJobPlans } from "../lib/layers/storage/recurringJobs.ts";
 import {
   formatSchedule,
@@ -60,7 +61,7 @@ const expectations = (root: string, stack: string, now: Date): Result<BackupExpe
       const volumeBackup = recurringJobPlans(config, zone).find((job) => job.task === "backup");
       const volumes = volumeBackup?.schedule ?? planSchedule(config.longhornBackupSchedule, zone);
       return {
-        volumeGroupLabel: `recurring-job-group.longhorn.io/${BACKUP_JOB_GROUP}`,
+        volumeGroupLabel: recurringJobGroupLabel(BACKUP_JOB_GROUP),
         volumes: allowance(volumes),
         databases: allowance(planSchedule(config.databaseBackupSchedule, zone)),
       };

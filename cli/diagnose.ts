@@ -22,11 +22,9 @@ const LISTS = {
   events: "/api/v1/events",
 } as const;
 
-/** A finished Job is done, whatever happened to its pods since (they may be cleaned up). */
-const finished = (job: Item): boolean =>
-  (job.status?.conditions ?? []).some(
-    (c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True",
-  );
+/** A completed Job is done, whatever happened to its pods since (they may be cleaned up); a failed one is a reason. */
+const completed = (job: Item): boolean =>
+  (job.status?.conditions ?? []).some((c) => c.type === "Complete" && c.status === "True");
 
 /** One line per workload whose pods are not all Ready, with the reason its pods give. */
 export const unreadyInCluster = async (get: KubeGet): Promise<Result<string[], string>> => {
@@ -43,7 +41,7 @@ export const unreadyInCluster = async (get: KubeGet): Promise<Result<string[], s
       ...kinds(items.deployments, "Deployment"),
       ...kinds(items.statefulSets, "StatefulSet"),
       ...kinds(
-        items.jobs.filter((job) => !finished(job)),
+        items.jobs.filter((job) => !completed(job)),
         "Job",
       ),
     ],

@@ -15,7 +15,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** The kubeconfig files kubectl would read, or undefined when there is none. */
 export const kubeconfigFiles = (env: Env): string[] | undefined => {
   const listed = (env.KUBECONFIG ?? "").split(":").filter((file) => file !== "");
-  if (listed.length > 0) return listed.filter((file) => existsSync(file)).length > 0 ? listed : undefined;
+  // kubectl skips a listed file that does not exist.
+  const present = listed.filter((file) => existsSync(file));
+  if (listed.length > 0) return present.length > 0 ? present : undefined;
   const home = env.HOME ? join(env.HOME, ".kube", "config") : undefined;
   return home && existsSync(home) ? [home] : undefined;
 };

@@ -13,7 +13,8 @@ export const liveCluster = (spec: Pick<AppSpec, "name">): string => `${spec.name
 export const restoredClusterName = (spec: AppSpec): string | undefined => {
   const from = spec.postgres?.restore?.from;
   if (from === undefined) return undefined;
-  return `${liveCluster(spec)}-r${backupSource(from)?.time ?? "estore"}`;
+  const time = backupSource(from)?.time;
+  return time === undefined ? `${liveCluster(spec)}-restore` : `${liveCluster(spec)}-r${time}`;
 };
 
 /** The cluster the app connects to: the restored one once switched, else the live one. */

@@ -10,11 +10,14 @@
  */
 export const recurringJobGroupLabels = (groups: readonly string[]): Record<string, string> => ({
   [SOURCE_LABEL]: "enabled",
-  ...Object.fromEntries(groups.map((group) => [`${GROUP_LABEL_PREFIX}${group}`, "enabled"])),
+  ...Object.fromEntries(groups.map((group) => [recurringJobGroupLabel(group), "enabled"])),
 });
 
 const SOURCE_LABEL = "recurring-job.longhorn.io/source";
 const GROUP_LABEL_PREFIX = "recurring-job-group.longhorn.io/";
+
+/** The label that puts a volume (or a claim marked as source) into a recurring-job group. */
+export const recurringJobGroupLabel = (group: string): string => `${GROUP_LABEL_PREFIX}${group}`;
 
 /** The groups a claim's labels put its volume into (none unless the claim is marked as their source), sorted. */
 export const recurringJobGroupsOf = (labels: Readonly<Record<string, string>>): string[] =>

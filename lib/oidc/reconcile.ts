@@ -220,3 +220,12 @@ export const declaredClients = (object: {
   const text = key === undefined ? undefined : (object as { data?: Record<string, string> }).data?.[key];
   return object.kind !== "ConfigMap" || text === undefined ? [] : (JSON.parse(text) as DesiredState).clients;
 };
+
+/** The host of a callback URL, or undefined when it is not a URL (the preflight names it then). */
+export const callbackHost = (url: string): string | undefined => {
+  try {
+    return new URL(url).host || undefined;
+  } catch {
+    return undefined;
+  }
+};

@@ -6,7 +6,7 @@
  * by the step's layer or an earlier one.
  */
 import type { Problem } from "../core/problem.ts";
-import { declaredClients } from "../oidc/reconcile.ts";
+import { callbackHost, declaredClients } from "../oidc/reconcile.ts";
 import { type Deploy, type ObjectStep, placeOf } from "./model.ts";
 
 const hostsIn = (deploy: Deploy, step: ObjectStep, namespace: string): Set<string> =>
@@ -25,14 +25,6 @@ const hostsIn = (deploy: Deploy, step: ObjectStep, namespace: string): Set<strin
       ),
   );
 
-const hostOf = (url: string): string | undefined => {
-  try {
-    return new URL(url).host;
-  } catch {
-    return undefined;
-  }
-};
-
 export const oidcRules = (deploy: Deploy): Problem[] =>
   deploy.objects
     .filter((step) => step.object.kind === "ConfigMap")
@@ -40,7 +32,7 @@ export const oidcRules = (deploy: Deploy): Problem[] =>
       declaredClients(step.object).flatMap((client) => {
         const served = hostsIn(deploy, step, client.secret.namespace);
         return client.callbackUrls
-          .filter((url) => !served.has(hostOf(url) ?? ""))
+          .filter((url) => !served.has(callbackHost(url) ?? ""))
           .map((url) => ({
             where: placeOf(step),
             what: `OIDC client ${client.id}: callback ${url} is not on a host an Ingress in namespace ${client.secret.namespace} serves (${[...served].join(", ") || "none"}), so Pocket ID would send every login to a page the app does not answer`,

@@ -28,6 +28,11 @@ const LISTS: Record<string, unknown> = {
         spec: { parallelism: 1 },
         status: { conditions: [{ type: "Complete", status: "True" }] },
       },
+      {
+        metadata: { uid: "j2", name: "oidc-clients-auth-2", namespace: "pocket-id" },
+        spec: { parallelism: 1 },
+        status: { conditions: [{ type: "Failed", status: "True" }] },
+      },
     ],
   },
   "/apis/apps/v1/replicasets": {
@@ -53,6 +58,16 @@ const LISTS: Record<string, unknown> = {
         },
       },
       {
+        metadata: { uid: "p3", name: "oidc-clients-auth-2-x", namespace: "pocket-id", ...owner("j2") },
+        spec: { nodeName: "cp-1" },
+        status: {
+          phase: "Failed",
+          containerStatuses: [
+            { state: { terminated: { reason: "Error", message: "FAILED: Pocket ID answered 401" } } },
+          ],
+        },
+      },
+      {
         metadata: { uid: "p2", name: "fine-1-a", namespace: "fine", ...owner("r2") },
         spec: { nodeName: "cp-1" },
         status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }] },
@@ -65,9 +80,10 @@ const LISTS: Record<string, unknown> = {
 const cluster: KubeGet = async (path) => (path in LISTS ? ok(LISTS[path]) : err(`GET ${path}: 404`));
 
 describe("what the cluster shows not Ready after a failed deploy", () => {
-  test("each workload whose pods are not all Ready, with its pods' reason; finished Jobs and Ready workloads are not named", async () => {
+  test("each workload whose pods are not all Ready, with its pods' reason (a failed Job's too); completed Jobs and Ready workloads are not named", async () => {
     expect((await unreadyInCluster(cluster))._unsafeUnwrap()).toEqual([
       "Deployment demo/demo: 0/1 pods Ready: 0/3 nodes are available: 3 Insufficient cpu.",
+      "Job pocket-id/oidc-clients-auth-2: 0/1 pods Ready: Error: FAILED: Pocket ID answered 401",
     ]);
   });
 

@@ -58,6 +58,9 @@ export const pocketIdApp = (domain: string): AppSpec =>
     ),
   );
 
+/** Pocket ID inside the cluster (its Service), for Tinyauth's token exchange and the OIDC steps. */
+export const POCKET_ID_IN_CLUSTER = clusterUrl(POCKET_ID_APP, POCKET_ID_APP, APP_SERVICE_PORT);
+
 /** What the auth config decides about Tinyauth. */
 export interface TinyauthOptions {
   /** Pocket ID users' emails let in; undefined lets every user in. */
@@ -69,7 +72,7 @@ export interface TinyauthOptions {
 /** Tinyauth v5's settings, derived from the domain; the client credentials come from the step's Secret. */
 const tinyauthEnv = (domain: string, { allowedUsers, analytics }: TinyauthOptions) => {
   const urls = authUrls(domain);
-  const pocketIdInCluster = clusterUrl(POCKET_ID_APP, POCKET_ID_APP, APP_SERVICE_PORT);
+  const pocketIdInCluster = POCKET_ID_IN_CLUSTER;
   const provider = `TINYAUTH_OAUTH_PROVIDERS_${POCKET_ID_PROVIDER.toUpperCase()}`;
   return {
     plain: {

@@ -10,7 +10,6 @@ import { oidcClientOf } from "../../app/oidc.ts";
 import { renderPlatformApps } from "../../app/platform.ts";
 import type { RenderContext } from "../../app/render.ts";
 import { names } from "../../app/renderNames.ts";
-import { APP_SERVICE_PORT } from "../../app/renderRoutes.ts";
 import type { AuthContract, NetworkContract, StorageContract } from "../../core/contracts.ts";
 import { type PlannedObject, plannedObject } from "../../core/plan.ts";
 import type { Problem } from "../../core/problem.ts";
@@ -24,10 +23,16 @@ import {
   oidcClientStep,
   readersWaitFor,
 } from "../../oidc/reconcile.ts";
-import { authAppSecrets, POCKET_ID_APP, pocketIdApp, TINYAUTH_APP, tinyauthApp } from "./apps.ts";
+import {
+  authAppSecrets,
+  POCKET_ID_APP,
+  POCKET_ID_IN_CLUSTER,
+  pocketIdApp,
+  TINYAUTH_APP,
+  tinyauthApp,
+} from "./apps.ts";
 import type { AuthConfig } from "./config.ts";
 import {
-  clusterUrl,
   dashboardIngressRoute,
   forwardAuthAddress,
   forwardAuthMiddleware,
@@ -176,7 +181,7 @@ const authExports = (network: NetworkContract): AuthContract => {
     tinyauthUrl: urls.tinyauth,
     uiHosts: [hosts.longhorn, network.piholeHost, hosts.traefikPrivate, hosts.traefikPublic],
     pocketIdNamespace: POCKET_ID_APP,
-    pocketIdInternalUrl: clusterUrl(POCKET_ID_APP, POCKET_ID_APP, APP_SERVICE_PORT),
+    pocketIdInternalUrl: POCKET_ID_IN_CLUSTER,
     pocketIdApiKeySecret: names(pocketIdApp(network.domain)).secret,
   };
 };

@@ -5,7 +5,7 @@
  */
 import { valueAt } from "../../core/plan.ts";
 import { PUBLIC_WITHOUT_AUTH } from "../../k8s/annotations.ts";
-import { declaredClients } from "../../oidc/reconcile.ts";
+import { callbackHost, declaredClients } from "../../oidc/reconcile.ts";
 import type { KubernetesObject } from "../documents.ts";
 import type { HostRoute } from "../routes.ts";
 
@@ -34,10 +34,8 @@ const middlewaresOf = (objects: readonly KubernetesObject[]): AuthContext["middl
 const oidcClientsOf = (objects: readonly KubernetesObject[]): AuthContext["oidcClients"] => {
   const byHost = new Map<string, string[]>();
   for (const client of objects.flatMap(declaredClients))
-    for (const url of client.callbackUrls) {
-      const host = new URL(url).host;
-      byHost.set(host, [...new Set([...(byHost.get(host) ?? []), client.id])]);
-    }
+    for (const host of client.callbackUrls.map(callbackHost))
+      if (host !== undefined) byHost.set(host, [...new Set([...(byHost.get(host) ?? []), client.id])]);
   return byHost;
 };
 
