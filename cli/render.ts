@@ -11,6 +11,7 @@ import { ok } from "neverthrow";
 import { readStack, stackSecretPlaintexts } from "../lib/config/stackFile.ts";
 import { runContextOf, type StackLayers, schemasOf } from "../lib/core/layer.ts";
 import { formatProblem, type Problem, redactProblems } from "../lib/core/problem.ts";
+import { PREFLIGHT_RULES } from "../lib/preflight/index.ts";
 import { DRAWING_FILES, drawingFiles } from "../lib/render/drawing/draw.ts";
 import { preflightOf, renderStack } from "../lib/render/render.ts";
 import { summarize } from "../lib/render/summary.ts";
@@ -104,9 +105,7 @@ export const main = async (
   const files = { ...Object.assign({}, ...result.value.map((layer) => layer.files)), ...drawn.value };
   for (const [file, text] of Object.entries(files)) writeFileSync(join(outDir.value, file), text as string);
   io.out(summary);
-  io.out(
-    "\nPreflight: passed (one release per CRD, control-plane tolerations, awaits, webhook gates, one LAN IP per host, OIDC callbacks on served hosts).",
-  );
+  io.out(`\nPreflight: passed (${PREFLIGHT_RULES.join(", ")}).`);
   const page = DRAWING_FILES.html in files ? ` (the drawn plan: ${shownOut}/${DRAWING_FILES.html})` : "";
   io.out(`\nWrote ${Object.keys(files).length} files to ${shownOut}/${page}`);
   return 0;
