@@ -143,18 +143,30 @@ export interface StoredCredentials {
   clientSecret?: string;
 }
 
+/** The first characters a listed secret shows of its value (clientSecretPrefix in oidc_service.go). */
+const prefixOf = (value: string): string => value.slice(0, SECRET_PREFIX_LENGTH);
+
 /** The Secret still logs in when it names this client and an active secret of it starts the same. */
 export const storedSecretWorks = (
   stored: StoredCredentials | undefined,
   clientId: string,
   secrets: readonly SecretDto[],
-): boolean => {
+): stored is Required<StoredCredentials> => {
   const value = stored?.clientSecret;
   if (stored?.clientId !== clientId || value === undefined || value.length <= SECRET_PREFIX_LENGTH)
     return false;
-  return secrets.some((s) => s.isActive && s.prefix === value.slice(0, SECRET_PREFIX_LENGTH));
+  return secrets.some((s) => s.isActive && s.prefix === prefixOf(value));
 };
 
 /** After a new secret is stored, the client's others are orphans nothing can read: revoke them. */
 export const secretsToRevoke = (secrets: readonly SecretDto[], keep: string): string[] =>
   secrets.filter((s) => s.id !== keep).map((s) => s.id);
+
+/**
+ * Beside a stored secret that works, the client's secrets that cannot be it (another prefix): orphans
+ * of a run that failed between creating a secret and revoking the old ones. Those sharing its prefix
+ * stay, since a listing cannot tell them apart. Orphans count against the cap of 20 secrets a client
+ * holds (model.MaxOidcClientSecrets, backend/internal/model/oidc.go), expired ones included.
+ */
+export const secretsBesideStored = (secrets: readonly SecretDto[], storedSecret: string): string[] =>
+  secrets.filter((s) => s.prefix !== prefixOf(storedSecret)).map((s) => s.id);

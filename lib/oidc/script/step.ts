@@ -30,6 +30,7 @@ import {
   type SecretCreatedDto,
   type SecretDto,
   type StoredCredentials,
+  secretsBesideStored,
   secretsToRevoke,
   staleClients,
   storedSecretWorks,
@@ -50,15 +51,17 @@ export const credentialsSecret = (state: DesiredState, client: DesiredClient, cl
   stringData: { [SECRET_KEYS.clientId]: client.id, [SECRET_KEYS.clientSecret]: clientSecret },
 });
 
-/** What a Secret read from the API server holds under the two keys (base64 in `data`). */
-export const storedCredentials = (secret: { data?: Record<string, string> }): StoredCredentials => {
-  const read = (key: string) => {
-    const value = secret.data?.[key];
-    return value === undefined ? {} : { [key]: Buffer.from(value, "base64").toString("utf8") };
-  };
-  const found = { ...read(SECRET_KEYS.clientId), ...read(SECRET_KEYS.clientSecret) };
-  return { clientId: found[SECRET_KEYS.clientId], clientSecret: found[SECRET_KEYS.clientSecret] };
+/** One key of a Secret read from the API server (base64 in `data`), or undefined when it lacks it. */
+const decoded = (data: Record<string, string> | undefined, key: string): string | undefined => {
+  const value = data?.[key];
+  return value === undefined ? undefined : Buffer.from(value, "base64").toString("utf8");
 };
+
+/** What a Secret read from the API server holds under the two keys. */
+export const storedCredentials = (secret: { data?: Record<string, string> }): StoredCredentials => ({
+  clientId: decoded(secret.data, SECRET_KEYS.clientId),
+  clientSecret: decoded(secret.data, SECRET_KEYS.clientSecret),
+});
 
 export const FAILURE_HELP = [
   "What to do: the step is safe to run again, and the next deploy of the same layer replaces this failed Job.",
@@ -68,9 +71,6 @@ export const FAILURE_HELP = [
   "- 409 Client ID is already in use: a client with this id exists (made by hand?); delete it in Pocket ID's admin UI and deploy again.",
 ];
 
-/** One line per failure: the call, its status and Pocket ID's or the API server's message, never a secret. */
-export class StepError extends Error {}
-
 export const failureText = (call: string, status: number, body: string): string => {
   let message = body.slice(0, 300);
   try {
@@ -79,6 +79,18 @@ export const failureText = (call: string, status: number, body: string): string 
   } catch {}
   return `${call} answered ${status}: ${message}`;
 };
+
+/** One line per failure: the call, its status and Pocket ID's or the API server's message, never a secret. */
+export class StepError extends Error {
+  /** The HTTP status, so callers branch on it and not on the text. */
+  readonly status: number;
+  constructor(call: string, status: number, body: string) {
+    super(failureText(call, status, body));
+    this.status = status;
+  }
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 type Call = <T>(request: ApiRequest) => Promise<T>;
 
@@ -93,8 +105,7 @@ const caller =
       ...(tls === undefined ? {} : { tls }),
     });
     const text = await response.text();
-    if (!response.ok)
-      throw new StepError(failureText(`${request.method} ${request.path}`, response.status, text));
+    if (!response.ok) throw new StepError(`${request.method} ${request.path}`, response.status, text);
     return (text === "" ? undefined : JSON.parse(text)) as T;
   };
 
@@ -142,27 +153,69 @@ const readStored = async (io: Io, client: DesiredClient): Promise<StoredCredenti
     const path = secretPath(client.secret.namespace, client.secret.name);
     return storedCredentials(await io.kube<{ data?: Record<string, string> }>({ method: "GET", path }));
   } catch (error) {
-    if (error instanceof StepError && error.message.includes(" answered 404")) return undefined;
+    if (error instanceof StepError && error.status === 404) return undefined;
     throw error;
   }
 };
 
-const syncSecret = async (io: Io, state: DesiredState, client: DesiredClient, stored?: StoredCredentials) => {
-  const where = `${client.secret.namespace}/${client.secret.name}`;
-  const secrets = await io.pocketId<SecretDto[]>({ method: "GET", path: `${CLIENTS}/${client.id}/secrets` });
-  if (storedSecretWorks(stored, client.id, secrets ?? []))
-    return io.log(`client ${client.id}: secret in ${where} is current`);
+const secretsPath = (client: DesiredClient): string => `${CLIENTS}/${client.id}/secrets`;
+
+const revokeSecrets = async (io: Io, client: DesiredClient, ids: readonly string[]): Promise<void> => {
+  for (const id of ids) await io.pocketId({ method: "DELETE", path: `${secretsPath(client)}/${id}` });
+};
+
+/**
+ * The Secret could not be written: revoke the secret just created, or nothing would hold it and
+ * every retry would add one (until the cap of 20 refuses new ones). Returns what to throw: the
+ * write's own error, or, if the revoke fails too, one naming both.
+ */
+const revokeUnheld = async (io: Io, client: DesiredClient, id: string, failure: unknown) => {
+  try {
+    await revokeSecrets(io, client, [id]);
+    io.log(`client ${client.id}: the Secret was not written, so its new secret ${id} is revoked again`);
+    return failure;
+  } catch (revokeFailure) {
+    return new Error(
+      `${messageOf(failure)}; revoking the new secret ${id} of client ${client.id} failed too ` +
+        `(${messageOf(revokeFailure)}): the next run that succeeds revokes it`,
+      { cause: failure },
+    );
+  }
+};
+
+const writeSecret = async (
+  io: Io,
+  state: DesiredState,
+  client: DesiredClient,
+  stored?: StoredCredentials,
+) => {
   const created = await io.pocketId<SecretCreatedDto>({
     method: "POST",
-    path: `${CLIENTS}/${client.id}/secrets`,
+    path: secretsPath(client),
     body: {},
   });
   const body = credentialsSecret(state, client, created.secret);
-  if (stored === undefined)
-    await io.kube({ method: "POST", path: secretPath(client.secret.namespace), body });
-  else await io.kube({ method: "PUT", path: secretPath(client.secret.namespace, client.secret.name), body });
-  for (const id of secretsToRevoke(secrets ?? [], created.id))
-    await io.pocketId({ method: "DELETE", path: `${CLIENTS}/${client.id}/secrets/${id}` });
+  try {
+    if (stored === undefined)
+      await io.kube({ method: "POST", path: secretPath(client.secret.namespace), body });
+    else
+      await io.kube({ method: "PUT", path: secretPath(client.secret.namespace, client.secret.name), body });
+  } catch (failure) {
+    throw await revokeUnheld(io, client, created.id, failure);
+  }
+  return created.id;
+};
+
+const syncSecret = async (io: Io, state: DesiredState, client: DesiredClient, stored?: StoredCredentials) => {
+  const where = `${client.secret.namespace}/${client.secret.name}`;
+  const secrets = (await io.pocketId<SecretDto[] | null>({ method: "GET", path: secretsPath(client) })) ?? [];
+  if (storedSecretWorks(stored, client.id, secrets)) {
+    const orphans = secretsBesideStored(secrets, stored.clientSecret);
+    await revokeSecrets(io, client, orphans);
+    const revoked = orphans.length === 0 ? "" : `; ${orphans.length} other secret(s) nothing holds revoked`;
+    return io.log(`client ${client.id}: secret in ${where} is current${revoked}`);
+  }
+  await revokeSecrets(io, client, secretsToRevoke(secrets, await writeSecret(io, state, client, stored)));
   io.log(
     `client ${client.id}: new secret written to ${where} (pods started before read the old one: restart them)`,
   );
@@ -207,7 +260,7 @@ const main = async ([desiredPath, keyPath]: string[]): Promise<number> => {
     log(`done: ${state.clients.length} client(s), ${state.groups.length} group(s) declared`);
     return 0;
   } catch (error) {
-    log(`FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    log(`FAILED: ${messageOf(error)}`);
     for (const line of FAILURE_HELP) log(line);
     return 1;
   }

@@ -14,6 +14,7 @@ import {
   missingGroups,
   nextPage,
   pageRequest,
+  secretsBesideStored,
   secretsToRevoke,
   staleClients,
   storedSecretWorks,
@@ -161,5 +162,16 @@ describe("decisions", () => {
   test("after a new secret, every other secret of the client is revoked", () => {
     const secrets = ["old-1", "new", "old-2"].map((id) => ({ id, prefix: "", isActive: true }));
     expect(secretsToRevoke(secrets, "new")).toEqual(["old-1", "old-2"]);
+  });
+
+  test("beside a stored secret that works, the others are revoked, never one that could be it", () => {
+    const secrets = [
+      { id: "stored", prefix: "AbCd", isActive: true },
+      { id: "same-prefix", prefix: "AbCd", isActive: true },
+      { id: "orphan", prefix: "XyZw", isActive: true },
+      { id: "expired", prefix: "QrSt", isActive: false },
+      { id: "migrated", prefix: "", isActive: true },
+    ];
+    expect(secretsBesideStored(secrets, "AbCdEfGhIjKlMnOp")).toEqual(["orphan", "expired", "migrated"]);
   });
 });

@@ -31,7 +31,7 @@ const world = () => {
   const calls: string[] = [];
   let serial = 0;
   const fail = (request: ApiRequest, status: number, error: string): never => {
-    throw new StepError(failureText(`${request.method} ${request.path}`, status, JSON.stringify({ error })));
+    throw new StepError(`${request.method} ${request.path}`, status, JSON.stringify({ error }));
   };
   const page = <T>(data: T[]) => ({
     data,
@@ -65,6 +65,8 @@ const world = () => {
     else if (sub === "secrets" && request.method === "GET")
       return found.secrets.map((s) => ({ id: s.id, prefix: s.value.slice(0, 4), isActive: true })) as T;
     else if (sub === "secrets" && request.method === "POST") {
+      /* model.MaxOidcClientSecrets: CreateClientSecret refuses a 21st secret. */
+      if (found.secrets.length >= 20) return fail(request, 400, "A client cannot have more than 20 secrets");
       const created = { id: `s-${++serial}`, value: `Secret${serial}-AbCdEfGhIjKlMnOpQrStUvWx` };
       found.secrets.push(created);
       return {
@@ -73,8 +75,10 @@ const world = () => {
         isActive: true,
         secret: created.value,
       } as T;
-    } else if (sub === "secrets" && request.method === "DELETE")
+    } else if (sub === "secrets" && request.method === "DELETE") {
+      if (!found.secrets.some((s) => s.id === subId)) return fail(request, 404, "Client secret not found");
       found.secrets = found.secrets.filter((s) => s.id !== subId);
+    }
     return undefined as T;
   };
   const kube = async <T>(request: ApiRequest): Promise<T> => {
@@ -178,6 +182,99 @@ describe("the step against Pocket ID and the API server", () => {
     expect(w.log.join("\n")).toContain("restart them");
   });
 
+  test("a Secret that cannot be written: the new client secret is revoked again, the error is the write's", async () => {
+    const w = world();
+    await reconcile(w.io, state([miniflux]));
+    const before = w.clients.get("homelab-apps-miniflux")?.secrets.map((s) => s.id);
+    w.secrets.clear();
+    const forbidden = {
+      ...w.io,
+      kube: async <T>(request: ApiRequest): Promise<T> =>
+        request.method === "GET"
+          ? w.io.kube<T>(request)
+          : Promise.reject(
+              new StepError(`${request.method} ${request.path}`, 403, '{"message":"forbidden"}'),
+            ),
+    };
+    /* More failed runs than the cap of 20 secrets: none leaves a secret behind. */
+    for (let run = 0; run < 21; run++)
+      await expect(reconcile(forbidden, state([miniflux]))).rejects.toThrow(
+        "POST /api/v1/namespaces/miniflux/secrets answered 403: forbidden",
+      );
+    expect(w.clients.get("homelab-apps-miniflux")?.secrets.map((s) => s.id)).toEqual(before);
+    expect(w.log.join("\n")).toContain("revoked again");
+    await reconcile(w.io, state([miniflux]));
+    expect(w.clients.get("homelab-apps-miniflux")?.secrets.map((s) => s.value)).toEqual([
+      stored(w)?.clientSecret ?? "none",
+    ]);
+  });
+
+  test("a network failure on the write: the new secret is revoked again, the error is the write's", async () => {
+    const w = world();
+    await reconcile(w.io, state([miniflux]));
+    w.secrets.clear();
+    const offline = {
+      ...w.io,
+      kube: async <T>(request: ApiRequest): Promise<T> =>
+        request.method === "GET" ? w.io.kube<T>(request) : Promise.reject(new TypeError("fetch failed")),
+    };
+    await expect(reconcile(offline, state([miniflux]))).rejects.toThrow(new TypeError("fetch failed"));
+    expect(w.clients.get("homelab-apps-miniflux")?.secrets).toHaveLength(1);
+  });
+
+  test("when the revoke fails too, the error names both failures", async () => {
+    const w = world();
+    const broken = {
+      ...w.io,
+      kube: async <T>(request: ApiRequest): Promise<T> =>
+        request.method === "GET"
+          ? w.io.kube<T>(request)
+          : Promise.reject(new StepError(`${request.method} ${request.path}`, 422, '{"message":"invalid"}')),
+      pocketId: async <T>(request: ApiRequest): Promise<T> =>
+        request.method === "DELETE"
+          ? Promise.reject(new StepError(`${request.method} ${request.path}`, 500, "database is locked"))
+          : w.io.pocketId<T>(request),
+    };
+    const failure = await reconcile(broken, state([miniflux])).catch((error: Error) => error);
+    const secret = w.clients.get("homelab-apps-miniflux")?.secrets[0];
+    expect(failure?.message).toContain("POST /api/v1/namespaces/miniflux/secrets answered 422: invalid");
+    expect(failure?.message).toContain(
+      `revoking the new secret ${secret?.id} of client homelab-apps-miniflux`,
+    );
+    expect(failure?.message).toContain("answered 500: database is locked");
+    expect(failure?.message).not.toContain(secret?.value ?? "none");
+    /* The next run that succeeds revokes it. */
+    await reconcile(w.io, state([miniflux]));
+    expect(w.clients.get("homelab-apps-miniflux")?.secrets.map((s) => s.value)).toEqual([
+      stored(w)?.clientSecret ?? "none",
+    ]);
+  });
+
+  test("a stored secret that works: the client's other secrets are revoked, it is kept", async () => {
+    const w = world();
+    await reconcile(w.io, state([miniflux]));
+    const client = w.clients.get("homelab-apps-miniflux");
+    client?.secrets.push({ id: "orphan", value: "OrphanAbCdEfGhIjKlMnOpQrStUvWx" });
+    w.calls.length = 0;
+    await reconcile(w.io, state([miniflux]));
+    expect(client?.secrets.map((s) => s.value)).toEqual([stored(w)?.clientSecret ?? "none"]);
+    expect(w.calls.filter((call) => call.startsWith("POST") || call.includes("kube P"))).toEqual([]);
+    expect(w.log.join("\n")).toContain("1 other secret(s) nothing holds revoked");
+  });
+
+  test("only a 404 reads as a missing Secret: another refusal stops the step", async () => {
+    const w = world();
+    const refusing = {
+      ...w.io,
+      kube: async <T>(request: ApiRequest): Promise<T> =>
+        Promise.reject(new StepError(`${request.method} ${request.path}`, 403, '{"message":"answered 404"}')),
+    };
+    await expect(reconcile(refusing, state([miniflux]))).rejects.toThrow(
+      "GET /api/v1/namespaces/miniflux/secrets/miniflux-oidc answered 403",
+    );
+    expect(w.calls.filter((call) => call.includes("/secrets"))).toEqual([]);
+  });
+
   test("a refusal stops the step with the call, the status and Pocket ID's message", async () => {
     const w = world();
     w.clients.set("homelab-apps-miniflux", {
@@ -190,7 +287,7 @@ describe("the step against Pocket ID and the API server", () => {
       ...w.io,
       pocketId: async <T>(request: ApiRequest): Promise<T> =>
         request.method === "PUT"
-          ? Promise.reject(new StepError(failureText("PUT /x", 401, '{"error":"You are not signed in"}')))
+          ? Promise.reject(new StepError("PUT /x", 401, '{"error":"You are not signed in"}'))
           : w.io.pocketId<T>(request),
     };
     await expect(reconcile(refusing, state([miniflux]))).rejects.toThrow(
