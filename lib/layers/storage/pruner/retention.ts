@@ -150,8 +150,9 @@ const toDelete = ({ namespace, name, uid, schedule }: ReadBackup): BackupToDelet
  * one (running, failed); delete every Backup older than the `retain`-th completed one, failed or
  * not. Fewer than `retain` completed: nothing of that schedule goes. A Backup without the label
  * is never touched, nor is one in `keep` (those a Cluster restores from): a kept Backup still
- * counts as what it is, so the others' fate does not change with it. Any scheduled Backup that cannot be read (no uid, no time) stops the whole
- * decision: deleting on a partial reading is what this must never do.
+ * counts as what it is, so the others' fate does not change with it. Any scheduled Backup that
+ * cannot be read (no uid, no time) stops the whole decision: deleting on a partial reading is
+ * what this must never do.
  */
 export const backupsToPrune = (
   items: readonly ListedBackup[],
