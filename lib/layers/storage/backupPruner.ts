@@ -7,7 +7,9 @@
  * (`snapshotOwnerReference: backup`), whose content the class deletes (`deletionPolicy: Delete`),
  * which makes Longhorn's CSI driver delete the backup from the NAS (longhorn-manager v1.12.1
  * csi/controller_server.go, DeleteSnapshot: type `bak` → cleanupBackup). Backups made by hand (no
- * `cnpg.io/scheduled-backup` label) are never touched.
+ * `cnpg.io/scheduled-backup` label) are never touched, nor is a Backup a Cluster restores from
+ * (`spec.bootstrap.recovery.backup.name`, what lib/app/restore.ts declares): deleting it would fail
+ * that restore, in progress or made again.
  */
 import type { PlannedObject } from "../../core/plan.ts";
 import { plannedObject } from "../../core/plan.ts";
@@ -31,7 +33,8 @@ export const prunerArgs = (retain: number): string[] => {
 };
 
 /**
- * Its ServiceAccount, the right to list and delete Backups, the program's ConfigMap, and the
+ * Its ServiceAccount, the right to list and delete Backups and to list Clusters (to keep what they
+ * restore from), the program's ConfigMap, and the
  * CronJob at `schedule` (UTC). A changed program reaches the next run: a pod mounts the ConfigMap
  * as it is when the pod starts.
  */
@@ -47,7 +50,10 @@ export const backupPruner = (options: {
   const role = plannedObject(
     clusterRoleObject(
       BACKUP_PRUNER,
-      [{ apiGroups: ["postgresql.cnpg.io"], resources: ["backups"], verbs: ["list", "delete"] }],
+      [
+        { apiGroups: ["postgresql.cnpg.io"], resources: ["backups"], verbs: ["list", "delete"] },
+        { apiGroups: ["postgresql.cnpg.io"], resources: ["clusters"], verbs: ["list"] },
+      ],
       labels,
     ),
   );

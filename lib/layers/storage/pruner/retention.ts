@@ -14,6 +14,12 @@
  * name's order: a name is the ScheduledBackup's and the schedule's, and a renamed schedule sorts
  * apart from its own past.
  *
+ * Backups a Cluster restores from are kept whatever their age: deleting one deletes its snapshot and
+ * the Longhorn backup on the NAS, so a restore in progress, or one made again, would fail. The field
+ * read, of CloudNativePG's Cluster (the chart 0.29.0 CRD clusters.postgresql.cnpg.io, checked):
+ * `spec.bootstrap.recovery.backup.name`, a Backup of the Cluster's own namespace (a required string;
+ * "Mutually exclusive with `source` and `volumeSnapshots`"), what `withPostgres({ restore })` sets.
+ *
  * Block comments only inside functions: the render prints this file, and its check for doubled
  * path separators (test/cli/addressPlan.test.ts) would take a line comment for one.
  */
@@ -38,6 +44,18 @@ export interface BackupToDelete {
   schedule: string;
 }
 
+/** A Backup named, not listed: one a Cluster restores from. */
+export interface BackupRef {
+  namespace: string;
+  name: string;
+}
+
+/** A Cluster as listed, every field optional (see the header for the field read). */
+export interface ListedCluster {
+  metadata?: { name?: string; namespace?: string };
+  spec?: { bootstrap?: { recovery?: { backup?: { name?: unknown } } } };
+}
+
 export const SCHEDULE_LABEL = "cnpg.io/scheduled-backup";
 const COMPLETED = "completed";
 
@@ -54,6 +72,29 @@ const scheduleOf = (backup: ListedBackup): string | undefined => {
 
 const text = (value: unknown): string | undefined =>
   typeof value === "string" && value !== "" ? value : undefined;
+
+/**
+ * The Backups the listed Clusters restore from, or every Cluster whose `recovery.backup` names none
+ * readable: a source it cannot read might be any Backup, so the caller must then delete nothing.
+ */
+export const restoreSources = (
+  clusters: readonly ListedCluster[],
+): BackupRef[] | { unreadable: string[] } => {
+  const sources: BackupRef[] = [];
+  const unreadable: string[] = [];
+  for (const cluster of clusters) {
+    const backup = cluster?.spec?.bootstrap?.recovery?.backup;
+    if (backup === undefined) continue;
+    const namespace = text(cluster.metadata?.namespace);
+    const name = text(backup?.name);
+    if (namespace !== undefined && name !== undefined) sources.push({ namespace, name });
+    else
+      unreadable.push(
+        `Cluster ${namespace ?? "(no namespace)"}/${text(cluster.metadata?.name) ?? "(no name)"} restores from a Backup it does not name (spec.bootstrap.recovery.backup.name ${JSON.stringify(backup?.name)})`,
+      );
+  }
+  return unreadable.length > 0 ? { unreadable } : sources;
+};
 
 /** The backup's time in ms: started, else created. NaN when neither is a readable time. */
 export const backupTime = (backup: ListedBackup): number => {
@@ -91,16 +132,33 @@ const olderThanKept = (backups: ReadBackup[], retain: number): ReadBackup[] => {
   });
 };
 
-export type Decision = { ok: true; delete: BackupToDelete[] } | { ok: false; unreadable: string[] };
+/** `spared`: Backups retention would delete that a Cluster restores from (kept, to say so). */
+export type Decision =
+  | { ok: true; delete: BackupToDelete[]; spared: BackupToDelete[] }
+  | { ok: false; unreadable: string[] };
+
+const refKey = (backup: BackupRef): string => JSON.stringify([backup.namespace, backup.name]);
+const toDelete = ({ namespace, name, uid, schedule }: ReadBackup): BackupToDelete => ({
+  namespace,
+  name,
+  uid,
+  schedule,
+});
 
 /**
  * Per namespace and ScheduledBackup: keep the newest `retain` completed Backups and every newer
  * one (running, failed); delete every Backup older than the `retain`-th completed one, failed or
  * not. Fewer than `retain` completed: nothing of that schedule goes. A Backup without the label
- * is never touched. Any scheduled Backup that cannot be read (no uid, no time) stops the whole
- * decision: deleting on a partial reading is what this must never do.
+ * is never touched, nor is one in `keep` (those a Cluster restores from): a kept Backup still
+ * counts as what it is, so the others' fate does not change with it. Any scheduled Backup that
+ * cannot be read (no uid, no time) stops the whole decision: deleting on a partial reading is
+ * what this must never do.
  */
-export const backupsToPrune = (items: readonly ListedBackup[], retain: number): Decision => {
+export const backupsToPrune = (
+  items: readonly ListedBackup[],
+  retain: number,
+  keep: readonly BackupRef[],
+): Decision => {
   if (!Number.isInteger(retain) || retain < 1)
     throw new Error(`retain must be a whole number >= 1, not ${JSON.stringify(retain)}`);
   const read = items.flatMap((item) => {
@@ -115,8 +173,10 @@ export const backupsToPrune = (items: readonly ListedBackup[], retain: number): 
     groups.set(key, [...(groups.get(key) ?? []), backup]);
   }
   const doomed = [...groups.values()].flatMap((group) => olderThanKept(group, retain));
+  const kept = new Set(keep.map(refKey));
   return {
     ok: true,
-    delete: doomed.map(({ namespace, name, uid, schedule }) => ({ namespace, name, uid, schedule })),
+    delete: doomed.filter((backup) => !kept.has(refKey(backup))).map(toDelete),
+    spared: doomed.filter((backup) => kept.has(refKey(backup))).map(toDelete),
   };
 };

@@ -22,7 +22,7 @@ interface Pod {
 }
 
 describe("the pruner's objects", () => {
-  test("a CronJob in cnpg-system an hour after the database backups (UTC), allowed to list and delete Backups only", async () => {
+  test("a CronJob in cnpg-system an hour after the database backups (UTC), allowed to list and delete Backups and list Clusters, nothing more", async () => {
     const storage = await renderedLayer("storage");
     const body = (kind: string) =>
       storage.documents.kubernetes.find((d) => d.body.kind === kind && d.body.metadata.name === BACKUP_PRUNER)
@@ -53,6 +53,7 @@ describe("the pruner's objects", () => {
     expect(pod.volumes).toContainEqual({ name: "pruner", configMap: { name: BACKUP_PRUNER } });
     expect((body("ClusterRole") as unknown as { rules: unknown }).rules).toEqual([
       { apiGroups: ["postgresql.cnpg.io"], resources: ["backups"], verbs: ["list", "delete"] },
+      { apiGroups: ["postgresql.cnpg.io"], resources: ["clusters"], verbs: ["list"] },
     ]);
   });
 

@@ -6,12 +6,13 @@
 import { describe, expect, test } from "bun:test";
 import {
   type Answer,
+  CLUSTERS_PATH,
   type Io,
   LIST_PATH,
   parseArgs,
   prune,
 } from "../../../../../lib/layers/storage/pruner/prune.ts";
-import type { ListedBackup } from "../../../../../lib/layers/storage/pruner/retention.ts";
+import type { ListedBackup, ListedCluster } from "../../../../../lib/layers/storage/pruner/retention.ts";
 
 const backup = (name: string, day: number, phase = "completed"): ListedBackup => ({
   metadata: {
@@ -29,15 +30,41 @@ const status = (code: number, message: string): Answer => ({
   text: JSON.stringify({ kind: "Status", status: "Failure", message, code }),
 });
 
-/** An API server holding `items`; `deleteAnswer` overrides the answer to a DELETE of one name. */
-const server = (items: ListedBackup[], list?: Answer, deleteAnswer: Record<string, Answer> = {}) => {
+/** The live database, and a restored copy of it bootstrapped from `from` (withPostgres restore). */
+const clusters = (from?: string): ListedCluster[] => [
+  { metadata: { name: "miniflux-db", namespace: "miniflux" }, spec: { bootstrap: {} } },
+  ...(from === undefined
+    ? []
+    : [
+        {
+          metadata: { name: "miniflux-db-r1", namespace: "miniflux" },
+          spec: { bootstrap: { recovery: { backup: { name: from } } } },
+        },
+      ]),
+];
+
+/**
+ * An API server holding `items` and `clusters`; `list` and `clusterList` override the answers to
+ * the two lists, `deleteAnswer` the answer to a DELETE of one name.
+ */
+const server = (
+  items: ListedBackup[],
+  list?: Answer,
+  deleteAnswer: Record<string, Answer> = {},
+  world: { clusters?: ListedCluster[]; clusterList?: Answer } = {},
+) => {
   const calls: string[] = [];
   const lines: string[] = [];
+  const listOf = (kind: string, listed: unknown[]) => ({
+    status: 200,
+    text: JSON.stringify({ kind, items: listed, metadata: {} }),
+  });
   const io: Io = {
     send: async (method, path, body) => {
       calls.push(`${method} ${path}${body === undefined ? "" : ` ${JSON.stringify(body)}`}`);
-      if (method === "GET")
-        return list ?? { status: 200, text: JSON.stringify({ kind: "BackupList", items, metadata: {} }) };
+      if (method === "GET" && path === CLUSTERS_PATH)
+        return world.clusterList ?? listOf("ClusterList", world.clusters ?? clusters());
+      if (method === "GET") return list ?? listOf("BackupList", items);
       const name = path.split("/").at(-1) ?? "";
       return deleteAnswer[name] ?? { status: 200, text: JSON.stringify({ kind: "Backup" }) };
     },
@@ -54,6 +81,7 @@ describe("the pruner, run", () => {
     expect(await prune(world.io, 2)).toBe(true);
     expect(world.calls).toEqual([
       "GET /apis/postgresql.cnpg.io/v1/backups?labelSelector=cnpg.io%2Fscheduled-backup",
+      "GET /apis/postgresql.cnpg.io/v1/clusters",
       'DELETE /apis/postgresql.cnpg.io/v1/namespaces/miniflux/backups/db-2 {"apiVersion":"v1","kind":"DeleteOptions","preconditions":{"uid":"uid-db-2"}}',
       'DELETE /apis/postgresql.cnpg.io/v1/namespaces/miniflux/backups/db-1 {"apiVersion":"v1","kind":"DeleteOptions","preconditions":{"uid":"uid-db-1"}}',
     ]);
@@ -79,7 +107,7 @@ describe("the pruner, run", () => {
     );
     const world = server(items, undefined, { "db-2": refusal });
     expect(await prune(world.io, 2)).toBe(false);
-    expect(world.calls).toHaveLength(2);
+    expect(world.calls).toHaveLength(3);
     expect(world.lines.at(-1)).toBe(
       "FAILED: deleting miniflux/db-2 (DELETE /apis/postgresql.cnpg.io/v1/namespaces/miniflux/backups/db-2) answered 409: Precondition failed: UID in precondition: uid-db-2, UID in object meta: other",
     );
@@ -117,8 +145,53 @@ describe("the pruner, run", () => {
     for (const [list, listed, line] of cases) {
       const world = server(listed, list);
       expect(await prune(world.io, 1)).toBe(false);
-      expect(world.calls).toHaveLength(1);
+      expect(world.calls.filter((call) => call.startsWith("DELETE"))).toEqual([]);
       expect(world.lines.at(-1)).toBe(line);
+    }
+  });
+
+  test("keeps a Backup a Cluster restores from, saying so; the others go as before", async () => {
+    const world = server(items, undefined, {}, { clusters: clusters("db-1") });
+    expect(await prune(world.io, 2)).toBe(true);
+    expect(world.calls.filter((call) => call.startsWith("DELETE"))).toHaveLength(1);
+    expect(world.lines).toEqual([
+      "4 scheduled backups listed; keeping the newest 2 completed per schedule; 1 to delete",
+      "kept miniflux/db-1 (schedule miniflux-db): a Cluster restores from it",
+      "deleted miniflux/db-2 (schedule miniflux-db)",
+    ]);
+  });
+
+  test("without a readable list of the Clusters it deletes nothing: refused, not JSON, in pages, or a source it cannot read", async () => {
+    const unnamed = {
+      metadata: { name: "r", namespace: "miniflux" },
+      spec: { bootstrap: { recovery: { backup: {} } } },
+    };
+    const cases: [{ clusters?: ListedCluster[]; clusterList?: Answer }, string][] = [
+      [
+        { clusterList: status(403, "clusters.postgresql.cnpg.io is forbidden") },
+        `FAILED: listing the clusters (GET ${CLUSTERS_PATH}) answered 403: clusters.postgresql.cnpg.io is forbidden`,
+      ],
+      [
+        { clusterList: { status: 200, text: "<html>" } },
+        "FAILED: listing the clusters answered no JSON: <html>",
+      ],
+      [
+        { clusterList: { status: 200, text: JSON.stringify({ items: [], metadata: { continue: "abc" } }) } },
+        "FAILED: listing the clusters answered part of the list (a continue token)",
+      ],
+      [
+        { clusters: [...clusters(), unnamed] },
+        "FAILED: Cluster miniflux/r restores from a Backup it does not name (spec.bootstrap.recovery.backup.name undefined)",
+      ],
+    ];
+    for (const [clusterWorld, line] of cases) {
+      const world = server(items, undefined, {}, clusterWorld);
+      expect(await prune(world.io, 1)).toBe(false);
+      expect(world.calls.filter((call) => call.startsWith("DELETE"))).toEqual([]);
+      expect(world.lines).toEqual([
+        line,
+        "nothing deleted: without knowing which Backups Clusters restore from, any might be one",
+      ]);
     }
   });
 

@@ -1,14 +1,18 @@
 /**
  * The pruner's decision: examples of the rule, then its promises as properties over random lists
- * (schedules, namespaces, hand-made Backups, phases, equal and missing times), 1,000 runs each.
+ * (schedules, namespaces, hand-made Backups, phases, equal and missing times, Backups restored
+ * from), 1,000 runs each.
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import {
+  type BackupRef,
   type BackupToDelete,
   backupsToPrune,
   backupTime,
   type ListedBackup,
+  type ListedCluster,
+  restoreSources,
   SCHEDULE_LABEL,
 } from "../../../../../lib/layers/storage/pruner/retention.ts";
 
@@ -36,8 +40,8 @@ const backup = (
   };
 };
 
-const deleted = (items: ListedBackup[], retain: number): string[] => {
-  const decision = backupsToPrune(items, retain);
+const deleted = (items: ListedBackup[], retain: number, keep: BackupRef[] = []): string[] => {
+  const decision = backupsToPrune(items, retain, keep);
   if (!decision.ok) throw new Error(decision.unreadable.join("; "));
   return decision.delete.map((item) => `${item.namespace}/${item.name}`);
 };
@@ -73,9 +77,10 @@ describe("the pruner's decision, by example", () => {
 
   test("each delete names the object by its uid, with its schedule", () => {
     const items = [backup("a", "db", "db-1", "completed", 1), backup("a", "db", "db-2", "completed", 2)];
-    expect(backupsToPrune(items, 1)).toEqual({
+    expect(backupsToPrune(items, 1, [])).toEqual({
       ok: true,
       delete: [{ namespace: "a", name: "db-1", uid: "uid-a-db-1", schedule: "db" }],
+      spared: [],
     });
   });
 
@@ -85,7 +90,7 @@ describe("the pruner's decision, by example", () => {
     delete noUid.metadata?.uid;
     const badTime = backup("b", "other", "other-2", "completed", 1);
     (badTime.status as { startedAt: string }).startedAt = "yesterday";
-    expect(backupsToPrune([...good, noUid, badTime], 1)).toEqual({
+    expect(backupsToPrune([...good, noUid, badTime], 1, [])).toEqual({
       ok: false,
       unreadable: [
         "Backup b/other-1 has no name, namespace or uid",
@@ -95,11 +100,55 @@ describe("the pruner's decision, by example", () => {
     const byHand = { metadata: { name: "x", labels: { [SCHEDULE_LABEL]: "" } } };
     expect(deleted([...good, byHand, null as unknown as ListedBackup], 1)).toEqual(["a/db-1"]);
     const numeric = { ...backup("b", "other", "other-3", "completed", 1), status: { startedAt: 0 } };
-    expect(backupsToPrune([numeric as unknown as ListedBackup], 1).ok).toBe(false);
+    expect(backupsToPrune([numeric as unknown as ListedBackup], 1, []).ok).toBe(false);
   });
 
   test("retain must be a whole number of at least one", () => {
-    for (const retain of [0, -1, 1.5, Number.NaN]) expect(() => backupsToPrune([], retain)).toThrow("retain");
+    for (const retain of [0, -1, 1.5, Number.NaN])
+      expect(() => backupsToPrune([], retain, [])).toThrow("retain");
+  });
+
+  test("a Backup a Cluster restores from is never deleted, and still counts for the others' retention", () => {
+    const items = [1, 2, 3, 4].map((day) => backup("a", "db", `db-${day}`, "completed", day));
+    const keep = [
+      { namespace: "a", name: "db-1" },
+      { namespace: "a", name: "db-4" },
+      { namespace: "b", name: "db-2" },
+    ];
+    const decision = backupsToPrune(items, 1, keep);
+    expect(decision).toEqual({
+      ok: true,
+      delete: [
+        { namespace: "a", name: "db-3", uid: "uid-a-db-3", schedule: "db" },
+        { namespace: "a", name: "db-2", uid: "uid-a-db-2", schedule: "db" },
+      ],
+      spared: [{ namespace: "a", name: "db-1", uid: "uid-a-db-1", schedule: "db" }],
+    });
+  });
+
+  test("the Backups Clusters restore from: spec.bootstrap.recovery.backup.name in the Cluster's namespace", () => {
+    const cluster = (namespace: string, name: string, bootstrap: unknown): ListedCluster =>
+      ({ metadata: { namespace, name }, spec: { bootstrap } }) as ListedCluster;
+    const clusters = [
+      cluster("miniflux", "miniflux-db", { initdb: { database: "miniflux" } }),
+      cluster("miniflux", "miniflux-db-r20261207163000", {
+        recovery: { backup: { name: "miniflux-db-20261207163000" }, database: "miniflux" },
+      }),
+      cluster("notes", "notes-db-r1", { recovery: { source: "object-store" } }),
+      { metadata: { namespace: "x" } },
+      null as unknown as ListedCluster,
+    ];
+    expect(restoreSources(clusters)).toEqual([{ namespace: "miniflux", name: "miniflux-db-20261207163000" }]);
+    expect(restoreSources([cluster("a", "r", { recovery: { backup: { name: "" } } })])).toEqual({
+      unreadable: [
+        'Cluster a/r restores from a Backup it does not name (spec.bootstrap.recovery.backup.name "")',
+      ],
+    });
+    expect(restoreSources([cluster("", "r", { recovery: { backup: { name: "b" } } })])).toEqual({
+      unreadable: [
+        'Cluster (no namespace)/r restores from a Backup it does not name (spec.bootstrap.recovery.backup.name "b")',
+      ],
+    });
   });
 });
 
@@ -124,9 +173,14 @@ const listed = fc
     }),
   );
 const retains = fc.integer({ min: 1, max: 5 });
+/** Backups Clusters restore from: names of the list's (b<index>) and beyond it, in either namespace. */
+const kept = fc.array(
+  fc.record({ namespace: fc.constantFrom("a", "b"), name: fc.nat(30).map((index) => `b${index}`) }),
+  { maxLength: 6 },
+);
 
-const chosen = (items: ListedBackup[], retain: number): BackupToDelete[] => {
-  const decision = backupsToPrune(items, retain);
+const chosen = (items: ListedBackup[], retain: number, keep: BackupRef[] = []): BackupToDelete[] => {
+  const decision = backupsToPrune(items, retain, keep);
   if (!decision.ok) throw new Error("every generated backup is readable");
   return decision.delete;
 };
@@ -184,6 +238,20 @@ describe("the pruner's promises, for any list", () => {
           JSON.stringify(whole) === JSON.stringify(uids(apart)) &&
           JSON.stringify(whole) === JSON.stringify(uids(chosen(shuffled, retain)))
         );
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test("it never deletes a Backup a Cluster restores from, and keeping one changes no other's fate", () => {
+    fc.assert(
+      fc.property(listed, retains, kept, (items, retain, keep) => {
+        const isKept = (doomed: BackupToDelete) =>
+          keep.some((ref) => ref.namespace === doomed.namespace && ref.name === doomed.name);
+        const uids = (list: BackupToDelete[]) => list.map((item) => item.uid).sort();
+        const withKeep = chosen(items, retain, keep);
+        const without = chosen(items, retain).filter((doomed) => !isKept(doomed));
+        return !withKeep.some(isKept) && JSON.stringify(uids(withKeep)) === JSON.stringify(uids(without));
       }),
       { numRuns: RUNS },
     );
