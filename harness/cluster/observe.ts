@@ -8,6 +8,7 @@ import {
   type PodLike,
   type WorkloadObjects,
   type WorkloadState,
+  workloadOf,
   workloadState,
 } from "../../lib/k8s/health.ts";
 import type { Clients } from "./api.ts";
@@ -83,20 +84,7 @@ export const observeLayer = (
 ): { workloads: WorkloadState[]; claims: ClaimState[] } => ({
   workloads: accepted.filter(isWorkload).flatMap((object) => {
     const live = snapshot.workloads.find((item) => item.kind === object.kind && sameObject(object)(item));
-    if (!live) return [];
-    const { namespace = "default", name = "", uid = "" } = live.metadata ?? {};
-    return [
-      workloadState(
-        {
-          kind: object.kind,
-          namespace,
-          name,
-          uid,
-          desired: live.spec?.replicas ?? live.spec?.parallelism ?? 1,
-        },
-        snapshot,
-      ),
-    ];
+    return live ? [workloadState(workloadOf(live), snapshot)] : [];
   }),
   claims: accepted
     .filter((object) => object.kind === "PersistentVolumeClaim")
