@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import type * as input from "@pulumi/kubernetes/types/input";
-import { containerObject, type PodTemplate, podTemplate } from "./workload.ts";
+import { type PodTemplate, podTemplate, stepContainer } from "./workload.ts";
 
 /**
  * Bun's official Alpine image at the Bun this project runs on (package.json `packageManager`):
@@ -47,31 +47,17 @@ export const bunProgramPod = (pod: BunProgramPod): PodTemplate =>
     serviceAccount: pod.name,
     identity: { user: BUN_USER, group: BUN_USER },
     containers: [
-      {
-        ...containerObject({
-          name: pod.container,
-          image: BUN_IMAGE,
-          command: ["bun", `/${pod.folder}/${pod.entry}`, ...pod.args],
-          ports: [],
-          env: [],
-          resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "256Mi" } },
-          volumeMounts: [
-            { name: pod.folder, mountPath: `/${pod.folder}`, readOnly: true },
-            ...pod.inputs.map((item) => ({ name: item.name, mountPath: item.mountPath, readOnly: true })),
-            { name: "tmp", mountPath: "/tmp" },
-          ],
-          probes: {},
-          security: {
-            runAsRoot: false,
-            addCapabilities: [],
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-          },
-        }),
-        // The programs write no termination-log file: the kubelet takes the log's last lines as the
-        // container's message, which the provider's error shows (the failure and its help).
-        terminationMessagePolicy: "FallbackToLogsOnError",
-      },
+      stepContainer({
+        name: pod.container,
+        image: BUN_IMAGE,
+        command: ["bun", `/${pod.folder}/${pod.entry}`, ...pod.args],
+        resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+        volumeMounts: [
+          { name: pod.folder, mountPath: `/${pod.folder}`, readOnly: true },
+          ...pod.inputs.map((item) => ({ name: item.name, mountPath: item.mountPath, readOnly: true })),
+          { name: "tmp", mountPath: "/tmp" },
+        ],
+      }),
     ],
     volumes: [
       { name: pod.folder, configMap: { name: pod.name } },

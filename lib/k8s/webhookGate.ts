@@ -34,7 +34,7 @@ import { configMapObject } from "./config.ts";
 import { namespaceId } from "./namespace.ts";
 import { clusterRoleBindingObject, clusterRoleObject, serviceAccountObject } from "./rbac.ts";
 import { collectionPath, gateScript, PROBES_DIR, pluralOf } from "./webhookGateScript.ts";
-import { containerObject, jobObject, type PodTemplate, podTemplate } from "./workload.ts";
+import { jobObject, type PodTemplate, podTemplate, stepContainer } from "./workload.ts";
 
 /**
  * curl's official image (github.com/curl/curl-container): Alpine, so busybox's sh, date and sleep
@@ -140,29 +140,15 @@ const gatePod = (name: string, script: string): PodTemplate =>
     serviceAccount: name,
     identity: { user: CURL_USER, group: CURL_GROUP },
     containers: [
-      {
-        ...containerObject({
-          name: "dry-run",
-          image: CURL_IMAGE,
-          // `command` replaces the image's entrypoint (/entrypoint.sh, which runs curl by default).
-          command: ["sh", "-c", script],
-          ports: [],
-          env: [],
-          resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
-          // curl and the script write nothing: the root filesystem stays read-only, with no scratch.
-          volumeMounts: [{ name: "probes", mountPath: PROBES_DIR, readOnly: true }],
-          probes: {},
-          security: {
-            runAsRoot: false,
-            addCapabilities: [],
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-          },
-        }),
-        // The script writes no termination-log file: the kubelet takes its log's last lines as the
-        // container's message instead, which the provider's error shows (the gate and the fix).
-        terminationMessagePolicy: "FallbackToLogsOnError",
-      },
+      stepContainer({
+        name: "dry-run",
+        image: CURL_IMAGE,
+        // `command` replaces the image's entrypoint (/entrypoint.sh, which runs curl by default).
+        command: ["sh", "-c", script],
+        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+        // curl and the script write nothing: the root filesystem stays read-only, with no scratch.
+        volumeMounts: [{ name: "probes", mountPath: PROBES_DIR, readOnly: true }],
+      }),
     ],
     volumes: [{ name: "probes", configMap: { name } }],
   });

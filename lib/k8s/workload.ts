@@ -65,6 +65,30 @@ export const containerObject = (options: ContainerOptions): input.core.v1.Contai
   ...options.probes,
 });
 
+/**
+ * The container of a one-shot step (a webhook gate, the OIDC client step, the backup pruner): no
+ * ports, env or probes; non-root, no added capability, read-only root filesystem. Such a step writes
+ * no termination-log file, so the kubelet takes its log's last lines as the container's message,
+ * which the provider's error shows when the Job fails (the failure and its help).
+ */
+export const stepContainer = (
+  options: Omit<ContainerOptions, "ports" | "env" | "probes" | "security">,
+): input.core.v1.Container => ({
+  ...containerObject({
+    ...options,
+    ports: [],
+    env: [],
+    probes: {},
+    security: {
+      runAsRoot: false,
+      addCapabilities: [],
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+    },
+  }),
+  terminationMessagePolicy: "FallbackToLogsOnError",
+});
+
 export interface PodTemplateOptions {
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
