@@ -7,7 +7,7 @@
  * (config/storage/Pulumi.<stack>.yaml), turned into UTC as the storage layer deploys them.
  */
 import { resolve } from "node:path";
-import { err, ok, type Result } from "neverthrow";
+import { err, type Result } from "neverthrow";
 import {
   type Allowance,
   allowedAge,
@@ -38,7 +38,7 @@ import {
   stackOptionSpec,
   USAGE_EXIT,
 } from "./args.ts";
-import { type KubeGet, kubeconfigFiles, kubeReader, NO_KUBECONFIG } from "./kubeApi.ts";
+import { type KubeGet, kubeconfigFiles, kubeReader, NO_KUBECONFIG, readLists } from "./kubeApi.ts";
 
 export const BACKUPS: StackCommandSpec = {
   usage: "bun run backups [--stack <name>]",
@@ -75,18 +75,8 @@ const LISTS = {
   databaseBackups: "/apis/postgresql.cnpg.io/v1/backups",
 } as const;
 
-const readLive = async (get: KubeGet): Promise<Result<LiveBackups, string[]>> => {
-  const entries = await Promise.all(
-    Object.entries(LISTS).map(async ([key, path]) => [key, await get(path)] as const),
-  );
-  const errors = entries.flatMap(([, result]) => (result.isErr() ? [result.error] : []));
-  if (errors.length > 0) return err(errors);
-  return ok(
-    Object.fromEntries(
-      entries.map(([key, result]) => [key, (result._unsafeUnwrap() as { items?: unknown[] }).items ?? []]),
-    ) as unknown as LiveBackups,
-  );
-};
+const readLive = async (get: KubeGet): Promise<Result<LiveBackups, string[]>> =>
+  (await readLists(get, LISTS)).map((lists) => lists as unknown as LiveBackups);
 
 export const main = async (
   argv: readonly string[],

@@ -7,7 +7,7 @@
  */
 import { err, ok, type Result } from "neverthrow";
 import { unreadyWorkloads, type WorkloadObjects } from "../lib/k8s/health.ts";
-import { type KubeGet, kubeconfigFiles, kubeReader } from "./kubeApi.ts";
+import { type KubeGet, kubeconfigFiles, kubeReader, readLists } from "./kubeApi.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 /** An item of a list as the API server returns it; the verdicts read only what they name. */
@@ -28,13 +28,9 @@ const completed = (job: Item): boolean =>
 
 /** One line per workload whose pods are not all Ready, with the reason its pods give. */
 export const unreadyInCluster = async (get: KubeGet): Promise<Result<string[], string>> => {
-  const entries = Object.entries(LISTS) as [keyof typeof LISTS, string][];
-  const read = await Promise.all(entries.map(([, path]) => get(path)));
-  const failed = read.find((result) => result.isErr());
-  if (failed?.isErr()) return err(failed.error);
-  const items = Object.fromEntries(
-    entries.map(([name], index) => [name, (read[index]?._unsafeUnwrap() as { items?: Item[] })?.items ?? []]),
-  ) as Record<keyof typeof LISTS, Item[]>;
+  const lists = await readLists(get, LISTS);
+  if (lists.isErr()) return err(lists.error.join("; "));
+  const items = lists.value as Record<keyof typeof LISTS, Item[]>;
   const kinds = (list: Item[], kind: string) => list.map((item) => ({ ...item, kind }));
   const objects = {
     workloads: [

@@ -94,3 +94,23 @@ export const kubeReader = async (files: readonly string[]): Promise<Result<KubeG
     }
   });
 };
+
+/**
+ * Several cluster-wide lists read at once, by name: each list's `items`, or every error (nothing is
+ * judged from a partial view of the cluster).
+ */
+export const readLists = async <K extends string>(
+  get: KubeGet,
+  paths: Readonly<Record<K, string>>,
+): Promise<Result<Record<K, unknown[]>, string[]>> => {
+  const entries = await Promise.all(
+    (Object.entries(paths) as [K, string][]).map(async ([key, path]) => [key, await get(path)] as const),
+  );
+  const errors = entries.flatMap(([, result]) => (result.isErr() ? [result.error] : []));
+  if (errors.length > 0) return err(errors);
+  return ok(
+    Object.fromEntries(
+      entries.map(([key, result]) => [key, (result._unsafeUnwrap() as { items?: unknown[] }).items ?? []]),
+    ) as Record<K, unknown[]>,
+  );
+};
