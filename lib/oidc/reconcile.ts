@@ -165,7 +165,11 @@ export const oidcClientStep = (options: OidcStepOptions): { job: string; objects
   return { job: job.id, objects: [account, ...access, config, job] };
 };
 
-/** The Secrets a Deployment's containers read env from (`secretKeyRef`). */
+/**
+ * The Secrets (namespace/name) a workload's containers read through `env` secretKeyRef. Apps and
+ * platform services render only Deployments and read Secrets only that way (withOidc,
+ * withSecretEnv); a StatefulSet, CronJob or `envFrom` reader would need to be added here.
+ */
 const secretsReadBy = (item: PlannedObject): string[] => {
   const object = item.object;
   if (object.kind !== "Deployment") return [];
