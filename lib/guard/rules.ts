@@ -131,7 +131,12 @@ export const RULES: Readonly<Record<string, Rule>> = {
   },
   Job: {
     apiVersion: group("batch"),
-    fields: { "spec.selector": "replace", "spec.template": "replace", "spec.completions": "replace" },
+    fields: {
+      "spec.selector": "replace",
+      "spec.template": "replace",
+      "spec.completions": "replace",
+      "spec.parallelism": "replace",
+    },
     sizes: [],
     stateful: false,
     source: `${K8S_API} (batch/v1: a Job's pod template and selector are immutable)`,
@@ -143,12 +148,22 @@ export const RULES: Readonly<Record<string, Rule>> = {
     stateful: false,
     source: `${K8S_API} (v1 Service: spec.clusterIP is immutable once set)`,
   },
+  // pulumi-kubernetes replaces a Secret or ConfigMap whose content changes, unless the provider's
+  // enableSecretMutable / enableConfigMapMutable is set (we set neither): provider/pkg/provider/diff.go
+  // forceNewProperties at the pinned build f47bc2d6. With a fixed name it is deleted, then created.
   Secret: {
     apiVersion: core,
-    fields: { type: "replace" },
+    fields: { type: "replace", data: "replace", stringData: "replace" },
     sizes: [],
     stateful: false,
-    source: `${K8S_API} (v1 Secret: type is immutable)`,
+    source: `${K8S_API} (v1 Secret: type is immutable); pulumi-kubernetes diff.go forceNewProperties (data)`,
+  },
+  ConfigMap: {
+    apiVersion: core,
+    fields: { data: "replace", binaryData: "replace" },
+    sizes: [],
+    stateful: false,
+    source: "pulumi-kubernetes provider/pkg/provider/diff.go forceNewProperties (ConfigMap data)",
   },
   ClusterRoleBinding: {
     apiVersion: group("rbac.authorization.k8s.io"),
@@ -205,7 +220,7 @@ export const externalChangeAction = (type: string, path: string): "replace" | "u
 /**
  * What a change of `path` does to a deploy of a Kubernetes object: replace it (delete and create
  * again) when the field is immutable, else update it in place. pulumi-kubernetes replaces an object
- * on a change of any field Kubernetes refuses to update, so the rules are Kubernetes's.
+ * on a change of any field Kubernetes refuses to update, and of a Secret's or ConfigMap's content.
  */
 export const fieldChangeAction = (
   object: Pick<KubernetesObject, "kind" | "apiVersion">,
