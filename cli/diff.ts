@@ -34,8 +34,8 @@ import { configSchemas } from "../programs/layers.ts";
 import {
   type CliIo,
   isMain,
-  parseCommand,
   processIo,
+  readCommandLine,
   type StackCommandSpec,
   stackOption,
   stackOptionSpec,
@@ -141,15 +141,8 @@ export const main = async (
   root = resolve(import.meta.dirname, ".."),
   layers?: StackLayers,
 ): Promise<number> => {
-  const parsed = parseCommand(DIFF, argv);
-  if (parsed.isErr()) {
-    io.err(parsed.error);
-    return USAGE_EXIT;
-  }
-  if (parsed.value.help) {
-    io.out(parsed.value.text);
-    return 0;
-  }
+  const parsed = readCommandLine(DIFF, argv, io);
+  if (parsed.isErr()) return parsed.error;
   const chosen = stackOption(DIFF, parsed.value.values, io.env);
   if (chosen.isErr()) {
     io.err(chosen.error);

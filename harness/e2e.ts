@@ -1,11 +1,3 @@
-/**
- * `bun run e2e [--crds DIR] [--keep]`: the real Pulumi engine, built from source, deploys all four
- * layers through our own scripts to a real, throwaway API server (verify:cluster's), offline:
- * stacks made from the example with every secret encrypted, `bun run deploy`, a second preview
- * that must change nothing, an app added and deployed, the data-safety refusals, then teardown.
- * What stands in for what and why: the README ("End-to-end test"), harness/cluster/controllers.ts.
- */
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -44,9 +36,8 @@ import {
 } from "./e2eSteps.ts";
 import { recordedRelease } from "./e2eUpgrade.ts";
 import { type Engine, ensureEngine } from "./engine/build.ts";
-import { pulumiEnv } from "./engine/e2eStack.ts";
+import { installProviderArgs, pulumiEnv, throwawayDirs } from "./engine/e2eStack.ts";
 import { PINNED_CHARTS, writeStandInCharts } from "./engine/standInCharts.ts";
-import { KUBERNETES_PLUGIN_VERSION } from "./engine/versions.ts";
 
 export const E2E: CommandSpec = {
   usage: "bun run e2e [--crds <dir>] [--keep]",
@@ -144,26 +135,11 @@ const prepareWork = (run: E2eRun, engine: Engine, kubeconfig: string, crds: stri
       if (archived) throw new StepFailure(archived);
       keepLogsIn(run.log, join(temp, "logs"));
       const charts = writeStandInCharts(crds, join(temp, "charts"));
-      run.env = pulumiEnv(run.io.env, {
-        home: join(temp, "pulumi-home"),
-        state: join(temp, "state"),
-        charts: join(temp, "charts"),
-        kubeconfig,
-        engineBin: engine.bin,
-        passphrase: randomBytes(24).toString("base64url"),
-      });
+      run.env = pulumiEnv(run.io.env, throwawayDirs(temp, { kubeconfig, engineBin: engine.bin }));
       await mustRun(["mkdir", "-p", join(temp, "state")], { cwd: temp, env: run.env, log: run.log });
       run.io.out(`  charts: ${charts.join(", ")}`);
       run.io.out(`  ${(await pulumi(run, ["version"])).trim()} from ${engine.bin}`);
-      await pulumi(run, [
-        "plugin",
-        "install",
-        "resource",
-        "kubernetes",
-        KUBERNETES_PLUGIN_VERSION,
-        "--file",
-        engine.provider,
-      ]);
+      await pulumi(run, installProviderArgs(engine.provider));
     },
   );
 

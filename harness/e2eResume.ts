@@ -1,18 +1,3 @@
-/**
- * `bun run e2e:resume [--crds DIR] [--keep]`: the rehearsal of a deploy interrupted while Pulumi
- * was creating Kubernetes objects, with the real engine and API server of `bun run e2e`. It deploys
- * the network layer through the deploy wrapper (programs inline, harness/e2eInline.ts), turns two
- * of its objects back into the pending creates a killed `pulumi up` leaves (harness/engine/interrupt.ts),
- * one still in the cluster and one deleted from it, shows that a plain `pulumi up` then fails with
- * AlreadyExists, and deploys again through the wrapper: it must recover with nothing done by hand.
- *
- * The built provider predates pulumi-kubernetes 4.29, whose creates are client-side (a create of an
- * existing object fails) where the older server-side apply create overwrote it. The runs after the
- * interruption switch server-side apply off (`PULUMI_K8S_ENABLE_SERVER_SIDE_APPLY=false`, read by
- * the provider: provider/pkg/provider/provider.go), so creates fail on existing objects as with
- * the 4.34.2 a real deploy downloads. What it proves and how long it takes: README, "End-to-end test".
- */
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -36,10 +21,16 @@ import { stopOnExit } from "./cluster/processes.ts";
 import { readExample } from "./e2eExample.ts";
 import { keepLogsIn, mustRun, type RunLog, run, runLog, StepFailure, step, workCopy } from "./e2eSteps.ts";
 import { ensureEngine } from "./engine/build.ts";
-import { E2E_STACK, e2eStack, pulumiEnv, secretArgs } from "./engine/e2eStack.ts";
+import {
+  E2E_STACK,
+  e2eStack,
+  installProviderArgs,
+  pulumiEnv,
+  secretArgs,
+  throwawayDirs,
+} from "./engine/e2eStack.ts";
 import { type Checkpoint, CORE_PLURALS, interruptedCheckpoint, interruptible } from "./engine/interrupt.ts";
 import { PINNED_CHARTS, writeStandInCharts } from "./engine/standInCharts.ts";
-import { KUBERNETES_PLUGIN_VERSION } from "./engine/versions.ts";
 
 export const E2E_RESUME: CommandSpec = {
   usage: "bun run e2e:resume [--crds <dir>] [--keep]",
@@ -111,24 +102,12 @@ const prepare = (r: Rehearsal, crdsOption: string | undefined) =>
     workCopy(ROOT, r.work);
     keepLogsIn(r.log, join(r.temp, "logs"));
     writeStandInCharts(crds.value, join(r.temp, "charts"));
-    r.env = pulumiEnv(r.io.env, {
-      home: join(r.temp, "pulumi-home"),
-      state: join(r.temp, "state"),
-      charts: join(r.temp, "charts"),
-      kubeconfig: cluster.value.files.kubeconfig,
-      engineBin: engine.value.bin,
-      passphrase: randomBytes(24).toString("base64url"),
-    });
+    r.env = pulumiEnv(
+      r.io.env,
+      throwawayDirs(r.temp, { kubeconfig: cluster.value.files.kubeconfig, engineBin: engine.value.bin }),
+    );
     await mustRun(["mkdir", "-p", join(r.temp, "state")], { cwd: r.temp, env: r.env });
-    await pulumi(r, [
-      "plugin",
-      "install",
-      "resource",
-      "kubernetes",
-      KUBERNETES_PLUGIN_VERSION,
-      "--file",
-      engine.value.provider,
-    ]);
+    await pulumi(r, installProviderArgs(engine.value.provider));
   });
 
 /** Stack `e2e` of the network layer from the example, as bun run e2e makes it; then deployed by the wrapper. */

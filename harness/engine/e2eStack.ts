@@ -5,12 +5,14 @@
  * stand-in charts to generate, the added app, and the environment every Pulumi command runs in.
  */
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { placeholderKind } from "../../lib/config/placeholders.ts";
 import type { StackSchemas } from "../../lib/config/registry.ts";
 import type { KeySchemas } from "../../lib/config/schema.ts";
 import { LAYERS, type Layer, projectName } from "../../lib/core/layerNames.ts";
 
 import { STAND_IN_CHARTS_ENV } from "./standInCharts.ts";
+import { KUBERNETES_PLUGIN_VERSION } from "./versions.ts";
 
 export const E2E_STACK = "e2e";
 
@@ -140,6 +142,26 @@ export interface RunDirs {
   engineBin: string;
   passphrase: string;
 }
+
+/** A run's Pulumi folders under `temp` (its home, the file backend's state, the stand-in charts), with a fresh passphrase. */
+export const throwawayDirs = (temp: string, engine: { kubeconfig: string; engineBin: string }): RunDirs => ({
+  home: join(temp, "pulumi-home"),
+  state: join(temp, "state"),
+  charts: join(temp, "charts"),
+  ...engine,
+  passphrase: randomBytes(24).toString("base64url"),
+});
+
+/** The `pulumi` arguments that install the built provider, so no plugin is ever downloaded. */
+export const installProviderArgs = (provider: string): string[] => [
+  "plugin",
+  "install",
+  "resource",
+  "kubernetes",
+  KUBERNETES_PLUGIN_VERSION,
+  "--file",
+  provider,
+];
 
 /**
  * The environment of every Pulumi command: a throwaway Pulumi home, file backend and passphrase,

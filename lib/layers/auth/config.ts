@@ -10,6 +10,15 @@ const groupName = (raw: string) =>
     ? ok(raw.trim())
     : err({ what: "is not a Pocket ID group name", fix: `use ${GROUP_NAME_RULE}` });
 
+/** A key of the hand-made OIDC client, accepted (as a secret) and ignored for one release. */
+const replacedByTheClientStep = () =>
+  secretKey(text(1), {
+    required: false,
+    doc: "Deprecated and ignored: Tinyauth's OIDC client is now created on deploy; remove the key",
+    type: "string",
+    example: "<unset>",
+  });
+
 export const authConfigSchema = defineLayerConfig({
   layer: "auth",
   keys: {
@@ -30,18 +39,8 @@ export const authConfigSchema = defineLayerConfig({
       type: "list of group names",
       example: "admins,family",
     }),
-    tinyauth_oauth_client_id: secretKey(text(1), {
-      required: false,
-      doc: "Deprecated and ignored: Tinyauth's OIDC client is now created on deploy; remove the key",
-      type: "string",
-      example: "<unset>",
-    }),
-    tinyauth_oauth_client_secret: secretKey(text(1), {
-      required: false,
-      doc: "Deprecated and ignored: Tinyauth's OIDC client is now created on deploy; remove the key",
-      type: "string",
-      example: "<unset>",
-    }),
+    tinyauth_oauth_client_id: replacedByTheClientStep(),
+    tinyauth_oauth_client_secret: replacedByTheClientStep(),
     tinyauth_allowed_users: optional(list(email), {
       doc: "Emails of the Pocket ID users Tinyauth lets in (matched against the user's email); unset lets every Pocket ID user in",
       type: "list of emails",

@@ -4,6 +4,14 @@ import { nasAddressErrors } from "./nas.ts";
 import { dataPathErrors, nfsPathErrors } from "./paths.ts";
 import { localSchedule } from "./schedule.ts";
 
+/** A local time of day (and days) a job runs at, with its default, which is also its example. */
+const scheduleKey = (defaultRaw: string, doc: string) =>
+  withDefault(localSchedule, defaultRaw, {
+    doc,
+    type: "`daily HH:MM` or `<days> HH:MM`",
+    example: defaultRaw,
+  });
+
 export const storageConfigSchema = defineLayerConfig({
   layer: "storage",
   keys: {
@@ -44,32 +52,28 @@ export const storageConfigSchema = defineLayerConfig({
       type: "absolute path",
       example: "/var/mnt/longhorn",
     }),
-    longhorn_backup_schedule: withDefault(localSchedule, "daily 03:00", {
-      doc: "Local time of the Longhorn volume backup (retain 7) of volumes in the backup job group",
-      type: "`daily HH:MM` or `<days> HH:MM`",
-      example: "daily 03:00",
-    }),
-    longhorn_trim_schedule: withDefault(localSchedule, "sun 02:00", {
-      doc: "Local time of the filesystem trim of volumes in the trim job group (before the backup)",
-      type: "`daily HH:MM` or `<days> HH:MM`",
-      example: "sun 02:00",
-    }),
+    longhorn_backup_schedule: scheduleKey(
+      "daily 03:00",
+      "Local time of the Longhorn volume backup (retain 7) of volumes in the backup job group",
+    ),
+    longhorn_trim_schedule: scheduleKey(
+      "sun 02:00",
+      "Local time of the filesystem trim of volumes in the trim job group (before the backup)",
+    ),
     // Before the volume backup: both go to the NAS, one at a time is kinder to it and to etcd.
-    database_backup_schedule: withDefault(localSchedule, "daily 02:30", {
-      doc: "Local time of the CloudNativePG volume-snapshot backup of every withPostgres database (a Longhorn backup on the NAS)",
-      type: "`daily HH:MM` or `<days> HH:MM`",
-      example: "daily 02:30",
-    }),
+    database_backup_schedule: scheduleKey(
+      "daily 02:30",
+      "Local time of the CloudNativePG volume-snapshot backup of every withPostgres database (a Longhorn backup on the NAS)",
+    ),
     database_backup_retain: withDefault(integer(1, 100), "7", {
       doc: "Completed database backups kept per database; older ones are deleted, on the NAS too (database-backup-pruner)",
       type: "integer 1-100",
       example: "14",
     }),
-    longhorn_system_backup_schedule: withDefault(localSchedule, "sun 04:00", {
-      doc: "Local time of the Longhorn system backup (settings, volumes, recurring jobs) to the NFS target",
-      type: "`daily HH:MM` or `<days> HH:MM`",
-      example: "sun 04:00",
-    }),
+    longhorn_system_backup_schedule: scheduleKey(
+      "sun 04:00",
+      "Local time of the Longhorn system backup (settings, volumes, recurring jobs) to the NFS target",
+    ),
   },
   check(config) {
     return [
